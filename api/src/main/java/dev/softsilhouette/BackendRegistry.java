@@ -1,0 +1,262 @@
+package dev.softsilhouette;
+
+import dev.softsilhouette.spi.Availability;
+import dev.softsilhouette.spi.BackendProvider;
+import dev.softsilhouette.spi.SilhouetteBackend;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every backend found through {@link ServiceLoader}, probed once each (lazily), with one shared instance per
+ * available backend. Selection follows SPEC section 10.
+ */
+final class BackendRegistry {
+    static final String PROPERTY = "silhouette.backend";
+    static final String ENVIRONMENT = "SILHOUETTE_BACKEND";
+    static final String AUTO = "auto";
+
+    private static final System.Logger LOG = System.getLogger("dev.softsilhouette");
+
+    /** One provider, its probe result and its shared instance, each computed at most once. */
+    private static final class Entry {
+        final BackendProvider provider;
+        private volatile Availability availability;
+        private volatile SilhouetteBackend instance;
+
+        Entry(BackendProvider provider) {
+            this.provider = provider;
+        }
+
+        Availability availability() {
+            Availability a = availability;
+            if (a == null) {
+                synchronized (this) {
+                    a = availability;
+                    if (a == null) {
+                        try {
+                            a = provider.probe();
+                            if (a == null) {
+                                a = Availability.unavailable("its probe returned nothing (a bug in the provider)",
+                                        null);
+                            }
+                        } catch (RuntimeException | LinkageError e) {
+                            a = Availability.unavailable("its probe threw " + e, e);
+                        }
+                        availability = a;
+                    }
+                }
+            }
+            return a;
+        }
+
+        SilhouetteBackend instance() {
+            SilhouetteBackend b = instance;
+            if (b == null) {
+                synchronized (this) {
+                    b = instance;
+                    if (b == null) {
+                        availability().ensureAvailable(provider.name());
+                        b = provider.create();
+                        instance = b;
+                    }
+                }
+            }
+            return b;
+        }
+
+        BackendInfo info() {
+            Availability a = availability();
+            return new BackendInfo(provider.name(), provider.priority(), a.available(), a.details(), a.reason(),
+                    a.cause());
+        }
+    }
+
+    private static final class Holder {
+        static final BackendRegistry INSTANCE = new BackendRegistry();
+    }
+
+    private final List<Entry> entries; // highest priority first
+    private final List<String> loadProblems;
+    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+
+    private BackendRegistry() {
+        Map<String, Entry> byName = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        ServiceLoader<BackendProvider> loader = ServiceLoader.load(BackendProvider.class);
+        var iterator = loader.iterator();
+        while (true) {
+            BackendProvider provider;
+            try {
+                if (!iterator.hasNext()) {
+                    break;
+                }
+                provider = iterator.next();
+            } catch (ServiceConfigurationError e) {
+                problems.add(e.getMessage());
+                LOG.log(Level.WARNING, "A soft silhouette backend provider could not be loaded: {0}", e.getMessage());
+                continue;
+            }
+            Entry previous = byName.putIfAbsent(provider.name(), new Entry(provider));
+            if (previous != null && previous.provider.getClass() != provider.getClass()) {
+                problems.add("two providers named '" + provider.name() + "': " + previous.provider.getClass().getName()
+                        + " (kept) and " + provider.getClass().getName());
+            }
+        }
+        List<Entry> sorted = new ArrayList<>(byName.values());
+        sorted.sort(Comparator.comparingInt((Entry e) -> -e.provider.priority()).thenComparing(e -> e.provider.name()));
+        this.entries = List.copyOf(sorted);
+        this.loadProblems = List.copyOf(problems);
+    }
+
+    static BackendRegistry get() {
+        return Holder.INSTANCE;
+    }
+
+    List<BackendInfo> list() {
+        List<BackendInfo> out = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            out.add(e.info());
+        }
+        return out;
+    }
+
+    List<String> loadProblems() {
+        return loadProblems;
+    }
+
+    /** The specification in force when the caller names none: property, then environment, then {@code auto}. */
+    static String configuredSpec() {
+        String spec = System.getProperty(PROPERTY);
+        if (spec != null && !spec.isBlank()) {
+            return spec;
+        }
+        spec = System.getenv(ENVIRONMENT);
+        if (spec != null && !spec.isBlank()) {
+            return spec;
+        }
+        return AUTO;
+    }
+
+    private static String configuredSource() {
+        String p = System.getProperty(PROPERTY);
+        if (p != null && !p.isBlank()) {
+            return "system property " + PROPERTY;
+        }
+        String e = System.getenv(ENVIRONMENT);
+        if (e != null && !e.isBlank()) {
+            return "environment variable " + ENVIRONMENT;
+        }
+        return "default";
+    }
+
+    /** Resolves an explicit name or list, or (when {@code explicit} is null) the configured one. */
+    SilhouetteBackend select(String explicit) {
+        String spec = explicit != null ? explicit : configuredSpec();
+        String source = explicit != null ? "requested by name" : configuredSource();
+        Entry chosen = resolve(spec);
+        SilhouetteBackend backend;
+        try {
+            backend = chosen.instance();
+        } catch (RuntimeException e) {
+            throw new BackendSelectionException("backend '" + chosen.provider.name() + "' could not be created: " + e
+                    + "\n" + listing(), e);
+        }
+        String key = spec + "->" + chosen.provider.name();
+        if (logged.add(key)) {
+            LOG.log(Level.INFO, "Soft silhouette backend ''{0}'' selected ({1}: {2}); found: {3}",
+                    chosen.provider.name(), source, spec.trim(), summary());
+        }
+        return backend;
+    }
+
+    /** Name of the backend the specification resolves to, without creating it. */
+    String resolveName(String spec) {
+        return resolve(spec).provider.name();
+    }
+
+    private Entry resolve(String spec) {
+        String[] tokens = spec.trim().toLowerCase(Locale.ROOT).split("\\s*,\\s*");
+        List<String> wanted = new ArrayList<>();
+        for (String t : tokens) {
+            if (!t.isEmpty()) {
+                wanted.add(t);
+            }
+        }
+        if (wanted.isEmpty()) {
+            wanted.add(AUTO);
+        }
+        for (String name : wanted) {
+            if (name.equals(AUTO)) {
+                for (Entry e : entries) {
+                    if (e.availability().available()) {
+                        return e;
+                    }
+                }
+                continue;
+            }
+            Entry e = find(name);
+            if (e != null && e.availability().available()) {
+                return e;
+            }
+        }
+        String what;
+        if (wanted.size() == 1 && !wanted.get(0).equals(AUTO)) {
+            Entry e = find(wanted.get(0));
+            what = e == null ? "backend '" + wanted.get(0) + "' was not found"
+                    : "backend '" + wanted.get(0) + "' is unavailable: " + e.availability().reason();
+        } else {
+            what = "none of the backends in '" + spec.trim() + "' is available";
+        }
+        Throwable cause = null;
+        if (wanted.size() == 1) {
+            Entry e = find(wanted.get(0));
+            cause = e == null ? null : e.availability().cause();
+        }
+        throw new BackendSelectionException(what + "\n" + listing(), cause);
+    }
+
+    private Entry find(String name) {
+        for (Entry e : entries) {
+            if (e.provider.name().equals(name)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private String summary() {
+        StringBuilder sb = new StringBuilder();
+        for (Entry e : entries) {
+            if (!sb.isEmpty()) {
+                sb.append(", ");
+            }
+            Availability a = e.availability();
+            sb.append(e.provider.name()).append(a.available() ? " (available)" : " (unavailable: " + a.reason() + ")");
+        }
+        return sb.toString();
+    }
+
+    /** Every backend found, one per line, with availability and reason. */
+    String listing() {
+        StringBuilder sb = new StringBuilder("Backends found (").append(entries.size()).append("):");
+        for (Entry e : entries) {
+            sb.append("\n  ").append(e.info().describe());
+        }
+        for (String p : loadProblems) {
+            sb.append("\n  (could not load a provider: ").append(p).append(')');
+        }
+        sb.append("\nChoose with -D").append(PROPERTY).append("=NAME[,NAME...]|auto or ").append(ENVIRONMENT)
+                .append('.');
+        return sb.toString();
+    }
+}

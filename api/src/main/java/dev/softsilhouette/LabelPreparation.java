@@ -1,0 +1,77 @@
+package dev.softsilhouette;
+
+import dev.softsilhouette.spi.PreparedBatch;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * Turns arbitrary non-negative labels into what backends use (SPEC section 1): compact classes {@code 0..K-1} in
+ * increasing label order, a stable class-sorted row order, its inverse, and class boundaries. One sort of
+ * {@code (label, row)} keys does all of it, whatever the label values (sparse, up to {@code Integer.MAX_VALUE}).
+ *
+ * <p>Each thread keeps one workspace; its arrays are reused while the batch size stays the same, so steady-state
+ * training allocates nothing here.
+ */
+final class LabelPreparation {
+    private static final ThreadLocal<LabelPreparation> WORKSPACE = ThreadLocal.withInitial(LabelPreparation::new);
+
+    private long[] keys = new long[0];
+    private int[] compact = new int[0];
+    private int[] sortedRows = new int[0];
+    private int[] positions = new int[0];
+    private int[] offsets = new int[0];
+    private int[] scratchOffsets = new int[0];
+
+    static LabelPreparation forThisThread() {
+        return WORKSPACE.get();
+    }
+
+    /** Checks the labels (the first negative one is reported) without writing anything the caller can see. */
+    static void checkNonNegative(MemorySegment labels, int n) {
+        for (int i = 0; i < n; i++) {
+            int label = labels.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+            if (label < 0) {
+                throw new IllegalArgumentException("labels: index " + i + " is " + label + "; labels must be >= 0");
+            }
+        }
+    }
+
+    /** Labels must already have passed {@link #checkNonNegative}. */
+    PreparedBatch prepare(MemorySegment embeddings, int n, int d, MemorySegment labels) {
+        if (keys.length != n) {
+            keys = new long[n];
+            compact = new int[n];
+            sortedRows = new int[n];
+            positions = new int[n];
+            scratchOffsets = new int[n + 1];
+        }
+        for (int i = 0; i < n; i++) {
+            keys[i] = ((long) labels.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i) << 32) | i;
+        }
+        Arrays.sort(keys); // by label, then by row: a stable class order
+
+        int k = -1;
+        long previousLabel = -1;
+        for (int p = 0; p < n; p++) {
+            long label = keys[p] >>> 32;
+            int row = (int) keys[p];
+            if (label != previousLabel) {
+                k++;
+                scratchOffsets[k] = p;
+                previousLabel = label;
+            }
+            compact[row] = k;
+            sortedRows[p] = row;
+            positions[row] = p;
+        }
+        int classes = k + 1;
+        scratchOffsets[classes] = n;
+        if (offsets.length != classes + 1) {
+            offsets = new int[classes + 1];
+        }
+        System.arraycopy(scratchOffsets, 0, offsets, 0, classes + 1);
+        return new PreparedBatch(embeddings, n, d, classes, compact, sortedRows, positions, offsets);
+    }
+}

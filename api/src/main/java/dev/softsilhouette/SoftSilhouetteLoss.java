@@ -1,0 +1,342 @@
+package dev.softsilhouette;
+
+import dev.softsilhouette.spi.PreparedBatch;
+import dev.softsilhouette.spi.SilhouetteBackend;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Objects;
+
+/**
+ * Soft Silhouette Loss (Todescato and Carbonera, 2026): a differentiable silhouette coefficient that pulls every
+ * sample toward its own class and pushes it from the nearest competing class, over the whole batch. SPEC sections
+ * 3 to 5 define the function and its gradient; section 7 the hard score.
+ *
+ * <p>Immutable and safe to share between threads. The backend is chosen when the loss is built (see
+ * {@link Backends}) and shared with every other loss that chose it.
+ *
+ * <pre>{@code
+ * SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(Metric.COSINE).temperature(0.1).build();
+ * double value = loss.forwardBackward(Floats.of(x), Ints.of(y), n, d, Floats.of(grad));
+ * }</pre>
+ *
+ * <p>Every operation validates all its arguments first (SPEC section 9): a rejected call throws
+ * {@link IllegalArgumentException} naming the argument and writes nothing.
+ */
+public final class SoftSilhouetteLoss {
+    /** Our default temperature: soft enough that every competing class gets gradient early in training, close to the hard minimum once classes separate. */
+    public static final double DEFAULT_TEMPERATURE = 0.1;
+
+    private final Metric metric;
+    private final double tau;
+    private final Reduction reduction;
+    private final SilhouetteBackend backend;
+
+    private SoftSilhouetteLoss(Builder b) {
+        this.metric = b.metric;
+        this.tau = b.tau;
+        this.reduction = b.reduction;
+        this.backend = BackendRegistry.get().select(b.backend);
+    }
+
+    /** A loss with every default: {@code EUCLIDEAN}, tau 0.1, {@code MEAN}, the configured backend. */
+    public static SoftSilhouetteLoss create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this loss's settings. */
+    public Builder toBuilder() {
+        return new Builder().metric(metric).temperature(tau).reduction(reduction).backend(backend.name());
+    }
+
+    public Metric metric() {
+        return metric;
+    }
+
+    public double temperature() {
+        return tau;
+    }
+
+    public Reduction reduction() {
+        return reduction;
+    }
+
+    /** The name of the backend this loss runs on. */
+    public String backendName() {
+        return backend.name();
+    }
+
+    // ---------------------------------------------------------------- forward
+
+    /**
+     * The loss: {@code (1/N) sum (1 - s_i)} for {@code MEAN}, {@code sum (1 - s_i)} for {@code SUM}.
+     *
+     * @throws IllegalStateException for {@code NONE}: use {@link #forward(Floats, Ints, int, int, Floats)}
+     */
+    public double forward(Floats embeddings, Ints labels, int n, int d) {
+        requireScalarReduction("forward(embeddings, labels, n, d)");
+        PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, null, null);
+        double sum = backend.silhouettes(batch, metric, tau, null);
+        return reduce(sum, n);
+    }
+
+    /** The N per-sample losses {@code l_i = 1 - s_i}, written to {@code lossesOut}; any reduction. */
+    public void forward(Floats embeddings, Ints labels, int n, int d, Floats lossesOut) {
+        PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, lossesOut, null);
+        MemorySegment out = lossesOut.segment(n);
+        backend.silhouettes(batch, metric, tau, out);
+        toLosses(out, n);
+    }
+
+    // ---------------------------------------------------------------- backward
+
+    /**
+     * {@code upstream * dL/dX} into {@code gradientOut} (N*D values), for {@code MEAN} and {@code SUM}.
+     *
+     * @throws IllegalStateException for {@code NONE}: use {@link #backward(Floats, Ints, int, int, Floats, Floats)}
+     */
+    public void backward(Floats embeddings, Ints labels, int n, int d, double upstream, Floats gradientOut) {
+        requireScalarReduction("backward with a scalar upstream gradient");
+        requireFiniteUpstream(upstream);
+        PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, null, gradientOut);
+        backend.silhouettesAndGradient(batch, metric, tau, upstream * rowWeight(n), null, null,
+                gradientOut.segment((long) n * d));
+    }
+
+    /**
+     * {@code d(sum_i g_i l_i)/dX} into {@code gradientOut}, for {@code NONE}: {@code upstream} holds the N values
+     * {@code g_i}.
+     *
+     * @throws IllegalStateException for {@code MEAN} and {@code SUM}, which take a scalar upstream gradient
+     */
+    public void backward(Floats embeddings, Ints labels, int n, int d, Floats upstream, Floats gradientOut) {
+        requireNone("backward with a per-sample upstream gradient");
+        PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, upstream, null, gradientOut);
+        backend.silhouettesAndGradient(batch, metric, tau, 1.0, upstream.segment(n), null,
+                gradientOut.segment((long) n * d));
+    }
+
+    // ---------------------------------------------------------------- fused
+
+    /** The loss and {@code dL/dX} in one pass, for {@code MEAN} and {@code SUM}: the path training loops call. */
+    public double forwardBackward(Floats embeddings, Ints labels, int n, int d, Floats gradientOut) {
+        return forwardBackward(embeddings, labels, n, d, 1.0, gradientOut);
+    }
+
+    /** The loss, and {@code upstream * dL/dX} into {@code gradientOut}, in one pass ({@code MEAN}, {@code SUM}). */
+    public double forwardBackward(Floats embeddings, Ints labels, int n, int d, double upstream, Floats gradientOut) {
+        requireScalarReduction("forwardBackward with a scalar upstream gradient");
+        requireFiniteUpstream(upstream);
+        PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, null, gradientOut);
+        double sum = backend.silhouettesAndGradient(batch, metric, tau, upstream * rowWeight(n), null, null,
+                gradientOut.segment((long) n * d));
+        return reduce(sum, n);
+    }
+
+    /**
+     * For {@code NONE}: the per-sample losses into {@code lossesOut} and {@code d(sum_i g_i l_i)/dX} into
+     * {@code gradientOut}, in one pass.
+     */
+    public void forwardBackward(Floats embeddings, Ints labels, int n, int d, Floats upstream, Floats lossesOut,
+                                Floats gradientOut) {
+        requireNone("forwardBackward with a per-sample upstream gradient");
+        PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, upstream, lossesOut, gradientOut);
+        MemorySegment losses = lossesOut.segment(n);
+        backend.silhouettesAndGradient(batch, metric, tau, 1.0, upstream.segment(n), losses,
+                gradientOut.segment((long) n * d));
+        toLosses(losses, n);
+    }
+
+    // ---------------------------------------------------------------- hard score
+
+    /**
+     * The hard silhouette score (SPEC section 7): the mean of {@code s_i} with tau = 0 under this loss's metric;
+     * equals {@code sklearn.metrics.silhouette_score}. The temperature and reduction are not used.
+     *
+     * @throws IllegalArgumentException also when the number of distinct labels is not in {@code [2, n-1]}
+     */
+    public double score(Floats embeddings, Ints labels, int n, int d) {
+        PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, null, null);
+        requireScoreClasses(batch);
+        return backend.silhouettes(batch, metric, 0.0, null) / n;
+    }
+
+    /** The N hard silhouette values {@code s_i} (tau = 0), as {@code sklearn.metrics.silhouette_samples}. */
+    public void samples(Floats embeddings, Ints labels, int n, int d, Floats samplesOut) {
+        PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, samplesOut, null);
+        requireScoreClasses(batch);
+        backend.silhouettes(batch, metric, 0.0, samplesOut.segment(n));
+    }
+
+    // ---------------------------------------------------------------- array conveniences
+
+    /** {@link #forward(Floats, Ints, int, int)} on whole arrays; n is {@code labels.length}. */
+    public double forward(float[] embeddings, int[] labels, int d) {
+        Arguments.notNull(labels, "labels");
+        return forward(Floats.of(nonNull(embeddings, "embeddings")), Ints.of(labels), labels.length, d);
+    }
+
+    /** {@link #forwardBackward(Floats, Ints, int, int, Floats)} on whole arrays; n is {@code labels.length}. */
+    public double forwardBackward(float[] embeddings, int[] labels, int d, float[] gradientOut) {
+        Arguments.notNull(labels, "labels");
+        return forwardBackward(Floats.of(nonNull(embeddings, "embeddings")), Ints.of(labels), labels.length, d,
+                Floats.of(nonNull(gradientOut, "gradient")));
+    }
+
+    /** {@link #score(Floats, Ints, int, int)} on whole arrays; n is {@code labels.length}. */
+    public double score(float[] embeddings, int[] labels, int d) {
+        Arguments.notNull(labels, "labels");
+        return score(Floats.of(nonNull(embeddings, "embeddings")), Ints.of(labels), labels.length, d);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private static <T> T nonNull(T value, String name) {
+        Arguments.notNull(value, name);
+        return value;
+    }
+
+    private PreparedBatch validateAndPrepare(Floats x, Ints labels, int n, int d, Floats upstream, Floats perRowOut,
+                                             Floats gradientOut) {
+        Arguments.shape(n, d);
+        Arguments.embeddings(x, n, d);
+        Arguments.labels(labels, n);
+        if (upstream != null) {
+            Arguments.perRow("upstream", upstream, n);
+        }
+        if (perRowOut != null) {
+            Arguments.output("out", perRowOut, n, "n");
+        }
+        if (gradientOut != null) {
+            Arguments.output("gradient", gradientOut, (long) n * d, "n*d (n=" + n + ", d=" + d + ")");
+        }
+        MemorySegment xs = x.segment((long) n * d);
+        MemorySegment ys = labels.segment().asSlice(0, (long) n * Integer.BYTES);
+        MemorySegment us = upstream == null ? null : upstream.segment(n);
+        MemorySegment os = perRowOut == null ? null : perRowOut.segment(n);
+        MemorySegment gs = gradientOut == null ? null : gradientOut.segment((long) n * d);
+        if (gs != null) {
+            Arguments.disjoint("gradient", gs, "embeddings", xs);
+            Arguments.disjoint("gradient", gs, "labels", ys);
+            if (us != null) {
+                Arguments.disjoint("gradient", gs, "upstream", us);
+            }
+            if (os != null) {
+                Arguments.disjoint("gradient", gs, "out", os);
+            }
+        }
+        if (os != null) {
+            Arguments.disjoint("out", os, "embeddings", xs);
+            Arguments.disjoint("out", os, "labels", ys);
+            if (us != null) {
+                Arguments.disjoint("out", os, "upstream", us);
+            }
+        }
+        LabelPreparation.checkNonNegative(ys, n);
+        Arguments.finite(xs, n, d);
+        if (us != null) {
+            Arguments.finiteRowValues("upstream", us, n);
+        }
+        return LabelPreparation.forThisThread().prepare(xs, n, d, ys);
+    }
+
+    private static void requireScoreClasses(PreparedBatch batch) {
+        int k = batch.classCount();
+        if (k < 2 || k > batch.rows() - 1) {
+            throw new IllegalArgumentException("labels: the number of distinct labels is " + k
+                    + "; the silhouette score needs 2 to n-1 (n=" + batch.rows() + ")");
+        }
+    }
+
+    private static void requireFiniteUpstream(double upstream) {
+        if (!Double.isFinite(upstream)) {
+            throw new IllegalArgumentException("upstream: the upstream gradient must be finite, got " + upstream);
+        }
+    }
+
+    private void requireScalarReduction(String what) {
+        if (reduction == Reduction.NONE) {
+            throw new IllegalStateException(what + " needs reduction MEAN or SUM; this loss has NONE "
+                    + "(use the overload with a per-sample output or upstream gradient)");
+        }
+    }
+
+    private void requireNone(String what) {
+        if (reduction != Reduction.NONE) {
+            throw new IllegalStateException(what + " needs reduction NONE; this loss has " + reduction
+                    + " (use the overload with a scalar upstream gradient)");
+        }
+    }
+
+    /** w_i for a scalar reduction: 1/N for MEAN, 1 for SUM. */
+    private double rowWeight(int n) {
+        return reduction == Reduction.MEAN ? 1.0 / n : 1.0;
+    }
+
+    private double reduce(double sumOfSilhouettes, int n) {
+        return reduction == Reduction.MEAN ? 1.0 - sumOfSilhouettes / n : n - sumOfSilhouettes;
+    }
+
+    private static void toLosses(MemorySegment values, int n) {
+        for (int i = 0; i < n; i++) {
+            float s = values.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);
+            values.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, 1.0f - s);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SoftSilhouetteLoss[metric=" + metric + ", tau=" + tau + ", reduction=" + reduction + ", backend="
+                + backend.name() + "]";
+    }
+
+    /** Settings of a loss. Defaults: {@code EUCLIDEAN}, tau {@value #DEFAULT_TEMPERATURE}, {@code MEAN}, the configured backend. */
+    public static final class Builder {
+        private Metric metric = Metric.EUCLIDEAN;
+        private double tau = DEFAULT_TEMPERATURE;
+        private Reduction reduction = Reduction.MEAN;
+        private String backend;
+
+        private Builder() {
+        }
+
+        public Builder metric(Metric metric) {
+            this.metric = Objects.requireNonNull(metric, "metric");
+            return this;
+        }
+
+        /** tau >= 0; 0 is the hard minimum (the classical silhouette). */
+        public Builder temperature(double tau) {
+            Arguments.tau(tau);
+            this.tau = tau;
+            return this;
+        }
+
+        public Builder reduction(Reduction reduction) {
+            this.reduction = Objects.requireNonNull(reduction, "reduction");
+            return this;
+        }
+
+        /**
+         * A backend name or preference list ({@code "cuda,cpu-vector"}); overrides {@code silhouette.backend}.
+         * {@code null} returns to the configured choice.
+         */
+        public Builder backend(String nameOrList) {
+            this.backend = nameOrList;
+            return this;
+        }
+
+        /**
+         * Resolves the backend and builds the loss.
+         *
+         * @throws BackendSelectionException when the requested backend is missing or unavailable
+         */
+        public SoftSilhouetteLoss build() {
+            return new SoftSilhouetteLoss(this);
+        }
+    }
+}

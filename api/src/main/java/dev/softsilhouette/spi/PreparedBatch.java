@@ -1,0 +1,105 @@
+package dev.softsilhouette.spi;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A validated batch, as every backend receives it: the embeddings as one segment view and the labels already
+ * prepared (SPEC section 1; done once, above the SPI).
+ *
+ * <ul>
+ *   <li>{@link #embeddings()}: {@code rows * dims} finite float32 values, row-major, in the caller's row order,
+ *       native byte order, possibly unaligned, on the heap or off it. Read with
+ *       {@link ValueLayout#JAVA_FLOAT_UNALIGNED}.</li>
+ *   <li>{@link #labels()}: the class of each row, compacted to {@code 0..classCount()-1} in increasing order of the
+ *       original label values (so a lower compact index is a lower original label).</li>
+ *   <li>{@link #sortedRows()}: the rows in class order, stable (within a class, increasing row index); class
+ *       {@code k} occupies positions {@code classOffsets()[k] .. classOffsets()[k+1]-1}. {@link #sortedPositions()}
+ *       is the inverse permutation.</li>
+ * </ul>
+ *
+ * <p>The arrays belong to the calling thread's workspace and are reused by its next call: backends read them during
+ * the call and never modify or keep them.
+ */
+public final class PreparedBatch {
+    private final MemorySegment embeddings;
+    private final int rows;
+    private final int dims;
+    private final int classCount;
+    private final int[] labels;
+    private final int[] sortedRows;
+    private final int[] sortedPositions;
+    private final int[] classOffsets;
+
+    /**
+     * For the API layer (and tests). The arrays must have exactly {@code rows}, {@code rows}, {@code rows} and
+     * {@code classCount + 1} entries and be consistent; this is checked only by length.
+     */
+    public PreparedBatch(MemorySegment embeddings, int rows, int dims, int classCount, int[] labels,
+                         int[] sortedRows, int[] sortedPositions, int[] classOffsets) {
+        if (rows < 1 || dims < 1 || classCount < 1 || labels.length != rows || sortedRows.length != rows
+                || sortedPositions.length != rows || classOffsets.length != classCount + 1
+                || embeddings.byteSize() < (long) rows * dims * Float.BYTES) {
+            throw new IllegalArgumentException("inconsistent prepared batch: rows=" + rows + " dims=" + dims
+                    + " classes=" + classCount);
+        }
+        this.embeddings = embeddings;
+        this.rows = rows;
+        this.dims = dims;
+        this.classCount = classCount;
+        this.labels = labels;
+        this.sortedRows = sortedRows;
+        this.sortedPositions = sortedPositions;
+        this.classOffsets = classOffsets;
+    }
+
+    /** N*D float32 values, row-major, caller's row order. */
+    public MemorySegment embeddings() {
+        return embeddings;
+    }
+
+    /** N. */
+    public int rows() {
+        return rows;
+    }
+
+    /** D. */
+    public int dims() {
+        return dims;
+    }
+
+    /** K, the number of classes present. */
+    public int classCount() {
+        return classCount;
+    }
+
+    /** Compact class of each row (length N). Read-only by contract. */
+    public int[] labels() {
+        return labels;
+    }
+
+    /** Row indices in class order (length N). Read-only by contract. */
+    public int[] sortedRows() {
+        return sortedRows;
+    }
+
+    /** Position of each row in class order (length N); the inverse of {@link #sortedRows()}. Read-only. */
+    public int[] sortedPositions() {
+        return sortedPositions;
+    }
+
+    /** Class boundaries in class order (length K+1). Read-only by contract. */
+    public int[] classOffsets() {
+        return classOffsets;
+    }
+
+    /** n_k, the number of rows of class {@code k}. */
+    public int classSize(int k) {
+        return classOffsets[k + 1] - classOffsets[k];
+    }
+
+    /** The value at {@code (row, col)}. For plain code; kernels read the segment directly. */
+    public float value(int row, int col) {
+        return embeddings.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (long) row * dims + col);
+    }
+}

@@ -1,0 +1,119 @@
+package dev.softsilhouette.spi;
+
+/**
+ * The per-row part of the function, shared by every CPU-side backend: from the sums of distances of one row to each
+ * class, the silhouette {@code s_i} (SPEC section 3) and its derivative with respect to each of those sums
+ * (SPEC section 5). Everything here is O(K) per row, in float64.
+ *
+ * <p>Working with sums rather than means keeps backends simple: they accumulate {@code sum_{j in k, j != i} d_ij}
+ * and never divide.
+ */
+public final class SilhouetteMath {
+    private SilhouetteMath() {
+    }
+
+    /**
+     * The silhouette of one row, and optionally {@code ds_i / d sums[k]} for every class.
+     *
+     * @param own          the row's class {@code c}
+     * @param sums         {@code sums[sumsOffset + k] = sum of d(x_i, x_j) over rows j != i of class k}, k in [0, K)
+     * @param sumsOffset   where class 0's sum is
+     * @param classOffsets class boundaries (length K+1), as in {@link PreparedBatch#classOffsets()}
+     * @param tau          temperature, {@code >= 0} (0 is the hard minimum; +infinity the plain mean)
+     * @param derivative   when not null, receives {@code ds_i / d sums[k]} at {@code derivative[derivativeOffset + k]}
+     *                     for every k (zero where s_i does not depend on the sum); may alias nothing else
+     * @return {@code s_i}, in [-1, 1]
+     */
+    public static double rowSilhouette(int own, double[] sums, int sumsOffset, int[] classOffsets, double tau,
+                                       double[] derivative, int derivativeOffset) {
+        int classes = classOffsets.length - 1;
+        if (derivative != null) {
+            java.util.Arrays.fill(derivative, derivativeOffset, derivativeOffset + classes, 0.0);
+        }
+        int ownSize = classOffsets[own + 1] - classOffsets[own];
+        if (ownSize < 2 || classes < 2) {
+            return 0.0; // singleton class, or a single class in the batch: s_i = 0 by convention, no gradient
+        }
+        double a = sums[sumsOffset + own] / (ownSize - 1);
+
+        // Nearest competing class mean, and its (lowest) index: the hard minimum and the softmin's shift.
+        double min = Double.POSITIVE_INFINITY;
+        int argmin = -1;
+        for (int k = 0; k < classes; k++) {
+            if (k != own) {
+                double delta = sums[sumsOffset + k] / (classOffsets[k + 1] - classOffsets[k]);
+                if (delta < min) {
+                    min = delta;
+                    argmin = k;
+                }
+            }
+        }
+
+        double b;
+        double z = 0.0;
+        if (tau == 0.0) {
+            b = min;
+        } else {
+            // Softmin-weighted mean with the max-subtraction trick: every exponent is <= 0, so nothing overflows.
+            double weighted = 0.0;
+            for (int k = 0; k < classes; k++) {
+                if (k != own) {
+                    double delta = sums[sumsOffset + k] / (classOffsets[k + 1] - classOffsets[k]);
+                    double e = Math.exp(-(delta - min) / tau);
+                    z += e;
+                    weighted += e * delta;
+                    if (derivative != null) {
+                        derivative[derivativeOffset + k] = e; // kept for the derivative below
+                    }
+                }
+            }
+            b = weighted / z;
+            // The weighted mean lies in [min, mean]; rounding must not push it below the minimum.
+            if (b < min) {
+                b = min;
+            }
+        }
+
+        double m = Math.max(a, b);
+        if (m == 0.0) {
+            if (derivative != null) {
+                java.util.Arrays.fill(derivative, derivativeOffset, derivativeOffset + classes, 0.0);
+            }
+            return 0.0; // max(a, b) = 0: s_i = 0 by convention, no gradient
+        }
+        double s;
+        double dsda;
+        double dsdb;
+        if (a < b) {
+            s = 1.0 - a / b;
+            dsda = -1.0 / b;
+            dsdb = a / (b * b);
+        } else {
+            s = b / a - 1.0;
+            dsda = -b / (a * a);
+            dsdb = 1.0 / a;
+        }
+
+        if (derivative != null) {
+            derivative[derivativeOffset + own] = dsda / (ownSize - 1);
+            if (tau == 0.0) {
+                derivative[derivativeOffset + argmin] = dsdb / (classOffsets[argmin + 1] - classOffsets[argmin]);
+            } else {
+                for (int k = 0; k < classes; k++) {
+                    if (k != own) {
+                        double e = derivative[derivativeOffset + k];
+                        if (e == 0.0) {
+                            continue; // an underflowed weight: no contribution (and no 0 * inf)
+                        }
+                        int size = classOffsets[k + 1] - classOffsets[k];
+                        double delta = sums[sumsOffset + k] / size;
+                        double pi = e / z;
+                        double dbdDelta = pi * (1.0 - (delta - b) / tau);
+                        derivative[derivativeOffset + k] = dsdb * dbdDelta / size;
+                    }
+                }
+            }
+        }
+        return Math.max(-1.0, Math.min(1.0, s));
+    }
+}

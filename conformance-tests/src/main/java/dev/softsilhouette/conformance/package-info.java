@@ -1,0 +1,2 @@
+/** The conformance kit (TCK). */
+package dev.softsilhouette.conformance;
