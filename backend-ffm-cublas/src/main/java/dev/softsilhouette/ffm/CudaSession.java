@@ -17,8 +17,6 @@ import java.util.List;
 final class CudaSession implements AutoCloseable {
     /** System property: device ordinal (default 0). */
     static final String DEVICE_PROPERTY = "silhouette.cuda.device";
-    static final String PREPARE_SOURCE = "ffm_prepare.cu";
-    static final String EUCLIDEAN_SOURCE = "ffm_euclidean.cu";
 
     final int ordinal;
     final int device;
@@ -32,22 +30,7 @@ final class CudaSession implements AutoCloseable {
     private final MemorySegment prepareModule;
     private final MemorySegment euclideanModule;
 
-    // ffm_prepare.cu
-    final MemorySegment columnMeans;
-    final MemorySegment gatherRows;
-    final MemorySegment normalizeRows;
-    final MemorySegment rowTerms;
-    final MemorySegment classMeans;
-    final MemorySegment classTerms;
-    final MemorySegment classStatSums;
-    final MemorySegment squaredEuclideanGradient;
-    final MemorySegment cosineGradient;
-    // ffm_euclidean.cu
-    final MemorySegment blockSegmentSums;
-    final MemorySegment reduceSegments;
-    final MemorySegment distanceCoefficients;
-    final MemorySegment coefficientRowSums;
-    final MemorySegment euclideanGradient;
+    private final java.util.EnumMap<FfmKernel, MemorySegment> functions = new java.util.EnumMap<>(FfmKernel.class);
 
     private boolean closed;
 
@@ -63,20 +46,10 @@ final class CudaSession implements AutoCloseable {
         this.totalMemory = Driver.deviceTotalMemory(device);
         this.driverVersion = Driver.driverVersion();
         this.nvrtcVersion = Nvrtc.version();
-        columnMeans = Driver.moduleFunction(prepareModule, "ffm_column_means");
-        gatherRows = Driver.moduleFunction(prepareModule, "ffm_gather_rows");
-        normalizeRows = Driver.moduleFunction(prepareModule, "ffm_normalize_rows");
-        rowTerms = Driver.moduleFunction(prepareModule, "ffm_row_terms");
-        classMeans = Driver.moduleFunction(prepareModule, "ffm_class_means");
-        classTerms = Driver.moduleFunction(prepareModule, "ffm_class_terms");
-        classStatSums = Driver.moduleFunction(prepareModule, "ffm_class_stat_sums");
-        squaredEuclideanGradient = Driver.moduleFunction(prepareModule, "ffm_squared_euclidean_gradient");
-        cosineGradient = Driver.moduleFunction(prepareModule, "ffm_cosine_gradient");
-        blockSegmentSums = Driver.moduleFunction(euclideanModule, "ffm_block_segment_sums");
-        reduceSegments = Driver.moduleFunction(euclideanModule, "ffm_reduce_segments");
-        distanceCoefficients = Driver.moduleFunction(euclideanModule, "ffm_distance_coefficients");
-        coefficientRowSums = Driver.moduleFunction(euclideanModule, "ffm_coefficient_row_sums");
-        euclideanGradient = Driver.moduleFunction(euclideanModule, "ffm_euclidean_gradient");
+        for (FfmKernel kernel : FfmKernel.values()) {
+            MemorySegment module = kernel.source == FfmKernel.Source.PREPARE ? prepareModule : euclideanModule;
+            functions.put(kernel, Driver.moduleFunction(module, kernel.symbol));
+        }
     }
 
     /**
@@ -103,8 +76,8 @@ final class CudaSession implements AutoCloseable {
         MemorySegment euclidean = null;
         try {
             Driver.setCurrentContext(context);
-            prepare = loadModule(PREPARE_SOURCE, capability);
-            euclidean = loadModule(EUCLIDEAN_SOURCE, capability);
+            prepare = loadModule(FfmKernel.Source.PREPARE.fileName, capability);
+            euclidean = loadModule(FfmKernel.Source.EUCLIDEAN.fileName, capability);
             return new CudaSession(ordinal, device, context, prepare, euclidean, capability);
         } catch (RuntimeException | Error e) {
             if (euclidean != null) {
@@ -154,6 +127,11 @@ final class CudaSession implements AutoCloseable {
                     List.of("-std=c++17", "--fmad=true"), arena);
             return Driver.moduleLoadData(cubin); // the driver copies the image; the arena may go
         }
+    }
+
+    /** The loaded function of {@code kernel}. */
+    MemorySegment function(FfmKernel kernel) {
+        return functions.get(kernel);
     }
 
     /** One line for the availability details. */

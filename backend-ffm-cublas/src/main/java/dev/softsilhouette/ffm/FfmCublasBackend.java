@@ -145,16 +145,16 @@ final class FfmCublasBackend implements SilhouetteBackend {
         long dNorms = 0;
         if (metric == Metric.COSINE) {
             ws.args().ptr(dX).ptr(dOrder).ptr(0L).f64(1.0).i32(n).i32(d).ptr(dZ)
-                    .launch(session.gatherRows, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
+                    .launch(FfmKernel.GATHER_ROWS, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
             dNorms = ws.device(Workspace.Device.NORMS, (long) n * Double.BYTES);
             ws.args().ptr(dZ).i32(n).i32(d).f64(Metric.COSINE_NORM_FLOOR).ptr(dNorms)
-                    .launch(session.normalizeRows, n, ROW_BLOCK);
+                    .launch(FfmKernel.NORMALIZE_ROWS, n, ROW_BLOCK);
         } else {
             long dMean = ws.device(Workspace.Device.COLUMN_MEAN, (long) d * Double.BYTES);
             ws.args().ptr(dX).i32(n).i32(d).ptr(dMean)
-                    .launch(session.columnMeans, (d + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
+                    .launch(FfmKernel.COLUMN_MEANS, (d + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
             ws.args().ptr(dX).ptr(dOrder).ptr(dMean).f64(scale).i32(n).i32(d).ptr(dZ)
-                    .launch(session.gatherRows, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
+                    .launch(FfmKernel.GATHER_ROWS, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
         }
 
         // Class sums of distances, sums[p][c] in class-sorted row order.
@@ -167,7 +167,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
         long dMeanF = 0;
         if (metric == Metric.EUCLIDEAN) {
             ws.args().ptr(dZ).ptr(dLabels).ptr(0L).i32(n).i32(d).ptr(dRowSq).ptr(0L)
-                    .launch(session.rowTerms, n, ROW_BLOCK);
+                    .launch(FfmKernel.ROW_TERMS, n, ROW_BLOCK);
             plan = GramChunkPlan.plan(n, gramBudget);
             segments = SegmentPlan.of(plan, offsets);
             dSegments = ws.uploadInts(Workspace.Host.SEGMENTS, Workspace.Device.SEGMENTS, segments.table(),
@@ -182,17 +182,17 @@ final class FfmCublasBackend implements SilhouetteBackend {
             long dScatter = ws.device(Workspace.Device.CLASS_SCATTER, (long) k * Double.BYTES);
             long dDot = ws.device(Workspace.Device.DOT, nk * Float.BYTES);
             ws.args().ptr(dZ).ptr(dOffsets).i32(k).i32(d).ptr(dMeanD).ptr(dMeanF)
-                    .launch(session.classMeans, Workspace.gridStrideBlocks((long) k * d, THREADS), THREADS);
+                    .launch(FfmKernel.CLASS_MEANS, Workspace.gridStrideBlocks((long) k * d, THREADS), THREADS);
             ws.args().ptr(dZ).ptr(dLabels).ptr(dMeanD).i32(n).i32(d).ptr(dRowSq).ptr(dRowOwn)
-                    .launch(session.rowTerms, n, ROW_BLOCK);
+                    .launch(FfmKernel.ROW_TERMS, n, ROW_BLOCK);
             ws.args().ptr(dMeanD).ptr(dRowOwn).ptr(dOffsets).i32(k).i32(d).ptr(dClassSq).ptr(dScatter)
-                    .launch(session.classTerms, k, ROW_BLOCK);
+                    .launch(FfmKernel.CLASS_TERMS, k, ROW_BLOCK);
             // dot (row-major N x K) = Z M^T: column-major K x N = M^T(KxD) Z(DxN), i.e. op(A)=T on M (D x K).
             Cublas.sgemm(ws.cublas, CublasFunctions.OP_T, CublasFunctions.OP_N, k, n, d,
                     ws.one, dMeanF, d, dZ, d, ws.zero, dDot, k);
             ws.args().ptr(dDot).ptr(dRowSq).ptr(dRowOwn).ptr(dClassSq).ptr(dScatter).ptr(dLabels).ptr(dOffsets)
                     .i32(n).i32(k).i32(metric == Metric.COSINE ? METRIC_COSINE : METRIC_SQUARED_EUCLIDEAN).ptr(dSums)
-                    .launch(session.classStatSums, Workspace.gridStrideBlocks(nk, THREADS), THREADS);
+                    .launch(FfmKernel.CLASS_STAT_SUMS, Workspace.gridStrideBlocks(nk, THREADS), THREADS);
         }
         MemorySegment sums = ws.host(Workspace.Host.SUMS, nk * Double.BYTES);
         Driver.copyToHost(sums, dSums, nk * Double.BYTES, ws.stream);
@@ -267,13 +267,13 @@ final class FfmCublasBackend implements SilhouetteBackend {
                         .ptr(dSegments + (long) segments.segmentStartIndex(bj) * Integer.BYTES)
                         .ptr(dSegments + (long) segments.segmentEndIndex(bj) * Integer.BYTES)
                         .i32(segCount).ptr(dPartial)
-                        .launch(session.blockSegmentSums, Workspace.gridStrideBlocks((long) rowsI * segCount, THREADS),
+                        .launch(FfmKernel.BLOCK_SEGMENT_SUMS, Workspace.gridStrideBlocks((long) rowsI * segCount, THREADS),
                                 THREADS);
                 int classCount = segments.classCount(bj);
                 ws.args().ptr(dPartial).i32(rowsI).i32(segCount)
                         .ptr(dSegments + (long) segments.classSegmentFirstIndex(bj) * Integer.BYTES)
                         .i32(segments.classFirst(bj)).i32(classCount).i32(k).i32(i0).ptr(dSums)
-                        .launch(session.reduceSegments, Workspace.gridStrideBlocks((long) rowsI * classCount, THREADS),
+                        .launch(FfmKernel.REDUCE_SEGMENTS, Workspace.gridStrideBlocks((long) rowsI * classCount, THREADS),
                                 THREADS);
             }
         }
@@ -306,10 +306,10 @@ final class FfmCublasBackend implements SilhouetteBackend {
                 int colsJ = plan.blockLength(bj);
                 gram(ws, dZ, dGram, i0, rowsI, j0, colsJ, d);
                 ws.args().ptr(dGram).i32(rowsI).i32(colsJ).i32(i0).i32(j0).ptr(dRowSq).ptr(dLabels).ptr(dCoef).i32(k)
-                        .launch(session.distanceCoefficients,
+                        .launch(FfmKernel.DISTANCE_COEFFICIENTS,
                                 Workspace.gridStrideBlocks((long) rowsI * colsJ, THREADS), THREADS);
                 ws.args().ptr(dGram).i32(rowsI).i32(colsJ).i32(i0).ptr(dRowSums)
-                        .launch(session.coefficientRowSums, rowsI, ROW_BLOCK);
+                        .launch(FfmKernel.COEFFICIENT_ROW_SUMS, rowsI, ROW_BLOCK);
                 // negCz_I (row-major rowsI x D) -= C (rowsI x colsJ) Z_J. Column-major: D x rowsI
                 // = Z_J^T-view (D x colsJ, ld D) times C-view (colsJ x rowsI, ld colsJ), no transposes.
                 Cublas.sgemm(ws.cublas, CublasFunctions.OP_N, CublasFunctions.OP_N, d, rowsI, colsJ,
@@ -318,7 +318,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
             }
         }
         ws.args().ptr(dZ).ptr(dNegCz).ptr(dRowSums).ptr(dOrder).i32(n).i32(d).f64(scale).ptr(dGrad)
-                .launch(session.euclideanGradient, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
+                .launch(FfmKernel.EUCLIDEAN_GRADIENT, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
     }
 
     /**
@@ -372,14 +372,14 @@ final class FfmCublasBackend implements SilhouetteBackend {
             Driver.copyToDevice(dRowScale, rowScale, (long) n * Double.BYTES, ws.stream);
             ws.args().ptr(dZ).ptr(dR).ptr(dT).ptr(dRowScale).ptr(dLabels).ptr(dOrder).i32(n).i32(d).f64(scale)
                     .ptr(dGrad)
-                    .launch(session.squaredEuclideanGradient, Workspace.gridStrideBlocks((long) n * d, THREADS),
+                    .launch(FfmKernel.SQUARED_EUCLIDEAN_GRADIENT, Workspace.gridStrideBlocks((long) n * d, THREADS),
                             THREADS);
         } else {
             long dOwnCoef = ws.device(Workspace.Device.OWN_COEF, (long) n * Double.BYTES);
             Driver.copyToDevice(dOwnCoef, ownCoef, (long) n * Double.BYTES, ws.stream);
             ws.args().ptr(dZ).ptr(dR).ptr(dT).ptr(dOwnCoef).ptr(dNorms).ptr(dLabels).ptr(dOrder).i32(n).i32(d)
                     .ptr(dGrad)
-                    .launch(session.cosineGradient, n, ROW_BLOCK);
+                    .launch(FfmKernel.COSINE_GRADIENT, n, ROW_BLOCK);
         }
     }
 

@@ -46,6 +46,7 @@ final class Workspace implements AutoCloseable {
     private final MemorySegment argValues;
     private final MemorySegment argPointers;
     private int argCount;
+    private final char[] argKinds = new char[MAX_KERNEL_ARGS];
 
     private final long[] devicePointers = new long[Device.values().length];
     private final long[] deviceBytes = new long[Device.values().length];
@@ -158,30 +159,43 @@ final class Workspace implements AutoCloseable {
     }
 
     Workspace ptr(long devicePointer) {
-        argValues.setAtIndex(JAVA_LONG, next(), devicePointer);
+        argValues.setAtIndex(JAVA_LONG, next('P'), devicePointer);
         return this;
     }
 
     Workspace i32(int value) {
-        argValues.set(JAVA_INT, (long) next() * Long.BYTES, value);
+        argValues.set(JAVA_INT, (long) next('i') * Long.BYTES, value);
         return this;
     }
 
     Workspace f64(double value) {
-        argValues.setAtIndex(JAVA_DOUBLE, next(), value);
+        argValues.setAtIndex(JAVA_DOUBLE, next('d'), value);
         return this;
     }
 
-    private int next() {
+    private int next(char kind) {
         if (argCount == MAX_KERNEL_ARGS) {
             throw new IllegalStateException("more than " + MAX_KERNEL_ARGS + " kernel arguments");
         }
+        argKinds[argCount] = kind;
         return argCount++;
     }
 
-    /** Launches with the arguments set since {@link #args()}; a 1-D grid of {@code blocks} x {@code threads}. */
-    void launch(MemorySegment function, int blocks, int threads) {
-        Driver.launch(function, blocks, 1, threads, 0, stream, argPointers);
+    /**
+     * Launches {@code kernel} with the arguments set since {@link #args()}, after checking them against its
+     * declared parameter kinds; a 1-D grid of {@code blocks} x {@code threads}.
+     */
+    void launch(FfmKernel kernel, int blocks, int threads) {
+        String kinds = kernel.parameterKinds;
+        boolean matches = kinds.length() == argCount;
+        for (int i = 0; matches && i < argCount; i++) {
+            matches = kinds.charAt(i) == argKinds[i];
+        }
+        if (!matches) {
+            throw new IllegalStateException("arguments " + new String(argKinds, 0, argCount) + " do not match "
+                    + kernel.symbol + "(" + kinds + ")");
+        }
+        Driver.launch(session.function(kernel), blocks, 1, threads, 0, stream, argPointers);
     }
 
     /** Blocks for a grid-stride loop over {@code total} elements with {@code threads} per block. */

@@ -121,7 +121,7 @@ public final class Cublas {
                              MemorySegment alpha, long a, int lda, long b, int ldb,
                              MemorySegment beta, long c, int ldc) {
         Driver.requireHandle(handle, "handle");
-        checkGemm(transA, transB, m, n, k, lda, ldb, ldc);
+        CublasFunctions.checkGemm(transA, transB, m, n, k, lda, ldb, ldc);
         Driver.requireNativeBytes(alpha, JAVA_FLOAT.byteSize(), "alpha");
         Driver.requireNativeBytes(beta, JAVA_FLOAT.byteSize(), "beta");
         Driver.requireDevicePointer(a, "A");
@@ -137,29 +137,4 @@ public final class Cublas {
         check(rc, "cublasSgemm_v2");
     }
 
-    /** The argument checks of {@link #sgemm}, plain Java (BLAS's rules: leading dimensions cover the stored rows). */
-    public static void checkGemm(int transA, int transB, int m, int n, int k, int lda, int ldb, int ldc) {
-        if (!isOp(transA) || !isOp(transB)) {
-            throw new IllegalArgumentException("sgemm: trans must be CUBLAS_OP_N or CUBLAS_OP_T: " + transA + ", "
-                    + transB);
-        }
-        if (m < 0 || n < 0 || k < 0) {
-            throw new IllegalArgumentException("sgemm: negative dimension m=" + m + " n=" + n + " k=" + k);
-        }
-        int rowsA = transA == CublasFunctions.OP_N ? m : k;
-        int rowsB = transB == CublasFunctions.OP_N ? k : n;
-        if (lda < Math.max(1, rowsA)) {
-            throw new IllegalArgumentException("sgemm: lda=" + lda + " < " + Math.max(1, rowsA));
-        }
-        if (ldb < Math.max(1, rowsB)) {
-            throw new IllegalArgumentException("sgemm: ldb=" + ldb + " < " + Math.max(1, rowsB));
-        }
-        if (ldc < Math.max(1, m)) {
-            throw new IllegalArgumentException("sgemm: ldc=" + ldc + " < " + Math.max(1, m));
-        }
-    }
-
-    private static boolean isOp(int op) {
-        return op == CublasFunctions.OP_N || op == CublasFunctions.OP_T;
-    }
 }

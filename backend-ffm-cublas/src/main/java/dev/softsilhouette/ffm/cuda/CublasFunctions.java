@@ -44,4 +44,30 @@ public final class CublasFunctions {
 
     private CublasFunctions() {
     }
+
+    /** The argument checks of {@link Cublas#sgemm}, plain Java (BLAS's rules: leading dimensions cover the stored rows). */
+    public static void checkGemm(int transA, int transB, int m, int n, int k, int lda, int ldb, int ldc) {
+        if (!isOp(transA) || !isOp(transB)) {
+            throw new IllegalArgumentException("sgemm: trans must be CUBLAS_OP_N or CUBLAS_OP_T: " + transA + ", "
+                    + transB);
+        }
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("sgemm: negative dimension m=" + m + " n=" + n + " k=" + k);
+        }
+        int rowsA = transA == OP_N ? m : k;
+        int rowsB = transB == OP_N ? k : n;
+        if (lda < Math.max(1, rowsA)) {
+            throw new IllegalArgumentException("sgemm: lda=" + lda + " < " + Math.max(1, rowsA));
+        }
+        if (ldb < Math.max(1, rowsB)) {
+            throw new IllegalArgumentException("sgemm: ldb=" + ldb + " < " + Math.max(1, rowsB));
+        }
+        if (ldc < Math.max(1, m)) {
+            throw new IllegalArgumentException("sgemm: ldc=" + ldc + " < " + Math.max(1, m));
+        }
+    }
+
+    private static boolean isOp(int op) {
+        return op == CublasFunctions.OP_N || op == CublasFunctions.OP_T;
+    }
 }

@@ -15,15 +15,18 @@ import java.util.Optional;
  */
 public final class LibraryLoader {
 
-    /** Opens one candidate; throws {@link IllegalArgumentException} (as {@link SymbolLookup#libraryLookup}) when it cannot. */
+    /**
+     * Opens one candidate, after the companions found next to it; throws {@link IllegalArgumentException} (as
+     * {@link SymbolLookup#libraryLookup}) when it cannot.
+     */
     @FunctionalInterface
     public interface Opener {
-        SymbolLookup open(LibraryDiscovery.Candidate candidate, Path companion);
+        SymbolLookup open(LibraryDiscovery.Candidate candidate, List<Path> companions);
     }
 
-    /** The real opener: {@code dlopen} of the file (after its companions) or of the soname. */
-    public static final Opener DLOPEN = (candidate, companion) -> {
-        if (companion != null) {
+    /** The real opener: {@code dlopen} of the companions, then of the file or the soname. */
+    public static final Opener DLOPEN = (candidate, companions) -> {
+        for (Path companion : companions) {
             SymbolLookup.libraryLookup(companion, Arena.global());
         }
         return candidate.file() == null
@@ -78,17 +81,14 @@ public final class LibraryLoader {
                 attempts.add(candidate.describe() + ": absent");
                 continue;
             }
-            Path companion = null;
+            List<Path> companions = new ArrayList<>();
             if (file != null) {
                 for (String name : spec.companions().getOrDefault(candidate.soname(), List.of())) {
-                    Path sibling = file.resolveSibling(name);
-                    if (Files.isRegularFile(sibling)) {
-                        companion = sibling;
-                    }
+                    companion(file.getParent(), name).ifPresent(companions::add);
                 }
             }
             try {
-                SymbolLookup lookup = opener.open(candidate, companion);
+                SymbolLookup lookup = opener.open(candidate, companions);
                 attempts.add(candidate.describe() + ": loaded");
                 return new Result(spec, Optional.of(new LoadedLibrary(lookup, candidate)), attempts,
                         discovery.ignored());
@@ -97,6 +97,27 @@ public final class LibraryLoader {
             }
         }
         return new Result(spec, Optional.empty(), attempts, discovery.ignored());
+    }
+
+    /**
+     * {@code folder/name}, or else the newest {@code folder/name.*} ({@code libnvrtc-builtins.so.13} finds
+     * {@code libnvrtc-builtins.so.13.3}): libraries that their parent opens by a name the loader would not find.
+     */
+    static Optional<Path> companion(Path folder, String name) {
+        Path exact = folder.resolve(name);
+        if (Files.isRegularFile(exact)) {
+            return Optional.of(exact);
+        }
+        if (!Files.isDirectory(folder)) {
+            return Optional.empty();
+        }
+        try (java.util.stream.Stream<Path> children = Files.list(folder)) {
+            return children.filter(p -> p.getFileName().toString().startsWith(name + ".") && Files.isRegularFile(p))
+                    .max(java.util.Comparator.comparing(p -> p.getFileName().toString().substring(name.length() + 1),
+                            LibraryDiscovery::compareVersions));
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
     }
 
     private static String oneLine(String message) {
