@@ -6,14 +6,11 @@ import dev.softsilhouette.ffm.cuda.CublasFunctions;
 import dev.softsilhouette.ffm.cuda.Driver;
 import dev.softsilhouette.spi.PreparedBatch;
 import dev.softsilhouette.spi.SilhouetteBackend;
-import dev.softsilhouette.spi.SilhouetteMath;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
 /**
@@ -28,7 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
  *       the own-class term computed directly (no cancellation), and the backward as two SGEMMs
  *       ({@code (coef n) M} and {@code coef^T Z}) plus one elementwise kernel.</li>
  * </ul>
- * The per-row softmin and silhouette (O(N K)) run on the host in double through {@link SilhouetteMath}, on the
+ * The per-row softmin and silhouette (O(N K)) run on the host in double ({@link HostMath}), on the
  * N x K class sums copied back. Outputs are written only after every device step has succeeded.
  */
 final class FfmCublasBackend implements SilhouetteBackend {
@@ -199,26 +196,12 @@ final class FfmCublasBackend implements SilhouetteBackend {
         Driver.streamSynchronize(ws.stream);
 
         // Per-row silhouette (host, double), in class-sorted order; coef = -w_i ds_i/d sums[i][c].
-        double unit = metric == Metric.EUCLIDEAN ? scale : metric == Metric.SQUARED_EUCLIDEAN ? scale * scale : 1.0;
-        double scaledTau = tau * unit; // sums are in scaled units: softmin weights exp(-delta/tau) stay the same
+        // sums are in scaled units: scaling tau the same way keeps the softmin weights exp(-delta/tau)
+        double scaledTau = HostMath.scaledTau(tau, metric == Metric.SQUARED_EUCLIDEAN, metric == Metric.COSINE, scale);
         ws.ensureHostScratch(n, k);
         MemorySegment coef = gradient ? ws.host(Workspace.Host.COEF, nk * Double.BYTES) : null;
-        double total = 0.0;
-        for (int p = 0; p < n; p++) {
-            MemorySegment.copy(sums, JAVA_DOUBLE, (long) p * k * Double.BYTES, ws.rowSums, 0, k);
-            int own = labels[sorted[p]];
-            double s = SilhouetteMath.rowSilhouette(own, ws.rowSums, 0, offsets, scaledTau,
-                    gradient ? ws.rowDerivative : null, 0);
-            ws.silhouettes[p] = s;
-            total += s;
-            if (gradient) {
-                double w = weight * (rowWeights == null ? 1.0 : rowWeights.getAtIndex(JAVA_FLOAT_UNALIGNED, sorted[p]));
-                for (int c = 0; c < k; c++) {
-                    ws.rowDerivative[c] *= -w;
-                }
-                MemorySegment.copy(ws.rowDerivative, 0, coef, JAVA_DOUBLE, (long) p * k * Double.BYTES, k);
-            }
-        }
+        double total = HostMath.rowSilhouettes(sums, n, k, labels, sorted, offsets, scaledTau, weight, rowWeights,
+                coef, ws.silhouettes, ws.rowSums, ws.rowDerivative);
 
         MemorySegment gradStaging = null;
         if (gradient) {
@@ -333,26 +316,8 @@ final class FfmCublasBackend implements SilhouetteBackend {
         MemorySegment scaledF = ws.host(Workspace.Host.SCALED_COEF_F, nk * Float.BYTES);
         MemorySegment rowScale = ws.host(Workspace.Host.ROW_SCALE, (long) n * Double.BYTES);
         MemorySegment ownCoef = ws.host(Workspace.Host.OWN_COEF, (long) n * Double.BYTES);
-        double[] columnSums = ws.classCoefSums; // u[c] = sum_j coef[j][c]
-        java.util.Arrays.fill(columnSums, 0, k, 0.0);
-        for (int p = 0; p < n; p++) {
-            double weighted = 0.0; // sum_c coef[p][c] n_c
-            for (int c = 0; c < k; c++) {
-                long e = (long) p * k + c;
-                double value = coef.getAtIndex(JAVA_DOUBLE, e);
-                double size = offsets[c + 1] - offsets[c];
-                coefF.setAtIndex(JAVA_FLOAT, e, (float) value);
-                scaledF.setAtIndex(JAVA_FLOAT, e, (float) (value * size));
-                weighted += value * size;
-                columnSums[c] += value;
-            }
-            rowScale.setAtIndex(JAVA_DOUBLE, p, weighted);
-            ownCoef.setAtIndex(JAVA_DOUBLE, p, coef.getAtIndex(JAVA_DOUBLE, (long) p * k + labels[sorted[p]]));
-        }
-        for (int p = 0; p < n; p++) {
-            int own = labels[sorted[p]];
-            rowScale.setAtIndex(JAVA_DOUBLE, p, rowScale.getAtIndex(JAVA_DOUBLE, p) + columnSums[own]);
-        }
+        HostMath.classStatOperands(coef, n, k, offsets, labels, sorted, coefF, scaledF, rowScale, ownCoef,
+                ws.classCoefSums);
         long dCoefF = ws.device(Workspace.Device.COEF_F, nk * Float.BYTES);
         long dScaledF = ws.device(Workspace.Device.SCALED_COEF_F, nk * Float.BYTES);
         long dR = ws.device(Workspace.Device.R, (long) n * d * Float.BYTES);
