@@ -3,7 +3,6 @@ package dev.softsilhouette.ffm;
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.ffm.cuda.CudaLibraries;
 import dev.softsilhouette.ffm.cuda.Cublas;
-import dev.softsilhouette.ffm.cuda.Driver;
 import dev.softsilhouette.ffm.cuda.Nvrtc;
 import dev.softsilhouette.ffm.nativelib.LibraryLoader;
 import dev.softsilhouette.spi.Availability;
@@ -86,8 +85,8 @@ public final class FfmCublasBackendProvider implements BackendProvider {
         try {
             session = CudaSession.open();
         } catch (RuntimeException | LinkageError e) {
-            return Availability.unavailable("CUDA initialisation failed (driver " + Driver.libraryLocation()
-                    + "): " + e.getMessage() + "; check that the NVIDIA driver works (nvidia-smi) and that "
+            String driver = CudaLibraries.driver().loaded().map(l -> l.describe()).orElse("?");
+            return Availability.unavailable("CUDA initialisation failed (driver " + driver + "): " + e.getMessage() + "; check that the NVIDIA driver works (nvidia-smi) and that "
                     + CudaSession.DEVICE_PROPERTY + " names an existing device", e);
         }
         FfmCublasBackend backend = new FfmCublasBackend(session, budget);

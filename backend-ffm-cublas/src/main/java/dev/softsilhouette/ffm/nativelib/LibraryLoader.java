@@ -24,15 +24,35 @@ public final class LibraryLoader {
         SymbolLookup open(LibraryDiscovery.Candidate candidate, List<Path> companions);
     }
 
-    /** The real opener: {@code dlopen} of the companions, then of the file or the soname. */
+    /**
+     * The real opener: {@code dlopen} of the companions, then of the file or the soname. A file that is not an ELF
+     * object (a linker script named {@code .so}, an empty placeholder) is refused before {@code dlopen} sees it.
+     */
     public static final Opener DLOPEN = (candidate, companions) -> {
+        if (candidate.file() != null) {
+            requireElf(candidate.file());
+        }
         for (Path companion : companions) {
+            requireElf(companion);
             SymbolLookup.libraryLookup(companion, Arena.global());
         }
         return candidate.file() == null
                 ? SymbolLookup.libraryLookup(candidate.soname(), Arena.global())
                 : SymbolLookup.libraryLookup(candidate.file(), Arena.global());
     };
+
+    /**
+     * One place tried.
+     *
+     * @param candidate the place
+     * @param outcome   {@code absent}, {@code loaded}, or the loader's error
+     */
+    public record Attempt(LibraryDiscovery.Candidate candidate, String outcome) {
+        /** For messages. */
+        public String describe() {
+            return candidate.describe() + ": " + outcome;
+        }
+    }
 
     /**
      * The outcome of one load.
@@ -42,7 +62,7 @@ public final class LibraryLoader {
      * @param attempts every place tried, each with its outcome, in order
      * @param ignored  property entries that were not used
      */
-    public record Result(LibraryDiscovery.Spec spec, Optional<LoadedLibrary> loaded, List<String> attempts,
+    public record Result(LibraryDiscovery.Spec spec, Optional<LoadedLibrary> loaded, List<Attempt> attempts,
                          List<String> ignored) {
         public Result {
             attempts = List.copyOf(attempts);
@@ -59,7 +79,7 @@ public final class LibraryLoader {
             StringBuilder sb = new StringBuilder();
             sb.append(spec.name()).append(" (").append(String.join(", ", spec.sonames()))
                     .append(") could not be loaded; tried ").append(attempts.size()).append(" places: ");
-            sb.append(String.join("; ", attempts));
+            sb.append(String.join("; ", grouped(attempts)));
             for (String note : ignored) {
                 sb.append("; ").append(note);
             }
@@ -72,13 +92,47 @@ public final class LibraryLoader {
     private LibraryLoader() {
     }
 
+    /**
+     * The attempts for a message: consecutive ones from the same folder, source and outcome share one entry
+     * ({@code /usr/local/cuda/lib64/{libcublas.so.13, libcublas.so.12} (install folder): absent}).
+     */
+    static List<String> grouped(List<Attempt> attempts) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < attempts.size()) {
+            Attempt first = attempts.get(i);
+            Path file = first.candidate().file();
+            int j = i + 1;
+            List<String> names = new ArrayList<>(List.of(first.candidate().soname()));
+            while (file != null && j < attempts.size()) {
+                Attempt next = attempts.get(j);
+                Path nextFile = next.candidate().file();
+                if (nextFile == null || !nextFile.getParent().equals(file.getParent())
+                        || next.candidate().source() != first.candidate().source()
+                        || !next.outcome().equals(first.outcome())) {
+                    break;
+                }
+                names.add(next.candidate().soname());
+                j++;
+            }
+            if (names.size() == 1) {
+                out.add(first.describe());
+            } else {
+                out.add(file.getParent() + "/{" + String.join(", ", names) + "} (" + first.candidate().source().label()
+                        + "): " + first.outcome());
+            }
+            i = j;
+        }
+        return out;
+    }
+
     /** Tries the candidates in order with {@code opener}. */
     public static Result load(LibraryDiscovery.Spec spec, LibraryDiscovery.Discovery discovery, Opener opener) {
-        List<String> attempts = new ArrayList<>();
+        List<Attempt> attempts = new ArrayList<>();
         for (LibraryDiscovery.Candidate candidate : discovery.candidates()) {
             Path file = candidate.file();
             if (file != null && !Files.isRegularFile(file)) {
-                attempts.add(candidate.describe() + ": absent");
+                attempts.add(new Attempt(candidate, "absent"));
                 continue;
             }
             List<Path> companions = new ArrayList<>();
@@ -89,14 +143,28 @@ public final class LibraryLoader {
             }
             try {
                 SymbolLookup lookup = opener.open(candidate, companions);
-                attempts.add(candidate.describe() + ": loaded");
+                attempts.add(new Attempt(candidate, "loaded"));
                 return new Result(spec, Optional.of(new LoadedLibrary(lookup, candidate)), attempts,
                         discovery.ignored());
             } catch (IllegalArgumentException | UnsatisfiedLinkError e) {
-                attempts.add(candidate.describe() + ": " + oneLine(e.getMessage()));
+                attempts.add(new Attempt(candidate, oneLine(e.getMessage())));
             }
         }
         return new Result(spec, Optional.empty(), attempts, discovery.ignored());
+    }
+
+    /** Throws {@link IllegalArgumentException} unless {@code file} starts with the ELF magic number. */
+    static void requireElf(Path file) {
+        byte[] head = new byte[4];
+        int read;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            read = in.readNBytes(head, 0, 4);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (read < 4 || head[0] != 0x7f || head[1] != 'E' || head[2] != 'L' || head[3] != 'F') {
+            throw new IllegalArgumentException("not an ELF shared object");
+        }
     }
 
     /**
