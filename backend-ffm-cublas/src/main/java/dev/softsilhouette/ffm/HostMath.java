@@ -9,7 +9,8 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
 /**
- * The host's share of the computation, between the two device phases; O(N K), in double, no allocation. Kept apart
+ * The host's share of the computation, between the two device phases; O(N K), in double. Small batches allocate
+ * nothing; large ones run rows in parallel chunks. Kept apart
  * from the device code so that tests run it against a plain-Java mirror of the kernels.
  */
 final class HostMath {
@@ -34,13 +35,51 @@ final class HostMath {
     static double rowSilhouettes(MemorySegment sums, int n, int k, int[] labels, int[] sorted, int[] offsets,
                                  double tau, double weight, MemorySegment rowWeights, MemorySegment coef,
                                  double[] silhouettes, double[] rowSums, double[] derivative) {
+        if ((long) n * k >= PARALLEL_THRESHOLD && n >= 2 * PARALLEL_ROWS) {
+            // Large batches: rows in parallel chunks (each with its own scratch); results per row are independent,
+            // and the sum below runs in row order, so the outcome is bit-identical to the serial path. The caller's
+            // row weights may be confined to this thread: they are read here, not in the workers. (sums and coef
+            // are the workspace's shared-arena buffers.)
+            MemorySegment weights = null;
+            if (coef != null && rowWeights != null) {
+                weights = MemorySegment.ofArray(new float[n]);
+                for (int i = 0; i < n; i++) {
+                    weights.setAtIndex(JAVA_FLOAT, i, rowWeights.getAtIndex(JAVA_FLOAT_UNALIGNED, i));
+                }
+            }
+            MemorySegment sharedWeights = weights;
+            int chunks = (n + PARALLEL_ROWS - 1) / PARALLEL_ROWS;
+            java.util.stream.IntStream.range(0, chunks).parallel().forEach(chunk -> {
+                double[] chunkSums = new double[k];
+                double[] chunkDerivative = new double[k];
+                int from = chunk * PARALLEL_ROWS;
+                rows(sums, from, Math.min(n, from + PARALLEL_ROWS), k, labels, sorted, offsets, tau, weight,
+                        sharedWeights, coef, silhouettes, chunkSums, chunkDerivative);
+            });
+        } else {
+            rows(sums, 0, n, k, labels, sorted, offsets, tau, weight, rowWeights, coef, silhouettes, rowSums,
+                    derivative);
+        }
         double total = 0.0;
         for (int p = 0; p < n; p++) {
+            total += silhouettes[p];
+        }
+        return total;
+    }
+
+    /** N * K from which the per-row step runs on the common fork-join pool (small batches stay allocation-free). */
+    static final long PARALLEL_THRESHOLD = 1L << 20;
+    /** Rows per parallel chunk. */
+    static final int PARALLEL_ROWS = 256;
+
+    private static void rows(MemorySegment sums, int from, int to, int k, int[] labels, int[] sorted, int[] offsets,
+                             double tau, double weight, MemorySegment rowWeights, MemorySegment coef,
+                             double[] silhouettes, double[] rowSums, double[] derivative) {
+        for (int p = from; p < to; p++) {
             MemorySegment.copy(sums, JAVA_DOUBLE, (long) p * k * Double.BYTES, rowSums, 0, k);
             double s = SilhouetteMath.rowSilhouette(labels[sorted[p]], rowSums, 0, offsets, tau,
                     coef != null ? derivative : null, 0);
             silhouettes[p] = s;
-            total += s;
             if (coef != null) {
                 double w = weight * (rowWeights == null ? 1.0 : rowWeights.getAtIndex(JAVA_FLOAT_UNALIGNED, sorted[p]));
                 for (int c = 0; c < k; c++) {
@@ -49,7 +88,6 @@ final class HostMath {
                 MemorySegment.copy(derivative, 0, coef, JAVA_DOUBLE, (long) p * k * Double.BYTES, k);
             }
         }
-        return total;
     }
 
     /**
