@@ -92,6 +92,7 @@ public final class Nvrtc {
             }
             check(rc, "nvrtcCreateProgram", name);
             MemorySegment program = programOut.get(ADDRESS, 0);
+            boolean succeeded = false;
             try {
                 List<String> all = new java.util.ArrayList<>();
                 all.add("--gpu-architecture=sm_" + computeCapability);
@@ -127,13 +128,17 @@ public final class Nvrtc {
                     throw Downcalls.rethrow("nvrtcGetCUBIN", t);
                 }
                 check(rc, "nvrtcGetCUBIN", name);
+                succeeded = true;
                 return cubin;
             } finally {
+                int destroyed;
                 try {
-                    int destroyed = (int) DESTROY_PROGRAM.invokeExact(programOut);
-                    check(destroyed, "nvrtcDestroyProgram", name);
+                    destroyed = (int) DESTROY_PROGRAM.invokeExact(programOut);
                 } catch (Throwable t) {
                     throw Downcalls.rethrow("nvrtcDestroyProgram", t);
+                }
+                if (succeeded) {
+                    check(destroyed, "nvrtcDestroyProgram", name); // never masks the compile error itself
                 }
             }
         }
