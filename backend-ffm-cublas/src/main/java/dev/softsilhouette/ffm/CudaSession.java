@@ -1,0 +1,154 @@
+package dev.softsilhouette.ffm;
+
+import dev.softsilhouette.cuda.kernels.KernelCatalog;
+import dev.softsilhouette.cuda.kernels.KernelSource;
+import dev.softsilhouette.ffm.cuda.Driver;
+import dev.softsilhouette.ffm.cuda.DriverFunctions;
+import dev.softsilhouette.ffm.cuda.Nvrtc;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * One device for one backend instance: its retained primary context, and the ffm kernels compiled with NVRTC for
+ * its compute capability and loaded as modules. Shared by every thread (CUfunctions are context-wide).
+ */
+final class CudaSession implements AutoCloseable {
+    /** System property: device ordinal (default 0). */
+    static final String DEVICE_PROPERTY = "silhouette.cuda.device";
+
+    final int ordinal;
+    final int device;
+    final MemorySegment context;
+    final String deviceName;
+    final int computeCapability;
+    final long totalMemory;
+    final int driverVersion;
+    final int[] nvrtcVersion;
+
+    private final MemorySegment prepareModule;
+    private final MemorySegment euclideanModule;
+
+    private final java.util.EnumMap<FfmKernel, MemorySegment> functions = new java.util.EnumMap<>(FfmKernel.class);
+
+    private boolean closed;
+
+    private CudaSession(int ordinal, int device, MemorySegment context, MemorySegment prepareModule,
+                        MemorySegment euclideanModule, int computeCapability) {
+        this.ordinal = ordinal;
+        this.device = device;
+        this.context = context;
+        this.prepareModule = prepareModule;
+        this.euclideanModule = euclideanModule;
+        this.computeCapability = computeCapability;
+        this.deviceName = Driver.deviceName(device);
+        this.totalMemory = Driver.deviceTotalMemory(device);
+        this.driverVersion = Driver.driverVersion();
+        this.nvrtcVersion = Nvrtc.version();
+        for (FfmKernel kernel : FfmKernel.values()) {
+            MemorySegment module = kernel.source == FfmKernel.Source.PREPARE ? prepareModule : euclideanModule;
+            functions.put(kernel, Driver.moduleFunction(module, kernel.symbol));
+        }
+    }
+
+    /**
+     * Initialises the driver, retains the primary context of the configured device and compiles and loads the
+     * kernels. Everything acquired is released again when a later step fails.
+     */
+    static CudaSession open() {
+        Driver.init();
+        int count = Driver.deviceCount();
+        int ordinal = configuredOrdinal();
+        if (count < 1) {
+            throw new IllegalStateException("the CUDA driver reports no device");
+        }
+        if (ordinal >= count) {
+            throw new IllegalStateException(DEVICE_PROPERTY + "=" + ordinal + " but the driver reports " + count
+                    + " device(s)");
+        }
+        int device = Driver.device(ordinal);
+        int major = Driver.deviceAttribute(DriverFunctions.ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
+        int minor = Driver.deviceAttribute(DriverFunctions.ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
+        int capability = major * 10 + minor;
+        MemorySegment context = Driver.primaryContextRetain(device);
+        MemorySegment prepare = null;
+        MemorySegment euclidean = null;
+        try {
+            Driver.setCurrentContext(context);
+            prepare = loadModule(FfmKernel.Source.PREPARE.fileName, capability);
+            euclidean = loadModule(FfmKernel.Source.EUCLIDEAN.fileName, capability);
+            return new CudaSession(ordinal, device, context, prepare, euclidean, capability);
+        } catch (RuntimeException | Error e) {
+            if (euclidean != null) {
+                unloadQuietly(euclidean, e);
+            }
+            if (prepare != null) {
+                unloadQuietly(prepare, e);
+            }
+            try {
+                Driver.primaryContextRelease(device);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static void unloadQuietly(MemorySegment module, Throwable primary) {
+        try {
+            Driver.moduleUnload(module);
+        } catch (RuntimeException suppressed) {
+            primary.addSuppressed(suppressed);
+        }
+    }
+
+    static int configuredOrdinal() {
+        String value = System.getProperty(DEVICE_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            int ordinal = Integer.parseInt(value.trim());
+            if (ordinal < 0) {
+                throw new IllegalArgumentException(DEVICE_PROPERTY + ": negative: " + value);
+            }
+            return ordinal;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(DEVICE_PROPERTY + ": not a device ordinal: " + value, e);
+        }
+    }
+
+    private static MemorySegment loadModule(String fileName, int capability) {
+        KernelSource source = KernelCatalog.all().stream().filter(s -> s.fileName().equals(fileName)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("kernel source " + fileName + " is not in KernelCatalog"));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cubin = Nvrtc.compileToCubin(fileName, source.text(), capability,
+                    List.of("-std=c++17", "--fmad=true"), arena);
+            return Driver.moduleLoadData(cubin); // the driver copies the image; the arena may go
+        }
+    }
+
+    /** The loaded function of {@code kernel}. */
+    MemorySegment function(FfmKernel kernel) {
+        return functions.get(kernel);
+    }
+
+    /** One line for the availability details. */
+    String describe() {
+        return String.format("%s (sm_%d, %d MiB), CUDA driver %d.%d, NVRTC %d.%d", deviceName, computeCapability,
+                totalMemory >> 20, driverVersion / 1000, (driverVersion % 1000) / 10, nvrtcVersion[0], nvrtcVersion[1]);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Driver.setCurrentContext(context);
+        Driver.moduleUnload(euclideanModule);
+        Driver.moduleUnload(prepareModule);
+        Driver.primaryContextRelease(device);
+    }
+}

@@ -1,0 +1,384 @@
+package dev.softsilhouette.ffm;
+
+import dev.softsilhouette.Metric;
+import dev.softsilhouette.ffm.cuda.Cublas;
+import dev.softsilhouette.ffm.cuda.CublasFunctions;
+import dev.softsilhouette.ffm.cuda.Driver;
+import dev.softsilhouette.spi.PreparedBatch;
+import dev.softsilhouette.spi.SilhouetteBackend;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+/**
+ * The ffm-cublas backend. Rows are gathered on the device in class order (SPEC 6), centred and scaled by a power of
+ * two (both leave every silhouette unchanged and are undone exactly in the gradient), then:
+ * <ul>
+ *   <li>{@code EUCLIDEAN}: Gram blocks {@code Z_I Z_J^T} by cuBLAS SGEMM, within the {@link GramChunkPlan} budget;
+ *       distances and per-class sums by {@code ffm_euclidean.cu}; the backward recomputes each block, turns it into
+ *       the coefficient block {@code C_ij = (coef[i][y_j] + coef[j][y_i]) / d_ij} and accumulates
+ *       {@code grad = diag(rowsum C) Z - C Z} (the product an SGEMM);</li>
+ *   <li>{@code SQUARED_EUCLIDEAN}, {@code COSINE}: class means and scatters in double, {@code <z_i, m_k>} by SGEMM,
+ *       the own-class term computed directly (no cancellation), and the backward as two SGEMMs
+ *       ({@code (coef n) M} and {@code coef^T Z}) plus one elementwise kernel.</li>
+ * </ul>
+ * The per-row softmin and silhouette (O(N K)) run on the host in double ({@link HostMath}), on the
+ * N x K class sums copied back. Outputs are written only after every device step has succeeded.
+ */
+final class FfmCublasBackend implements SilhouetteBackend {
+    private static final int THREADS = 256;
+    /** Block size of the block-per-row kernels; must equal FFM_BLOCK in the .cu files. */
+    static final int ROW_BLOCK = 128;
+    private static final int METRIC_SQUARED_EUCLIDEAN = 1;
+    private static final int METRIC_COSINE = 2;
+
+    private final CudaSession session;
+    private final long gramBudget;
+    private final ThreadLocal<Workspace> workspaces = new ThreadLocal<>();
+    private final Set<Workspace> allWorkspaces = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    FfmCublasBackend(CudaSession session, long gramBudget) {
+        this.session = session;
+        this.gramBudget = gramBudget;
+    }
+
+    @Override
+    public String name() {
+        return FfmCublasBackendProvider.NAME;
+    }
+
+    @Override
+    public double silhouettes(PreparedBatch batch, Metric metric, double tau, MemorySegment silhouettesOut) {
+        return compute(batch, metric, tau, 0.0, null, silhouettesOut, null);
+    }
+
+    @Override
+    public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight,
+                                         MemorySegment rowWeights, MemorySegment silhouettesOut,
+                                         MemorySegment gradientOut) {
+        return compute(batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
+    }
+
+    private Workspace workspace() {
+        if (closed) {
+            throw new IllegalStateException("backend " + name() + " is closed");
+        }
+        Workspace ws = workspaces.get();
+        if (ws == null) {
+            ws = new Workspace(session);
+            workspaces.set(ws);
+            allWorkspaces.add(ws);
+        }
+        return ws;
+    }
+
+    /**
+     * The power of two that brings the largest magnitude to [1, 2): squares of the scaled, centred values then stay
+     * far from float underflow and overflow, and scaling by a power of two is exact.
+     */
+    static double scaleFor(double maxAbs) {
+        if (maxAbs == 0.0 || !Double.isFinite(maxAbs)) {
+            return 1.0;
+        }
+        return Math.scalb(1.0, -Math.getExponent(maxAbs));
+    }
+
+    private double compute(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
+                           MemorySegment silhouettesOut, MemorySegment gradientOut) {
+        int n = batch.rows();
+        int d = batch.dims();
+        int k = batch.classCount();
+        if (k < 2) {
+            // One class: every s_i is 0 and the gradient vanishes (SPEC 3); nothing to run on the device.
+            if (silhouettesOut != null) {
+                silhouettesOut.asSlice(0, (long) n * Float.BYTES).fill((byte) 0);
+            }
+            if (gradientOut != null) {
+                gradientOut.asSlice(0, (long) n * d * Float.BYTES).fill((byte) 0);
+            }
+            return 0.0;
+        }
+        Workspace ws = workspace();
+        Driver.setCurrentContext(session.context);
+        boolean gradient = gradientOut != null;
+        int[] sorted = batch.sortedRows();
+        int[] offsets = batch.classOffsets();
+        long nd = (long) n * d;
+        long nk = (long) n * k;
+
+        // Inputs: X as given (native memory is read directly), the class order, labels in that order, boundaries.
+        MemorySegment x = batch.embeddings();
+        if (!x.isNative()) {
+            MemorySegment staging = ws.host(Workspace.Host.X, nd * Float.BYTES);
+            MemorySegment.copy(x, 0, staging, 0, nd * Float.BYTES);
+            x = staging;
+        }
+        double scale = 1.0;
+        if (metric != Metric.COSINE) {
+            double maxAbs = 0.0;
+            for (long e = 0; e < nd; e++) {
+                maxAbs = Math.max(maxAbs, Math.abs(x.getAtIndex(JAVA_FLOAT_UNALIGNED, e)));
+            }
+            scale = scaleFor(maxAbs);
+        }
+        long dX = ws.device(Workspace.Device.X, nd * Float.BYTES);
+        Driver.copyToDevice(dX, x, nd * Float.BYTES, ws.stream);
+        long dOrder = ws.uploadInts(Workspace.Host.ORDER, Workspace.Device.ORDER, sorted, n);
+        int[] labels = batch.labels();
+        MemorySegment labelStaging = ws.host(Workspace.Host.LABELS, (long) n * Integer.BYTES);
+        for (int p = 0; p < n; p++) {
+            labelStaging.setAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, p, labels[sorted[p]]);
+        }
+        long dLabels = ws.device(Workspace.Device.LABELS, (long) n * Integer.BYTES);
+        Driver.copyToDevice(dLabels, labelStaging, (long) n * Integer.BYTES, ws.stream);
+        long dOffsets = ws.uploadInts(Workspace.Host.OFFSETS, Workspace.Device.OFFSETS, offsets, k + 1);
+
+        // Z: class-sorted rows; centred and scaled (Euclidean metrics) or normalised (cosine).
+        long dZ = ws.device(Workspace.Device.Z, nd * Float.BYTES);
+        long dNorms = 0;
+        if (metric == Metric.COSINE) {
+            ws.args().ptr(dX).ptr(dOrder).ptr(0L).f64(1.0).i32(n).i32(d).ptr(dZ)
+                    .launch(FfmKernel.GATHER_ROWS, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
+            dNorms = ws.device(Workspace.Device.NORMS, (long) n * Double.BYTES);
+            ws.args().ptr(dZ).i32(n).i32(d).f64(Metric.COSINE_NORM_FLOOR).ptr(dNorms)
+                    .launch(FfmKernel.NORMALIZE_ROWS, n, ROW_BLOCK);
+        } else {
+            long dMean = ws.device(Workspace.Device.COLUMN_MEAN, (long) d * Double.BYTES);
+            ws.args().ptr(dX).i32(n).i32(d).ptr(dMean)
+                    .launch(FfmKernel.COLUMN_MEANS, (d + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
+            ws.args().ptr(dX).ptr(dOrder).ptr(dMean).f64(scale).i32(n).i32(d).ptr(dZ)
+                    .launch(FfmKernel.GATHER_ROWS, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
+        }
+
+        // Class sums of distances, sums[p][c] in class-sorted row order.
+        long dSums = ws.device(Workspace.Device.SUMS, nk * Double.BYTES);
+        long dRowSq = ws.device(Workspace.Device.ROW_SQ, (long) n * Double.BYTES);
+        GramChunkPlan plan = null;
+        SegmentPlan segments = null;
+        long dSegments = 0;
+        long dMeanD = 0;
+        long dMeanF = 0;
+        if (metric == Metric.EUCLIDEAN) {
+            ws.args().ptr(dZ).ptr(dLabels).ptr(0L).i32(n).i32(d).ptr(dRowSq).ptr(0L)
+                    .launch(FfmKernel.ROW_TERMS, n, ROW_BLOCK);
+            plan = GramChunkPlan.plan(n, gramBudget);
+            segments = SegmentPlan.of(plan, offsets);
+            dSegments = ws.uploadInts(Workspace.Host.SEGMENTS, Workspace.Device.SEGMENTS, segments.table(),
+                    segments.table().length);
+            Driver.zero(dSums, nk * Double.BYTES, ws.stream);
+            euclideanSums(ws, plan, segments, dZ, dRowSq, dSegments, dSums, d, k);
+        } else {
+            dMeanD = ws.device(Workspace.Device.CLASS_MEAN_D, (long) k * d * Double.BYTES);
+            dMeanF = ws.device(Workspace.Device.CLASS_MEAN_F, (long) k * d * Float.BYTES);
+            long dRowOwn = ws.device(Workspace.Device.ROW_OWN, (long) n * Double.BYTES);
+            long dClassSq = ws.device(Workspace.Device.CLASS_SQ, (long) k * Double.BYTES);
+            long dScatter = ws.device(Workspace.Device.CLASS_SCATTER, (long) k * Double.BYTES);
+            long dDot = ws.device(Workspace.Device.DOT, nk * Float.BYTES);
+            ws.args().ptr(dZ).ptr(dOffsets).i32(k).i32(d).ptr(dMeanD).ptr(dMeanF)
+                    .launch(FfmKernel.CLASS_MEANS, Workspace.gridStrideBlocks((long) k * d, THREADS), THREADS);
+            ws.args().ptr(dZ).ptr(dLabels).ptr(dMeanD).i32(n).i32(d).ptr(dRowSq).ptr(dRowOwn)
+                    .launch(FfmKernel.ROW_TERMS, n, ROW_BLOCK);
+            ws.args().ptr(dMeanD).ptr(dRowOwn).ptr(dOffsets).i32(k).i32(d).ptr(dClassSq).ptr(dScatter)
+                    .launch(FfmKernel.CLASS_TERMS, k, ROW_BLOCK);
+            // dot (row-major N x K) = Z M^T: column-major K x N = M^T(KxD) Z(DxN), i.e. op(A)=T on M (D x K).
+            Cublas.sgemm(ws.cublas, CublasFunctions.OP_T, CublasFunctions.OP_N, k, n, d,
+                    ws.one, dMeanF, d, dZ, d, ws.zero, dDot, k);
+            ws.args().ptr(dDot).ptr(dRowSq).ptr(dRowOwn).ptr(dClassSq).ptr(dScatter).ptr(dLabels).ptr(dOffsets)
+                    .i32(n).i32(k).i32(metric == Metric.COSINE ? METRIC_COSINE : METRIC_SQUARED_EUCLIDEAN).ptr(dSums)
+                    .launch(FfmKernel.CLASS_STAT_SUMS, Workspace.gridStrideBlocks(nk, THREADS), THREADS);
+        }
+        MemorySegment sums = ws.host(Workspace.Host.SUMS, nk * Double.BYTES);
+        Driver.copyToHost(sums, dSums, nk * Double.BYTES, ws.stream);
+        Driver.streamSynchronize(ws.stream);
+
+        // Per-row silhouette (host, double), in class-sorted order; coef = -w_i ds_i/d sums[i][c].
+        // sums are in scaled units: scaling tau the same way keeps the softmin weights exp(-delta/tau)
+        double scaledTau = HostMath.scaledTau(tau, metric == Metric.SQUARED_EUCLIDEAN, metric == Metric.COSINE, scale);
+        ws.ensureHostScratch(n, k);
+        MemorySegment coef = gradient ? ws.host(Workspace.Host.COEF, nk * Double.BYTES) : null;
+        double total = HostMath.rowSilhouettes(sums, n, k, labels, sorted, offsets, scaledTau, weight, rowWeights,
+                coef, ws.silhouettes, ws.rowSums, ws.rowDerivative);
+
+        MemorySegment gradStaging = null;
+        if (gradient) {
+            long dGrad = ws.device(Workspace.Device.GRAD, nd * Float.BYTES);
+            if (metric == Metric.EUCLIDEAN) {
+                long dCoef = ws.device(Workspace.Device.COEF, nk * Double.BYTES);
+                Driver.copyToDevice(dCoef, coef, nk * Double.BYTES, ws.stream);
+                euclideanGradient(ws, plan, dZ, dRowSq, dLabels, dCoef, dOrder, dGrad, n, d, k, scale);
+            } else {
+                classStatGradient(ws, metric, coef, offsets, labels, sorted, dZ, dMeanF, dLabels, dOrder, dNorms,
+                        dGrad, n, d, k, scale);
+            }
+            gradStaging = ws.host(Workspace.Host.GRAD, nd * Float.BYTES);
+            Driver.copyToHost(gradStaging, dGrad, nd * Float.BYTES, ws.stream);
+            Driver.streamSynchronize(ws.stream);
+        }
+
+        // Everything succeeded: now, and only now, the caller's buffers are written.
+        if (silhouettesOut != null) {
+            for (int p = 0; p < n; p++) {
+                silhouettesOut.setAtIndex(JAVA_FLOAT_UNALIGNED, sorted[p], (float) ws.silhouettes[p]);
+            }
+        }
+        if (gradient) {
+            MemorySegment.copy(gradStaging, 0, gradientOut, 0, nd * Float.BYTES);
+        }
+        return total;
+    }
+
+    /** Forward EUCLIDEAN: for every block pair, a Gram SGEMM, segment sums, and their per-class reduction. */
+    private void euclideanSums(Workspace ws, GramChunkPlan plan, SegmentPlan segments, long dZ, long dRowSq,
+                               long dSegments, long dSums, int d, int k) {
+        long dGram = ws.device(Workspace.Device.GRAM, plan.gramBytes());
+        long dPartial = ws.device(Workspace.Device.PARTIAL,
+                (long) plan.blockSize() * Math.max(1, segments.maxSegmentCount()) * Double.BYTES);
+        int blocks = plan.blockCount();
+        for (int bi = 0; bi < blocks; bi++) {
+            int i0 = plan.blockStart(bi);
+            int rowsI = plan.blockLength(bi);
+            for (int bj = 0; bj < blocks; bj++) {
+                int j0 = plan.blockStart(bj);
+                int colsJ = plan.blockLength(bj);
+                gram(ws, dZ, dGram, i0, rowsI, j0, colsJ, d);
+                int segCount = segments.segmentCount(bj);
+                ws.args().ptr(dGram).i32(rowsI).i32(colsJ).i32(i0).i32(j0).ptr(dRowSq)
+                        .ptr(dSegments + (long) segments.segmentStartIndex(bj) * Integer.BYTES)
+                        .ptr(dSegments + (long) segments.segmentEndIndex(bj) * Integer.BYTES)
+                        .i32(segCount).ptr(dPartial)
+                        .launch(FfmKernel.BLOCK_SEGMENT_SUMS, Workspace.gridStrideBlocks((long) rowsI * segCount, THREADS),
+                                THREADS);
+                int classCount = segments.classCount(bj);
+                ws.args().ptr(dPartial).i32(rowsI).i32(segCount)
+                        .ptr(dSegments + (long) segments.classSegmentFirstIndex(bj) * Integer.BYTES)
+                        .i32(segments.classFirst(bj)).i32(classCount).i32(k).i32(i0).ptr(dSums)
+                        .launch(FfmKernel.REDUCE_SEGMENTS, Workspace.gridStrideBlocks((long) rowsI * classCount, THREADS),
+                                THREADS);
+            }
+        }
+    }
+
+    /**
+     * gram (row-major rowsI x colsJ, row stride colsJ) = Z_I Z_J^T. Column-major that is the colsJ x rowsI matrix
+     * Z_J^T Z_I, with Z viewed column-major as D x N (leading dimension D).
+     */
+    private static void gram(Workspace ws, long dZ, long dGram, int i0, int rowsI, int j0, int colsJ, int d) {
+        Cublas.sgemm(ws.cublas, CublasFunctions.OP_T, CublasFunctions.OP_N, colsJ, rowsI, d,
+                ws.one, dZ + (long) j0 * d * Float.BYTES, d, dZ + (long) i0 * d * Float.BYTES, d,
+                ws.zero, dGram, colsJ);
+    }
+
+    /** Backward EUCLIDEAN: grad_i = sum_j C_ij (z_i - z_j) = rowsum(C)_i z_i - (C Z)_i, block by block. */
+    private void euclideanGradient(Workspace ws, GramChunkPlan plan, long dZ, long dRowSq, long dLabels, long dCoef,
+                                   long dOrder, long dGrad, int n, int d, int k, double scale) {
+        long nd = (long) n * d;
+        long dGram = ws.device(Workspace.Device.GRAM, plan.gramBytes());
+        long dRowSums = ws.device(Workspace.Device.ROW_SUMS, (long) n * Double.BYTES);
+        long dNegCz = ws.device(Workspace.Device.NEG_CZ, nd * Float.BYTES);
+        Driver.zero(dRowSums, (long) n * Double.BYTES, ws.stream);
+        int blocks = plan.blockCount();
+        for (int bi = 0; bi < blocks; bi++) {
+            int i0 = plan.blockStart(bi);
+            int rowsI = plan.blockLength(bi);
+            for (int bj = 0; bj < blocks; bj++) {
+                int j0 = plan.blockStart(bj);
+                int colsJ = plan.blockLength(bj);
+                gram(ws, dZ, dGram, i0, rowsI, j0, colsJ, d);
+                ws.args().ptr(dGram).i32(rowsI).i32(colsJ).i32(i0).i32(j0).ptr(dRowSq).ptr(dLabels).ptr(dCoef).i32(k)
+                        .launch(FfmKernel.DISTANCE_COEFFICIENTS,
+                                Workspace.gridStrideBlocks((long) rowsI * colsJ, THREADS), THREADS);
+                ws.args().ptr(dGram).i32(rowsI).i32(colsJ).i32(i0).ptr(dRowSums)
+                        .launch(FfmKernel.COEFFICIENT_ROW_SUMS, rowsI, ROW_BLOCK);
+                // negCz_I (row-major rowsI x D) -= C (rowsI x colsJ) Z_J. Column-major: D x rowsI
+                // = Z_J^T-view (D x colsJ, ld D) times C-view (colsJ x rowsI, ld colsJ), no transposes.
+                Cublas.sgemm(ws.cublas, CublasFunctions.OP_N, CublasFunctions.OP_N, d, rowsI, colsJ,
+                        ws.minusOne, dZ + (long) j0 * d * Float.BYTES, d, dGram, colsJ,
+                        bj == 0 ? ws.zero : ws.one, dNegCz + (long) i0 * d * Float.BYTES, d);
+            }
+        }
+        ws.args().ptr(dZ).ptr(dNegCz).ptr(dRowSums).ptr(dOrder).i32(n).i32(d).f64(scale).ptr(dGrad)
+                .launch(FfmKernel.EUCLIDEAN_GRADIENT, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
+    }
+
+    /**
+     * Backward SQUARED_EUCLIDEAN and COSINE through the class statistics:
+     * R = (coef n) M and T = coef^T Z by SGEMM, then one kernel per metric (see ffm_prepare.cu).
+     */
+    private void classStatGradient(Workspace ws, Metric metric, MemorySegment coef, int[] offsets, int[] labels,
+                                   int[] sorted, long dZ, long dMeanF, long dLabels, long dOrder, long dNorms,
+                                   long dGrad, int n, int d, int k, double scale) {
+        long nk = (long) n * k;
+        MemorySegment coefF = ws.host(Workspace.Host.COEF_F, nk * Float.BYTES);
+        MemorySegment scaledF = ws.host(Workspace.Host.SCALED_COEF_F, nk * Float.BYTES);
+        MemorySegment rowScale = ws.host(Workspace.Host.ROW_SCALE, (long) n * Double.BYTES);
+        MemorySegment ownCoef = ws.host(Workspace.Host.OWN_COEF, (long) n * Double.BYTES);
+        HostMath.classStatOperands(coef, n, k, offsets, labels, sorted, coefF, scaledF, rowScale, ownCoef,
+                ws.classCoefSums);
+        long dCoefF = ws.device(Workspace.Device.COEF_F, nk * Float.BYTES);
+        long dScaledF = ws.device(Workspace.Device.SCALED_COEF_F, nk * Float.BYTES);
+        long dR = ws.device(Workspace.Device.R, (long) n * d * Float.BYTES);
+        long dT = ws.device(Workspace.Device.T, (long) k * d * Float.BYTES);
+        Driver.copyToDevice(dCoefF, coefF, nk * Float.BYTES, ws.stream);
+        Driver.copyToDevice(dScaledF, scaledF, nk * Float.BYTES, ws.stream);
+        // R (row-major N x D) = (coef n)(N x K) M (K x D). Column-major D x N = M-view (D x K, ld D) times
+        // (coef n)-view (K x N, ld K).
+        Cublas.sgemm(ws.cublas, CublasFunctions.OP_N, CublasFunctions.OP_N, d, n, k,
+                ws.one, dMeanF, d, dScaledF, k, ws.zero, dR, d);
+        // T (row-major K x D) = coef^T (K x N) Z (N x D). Column-major D x K = Z-view (D x N, ld D) times
+        // (coef-view K x N, ld K)^T.
+        Cublas.sgemm(ws.cublas, CublasFunctions.OP_N, CublasFunctions.OP_T, d, k, n,
+                ws.one, dZ, d, dCoefF, k, ws.zero, dT, d);
+        if (metric == Metric.SQUARED_EUCLIDEAN) {
+            long dRowScale = ws.device(Workspace.Device.ROW_SCALE, (long) n * Double.BYTES);
+            Driver.copyToDevice(dRowScale, rowScale, (long) n * Double.BYTES, ws.stream);
+            ws.args().ptr(dZ).ptr(dR).ptr(dT).ptr(dRowScale).ptr(dLabels).ptr(dOrder).i32(n).i32(d).f64(scale)
+                    .ptr(dGrad)
+                    .launch(FfmKernel.SQUARED_EUCLIDEAN_GRADIENT, Workspace.gridStrideBlocks((long) n * d, THREADS),
+                            THREADS);
+        } else {
+            long dOwnCoef = ws.device(Workspace.Device.OWN_COEF, (long) n * Double.BYTES);
+            Driver.copyToDevice(dOwnCoef, ownCoef, (long) n * Double.BYTES, ws.stream);
+            ws.args().ptr(dZ).ptr(dR).ptr(dT).ptr(dOwnCoef).ptr(dNorms).ptr(dLabels).ptr(dOrder).i32(n).i32(d)
+                    .ptr(dGrad)
+                    .launch(FfmKernel.COSINE_GRADIENT, n, ROW_BLOCK);
+        }
+    }
+
+    /** Frees every workspace and the session. Call only when no computation is in flight. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        for (Workspace ws : allWorkspaces) {
+            try {
+                ws.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        allWorkspaces.clear();
+        try {
+            session.close();
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,379 @@
+package dev.softsilhouette.ffm;
+
+import dev.softsilhouette.Metric;
+import dev.softsilhouette.spi.BackendProvider;
+import dev.softsilhouette.spi.PreparedBatch;
+import dev.softsilhouette.spi.SilhouetteBackend;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import java.util.ServiceLoader;
+
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The device algorithm without a device: every kernel of ffm_prepare.cu and ffm_euclidean.cu mirrored in plain Java
+ * (same float/double precision at each step, SGEMMs as float dot products, the same block and segment plans), with
+ * the production host steps ({@link HostMath}, {@link GramChunkPlan}, {@link SegmentPlan}) in between, compared
+ * with the float64 reference within the SPEC 8 bounds. It checks the decomposition (centring, power-of-two scaling,
+ * scaled temperature, class-statistics identities, the coefficient-matrix backward), not the CUDA code itself: a
+ * mistranslated kernel is caught only on a GPU.
+ */
+class DeviceAlgorithmMirrorTest {
+
+    private static SilhouetteBackend reference() {
+        for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
+            if (p.name().equals("reference")) {
+                return p.create();
+            }
+        }
+        throw new AssertionError("reference backend not found");
+    }
+
+    @Test
+    void mirrorMatchesTheReferenceWithinSpec8() {
+        SilhouetteBackend reference = reference();
+        Random random = new Random(2604);
+        for (int trial = 0; trial < 24; trial++) {
+            int n = 20 + random.nextInt(90);
+            int d = 1 + random.nextInt(12);
+            int k = 2 + random.nextInt(5);
+            double offset = trial % 3 == 0 ? 1000.0 : 0.0; // far from the origin: centring must hold the accuracy
+            double magnitude = trial % 4 == 1 ? 1e-15 : trial % 4 == 2 ? 1e12 : 1.0;
+            Metric metric = Metric.values()[trial % 3];
+            long budget = GramChunkPlan.BYTES_PER_CELL * (long) (7 + random.nextInt(40)) * (7 + random.nextInt(40));
+            try (Arena arena = Arena.ofConfined()) {
+                int[] labels = new int[n];
+                float[] x = new float[n * d];
+                double[][] centres = new double[k][d];
+                for (int c = 0; c < k; c++) {
+                    for (int t = 0; t < d; t++) {
+                        centres[c][t] = 3 * random.nextGaussian();
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    labels[i] = i < k ? i : random.nextInt(k); // every class present
+                    if (i == n - 1 && k > 2) {
+                        labels[i] = labels[0]; // keep shapes varied but valid
+                    }
+                    for (int t = 0; t < d; t++) {
+                        x[i * d + t] = (float) ((offset + centres[labels[i]][t] + random.nextGaussian()) * magnitude);
+                    }
+                }
+                PreparedBatch batch = prepare(arena, x, labels, n, d, k);
+                for (double tau : new double[] {0.0, 0.3, 2.0}) {
+                    double weight = 1.0 / n;
+                    MemorySegment refGrad = arena.allocate(JAVA_FLOAT, (long) n * d);
+                    double refSum = reference.silhouettesAndGradient(batch, metric, tau, weight, null, null, refGrad);
+                    float[] grad = new float[n * d];
+                    double sum = mirror(arena, batch, metric, tau, weight, grad, budget);
+                    double loss = 1 - sum / n;
+                    double refLoss = 1 - refSum / n;
+                    String where = "trial " + trial + " " + metric + " n=" + n + " d=" + d + " k=" + k + " tau=" + tau
+                            + " offset=" + offset + " magnitude=" + magnitude + " budget=" + budget;
+                    assertTrue(Math.abs(loss - refLoss) <= 1e-4 * Math.max(1, Math.abs(refLoss)),
+                            where + ": loss " + loss + " vs " + refLoss);
+                    if (tau > 0) {
+                        double diff = 0;
+                        double norm = 0;
+                        for (int e = 0; e < n * d; e++) {
+                            double r = refGrad.getAtIndex(JAVA_FLOAT, e);
+                            diff += (grad[e] - r) * (grad[e] - r);
+                            norm += r * r;
+                        }
+                        assertTrue(Math.sqrt(diff) <= 1e-3 * Math.sqrt(norm) + 1e-7,
+                                where + ": gradient error " + Math.sqrt(diff) + " vs norm " + Math.sqrt(norm));
+                    }
+                }
+            }
+        }
+    }
+
+    static PreparedBatch prepare(Arena arena, float[] x, int[] labels, int n, int d, int k) {
+        int[] offsets = new int[k + 1];
+        for (int label : labels) {
+            offsets[label + 1]++;
+        }
+        for (int c = 0; c < k; c++) {
+            offsets[c + 1] += offsets[c];
+        }
+        int[] fill = offsets.clone();
+        int[] sorted = new int[n];
+        int[] positions = new int[n];
+        for (int i = 0; i < n; i++) {
+            sorted[fill[labels[i]]] = i;
+            positions[i] = fill[labels[i]]++;
+        }
+        return new PreparedBatch(arena.allocateFrom(JAVA_FLOAT, x), n, d, k, labels, sorted, positions, offsets);
+    }
+
+    /** SGEMM's inner product: float multiply-adds in order. */
+    private static float sdot(float[] a, int aOff, float[] b, int bOff, int len) {
+        float acc = 0f;
+        for (int t = 0; t < len; t++) {
+            acc = Math.fma(a[aOff + t], b[bOff + t], acc);
+        }
+        return acc;
+    }
+
+    /** The backend's compute(), with each kernel and SGEMM replaced by its Java mirror. */
+    static double mirror(Arena arena, PreparedBatch batch, Metric metric, double tau, double weight, float[] gradOut,
+                         long budget) {
+        int n = batch.rows();
+        int d = batch.dims();
+        int k = batch.classCount();
+        int[] sorted = batch.sortedRows();
+        int[] labels = batch.labels();
+        int[] offsets = batch.classOffsets();
+        int[] y = new int[n];
+        for (int p = 0; p < n; p++) {
+            y[p] = labels[sorted[p]];
+        }
+        float[] x = new float[n * d];
+        for (int e = 0; e < n * d; e++) {
+            x[e] = batch.embeddings().getAtIndex(JAVA_FLOAT, e);
+        }
+        double scale = 1.0;
+        float[] z = new float[n * d];
+        double[] norms = new double[n];
+        if (metric == Metric.COSINE) {
+            for (int p = 0; p < n; p++) { // ffm_gather_rows (no mean) + ffm_normalize_rows
+                double sq = 0;
+                for (int t = 0; t < d; t++) {
+                    z[p * d + t] = x[sorted[p] * d + t];
+                    sq += (double) z[p * d + t] * z[p * d + t];
+                }
+                norms[p] = Math.max(Math.sqrt(sq), Metric.COSINE_NORM_FLOOR);
+                for (int t = 0; t < d; t++) {
+                    z[p * d + t] = (float) (z[p * d + t] / norms[p]);
+                }
+            }
+        } else {
+            double max = 0;
+            for (float v : x) {
+                max = Math.max(max, Math.abs(v));
+            }
+            scale = FfmCublasBackend.scaleFor(max);
+            double[] mean = new double[d]; // ffm_column_means
+            for (int t = 0; t < d; t++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += x[i * d + t];
+                }
+                mean[t] = s / n;
+            }
+            for (int p = 0; p < n; p++) { // ffm_gather_rows
+                for (int t = 0; t < d; t++) {
+                    z[p * d + t] = (float) ((x[sorted[p] * d + t] - mean[t]) * scale);
+                }
+            }
+        }
+        double[] rowSq = new double[n];
+        for (int p = 0; p < n; p++) {
+            for (int t = 0; t < d; t++) {
+                rowSq[p] += (double) z[p * d + t] * z[p * d + t];
+            }
+        }
+        MemorySegment sums = arena.allocate(JAVA_DOUBLE, (long) n * k);
+        GramChunkPlan plan = GramChunkPlan.plan(n, budget);
+        float[] meanF = new float[k * d];
+        if (metric == Metric.EUCLIDEAN) {
+            SegmentPlan segments = SegmentPlan.of(plan, offsets);
+            int[] table = segments.table();
+            for (int bi = 0; bi < plan.blockCount(); bi++) {
+                int i0 = plan.blockStart(bi);
+                int rows = plan.blockLength(bi);
+                for (int bj = 0; bj < plan.blockCount(); bj++) {
+                    int j0 = plan.blockStart(bj);
+                    int cols = plan.blockLength(bj);
+                    float[] gram = gram(z, i0, rows, j0, cols, d);
+                    int segCount = segments.segmentCount(bj);
+                    double[] partial = new double[rows * segCount];
+                    for (int p = 0; p < rows; p++) { // ffm_block_segment_sums
+                        for (int s = 0; s < segCount; s++) {
+                            double acc = 0;
+                            for (int j = table[segments.segmentStartIndex(bj) + s];
+                                 j < table[segments.segmentEndIndex(bj) + s]; j++) {
+                                if (j != i0 + p) {
+                                    acc += Math.sqrt(Math.max(rowSq[i0 + p] + rowSq[j] - 2.0 * gram[p * cols + j - j0], 0));
+                                }
+                            }
+                            partial[p * segCount + s] = acc;
+                        }
+                    }
+                    int base = segments.classSegmentFirstIndex(bj);
+                    for (int p = 0; p < rows; p++) { // ffm_reduce_segments
+                        for (int c = 0; c < segments.classCount(bj); c++) {
+                            double acc = 0;
+                            for (int s = table[base + c]; s < table[base + c + 1]; s++) {
+                                acc += partial[p * segCount + s];
+                            }
+                            long e = (long) (i0 + p) * k + segments.classFirst(bj) + c;
+                            sums.setAtIndex(JAVA_DOUBLE, e, sums.getAtIndex(JAVA_DOUBLE, e) + acc);
+                        }
+                    }
+                }
+            }
+        } else {
+            double[] meanD = new double[k * d]; // ffm_class_means
+            for (int c = 0; c < k; c++) {
+                for (int t = 0; t < d; t++) {
+                    double s = 0;
+                    for (int p = offsets[c]; p < offsets[c + 1]; p++) {
+                        s += z[p * d + t];
+                    }
+                    meanD[c * d + t] = s / (offsets[c + 1] - offsets[c]);
+                    meanF[c * d + t] = (float) meanD[c * d + t];
+                }
+            }
+            double[] rowOwn = new double[n]; // ffm_row_terms
+            for (int p = 0; p < n; p++) {
+                for (int t = 0; t < d; t++) {
+                    double diff = z[p * d + t] - meanD[y[p] * d + t];
+                    rowOwn[p] += diff * diff;
+                }
+            }
+            double[] classSq = new double[k];
+            double[] scatter = new double[k]; // ffm_class_terms
+            for (int c = 0; c < k; c++) {
+                for (int t = 0; t < d; t++) {
+                    classSq[c] += meanD[c * d + t] * meanD[c * d + t];
+                }
+                for (int p = offsets[c]; p < offsets[c + 1]; p++) {
+                    scatter[c] += rowOwn[p];
+                }
+            }
+            for (int p = 0; p < n; p++) { // SGEMM dot + ffm_class_stat_sums
+                for (int c = 0; c < k; c++) {
+                    float dot = sdot(z, p * d, meanF, c * d, d);
+                    double size = offsets[c + 1] - offsets[c];
+                    boolean own = c == y[p];
+                    double sum;
+                    if (metric == Metric.SQUARED_EUCLIDEAN) {
+                        double toMean = own ? rowOwn[p] : Math.max(rowSq[p] - 2.0 * dot + classSq[c], 0.0);
+                        sum = size * toMean + scatter[c];
+                    } else {
+                        double cos = own ? 0.5 * (rowSq[p] + classSq[c] - rowOwn[p]) : dot;
+                        sum = size * (1.0 - cos) - (own ? 1.0 - rowSq[p] : 0.0);
+                    }
+                    sums.setAtIndex(JAVA_DOUBLE, (long) p * k + c, Math.max(sum, 0.0));
+                }
+            }
+        }
+
+        double scaledTau = HostMath.scaledTau(tau, metric == Metric.SQUARED_EUCLIDEAN, metric == Metric.COSINE, scale);
+        MemorySegment coef = arena.allocate(JAVA_DOUBLE, (long) n * k);
+        double total = HostMath.rowSilhouettes(sums, n, k, labels, sorted, offsets, scaledTau, weight, null, coef,
+                new double[n], new double[k], new double[k]);
+
+        if (metric == Metric.EUCLIDEAN) {
+            double[] rowSums = new double[n];
+            float[] negCz = new float[n * d];
+            for (int bi = 0; bi < plan.blockCount(); bi++) {
+                int i0 = plan.blockStart(bi);
+                int rows = plan.blockLength(bi);
+                for (int bj = 0; bj < plan.blockCount(); bj++) {
+                    int j0 = plan.blockStart(bj);
+                    int cols = plan.blockLength(bj);
+                    float[] c = gram(z, i0, rows, j0, cols, d);
+                    for (int p = 0; p < rows; p++) { // ffm_distance_coefficients
+                        for (int q = 0; q < cols; q++) {
+                            int i = i0 + p;
+                            int j = j0 + q;
+                            double value = 0;
+                            if (i != j) {
+                                double dist = Math.sqrt(Math.max(rowSq[i] + rowSq[j] - 2.0 * c[p * cols + q], 0));
+                                if (dist > 0) {
+                                    value = (coef.getAtIndex(JAVA_DOUBLE, (long) i * k + y[j])
+                                            + coef.getAtIndex(JAVA_DOUBLE, (long) j * k + y[i])) / dist;
+                                }
+                            }
+                            c[p * cols + q] = (float) value;
+                        }
+                    }
+                    for (int p = 0; p < rows; p++) { // ffm_coefficient_row_sums + SGEMM (alpha -1, beta 0/1)
+                        double acc = 0;
+                        for (int q = 0; q < cols; q++) {
+                            acc += c[p * cols + q];
+                        }
+                        rowSums[i0 + p] += acc;
+                        for (int t = 0; t < d; t++) {
+                            float prod = 0f;
+                            for (int q = 0; q < cols; q++) {
+                                prod = Math.fma(c[p * cols + q], z[(j0 + q) * d + t], prod);
+                            }
+                            negCz[(i0 + p) * d + t] = bj == 0 ? -prod : negCz[(i0 + p) * d + t] - prod;
+                        }
+                    }
+                }
+            }
+            for (int p = 0; p < n; p++) { // ffm_euclidean_gradient
+                for (int t = 0; t < d; t++) {
+                    gradOut[sorted[p] * d + t] = (float) (scale * (rowSums[p] * z[p * d + t] + negCz[p * d + t]));
+                }
+            }
+        } else {
+            MemorySegment coefF = arena.allocate(JAVA_FLOAT, (long) n * k);
+            MemorySegment scaledF = arena.allocate(JAVA_FLOAT, (long) n * k);
+            MemorySegment rowScale = arena.allocate(JAVA_DOUBLE, n);
+            MemorySegment ownCoef = arena.allocate(JAVA_DOUBLE, n);
+            HostMath.classStatOperands(coef, n, k, offsets, labels, sorted, coefF, scaledF, rowScale, ownCoef,
+                    new double[k]);
+            float[] r = new float[n * d];
+            float[] tc = new float[k * d];
+            for (int p = 0; p < n; p++) { // R = (coef n) M
+                for (int t = 0; t < d; t++) {
+                    float acc = 0f;
+                    for (int c = 0; c < k; c++) {
+                        acc = Math.fma(scaledF.getAtIndex(JAVA_FLOAT, (long) p * k + c), meanF[c * d + t], acc);
+                    }
+                    r[p * d + t] = acc;
+                }
+            }
+            for (int c = 0; c < k; c++) { // T = coef^T Z
+                for (int t = 0; t < d; t++) {
+                    float acc = 0f;
+                    for (int p = 0; p < n; p++) {
+                        acc = Math.fma(coefF.getAtIndex(JAVA_FLOAT, (long) p * k + c), z[p * d + t], acc);
+                    }
+                    tc[c * d + t] = acc;
+                }
+            }
+            for (int p = 0; p < n; p++) {
+                if (metric == Metric.SQUARED_EUCLIDEAN) { // ffm_squared_euclidean_gradient
+                    for (int t = 0; t < d; t++) {
+                        double g = rowScale.getAtIndex(JAVA_DOUBLE, p) * z[p * d + t] - r[p * d + t] - tc[y[p] * d + t];
+                        gradOut[sorted[p] * d + t] = (float) (2.0 * scale * g);
+                    }
+                } else { // ffm_cosine_gradient
+                    double self = 2.0 * ownCoef.getAtIndex(JAVA_DOUBLE, p);
+                    double projection = 0;
+                    for (int t = 0; t < d; t++) {
+                        double v = (double) r[p * d + t] + tc[y[p] * d + t] - self * z[p * d + t];
+                        projection += z[p * d + t] * v;
+                    }
+                    for (int t = 0; t < d; t++) {
+                        double v = (double) r[p * d + t] + tc[y[p] * d + t] - self * z[p * d + t];
+                        gradOut[sorted[p] * d + t] = (float) (-(v - projection * z[p * d + t]) / norms[p]);
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
+    /** SGEMM Gram block, row-major rows x cols. */
+    private static float[] gram(float[] z, int i0, int rows, int j0, int cols, int d) {
+        float[] g = new float[rows * cols];
+        for (int p = 0; p < rows; p++) {
+            for (int q = 0; q < cols; q++) {
+                g[p * cols + q] = sdot(z, (i0 + p) * d, z, (j0 + q) * d, d);
+            }
+        }
+        return g;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.softsilhouette.ffm;
+
+import dev.softsilhouette.Metric;
+import dev.softsilhouette.ffm.cuda.CudaLibraries;
+import dev.softsilhouette.ffm.cuda.Driver;
+import dev.softsilhouette.spi.Availability;
+import dev.softsilhouette.spi.BackendFailureException;
+import dev.softsilhouette.spi.PreparedBatch;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.util.Random;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Run by {@link FakeDriverTest} in a child JVM whose {@code silhouette.cuda.libdir} holds the fake libraries:
+ * drives every binding and the backend's host orchestration, printing one {@code CHECK} line per verified fact.
+ * Exits non-zero on the first failure.
+ */
+public final class FakeCudaDriverMain {
+    private FakeCudaDriverMain() {
+    }
+
+    private static void check(boolean condition, String what) {
+        if (!condition) {
+            System.out.println("FAILED " + what);
+            System.exit(3);
+        }
+        System.out.println("CHECK " + what);
+    }
+
+    public static void main(String[] args) throws Throwable {
+        // 1. The probe gets as far as the self-check, which must fail: the fake runs no kernels.
+        Availability availability = new FfmCublasBackendProvider().probe();
+        check(!availability.available() && availability.reason().startsWith("self-check on Fake GPU failed"),
+                "probe reaches the self-check and refuses wrong numbers: " + availability.reason());
+
+        // 2. The whole host path, every metric, forward and gradient, several Gram blocks.
+        CudaSession session = CudaSession.open();
+        check(session.computeCapability == 90 && session.describe().startsWith("Fake GPU (sm_90"),
+                "session: " + session.describe());
+        FfmCublasBackend backend = new FfmCublasBackend(session, GramChunkPlan.BYTES_PER_CELL * 16L * 16L);
+        MethodHandle launches = Linker.nativeLinker().downcallHandle(
+                CudaLibraries.driver().require().lookup().find("fake_cuda_launches").orElseThrow(),
+                FunctionDescriptor.of(JAVA_LONG));
+        Random random = new Random(5);
+        int n = 50;
+        int d = 4;
+        int k = 3;
+        try (Arena arena = Arena.ofConfined()) {
+            float[] x = new float[n * d];
+            int[] labels = new int[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = i % k;
+                for (int t = 0; t < d; t++) {
+                    x[i * d + t] = (float) random.nextGaussian();
+                }
+            }
+            PreparedBatch batch = DeviceAlgorithmMirrorTest.prepare(arena, x, labels, n, d, k);
+            MemorySegment gradient = arena.allocate(JAVA_FLOAT, (long) n * d);
+            MemorySegment silhouettes = arena.allocate(JAVA_FLOAT, n);
+            MemorySegment weights = arena.allocate(JAVA_FLOAT, n);
+            for (Metric metric : Metric.values()) {
+                long before = (long) launches.invokeExact();
+                backend.silhouettesAndGradient(batch, metric, 0.5, 1.0 / n, weights, silhouettes, gradient);
+                backend.silhouettes(batch, metric, 0.0, silhouettes);
+                long launched = (long) launches.invokeExact() - before;
+                check(launched > 0, metric + ": host path ran, " + launched + " kernel launches");
+            }
+
+            // 3. Out of device memory: the exception names the function and the error; outputs stay untouched.
+            int big = 4000;
+            float[] bx = new float[big * d];
+            int[] bl = new int[big];
+            for (int i = 0; i < big; i++) {
+                bl[i] = i % 1000;
+                bx[i * d] = i;
+            }
+            PreparedBatch large = DeviceAlgorithmMirrorTest.prepare(arena, bx, bl, big, d, 1000);
+            MemorySegment out = arena.allocate(JAVA_FLOAT, (long) big * d);
+            out.fill((byte) 42);
+            try {
+                backend.silhouettesAndGradient(large, Metric.SQUARED_EUCLIDEAN, 0.5, 1.0, null, null, out);
+                check(false, "a batch above FAKE_CUDA_MAX_ALLOC must fail");
+            } catch (BackendFailureException e) {
+                check(e.backend().equals("ffm-cublas") && e.function().equals("cuMemAlloc_v2")
+                                && e.errorName().equals("CUDA_ERROR_OUT_OF_MEMORY") && e.errorCode() == 2,
+                        "out of memory reported as " + e.getMessage());
+            }
+            boolean untouched = true;
+            for (long b = 0; b < out.byteSize(); b++) {
+                untouched &= out.get(java.lang.foreign.ValueLayout.JAVA_BYTE, b) == 42;
+            }
+            check(untouched, "the caller's gradient buffer is untouched after the failure");
+        }
+
+        // 4. close() frees every device allocation.
+        backend.close();
+        Driver.setCurrentContext(session.context);
+        long[] info = Driver.memoryInfo();
+        check(info[0] == info[1], "no device memory left allocated after close (" + (info[1] - info[0]) + " bytes)");
+        System.out.println("ALL CHECKS PASSED");
+    }
+}

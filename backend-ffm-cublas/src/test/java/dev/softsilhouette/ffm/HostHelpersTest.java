@@ -1,0 +1,50 @@
+package dev.softsilhouette.ffm;
+
+import dev.softsilhouette.ffm.cuda.CublasFunctions;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Plain-Java parts of the device path: scaling, launch geometry, SGEMM argument checks. */
+class HostHelpersTest {
+
+    @Test
+    void scaleIsAPowerOfTwoBringingTheLargestMagnitudeToOneOrTwo() {
+        for (double max : new double[] {1e-20, 3e-7, 0.75, 1.0, 1.5, 2.0, 1e6, 1e18, Float.MAX_VALUE,
+                Float.MIN_VALUE}) {
+            double scale = FfmCublasBackend.scaleFor(max);
+            assertEquals(0, Math.getExponent(max * scale), "scaled " + max);
+            assertEquals(scale, Math.scalb(1.0, Math.getExponent(scale)), "power of two");
+        }
+        assertEquals(1.0, FfmCublasBackend.scaleFor(0.0));
+    }
+
+    @Test
+    void gridStrideBlocksCoverSmallGridsAndCapLargeOnes() {
+        assertEquals(1, Workspace.gridStrideBlocks(0, 256));
+        assertEquals(1, Workspace.gridStrideBlocks(256, 256));
+        assertEquals(2, Workspace.gridStrideBlocks(257, 256));
+        assertEquals(1 << 20, Workspace.gridStrideBlocks(1L << 40, 256));
+    }
+
+    @Test
+    void sgemmArgumentsAreCheckedAsBlasWould() {
+        int n = CublasFunctions.OP_N;
+        int t = CublasFunctions.OP_T;
+        // The Gram product of the backend: T, N, m=colsJ, n=rowsI, k=D, lda=D, ldb=D, ldc=colsJ.
+        assertDoesNotThrow(() -> CublasFunctions.checkGemm(t, n, 300, 200, 64, 64, 64, 300));
+        // lda must cover op(A)'s stored rows: k for T
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CublasFunctions.checkGemm(t, n, 300, 200, 64, 63, 64, 300));
+        assertTrue(e.getMessage().contains("lda=63"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CublasFunctions.checkGemm(n, n, 300, 200, 64, 299, 64, 300));
+        assertThrows(IllegalArgumentException.class, () -> CublasFunctions.checkGemm(n, t, 10, 20, 30, 10, 19, 10));
+        assertThrows(IllegalArgumentException.class, () -> CublasFunctions.checkGemm(n, n, 10, 20, 30, 10, 30, 9));
+        assertThrows(IllegalArgumentException.class, () -> CublasFunctions.checkGemm(2, n, 1, 1, 1, 1, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> CublasFunctions.checkGemm(n, n, -1, 1, 1, 1, 1, 1));
+        assertDoesNotThrow(() -> CublasFunctions.checkGemm(n, n, 0, 0, 0, 1, 1, 1));
+    }
+}
