@@ -52,8 +52,9 @@ public final class DemoCommand {
         if (!json) {
             out.println("silhouette demo: " + data.name() + " - " + data.description());
             out.printf(Locale.ROOT, "model     %d -> %d (ReLU) -> %d (embedding) -> %d classes; Adam lr %s, "
-                            + "batch %d, %d epochs, seeds 1..%d%n", data.features(), o.hidden(), o.embeddingDim(),
-                    data.classes(), trim(o.learningRate()), o.batchSize(), o.epochs(), o.seeds());
+                            + "batch %d, %d epoch%s, seed%s%n", data.features(), o.hidden(), o.embeddingDim(),
+                    data.classes(), trim(o.learningRate()), o.batchSize(), o.epochs(), o.epochs() == 1 ? "" : "s",
+                    o.seeds() == 1 ? " 1" : "s 1.." + o.seeds());
             out.printf(Locale.ROOT, "losses    A: cross-entropy   B: %s (%s, tau %s) of each batch's embeddings%n",
                     ssName, o.metric().externalName(), trim(o.tau()));
             out.println("backend   " + loss.backendName());
@@ -154,7 +155,7 @@ public final class DemoCommand {
                 new DemoPlot.Curve("held-out top-1 accuracy", "accuracy", a.testAccuracy(), b.testAccuracy(), true)};
         String heading = "Soft silhouette demo: " + data.name() + ", test embeddings (PCA) and training curves, seed 1";
         String footer = String.format(Locale.ROOT,
-                "%s. Model %d-%d-%d-%d, Adam lr %s, batch %d, %d epochs; soft silhouette %s, tau %s, lambda %s; "
+                "%s. Model %d-%d-%d-%d, Adam lr %s, batch %d, %d epoch(s); soft silhouette %s, tau %s, lambda %s; "
                         + "backend %s.", data.description(), data.features(), o.hidden(), o.embeddingDim(),
                 data.classes(), trim(o.learningRate()), o.batchSize(), o.epochs(), o.metric().externalName(),
                 trim(o.tau()), trim(o.lambda()), loss.backendName());
@@ -173,7 +174,7 @@ public final class DemoCommand {
     }
 
     private static String millis(double seconds) {
-        return seconds >= 10 ? String.format(Locale.ROOT, "%.1f s", seconds)
+        return seconds >= 1 ? String.format(Locale.ROOT, "%.1f s", seconds)
                 : String.format(Locale.ROOT, "%.0f ms", 1000 * seconds);
     }
 

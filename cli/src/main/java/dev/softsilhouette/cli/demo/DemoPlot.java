@@ -191,7 +191,8 @@ final class DemoPlot {
             g.setColor(GRID);
             g.drawLine(left, ty, left + width, ty);
             g.setColor(new Color(0x444444));
-            String label = curve.percent() ? String.format(Locale.ROOT, "%.1f%%", 100 * v)
+            String label = curve.percent()
+                    ? String.format(Locale.ROOT, hi - lo < 0.02 ? "%.2f%%" : "%.1f%%", 100 * v)
                     : String.format(Locale.ROOT, "%.3f", v);
             g.drawString(label, left - 6 - fm.stringWidth(label), ty + 4);
         }
