@@ -7,6 +7,8 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -43,5 +45,19 @@ class DemoTest {
             }
         }
         assertTrue(coloured > 200, "coloured pixels in the scatter panels: " + coloured);
+    }
+
+    @Test
+    void withLambdaZeroBothModelsTrainIdentically() {
+        // Same seed: same initialization and batch order; lambda 0 adds nothing, so any difference between A and B
+        // would come from the harness, not from the loss.
+        CliRunner.Result r = CliRunner.run("demo", "--epochs", "3", "--seeds", "2", "--lambda", "0", "--plot",
+                dir.resolve("zero.png").toString(), "--json");
+        assertEquals(0, r.status(), r.toString());
+        Map<String, Object> j = MiniJson.parseObject(r.out());
+        List<?> a = (List<?>) ((Map<?, ?>) j.get("cross_entropy")).get("accuracy_per_seed");
+        List<?> b = (List<?>) ((Map<?, ?>) j.get("cross_entropy_plus_soft_silhouette")).get("accuracy_per_seed");
+        assertEquals(a, b);
+        assertEquals(0.0, j.get("accuracy_difference_mean"));
     }
 }

@@ -161,10 +161,13 @@ final class DemoPlot {
         int height = h - 26 - 36;
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
+        // Accuracy climbs from chance in the first epochs; the comparison is in the rest, so its axis starts there
+        // (earlier points leave the chart at the bottom).
+        int from = curve.percent() ? curve.baseline().length / 5 : 0;
         for (double[] s : new double[][] {curve.baseline(), curve.withSilhouette()}) {
-            for (double v : s) {
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
+            for (int i = from; i < s.length; i++) {
+                lo = Math.min(lo, s[i]);
+                hi = Math.max(hi, s[i]);
             }
         }
         if (hi - lo < 1e-9) {
@@ -213,9 +216,12 @@ final class DemoPlot {
         r.drawString(curve.yLabel(), x + 10, (int) (top + height / 2.0 + fm.stringWidth(curve.yLabel()) / 2.0));
         r.dispose();
 
-        g.setStroke(new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-        line(g, curve.baseline(), BASELINE, lo, hi, left, top, width, height);
-        line(g, curve.withSilhouette(), WITH_SILHOUETTE, lo, hi, left, top, width, height);
+        Graphics2D clipped = (Graphics2D) g.create();
+        clipped.clipRect(left, top, width + 1, height + 1);
+        clipped.setStroke(new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        line(clipped, curve.baseline(), BASELINE, lo, hi, left, top, width, height);
+        line(clipped, curve.withSilhouette(), WITH_SILHOUETTE, lo, hi, left, top, width, height);
+        clipped.dispose();
     }
 
     private static void line(Graphics2D g, double[] values, Color color, double lo, double hi, int left, int top,
