@@ -19,8 +19,9 @@ final class Timing {
             T result = work.get();
             return new Timed<>(result, (System.nanoTime() - t0) / 1e9, 0);
         }
+        progress.update(0, "warm-up");
         T result = work.get(); // warm-up: JIT, backend workspaces, device context
-        progress.update(0, "warm-up done");
+        progress.update(0, null);
         double[] seconds = new double[repeats];
         for (int r = 0; r < repeats; r++) {
             long t0 = System.nanoTime();
