@@ -1,0 +1,180 @@
+package dev.softsilhouette.cli;
+
+import dev.softsilhouette.Floats;
+import dev.softsilhouette.Ints;
+import dev.softsilhouette.Metric;
+import dev.softsilhouette.Reduction;
+import dev.softsilhouette.SoftSilhouetteLoss;
+import dev.softsilhouette.cli.io.Inputs;
+import dev.softsilhouette.cli.io.Json;
+import dev.softsilhouette.cli.io.Matrix;
+import dev.softsilhouette.cli.io.Npy;
+import dev.softsilhouette.cli.io.NpyArray;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+
+/** {@code silhouette score} and {@code silhouette loss}: one computation on labelled embeddings read from files. */
+final class MeasureCommands {
+    private static final Set<String> SCORE_OPTIONS =
+            Set.of("embeddings", "labels", "metric", "backend", "samples-out", "repeat");
+    private static final Set<String> LOSS_OPTIONS =
+            Set.of("embeddings", "labels", "metric", "tau", "reduction", "backend", "grad-out", "repeat");
+    private static final Set<String> FLAGS = Set.of("json");
+
+    private MeasureCommands() {
+    }
+
+    /** Embeddings and labels whose counts agree. */
+    private record Input(Matrix x, int[] y, int classes) {
+        Floats floats() {
+            return Floats.of(x.values());
+        }
+
+        Ints ints() {
+            return Ints.of(y);
+        }
+    }
+
+    static int score(String[] args, CommandContext ctx) {
+        Options o = Options.parse("score", args, 0, SCORE_OPTIONS, FLAGS);
+        Metric metric = o.metric();
+        int repeats = o.has("repeat") ? o.positiveInt("repeat", 1) : 0;
+        Path samplesOut = writableTarget(o.optionalPath("samples-out"), "samples-out");
+        Input in = load(o);
+        SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(metric).backend(o.backend()).build();
+        int n = in.x().rows();
+        int d = in.x().cols();
+        Timing.Timed<Double> timed;
+        try (Progress progress = ctx.progress("score", repeats)) {
+            timed = Timing.run(() -> loss.score(in.floats(), in.ints(), n, d), repeats, progress);
+        }
+        if (samplesOut != null) {
+            float[] samples = new float[n];
+            loss.samples(in.floats(), in.ints(), n, d, Floats.of(samples));
+            write(samplesOut, NpyArray.ofFloat32(samples, n));
+        }
+        double score = timed.result();
+        if (o.flag("json")) {
+            Json j = new Json().put("score", score).put("metric", metric.externalName())
+                    .put("backend", loss.backendName()).put("n", n).put("d", d).put("classes", in.classes())
+                    .put("seconds", timed.seconds()).put("repeat", timed.repeats());
+            if (samplesOut != null) {
+                j.put("samples_out", samplesOut.toString());
+            }
+            ctx.out().println(j);
+        } else {
+            ctx.out().printf(Locale.ROOT, "score     %.6f  (hard silhouette, %s)%n", score, metric.externalName());
+            common(ctx, loss.backendName(), n, d, in.classes(), timed);
+            if (samplesOut != null) {
+                ctx.out().println("samples   " + samplesOut + "  (float32, shape (" + n + ",))");
+            }
+        }
+        return SilhouetteCli.OK;
+    }
+
+    static int loss(String[] args, CommandContext ctx) {
+        Options o = Options.parse("loss", args, 0, LOSS_OPTIONS, FLAGS);
+        Metric metric = o.metric();
+        double tau = o.nonNegative("tau", SoftSilhouetteLoss.DEFAULT_TEMPERATURE);
+        String reductionName = o.string("reduction", "mean").strip().toLowerCase(Locale.ROOT);
+        Reduction reduction = switch (reductionName) {
+            case "mean" -> Reduction.MEAN;
+            case "sum" -> Reduction.SUM;
+            default -> throw new UsageException("loss: --reduction must be mean or sum, got '"
+                    + o.string("reduction", "") + "'");
+        };
+        int repeats = o.has("repeat") ? o.positiveInt("repeat", 1) : 0;
+        Path gradOut = writableTarget(o.optionalPath("grad-out"), "grad-out");
+        Input in = load(o);
+        SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(metric).temperature(tau).reduction(reduction)
+                .backend(o.backend()).build();
+        int n = in.x().rows();
+        int d = in.x().cols();
+        float[] gradient = gradOut == null ? null : new float[n * d];
+        Timing.Timed<Double> timed;
+        try (Progress progress = ctx.progress("loss", repeats)) {
+            timed = Timing.run(() -> gradient == null
+                    ? loss.forward(in.floats(), in.ints(), n, d)
+                    : loss.forwardBackward(in.floats(), in.ints(), n, d, Floats.of(gradient)), repeats, progress);
+        }
+        if (gradOut != null) {
+            write(gradOut, NpyArray.ofFloat32(gradient, n, d));
+        }
+        double value = timed.result();
+        String what = gradient == null ? "loss" : "loss and gradient";
+        if (o.flag("json")) {
+            Json j = new Json().put("loss", value).put("metric", metric.externalName()).put("tau", tau)
+                    .put("reduction", reductionName).put("backend", loss.backendName()).put("n", n).put("d", d)
+                    .put("classes", in.classes()).put("seconds", timed.seconds()).put("repeat", timed.repeats())
+                    .put("timed", what);
+            if (gradOut != null) {
+                j.put("grad_out", gradOut.toString());
+            }
+            ctx.out().println(j);
+        } else {
+            ctx.out().printf(Locale.ROOT, "loss      %.6f  (soft silhouette, %s, tau %s, %s)%n", value,
+                    metric.externalName(), tau, reductionName);
+            common(ctx, loss.backendName(), n, d, in.classes(), timed);
+            if (gradOut != null) {
+                ctx.out().println("gradient  " + gradOut + "  (dL/dX, float32, shape (" + n + ", " + d + "))");
+            }
+        }
+        return SilhouetteCli.OK;
+    }
+
+    private static void common(CommandContext ctx, String backend, int n, int d, int classes, Timing.Timed<?> t) {
+        ctx.out().println("backend   " + backend);
+        ctx.out().println("data      " + n + " rows x " + d + " dims, " + classes + " classes");
+        ctx.out().printf(Locale.ROOT, "seconds   %.6f  (%s)%n", t.seconds(),
+                t.repeats() == 0 ? "one cold run, includes JIT warm-up"
+                        : "median of " + t.repeats() + " run" + (t.repeats() > 1 ? "s" : "") + " after one warm-up");
+    }
+
+    private static Input load(Options o) {
+        Path xFile = o.requiredPath("embeddings");
+        Path yFile = o.requiredPath("labels");
+        Matrix x = Inputs.embeddings(xFile);
+        int[] y = Inputs.labels(yFile);
+        if (y.length != x.rows()) {
+            throw new UsageException(yFile + " holds " + y.length + " labels but " + xFile + " holds " + x.rows()
+                    + " rows; they must match");
+        }
+        int[] sorted = y.clone();
+        Arrays.sort(sorted);
+        int classes = 1;
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] != sorted[i - 1]) {
+                classes++;
+            }
+        }
+        return new Input(x, y, classes);
+    }
+
+    /** Checks before any work that an output file can be created, so a long run does not fail at its end. */
+    private static Path writableTarget(Path file, String option) {
+        if (file == null) {
+            return null;
+        }
+        if (Files.isDirectory(file)) {
+            throw new UsageException("--" + option + " " + file + ": is a directory");
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new UsageException("--" + option + " " + file + ": the directory " + parent + " does not exist");
+        }
+        return file;
+    }
+
+    private static void write(Path file, NpyArray array) {
+        try {
+            Npy.write(file, array);
+        } catch (IOException e) {
+            throw new UsageException(file + ": cannot write: " + e.getMessage());
+        }
+    }
+}

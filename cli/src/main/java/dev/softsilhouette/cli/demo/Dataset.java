@@ -1,0 +1,35 @@
+package dev.softsilhouette.cli.demo;
+
+/**
+ * A labelled train/test split: row-major features scaled to [0, 1] and class labels {@code 0..classes-1}.
+ *
+ * @param name        short name ({@code digits}, {@code fashion-mnist})
+ * @param description one line: source, size, split
+ * @param classNames  one display name per class
+ */
+record Dataset(String name, String description, int features, String[] classNames,
+               float[] trainX, int[] trainY, float[] testX, int[] testY) {
+
+    int classes() {
+        return classNames.length;
+    }
+
+    int trainRows() {
+        return trainY.length;
+    }
+
+    int testRows() {
+        return testY.length;
+    }
+
+    /** The first {@code rows} training rows (the training order is already shuffled or stratified). */
+    Dataset limitTrain(int rows) {
+        if (rows >= trainRows()) {
+            return this;
+        }
+        float[] x = java.util.Arrays.copyOf(trainX, rows * features);
+        int[] y = java.util.Arrays.copyOf(trainY, rows);
+        return new Dataset(name, description + ", training limited to the first " + rows + " rows", features,
+                classNames, x, y, testX, testY);
+    }
+}

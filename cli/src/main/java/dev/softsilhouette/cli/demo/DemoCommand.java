@@ -1,0 +1,258 @@
+package dev.softsilhouette.cli.demo;
+
+import dev.softsilhouette.Metric;
+import dev.softsilhouette.SoftSilhouetteLoss;
+import dev.softsilhouette.cli.CommandContext;
+import dev.softsilhouette.cli.Options;
+import dev.softsilhouette.cli.Progress;
+import dev.softsilhouette.cli.UsageException;
+import dev.softsilhouette.cli.io.Json;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code silhouette demo}: the paper's recipe on a real data set. Per seed, two models from the same initialization
+ * and batch order: cross-entropy alone, and cross-entropy plus lambda times the soft silhouette loss of each
+ * mini-batch's embeddings. Reports held-out accuracy, the hard silhouette score of the test embeddings, time per
+ * epoch and the backend; writes a PNG.
+ */
+public final class DemoCommand {
+    private static final Set<String> OPTIONS = Set.of("dataset", "data-dir", "epochs", "seeds", "lambda",
+            "batch-size", "learning-rate", "hidden", "embedding-dim", "train-limit", "tau", "metric", "backend",
+            "plot");
+
+    private DemoCommand() {
+    }
+
+    public static int run(String[] args, CommandContext ctx) {
+        DemoOptions o = DemoOptions.parse(args);
+        Dataset data = switch (o.dataset()) {
+            case "digits" -> Datasets.digits();
+            case "fashion-mnist" -> Datasets.fashionMnist(o.dataDir());
+            default -> throw new UsageException("demo: --dataset must be digits or fashion-mnist, got '"
+                    + o.dataset() + "'");
+        };
+        if (o.trainLimit() > 0) {
+            data = data.limitTrain(o.trainLimit());
+        }
+        SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(o.metric()).temperature(o.tau())
+                .backend(o.backend()).build();
+        DemoTrainer.Config config = new DemoTrainer.Config(o.epochs(), o.batchSize(), o.learningRate(), o.hidden(),
+                o.embeddingDim(), o.lambda());
+        PrintStream out = ctx.out();
+        boolean json = o.json();
+        String ssName = "cross-entropy + " + trim(o.lambda()) + " x soft silhouette";
+        if (!json) {
+            out.println("silhouette demo: " + data.name() + " - " + data.description());
+            out.printf(Locale.ROOT, "model     %d -> %d (ReLU) -> %d (embedding) -> %d classes; Adam lr %s, "
+                            + "batch %d, %d epoch%s, seed%s%n", data.features(), o.hidden(), o.embeddingDim(),
+                    data.classes(), trim(o.learningRate()), o.batchSize(), o.epochs(), o.epochs() == 1 ? "" : "s",
+                    o.seeds() == 1 ? " 1" : "s 1.." + o.seeds());
+            out.printf(Locale.ROOT, "losses    A: cross-entropy   B: %s (%s, tau %s) of each batch's embeddings%n",
+                    ssName, o.metric().externalName(), trim(o.tau()));
+            out.println("backend   " + loss.backendName());
+            out.flush();
+        }
+
+        List<DemoTrainer.Run> baseline = new ArrayList<>();
+        List<DemoTrainer.Run> withSilhouette = new ArrayList<>();
+        long totalEpochs = 2L * o.seeds() * o.epochs();
+        long start = System.nanoTime();
+        try (Progress progress = ctx.progress("demo", totalEpochs)) {
+            for (int seed = 1; seed <= o.seeds(); seed++) {
+                for (boolean ss : new boolean[] {false, true}) {
+                    long done = (2L * (seed - 1) + (ss ? 1 : 0)) * o.epochs();
+                    String note = "seed " + seed + "/" + o.seeds() + (ss ? " B" : " A");
+                    DemoTrainer.Run run = DemoTrainer.train(data, config, seed, ss, loss,
+                            epoch -> progress.update(done + epoch, note));
+                    (ss ? withSilhouette : baseline).add(run);
+                }
+            }
+        }
+        double wallSeconds = (System.nanoTime() - start) / 1e9;
+
+        Summary a = Summary.of(baseline);
+        Summary b = Summary.of(withSilhouette);
+        double[] paired = new double[o.seeds()];
+        int wins = 0;
+        int losses = 0;
+        for (int i = 0; i < o.seeds(); i++) {
+            paired[i] = withSilhouette.get(i).finalAccuracy() - baseline.get(i).finalAccuracy();
+            wins += paired[i] > 0 ? 1 : 0;
+            losses += paired[i] < 0 ? 1 : 0;
+        }
+        double pairedMean = Summary.mean(paired);
+        double pairedSd = Summary.sd(paired);
+        String accuracyOutcome = accuracyOutcome(pairedMean, pairedSd, wins, losses, o.seeds());
+        String silhouetteOutcome = String.format(Locale.ROOT,
+                "silhouette of the test embeddings %.3f (B) vs %.3f (A): %s", b.score, a.score,
+                b.score > a.score ? "B's classes are more compact and better separated"
+                        : "B's embeddings are not better clustered than A's");
+
+        Path plot = o.plot();
+        writePlot(plot, data, o, loss, baseline.getFirst(), withSilhouette.getFirst(), ssName);
+
+        if (json) {
+            out.println(new Json().put("dataset", data.name()).put("train", data.trainRows())
+                    .put("test", data.testRows()).put("backend", loss.backendName())
+                    .put("metric", o.metric().externalName()).put("tau", o.tau()).put("lambda", o.lambda())
+                    .put("epochs", o.epochs()).put("seeds", o.seeds()).put("batch_size", o.batchSize())
+                    .put("cross_entropy", a.toJson()).put("cross_entropy_plus_soft_silhouette", b.toJson())
+                    .put("accuracy_difference_mean", pairedMean).put("accuracy_difference_sd", pairedSd)
+                    .put("seeds_better", wins).put("seeds_worse", losses).put("wall_seconds", wallSeconds)
+                    .put("plot", plot.toString()));
+            return 0;
+        }
+        out.println();
+        out.printf(Locale.ROOT, "held-out test set (%d rows), mean +- sd over %d seed%s:%n", data.testRows(),
+                o.seeds(), o.seeds() == 1 ? "" : "s");
+        out.println("                                   top-1 accuracy     test silhouette   time/epoch");
+        out.printf(Locale.ROOT, "  A cross-entropy                  %6.2f%% +- %.2f%%   %6.3f +- %.3f    %s%n",
+                100 * a.accuracy, 100 * a.accuracySd, a.score, a.scoreSd, millis(a.secondsPerEpoch));
+        out.printf(Locale.ROOT, "  B %-30s %6.2f%% +- %.2f%%   %6.3f +- %.3f    %s (soft silhouette %s)%n",
+                "+ " + trim(o.lambda()) + " x soft silhouette", 100 * b.accuracy, 100 * b.accuracySd, b.score,
+                b.scoreSd, millis(b.secondsPerEpoch), millis(b.silhouetteSecondsPerEpoch));
+        out.println();
+        out.println("outcome   " + accuracyOutcome);
+        out.println("          " + silhouetteOutcome);
+        out.printf(Locale.ROOT, "plot      %s%n", plot);
+        out.printf(Locale.ROOT, "took      %.1f s (%d trainings)%n", wallSeconds, 2 * o.seeds());
+        return 0;
+    }
+
+    static String accuracyOutcome(double mean, double sd, int wins, int losses, int seeds) {
+        String direction = mean > 0 ? "higher" : mean < 0 ? "lower" : "equal";
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "accuracy of B minus A: %+.2f points (paired over seeds, sd %.2f); B better on %d, worse on %d "
+                        + "of %d seeds", 100 * mean, 100 * sd, wins, losses, seeds));
+        if (seeds < 2) {
+            sb.append(": one seed, no spread to judge it by");
+        } else if (Math.abs(mean) * Math.sqrt(seeds) > 2 * sd && mean != 0) {
+            sb.append(": B is ").append(direction).append(" beyond the seed-to-seed spread");
+        } else {
+            sb.append(": within the seed-to-seed spread, no clear winner on accuracy");
+        }
+        return sb.toString();
+    }
+
+    private static void writePlot(Path plot, Dataset data, DemoOptions o, SoftSilhouetteLoss loss,
+                                  DemoTrainer.Run a, DemoTrainer.Run b, String ssName) {
+        String[] names = data.classNames();
+        DemoPlot.Panel left = panel("A: cross-entropy", a, data);
+        DemoPlot.Panel right = panel("B: " + ssName, b, data);
+        DemoPlot.Curve[] curves = {
+                new DemoPlot.Curve("training cross-entropy", "mean per batch", a.trainCrossEntropy(),
+                        b.trainCrossEntropy(), false),
+                new DemoPlot.Curve("soft silhouette loss of training batches", "1 - mean soft s_i",
+                        a.trainSilhouetteLoss(), b.trainSilhouetteLoss(), false),
+                new DemoPlot.Curve("held-out top-1 accuracy", "accuracy", a.testAccuracy(), b.testAccuracy(), true)};
+        String heading = "Soft silhouette demo: " + data.name() + ", test embeddings (PCA) and training curves, seed 1";
+        String footer = String.format(Locale.ROOT,
+                "%s. Model %d-%d-%d-%d, Adam lr %s, batch %d, %d epoch(s); soft silhouette %s, tau %s, lambda %s; "
+                        + "backend %s.", data.description(), data.features(), o.hidden(), o.embeddingDim(),
+                data.classes(), trim(o.learningRate()), o.batchSize(), o.epochs(), o.metric().externalName(),
+                trim(o.tau()), trim(o.lambda()), loss.backendName());
+        try {
+            DemoPlot.write(plot, heading, footer, names, left, right, curves, "A: cross-entropy", "B: " + ssName);
+        } catch (IOException e) {
+            throw new UsageException("demo: cannot write the plot " + plot + ": " + e.getMessage());
+        }
+    }
+
+    private static DemoPlot.Panel panel(String title, DemoTrainer.Run run, Dataset data) {
+        String subtitle = String.format(Locale.ROOT, "test accuracy %.2f%%, test silhouette %.3f (%d points)",
+                100 * run.finalAccuracy(), run.testScore(), data.testRows());
+        return new DemoPlot.Panel(title, subtitle,
+                Pca.project2d(run.testEmbeddings(), data.testRows(), run.embeddingDim()), data.testY());
+    }
+
+    private static String millis(double seconds) {
+        return seconds >= 1 ? String.format(Locale.ROOT, "%.1f s", seconds)
+                : String.format(Locale.ROOT, "%.0f ms", 1000 * seconds);
+    }
+
+    static String trim(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e9 ? String.format(Locale.ROOT, "%.1f", v)
+                : String.format(Locale.ROOT, "%s", v);
+    }
+
+    /** Mean and sample standard deviation over seeds of one model's results. */
+    private record Summary(double accuracy, double accuracySd, double score, double scoreSd, double secondsPerEpoch,
+                           double silhouetteSecondsPerEpoch, double[] accuracies, double[] scores) {
+        static Summary of(List<DemoTrainer.Run> runs) {
+            double[] acc = runs.stream().mapToDouble(DemoTrainer.Run::finalAccuracy).toArray();
+            double[] sc = runs.stream().mapToDouble(DemoTrainer.Run::testScore).toArray();
+            double[] t = runs.stream().mapToDouble(DemoTrainer.Run::secondsPerEpoch).toArray();
+            double[] ts = runs.stream().mapToDouble(DemoTrainer.Run::silhouetteSecondsPerEpoch).toArray();
+            return new Summary(mean(acc), sd(acc), mean(sc), sd(sc), mean(t), mean(ts), acc, sc);
+        }
+
+        Json toJson() {
+            return new Json().put("accuracy_mean", accuracy).put("accuracy_sd", accuracySd)
+                    .put("test_silhouette_mean", score).put("test_silhouette_sd", scoreSd)
+                    .put("seconds_per_epoch", secondsPerEpoch)
+                    .put("silhouette_seconds_per_epoch", silhouetteSecondsPerEpoch)
+                    .put("accuracy_per_seed", java.util.Arrays.stream(accuracies).boxed().toList())
+                    .put("test_silhouette_per_seed", java.util.Arrays.stream(scores).boxed().toList());
+        }
+
+        static double mean(double[] v) {
+            double s = 0;
+            for (double x : v) {
+                s += x;
+            }
+            return s / v.length;
+        }
+
+        static double sd(double[] v) {
+            if (v.length < 2) {
+                return 0;
+            }
+            double m = mean(v);
+            double s = 0;
+            for (double x : v) {
+                s += (x - m) * (x - m);
+            }
+            return Math.sqrt(s / (v.length - 1));
+        }
+    }
+
+    /** The demo's options with their per-dataset defaults. */
+    record DemoOptions(String dataset, Path dataDir, int epochs, int seeds, double lambda, int batchSize,
+                       double learningRate, int hidden, int embeddingDim, int trainLimit, double tau, Metric metric,
+                       String backend, Path plot, boolean json) {
+
+        static DemoOptions parse(String[] args) {
+            Options o = Options.parse("demo", args, 0, OPTIONS, Set.of("json"));
+            String dataset = o.string("dataset", "digits").strip().toLowerCase(Locale.ROOT);
+            boolean digits = !dataset.equals("fashion-mnist");
+            Path dataDir = o.has("data-dir") ? o.path("data-dir") : Datasets.DEBIAN_FASHION_MNIST;
+            if (o.has("data-dir") && digits) {
+                throw new UsageException("demo: --data-dir is for --dataset fashion-mnist; digits are bundled");
+            }
+            Path plot = o.has("plot") ? o.path("plot") : Path.of("silhouette-demo.png");
+            Path parent = plot.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new UsageException("demo: --plot " + plot + ": the directory " + parent + " does not exist");
+            }
+            return new DemoOptions(dataset, dataDir,
+                    o.positiveInt("epochs", digits ? 50 : 4),
+                    o.positiveInt("seeds", digits ? 10 : 2),
+                    o.nonNegative("lambda", 1.0),
+                    o.positiveInt("batch-size", digits ? 128 : 256),
+                    o.positive("learning-rate", 1e-3),
+                    o.positiveInt("hidden", digits ? 128 : 256),
+                    o.positiveInt("embedding-dim", 32),
+                    o.has("train-limit") ? o.positiveInt("train-limit", 1) : 0,
+                    o.nonNegative("tau", SoftSilhouetteLoss.DEFAULT_TEMPERATURE),
+                    o.metric(), o.backend(), plot, o.flag("json"));
+        }
+    }
+}

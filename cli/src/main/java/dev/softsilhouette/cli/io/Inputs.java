@@ -1,0 +1,156 @@
+package dev.softsilhouette.cli.io;
+
+import dev.softsilhouette.cli.UsageException;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Loads the CLI's inputs: embeddings (a 2-D float matrix) and labels (a 1-D integer vector) from {@code .npy} or
+ * {@code .csv} (optionally gzip-compressed, {@code .csv.gz}). Every problem is a {@link UsageException} naming the
+ * file and, where there is one, the row.
+ */
+public final class Inputs {
+    private Inputs() {
+    }
+
+    /** Embeddings: float32 or float64 .npy of shape (n, d), or a CSV with one row of d numbers per line. */
+    public static Matrix embeddings(Path file) {
+        Matrix m = switch (formatOf(file)) {
+            case NPY -> embeddingsFromNpy(file, Npy.read(file));
+            case CSV -> CsvFiles.readMatrix(file);
+        };
+        if (m.rows() == 0 || m.cols() == 0) {
+            throw new UsageException(file + ": holds no data (" + m.rows() + " rows x " + m.cols() + " columns)");
+        }
+        return m;
+    }
+
+    /** Labels: int32, int64 or uint8 .npy of shape (n,), or a CSV with one integer per line. */
+    public static int[] labels(Path file) {
+        int[] labels = switch (formatOf(file)) {
+            case NPY -> labelsFromNpy(file, Npy.read(file));
+            case CSV -> CsvFiles.readLabels(file);
+        };
+        if (labels.length == 0) {
+            throw new UsageException(file + ": holds no labels");
+        }
+        return labels;
+    }
+
+    private static Matrix embeddingsFromNpy(Path file, NpyArray a) {
+        if (a.type() != NpyType.FLOAT32 && a.type() != NpyType.FLOAT64) {
+            throw new UsageException(file + ": embeddings must be float32 or float64, this array is "
+                    + a.type().numpyName());
+        }
+        if (a.rank() != 2) {
+            throw new UsageException(file + ": embeddings must be a 2-D array (n, d), this one has shape "
+                    + a.shapeString());
+        }
+        long[] shape = a.shape();
+        if (shape[0] * shape[1] > Integer.MAX_VALUE - 8) {
+            throw new UsageException(file + ": shape " + a.shapeString() + " is too large (more than 2^31 values)");
+        }
+        int n = (int) shape[0];
+        int d = (int) shape[1];
+        float[] values = new float[n * d];
+        for (int i = 0; i < values.length; i++) {
+            double v = a.getDouble(i);
+            float f = (float) v;
+            if (!Float.isFinite(f)) {
+                throw new UsageException(file + ": row " + (i / d) + " column " + (i % d) + " is " + v
+                        + (Double.isFinite(v) ? ", beyond the float32 range" : "") + "; every value must be finite");
+            }
+            values[i] = f;
+        }
+        return new Matrix(values, n, d);
+    }
+
+    private static int[] labelsFromNpy(Path file, NpyArray a) {
+        if (a.type() != NpyType.INT32 && a.type() != NpyType.INT64 && a.type() != NpyType.UINT8) {
+            throw new UsageException(file + ": labels must be int32, int64 or uint8, this array is "
+                    + a.type().numpyName());
+        }
+        if (a.rank() != 1) {
+            throw new UsageException(file + ": labels must be a 1-D array (n,), this one has shape "
+                    + a.shapeString());
+        }
+        long n = a.size();
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new UsageException(file + ": too many labels (" + n + ")");
+        }
+        int[] labels = new int[(int) n];
+        for (int i = 0; i < labels.length; i++) {
+            long v = a.getLong(i);
+            if (v < 0 || v > Integer.MAX_VALUE) {
+                throw new UsageException(file + ": label at index " + i + " is " + v
+                        + "; labels must be integers in 0.." + Integer.MAX_VALUE);
+            }
+            labels[i] = (int) v;
+        }
+        return labels;
+    }
+
+    enum Format { NPY, CSV }
+
+    static Format formatOf(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".npy")) {
+            return Format.NPY;
+        }
+        if (name.endsWith(".csv") || name.endsWith(".csv.gz") || name.endsWith(".txt")) {
+            return Format.CSV;
+        }
+        throw new UsageException(file + ": unknown file type; use .npy or .csv (.csv.gz)");
+    }
+
+    static byte[] readAll(Path file) {
+        requireRegularFile(file);
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UsageException(file + ": cannot read: " + describe(e));
+        }
+    }
+
+    static BufferedReader openText(Path file) {
+        requireRegularFile(file);
+        try {
+            InputStream in = Files.newInputStream(file);
+            if (file.toString().toLowerCase(Locale.ROOT).endsWith(".gz")) {
+                in = new GZIPInputStream(in, 1 << 16);
+            }
+            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        } catch (IOException e) {
+            throw new UsageException(file + ": cannot read: " + describe(e));
+        }
+    }
+
+    private static void requireRegularFile(Path file) {
+        if (!Files.exists(file)) {
+            throw new UsageException(file + ": no such file");
+        }
+        if (Files.isDirectory(file)) {
+            throw new UsageException(file + ": is a directory, not a file");
+        }
+    }
+
+    static String describe(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * The {@code silhouette} command line: score and loss of embedding files, backend diagnostics, and a demo that
+ * trains a small embedding network with and without the soft silhouette loss.
+ */
+module dev.softsilhouette.cli {
+    // Options (exported) speaks the API's Metric.
+    requires transitive dev.softsilhouette.api;
+    // Java2D and ImageIO for the demo's PNG (headless).
+    requires java.desktop;
+
+    exports dev.softsilhouette.cli;
+}
