@@ -13,12 +13,12 @@ final class LiteralDefinition {
     }
 
     /** d(x_i, x_j) from SPEC section 2, from the float32 inputs widened to double. */
-    static double distance(Metric metric, float[] x, int d, int i, int j) {
+    static double distance(Metric metric, double[] x, int d, int i, int j) {
         switch (metric) {
             case EUCLIDEAN, SQUARED_EUCLIDEAN -> {
                 double sum = 0.0;
                 for (int t = 0; t < d; t++) {
-                    double diff = (double) x[i * d + t] - (double) x[j * d + t];
+                    double diff = x[i * d + t] - x[j * d + t];
                     sum += diff * diff;
                 }
                 return metric == Metric.EUCLIDEAN ? Math.sqrt(sum) : sum;
@@ -28,7 +28,7 @@ final class LiteralDefinition {
                 double nj = Math.max(norm(x, d, j), 1e-12);
                 double dot = 0.0;
                 for (int t = 0; t < d; t++) {
-                    dot += ((double) x[i * d + t] / ni) * ((double) x[j * d + t] / nj);
+                    dot += (x[i * d + t] / ni) * (x[j * d + t] / nj);
                 }
                 return 1.0 - dot;
             }
@@ -37,12 +37,24 @@ final class LiteralDefinition {
     }
 
     static double norm(float[] x, int d, int i) {
+        return norm(widen(x), d, i);
+    }
+
+    static double norm(double[] x, int d, int i) {
         double sq = 0.0;
         for (int t = 0; t < d; t++) {
             double v = x[i * d + t];
             sq += v * v;
         }
         return Math.sqrt(sq);
+    }
+
+    static double[] widen(float[] x) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i];
+        }
+        return out;
     }
 
     /** The distinct labels present, in increasing order. */
@@ -54,7 +66,7 @@ final class LiteralDefinition {
      * delta[i][k] = mean distance from row i to the rows of the k-th present class (k in increasing label order),
      * excluding row i itself; for the row's own class that is a_i (NaN for a singleton).
      */
-    static double[][] classMeans(Metric metric, float[] x, int[] y, int d) {
+    static double[][] classMeans(Metric metric, double[] x, int[] y, int d) {
         int n = y.length;
         int[] classes = classesPresent(y);
         double[][] means = new double[n][classes.length];
@@ -76,6 +88,11 @@ final class LiteralDefinition {
 
     /** s_i for every row, SPEC section 3 including its conventions. */
     static double[] silhouettes(Metric metric, double tau, float[] x, int[] y, int d) {
+        return silhouettes(metric, tau, widen(x), y, d);
+    }
+
+    /** s_i for every row, on float64 rows (for finite differences). */
+    static double[] silhouettes(Metric metric, double tau, double[] x, int[] y, int d) {
         int n = y.length;
         int[] classes = classesPresent(y);
         double[][] means = classMeans(metric, x, y, d);
@@ -121,7 +138,7 @@ final class LiteralDefinition {
     }
 
     /** sum_i w_i (1 - s_i): the loss with per-row weights (1/N for MEAN, 1 for SUM, g_i for NONE). */
-    static double weightedLoss(Metric metric, double tau, float[] x, int[] y, int d, double[] weights) {
+    static double weightedLoss(Metric metric, double tau, double[] x, int[] y, int d, double[] weights) {
         double[] s = silhouettes(metric, tau, x, y, d);
         double loss = 0.0;
         for (int i = 0; i < s.length; i++) {
@@ -143,7 +160,7 @@ final class LiteralDefinition {
     static double argminMargin(Metric metric, float[] x, int[] y, int d) {
         int n = y.length;
         int[] classes = classesPresent(y);
-        double[][] means = classMeans(metric, x, y, d);
+        double[][] means = classMeans(metric, widen(x), y, d);
         double margin = Double.POSITIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             int own = java.util.Arrays.binarySearch(classes, y[i]);
