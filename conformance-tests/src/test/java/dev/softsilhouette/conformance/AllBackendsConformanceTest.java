@@ -23,6 +23,15 @@ class AllBackendsConformanceTest {
         }
     }
 
+    /** A test double that is never available: its properties are all skipped, with its reason printed once. */
+    @Group
+    class UnavailableFake implements SoftSilhouetteContract {
+        @Override
+        public String backendName() {
+            return "unavailable-fake";
+        }
+    }
+
     @Example
     void everyBackendFoundHasAGroup() throws ReflectiveOperationException {
         Set<String> tested = new TreeSet<>();
