@@ -31,25 +31,25 @@ public interface AccuracyContract extends BackendUnderTest {
         return comparable;
     }
 
-    @Property(tries = 100)
+    @Property(tries = 200)
     default void meanLossMatchesReference(@ForAll("accuracyProblems") Problem p) {
         Tolerances.loss("MEAN loss", Calls.forward(loss(p, Reduction.MEAN), p),
                 Calls.forward(referenceLoss(p, Reduction.MEAN), p));
     }
 
-    @Property(tries = 100)
+    @Property(tries = 200)
     default void sumLossMatchesReference(@ForAll("accuracyProblems") Problem p) {
         Tolerances.loss("SUM loss", Calls.forward(loss(p, Reduction.SUM), p),
                 Calls.forward(referenceLoss(p, Reduction.SUM), p));
     }
 
-    @Property(tries = 100)
+    @Property(tries = 200)
     default void perSampleLossesMatchReference(@ForAll("accuracyProblems") Problem p) {
         Tolerances.perSampleLosses("l", Calls.perSampleLosses(loss(p, Reduction.NONE), p),
                 Calls.perSampleLosses(referenceLoss(p, Reduction.NONE), p));
     }
 
-    @Property(tries = 100)
+    @Property(tries = 200)
     default void fusedMeanLossAndGradientMatchReference(@ForAll("accuracyProblems") Problem p) {
         Calls.Fused actual = Calls.forwardBackward(loss(p, Reduction.MEAN), p, 1.0);
         Calls.Fused expected = Calls.forwardBackward(referenceLoss(p, Reduction.MEAN), p, 1.0);
@@ -60,7 +60,7 @@ public interface AccuracyContract extends BackendUnderTest {
         }
     }
 
-    @Property(tries = 60)
+    @Property(tries = 120)
     default void sumGradientMatchesReference(@ForAll("accuracyProblems") Problem p) {
         float[] actual = Calls.backward(loss(p, Reduction.SUM), p, 1.0);
         Tolerances.finite("gradient", actual);
@@ -69,7 +69,7 @@ public interface AccuracyContract extends BackendUnderTest {
         }
     }
 
-    @Property(tries = 60)
+    @Property(tries = 120)
     default void noneGradientMatchesReference(@ForAll("accuracyProblems") Problem p,
                                               @ForAll long upstreamSeed) {
         float[] g = Calls.upstream(p.n(), upstreamSeed);
@@ -83,7 +83,7 @@ public interface AccuracyContract extends BackendUnderTest {
     }
 
     /** tau = 0 only, margin required: the classical silhouette's gradient. */
-    @Property(tries = 60)
+    @Property(tries = 120)
     default void hardMinimumGradientMatchesReferenceWhereTheArgminHasAMargin(
             @ForAll("accuracyProblems") Problem problem) {
         Problem p = problem.withTau(0.0);
@@ -94,13 +94,13 @@ public interface AccuracyContract extends BackendUnderTest {
         }
     }
 
-    @Property(tries = 80)
+    @Property(tries = 160)
     default void scoreMatchesReference(@ForAll("scorableProblems") Problem p) {
         Tolerances.score("score", Calls.score(loss(p, Reduction.MEAN), p),
                 Calls.score(referenceLoss(p, Reduction.MEAN), p));
     }
 
-    @Property(tries = 80)
+    @Property(tries = 160)
     default void samplesMatchReference(@ForAll("scorableProblems") Problem p) {
         Tolerances.samples("s", Calls.samples(loss(p, Reduction.MEAN), p),
                 Calls.samples(referenceLoss(p, Reduction.MEAN), p));

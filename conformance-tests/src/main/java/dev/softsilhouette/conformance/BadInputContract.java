@@ -51,7 +51,7 @@ public interface BadInputContract extends BackendUnderTest {
         return loss(p.metric(), p.tau(), op.reduction);
     }
 
-    @Property(tries = 30)
+    @Property(tries = 45)
     default void rejectsRowCountBelowOne(@ForAll("operations") Invocation.Operation op,
                                          @ForAll("badInputProblems") Problem p, @ForAll("nonPositive") int n) {
         Invocation call = new Invocation(op, p, BufferKind.ARRAY_WITH_OFFSET);
@@ -59,7 +59,7 @@ public interface BadInputContract extends BackendUnderTest {
         call.requireRejected(lossFor(op, p), IllegalArgumentException.class, "n", String.valueOf(n));
     }
 
-    @Property(tries = 30)
+    @Property(tries = 45)
     default void rejectsColumnCountBelowOne(@ForAll("operations") Invocation.Operation op,
                                             @ForAll("badInputProblems") Problem p, @ForAll("nonPositive") int d) {
         Invocation call = new Invocation(op, p, BufferKind.ARRAY_WITH_OFFSET);
@@ -72,7 +72,7 @@ public interface BadInputContract extends BackendUnderTest {
         return Arbitraries.oneOf(Arbitraries.of(0, -1, Integer.MIN_VALUE), Arbitraries.integers().between(-100, 0));
     }
 
-    @Property(tries = 40)
+    @Property(tries = 60)
     default void rejectsEmbeddingsShorterThanNTimesD(@ForAll("operations") Invocation.Operation op,
                                                      @ForAll("badInputProblems") Problem p, @ForAll BufferKind kind,
                                                      @ForAll long seed) {
@@ -85,7 +85,7 @@ public interface BadInputContract extends BackendUnderTest {
                 String.valueOf(length));
     }
 
-    @Property(tries = 40)
+    @Property(tries = 60)
     default void rejectsLabelsShorterThanN(@ForAll("operations") Invocation.Operation op,
                                            @ForAll("badInputProblems") Problem p, @ForAll BufferKind kind,
                                            @ForAll long seed) {
@@ -95,7 +95,7 @@ public interface BadInputContract extends BackendUnderTest {
         call.requireRejected(lossFor(op, p), IllegalArgumentException.class, "labels", String.valueOf(length));
     }
 
-    @Property(tries = 40)
+    @Property(tries = 60)
     default void rejectsGradientOutputShorterThanNTimesD(@ForAll("gradientOperations") Invocation.Operation op,
                                                          @ForAll("badInputProblems") Problem p,
                                                          @ForAll BufferKind kind, @ForAll long seed) {
@@ -107,7 +107,7 @@ public interface BadInputContract extends BackendUnderTest {
         call.requireRejected(lossFor(op, p), IllegalArgumentException.class, "gradient", String.valueOf(length));
     }
 
-    @Property(tries = 40)
+    @Property(tries = 60)
     default void rejectsPerSampleOutputShorterThanN(@ForAll("perRowOperations") Invocation.Operation op,
                                                     @ForAll("badInputProblems") Problem p, @ForAll BufferKind kind,
                                                     @ForAll long seed) {
@@ -120,7 +120,7 @@ public interface BadInputContract extends BackendUnderTest {
                 String.valueOf(length));
     }
 
-    @Property(tries = 30)
+    @Property(tries = 45)
     default void rejectsUpstreamShorterThanN(@ForAll("perSampleUpstreamOperations") Invocation.Operation op,
                                              @ForAll("badInputProblems") Problem p, @ForAll BufferKind kind,
                                              @ForAll long seed) {
@@ -131,7 +131,7 @@ public interface BadInputContract extends BackendUnderTest {
     }
 
     /** The first negative label is reported with its index and value (a later one is not the one reported). */
-    @Property(tries = 40)
+    @Property(tries = 60)
     default void rejectsANegativeLabelWithItsIndex(@ForAll("operations") Invocation.Operation op,
                                                    @ForAll("badInputProblems") Problem p, @ForAll BufferKind kind,
                                                    @ForAll long seed) {
@@ -150,7 +150,7 @@ public interface BadInputContract extends BackendUnderTest {
     }
 
     /** NaN or an infinity in X: the first offending row is reported. */
-    @Property(tries = 40)
+    @Property(tries = 60)
     default void rejectsNonFiniteEmbeddingsNamingTheFirstRow(@ForAll("operations") Invocation.Operation op,
                                                              @ForAll("badInputProblems") Problem p,
                                                              @ForAll BufferKind kind, @ForAll long seed) {
@@ -167,7 +167,7 @@ public interface BadInputContract extends BackendUnderTest {
                 "row " + first / p.d());
     }
 
-    @Property(tries = 30)
+    @Property(tries = 45)
     default void rejectsNonFinitePerSampleUpstreamWithItsIndex(
             @ForAll("perSampleUpstreamOperations") Invocation.Operation op, @ForAll("badInputProblems") Problem p,
             @ForAll BufferKind kind, @ForAll long seed) {
@@ -180,7 +180,7 @@ public interface BadInputContract extends BackendUnderTest {
         call.requireRejected(lossFor(op, p), IllegalArgumentException.class, "upstream", "index " + index);
     }
 
-    @Property(tries = 20)
+    @Property(tries = 30)
     default void rejectsNonFiniteScalarUpstream(@ForAll("scalarUpstreamOperations") Invocation.Operation op,
                                                 @ForAll("badInputProblems") Problem p,
                                                 @ForAll("nonFiniteDoubles") double upstream) {
@@ -194,7 +194,7 @@ public interface BadInputContract extends BackendUnderTest {
         return Arbitraries.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY);
     }
 
-    @Property(tries = 20)
+    @Property(tries = 30)
     default void rejectsANegativeOrNaNTemperatureAtTheBuilder(@ForAll("badTemperatures") double tau) {
         try {
             SoftSilhouetteLoss.builder().backend(backendName()).temperature(tau);
@@ -211,7 +211,7 @@ public interface BadInputContract extends BackendUnderTest {
     }
 
     /** A gradient that shares memory with X (the same buffer, shifted by 0 or more values). */
-    @Property(tries = 40)
+    @Property(tries = 60)
     default void rejectsAGradientOverlappingTheEmbeddings(@ForAll("gradientOperations") Invocation.Operation op,
                                                           @ForAll("badInputProblems") Problem p,
                                                           @ForAll BufferKind kind, @ForAll long seed) {
@@ -224,7 +224,7 @@ public interface BadInputContract extends BackendUnderTest {
         call.requireRejected(lossFor(op, p), IllegalArgumentException.class, "gradient", "embeddings");
     }
 
-    @Property(tries = 30)
+    @Property(tries = 45)
     default void rejectsAPerSampleOutputOverlappingTheEmbeddings(
             @ForAll("perRowOperations") Invocation.Operation op, @ForAll("badInputProblems") Problem p,
             @ForAll BufferKind kind, @ForAll long seed) {
@@ -237,7 +237,7 @@ public interface BadInputContract extends BackendUnderTest {
         call.requireRejected(lossFor(op, p), IllegalArgumentException.class, op.perRowName(), "embeddings");
     }
 
-    @Property(tries = 40)
+    @Property(tries = 60)
     default void rejectsReadOnlyOutputs(@ForAll("badInputProblems") Problem p, @ForAll BufferKind kind,
                                         @ForAll boolean perRow) {
         Invocation.Operation op = perRow ? Invocation.Operation.FORWARD_BACKWARD_NONE
@@ -255,7 +255,7 @@ public interface BadInputContract extends BackendUnderTest {
     }
 
     /** A call that needs another reduction is an IllegalStateException, and writes nothing either. */
-    @Property(tries = 20)
+    @Property(tries = 30)
     default void rejectsAnOperationOfTheWrongReduction(@ForAll("badInputProblems") Problem p,
                                                        @ForAll boolean none) {
         Invocation.Operation op = none ? Invocation.Operation.BACKWARD_NONE : Invocation.Operation.FORWARD_BACKWARD;
@@ -265,7 +265,7 @@ public interface BadInputContract extends BackendUnderTest {
     }
 
     /** Null buffers are rejected by name too. */
-    @Property(tries = 10)
+    @Property(tries = 15)
     default void rejectsNullBuffersByName(@ForAll("gradientOperations") Invocation.Operation op,
                                           @ForAll("badInputProblems") Problem p) {
         Invocation call = new Invocation(op, p, BufferKind.HEAP_SEGMENT);

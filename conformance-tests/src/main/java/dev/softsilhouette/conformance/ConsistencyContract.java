@@ -38,7 +38,7 @@ public interface ConsistencyContract extends BackendUnderTest {
         return p.tau() > 0.0 || p.hardMinimumHasMargin();
     }
 
-    @Property(tries = 60)
+    @Property(tries = 90)
     default void fusedEqualsForwardThenBackward(@ForAll("consistencyProblems") Problem p,
                                                 @ForAll("scalarReductions") Reduction reduction) {
         SoftSilhouetteLoss loss = loss(p, reduction);
@@ -49,7 +49,7 @@ public interface ConsistencyContract extends BackendUnderTest {
         }
     }
 
-    @Property(tries = 40)
+    @Property(tries = 60)
     default void fusedNoneEqualsForwardThenBackward(@ForAll("consistencyProblems") Problem p, @ForAll long seed) {
         SoftSilhouetteLoss loss = loss(p, Reduction.NONE);
         float[] g = Calls.upstream(p.n(), seed);
@@ -61,7 +61,7 @@ public interface ConsistencyContract extends BackendUnderTest {
     }
 
     /** backward(c) = c backward(1), and forwardBackward's loss does not depend on c. */
-    @Property(tries = 40)
+    @Property(tries = 60)
     default void scalarUpstreamScalesTheGradientLinearly(@ForAll("consistencyProblems") Problem p,
                                                          @ForAll("scalarReductions") Reduction reduction,
                                                          @ForAll("upstreamScales") double c) {
@@ -82,7 +82,7 @@ public interface ConsistencyContract extends BackendUnderTest {
     }
 
     /** G(a g1 + g2) = a G(g1) + G(g2) for NONE. */
-    @Property(tries = 40)
+    @Property(tries = 60)
     default void perSampleUpstreamIsLinear(@ForAll("consistencyProblems") Problem p, @ForAll long seed1,
                                            @ForAll long seed2, @ForAll("upstreamScales") double a) {
         SoftSilhouetteLoss loss = loss(p, Reduction.NONE);
@@ -105,7 +105,7 @@ public interface ConsistencyContract extends BackendUnderTest {
     }
 
     /** NONE with the upstream c in every row is SUM with upstream c; the per-sample losses add up to the SUM loss. */
-    @Property(tries = 40)
+    @Property(tries = 60)
     default void noneWithConstantUpstreamEqualsSum(@ForAll("consistencyProblems") Problem p,
                                                    @ForAll("upstreamScales") double c) {
         float[] g = new float[p.n()];
@@ -121,7 +121,7 @@ public interface ConsistencyContract extends BackendUnderTest {
     }
 
     /** MEAN = SUM / N, for the loss and the gradient. */
-    @Property(tries = 40)
+    @Property(tries = 60)
     default void meanIsSumOverN(@ForAll("consistencyProblems") Problem p) {
         double mean = Calls.forward(loss(p, Reduction.MEAN), p);
         double sum = Calls.forward(loss(p, Reduction.SUM), p);
@@ -133,7 +133,7 @@ public interface ConsistencyContract extends BackendUnderTest {
     }
 
     /** Outputs are overwritten, never accumulated into: garbage in the output buffers changes nothing. */
-    @Property(tries = 30)
+    @Property(tries = 45)
     default void outputsAreOverwrittenNotAccumulated(@ForAll("consistencyProblems") Problem p, @ForAll long seed) {
         SoftSilhouetteLoss loss = loss(p, Reduction.NONE);
         float[] g = Calls.upstream(p.n(), seed);
@@ -149,7 +149,7 @@ public interface ConsistencyContract extends BackendUnderTest {
     }
 
     /** The same call three times, with calls of other shapes in between, gives the same bits. */
-    @Property(tries = 30)
+    @Property(tries = 45)
     default void repeatedCallsAreBitIdentical(@ForAll("consistencyProblems") Problem p,
                                               @ForAll("consistencyProblems") Problem other) {
         SoftSilhouetteLoss loss = loss(p, Reduction.MEAN);
@@ -168,7 +168,7 @@ public interface ConsistencyContract extends BackendUnderTest {
      * One loss object used by 8 threads at once, each on its own problems of different shapes, gives exactly the
      * results of serial calls.
      */
-    @Property(tries = 12)
+    @Property(tries = 20)
     default void oneLossSharedByEightThreadsMatchesSerialCalls(
             @ForAll @Size(8) List<@net.jqwik.api.From("threadProblems") Problem> problems,
             @ForAll("scalarReductions") Reduction reduction) throws Exception {
@@ -221,7 +221,7 @@ public interface ConsistencyContract extends BackendUnderTest {
     }
 
     /** Every buffer type, at an offset, gives bit-identical results and writes nothing outside its range. */
-    @Property(tries = 30)
+    @Property(tries = 45)
     default void everyBufferTypeGivesIdenticalResults(@ForAll("consistencyProblems") Problem p, @ForAll long seed) {
         SoftSilhouetteLoss loss = loss(p, Reduction.NONE);
         float[] g = Calls.upstream(p.n(), seed);

@@ -27,7 +27,7 @@ public interface InvarianceContract extends BackendUnderTest {
         return p.tau() > 0.0 || p.hardMinimumHasMargin();
     }
 
-    @Property(tries = 60)
+    @Property(tries = 120)
     default void rowPermutationPermutesTheGradient(@ForAll("lawProblems") Problem p, @ForAll long seed) {
         int[] perm = IntStream.range(0, p.n()).toArray();
         Problems.shuffle(perm, new SplittableRandom(seed));
@@ -51,7 +51,7 @@ public interface InvarianceContract extends BackendUnderTest {
     }
 
     /** An increasing relabelling (to sparse and huge values) leaves the prepared batch alone: results are identical. */
-    @Property(tries = 40)
+    @Property(tries = 80)
     default void increasingRelabellingIsBitIdentical(@ForAll("lawProblems") Problem p, @ForAll long seed) {
         int[] classes = LiteralDefinition.classesPresent(p.labels());
         SplittableRandom random = new SplittableRandom(seed);
@@ -70,7 +70,7 @@ public interface InvarianceContract extends BackendUnderTest {
     }
 
     /** Any bijection of the classes, to any non-negative values, changes nothing. */
-    @Property(tries = 60)
+    @Property(tries = 120)
     default void anyRelabellingChangesNothing(@ForAll("lawProblems") Problem p, @ForAll long seed,
                                               @ForAll Problems.LabelValues kind) {
         int[] classes = LiteralDefinition.classesPresent(p.labels());
@@ -95,7 +95,7 @@ public interface InvarianceContract extends BackendUnderTest {
      * Euclidean-family losses and gradients do not move under translation. The rows are first rounded to a grid
      * fine enough to keep them well separated and coarse enough that adding the translation is exact in float32.
      */
-    @Property(tries = 60)
+    @Property(tries = 120)
     default void translationLeavesEuclideanFamilyUnchanged(@ForAll("lawProblems") Problem problem,
                                                            @ForAll boolean squared, @ForAll long seed) {
         Problem p = gridded(problem.withMetric(squared ? Metric.SQUARED_EUCLIDEAN : Metric.EUCLIDEAN));
@@ -123,7 +123,7 @@ public interface InvarianceContract extends BackendUnderTest {
      * Translation invariance makes the rows of a Euclidean-family gradient sum to zero, for any upstream weights.
      * Bound: with ||G - G_ref|| <= e (SPEC 8) and sum_i G_ref,i = 0, ||sum_i G_i|| <= sqrt(N) e.
      */
-    @Property(tries = 60)
+    @Property(tries = 120)
     default void euclideanFamilyGradientRowsSumToZero(@ForAll("lawProblems") Problem problem,
                                                       @ForAll boolean squared, @ForAll long seed) {
         Problem p = problem.withMetric(squared ? Metric.SQUARED_EUCLIDEAN : Metric.EUCLIDEAN);
@@ -142,7 +142,7 @@ public interface InvarianceContract extends BackendUnderTest {
     }
 
     /** COSINE sees directions only: each gradient row is orthogonal to its row. */
-    @Property(tries = 60)
+    @Property(tries = 120)
     default void cosineGradientRowsAreOrthogonalToTheirRows(@ForAll("lawProblems") Problem problem,
                                                             @ForAll long seed) {
         Problem p = problem.withMetric(Metric.COSINE);
@@ -162,7 +162,7 @@ public interface InvarianceContract extends BackendUnderTest {
     }
 
     /** Scaling every row by a power of two leaves the hard score and samples unchanged, for every metric. */
-    @Property(tries = 60)
+    @Property(tries = 120)
     default void rescalingLeavesTheHardScoreUnchanged(@ForAll("lawProblems") Problem p,
                                                       @ForAll @IntRange(min = -12, max = 12) int exponent) {
         Assume.that(p.scorable());
@@ -177,7 +177,7 @@ public interface InvarianceContract extends BackendUnderTest {
      * Scaling rows by c and the temperature with the distances (c for EUCLIDEAN, c^2 for SQUARED_EUCLIDEAN, 1 for
      * COSINE) leaves the soft loss unchanged and divides the gradient by c.
      */
-    @Property(tries = 60)
+    @Property(tries = 120)
     default void scalingRowsAndTemperatureTogetherLeavesTheLossUnchanged(
             @ForAll("lawProblems") Problem p, @ForAll @IntRange(min = -8, max = 8) int exponent) {
         float c = Math.scalb(1.0f, exponent);

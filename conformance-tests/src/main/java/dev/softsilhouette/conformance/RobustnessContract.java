@@ -34,7 +34,7 @@ public interface RobustnessContract extends BackendUnderTest {
     }
 
     /** s in [-1, 1], l in [0, 2], MEAN in [0, 2], SUM in [0, 2N], for any input. */
-    @Property(tries = 100)
+    @Property(tries = 200)
     default void silhouettesAndLossesStayInRange(@ForAll("anyProblems") Problem p) {
         float[] l = Calls.perSampleLosses(loss(p, Reduction.NONE), p);
         for (int i = 0; i < p.n(); i++) {
@@ -57,7 +57,7 @@ public interface RobustnessContract extends BackendUnderTest {
         }
     }
 
-    @Property(tries = 60)
+    @Property(tries = 120)
     default void nearDuplicateRowsGiveFiniteResultsWithinTheLooserBound(
             @ForAll("nearDuplicateProblems") Problem p) {
         Calls.Fused actual = Calls.forwardBackward(loss(p, Reduction.MEAN), p, 1.0);
@@ -72,13 +72,13 @@ public interface RobustnessContract extends BackendUnderTest {
         }
     }
 
-    @Property(tries = 60)
+    @Property(tries = 120)
     default void extremeMagnitudesGiveFiniteResultsWithinTheLooserBound(
             @ForAll("extremeMagnitudeProblems") Problem p) {
         stress(p);
     }
 
-    @Property(tries = 25)
+    @Property(tries = 40)
     default void largeDimensionsGiveFiniteResultsWithinTheLooserBound(@ForAll("largeDimensionProblems") Problem p) {
         stress(p);
     }
@@ -101,7 +101,7 @@ public interface RobustnessContract extends BackendUnderTest {
      * gradient zero. Under COSINE, 1 - <u, u> is rounding noise rather than an exact 0 (the reference too), so only
      * finite results and l_i within the loss tolerance of 1 are required there.
      */
-    @Property(tries = 30)
+    @Property(tries = 60)
     default void identicalRowsGiveZeroSilhouettesAndNoGradient(@ForAll("anyProblems") Problem problem) {
         float[] x = new float[problem.x().length];
         for (int i = 0; i < problem.n(); i++) {
@@ -127,7 +127,7 @@ public interface RobustnessContract extends BackendUnderTest {
      * A singleton row has s = 0 (l = 1 exactly) and puts no weight on the gradient; a batch of one class has every
      * l = 1 and a zero gradient.
      */
-    @Property(tries = 60)
+    @Property(tries = 120)
     default void singletonAndOneClassConventions(@ForAll("anyProblems") Problem p) {
         float[] l = Calls.perSampleLosses(loss(p, Reduction.NONE), p);
         boolean oneClass = p.classCount() == 1;
@@ -155,7 +155,7 @@ public interface RobustnessContract extends BackendUnderTest {
     }
 
     /** The hard score needs 2 to N-1 classes (SPEC section 7); the message names the count. */
-    @Property(tries = 40)
+    @Property(tries = 80)
     default void scoreRejectsClassCountsOutsideTwoToNMinusOne(@ForAll("anyProblems") Problem problem,
                                                               @ForAll boolean allSingletons) {
         int[] labels = new int[problem.n()];
