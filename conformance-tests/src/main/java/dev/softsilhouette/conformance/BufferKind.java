@@ -20,6 +20,8 @@ public enum BufferKind {
     ARRAY_WITH_OFFSET,
     /** A heap {@code FloatBuffer} / {@code IntBuffer} with position {@link #LEAD}. */
     HEAP_BUFFER,
+    /** A view of a heap, native-order {@code ByteBuffer} ({@code asFloatBuffer()}) with position {@link #LEAD}. */
+    HEAP_BYTE_BUFFER_VIEW,
     /** A direct, native-order buffer with position {@link #LEAD}. */
     DIRECT_BUFFER,
     /** A heap {@code MemorySegment} (backed by an array) sliced from {@link #LEAD}. */
@@ -63,9 +65,14 @@ public enum BufferKind {
                 System.arraycopy(values, 0, a, LEAD, values.length);
                 return Ints.of(a, LEAD);
             }
-            case HEAP_BUFFER, DIRECT_BUFFER -> {
-                IntBuffer b = this == HEAP_BUFFER ? IntBuffer.allocate(total)
-                        : ByteBuffer.allocateDirect(total * Integer.BYTES).order(ByteOrder.nativeOrder()).asIntBuffer();
+            case HEAP_BUFFER, HEAP_BYTE_BUFFER_VIEW, DIRECT_BUFFER -> {
+                IntBuffer b = switch (this) {
+                    case HEAP_BUFFER -> IntBuffer.allocate(total);
+                    case HEAP_BYTE_BUFFER_VIEW ->
+                            ByteBuffer.allocate(total * Integer.BYTES).order(ByteOrder.nativeOrder()).asIntBuffer();
+                    default -> ByteBuffer.allocateDirect(total * Integer.BYTES).order(ByteOrder.nativeOrder())
+                            .asIntBuffer();
+                };
                 for (int i = 0; i < total; i++) {
                     b.put(i, i >= LEAD && i < LEAD + values.length ? values[i - LEAD] : -1);
                 }
@@ -118,11 +125,16 @@ public enum BufferKind {
                     whole = null;
                     view = Floats.of(array, LEAD);
                 }
-                case HEAP_BUFFER, DIRECT_BUFFER -> {
+                case HEAP_BUFFER, HEAP_BYTE_BUFFER_VIEW, DIRECT_BUFFER -> {
                     array = null;
                     whole = null;
-                    buffer = kind == HEAP_BUFFER ? FloatBuffer.allocate(total)
-                            : ByteBuffer.allocateDirect(total * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                    buffer = switch (kind) {
+                        case HEAP_BUFFER -> FloatBuffer.allocate(total);
+                        case HEAP_BYTE_BUFFER_VIEW ->
+                                ByteBuffer.allocate(total * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                        default -> ByteBuffer.allocateDirect(total * Float.BYTES).order(ByteOrder.nativeOrder())
+                                .asFloatBuffer();
+                    };
                     for (int i = 0; i < total; i++) {
                         buffer.put(i, fill);
                     }
@@ -155,7 +167,8 @@ public enum BufferKind {
         public Floats shiftedView(int shift) {
             return switch (kind) {
                 case ARRAY_WITH_OFFSET -> Floats.of(array, LEAD + shift);
-                case HEAP_BUFFER, DIRECT_BUFFER -> Floats.of(buffer.duplicate().position(LEAD + shift));
+                case HEAP_BUFFER, HEAP_BYTE_BUFFER_VIEW, DIRECT_BUFFER ->
+                        Floats.of(buffer.duplicate().position(LEAD + shift));
                 default -> Floats.of(view.segment().asSlice((long) shift * Float.BYTES));
             };
         }
@@ -164,7 +177,8 @@ public enum BufferKind {
         public Floats readOnlyView() {
             return switch (kind) {
                 case ARRAY_WITH_OFFSET -> Floats.of(MemorySegment.ofArray(array).asSlice((long) LEAD * Float.BYTES).asReadOnly());
-                case HEAP_BUFFER, DIRECT_BUFFER -> Floats.of(buffer.asReadOnlyBuffer().position(LEAD));
+                case HEAP_BUFFER, HEAP_BYTE_BUFFER_VIEW, DIRECT_BUFFER ->
+                        Floats.of(buffer.asReadOnlyBuffer().position(LEAD));
                 default -> Floats.of(view.segment().asReadOnly());
             };
         }
