@@ -81,6 +81,11 @@ public final class Problems {
                 Tuple.of(2, Arbitraries.integers().between(min, max)));
     }
 
+    /** Seeds for the values; their edge values (0, -1, MIN_VALUE, ...) mean nothing, so none are mixed in. */
+    public static Arbitrary<Long> seeds() {
+        return Arbitraries.longs().withoutEdgeCases();
+    }
+
     public static Arbitrary<Metric> metrics() {
         return Arbitraries.of(Metric.class);
     }
@@ -141,7 +146,7 @@ public final class Problems {
                 int minDims = separate && metric == Metric.COSINE && n > 2 ? 2 : 1;
                 return dims(minDims, Math.max(minDims, maxDims)).flatMap(d -> Combinators.combine(
                         temperatures(), labelShapes(), Arbitraries.of(LabelValues.class),
-                        Arbitraries.of(0.2, 0.6, 1.5), transforms(), Arbitraries.longs())
+                        Arbitraries.of(0.2, 0.6, 1.5), transforms(), seeds())
                         .as((tau, shape, values, spread, transform, seed) ->
                                 build(n, d, metric, tau, shape, values, spread, transform, seed, separate)));
             });
@@ -295,7 +300,7 @@ public final class Problems {
      * a copy moved by one ulp in a few coordinates, labelled like its source, like another class, or alone.
      */
     public static Arbitrary<Problem> nearDuplicates() {
-        return shapes(4, 80, 80L * 80 * 33, false).flatMap(base -> Arbitraries.longs().map(seed -> {
+        return shapes(4, 80, 80L * 80 * 33, false).flatMap(base -> seeds().map(seed -> {
             SplittableRandom random = new SplittableRandom(seed);
             int twins = 1 + random.nextInt(base.n() / 2);
             int[] sources = IntStream.range(0, base.n()).toArray();
@@ -320,10 +325,18 @@ public final class Problems {
         }));
     }
 
-    /** Well-separated problems (N <= 64, D <= 64) scaled to magnitudes around 1e-20 or 1e18. */
+    /**
+     * Well-separated problems (N <= 64, D <= 64) scaled so that the largest |x| is 1e-20 or 1e18, the magnitudes SPEC
+     * section 8 names.
+     */
     public static Arbitrary<Problem> extremeMagnitudes() {
         return Combinators.combine(shapes(2, 64, 64L * 64 * 64, true), Arbitraries.of(1e-20, 1e18))
-                .as((p, scale) -> {
+                .as((p, magnitude) -> {
+                    double largest = 0.0;
+                    for (float v : p.x()) {
+                        largest = Math.max(largest, Math.abs(v));
+                    }
+                    double scale = magnitude / Math.max(largest, Double.MIN_NORMAL);
                     float[] x = new float[p.x().length];
                     for (int i = 0; i < x.length; i++) {
                         x[i] = (float) (p.x()[i] * scale);
@@ -332,14 +345,14 @@ public final class Problems {
                     double distanceScale = p.metric() == Metric.SQUARED_EUCLIDEAN ? scale * scale
                             : p.metric() == Metric.EUCLIDEAN ? scale : 1.0;
                     return new Problem(p.n(), p.d(), x, p.labels(), p.metric(), p.tau() * distanceScale,
-                            p.origin() + ", scaled by " + scale);
+                            p.origin() + ", largest |x| scaled to " + magnitude);
                 });
     }
 
     /** 2 to 24 rows of 1024 to 4096 columns. */
     public static Arbitrary<Problem> largeDimensions() {
         return Combinators.combine(Arbitraries.integers().between(2, 24), Arbitraries.of(1024, 1031, 2048, 4093, 4096),
-                        metrics(), temperatures(), labelShapes(), Arbitraries.of(LabelValues.class), Arbitraries.longs())
+                        metrics(), temperatures(), labelShapes(), Arbitraries.of(LabelValues.class), seeds())
                 .as((n, d, metric, tau, shape, values, seed) ->
                         build(n, d, metric, tau, shape, values, 0.6, Transform.NONE, seed, false));
     }

@@ -63,7 +63,7 @@ class ReferenceMatchesLiteralDefinitionProperties {
     Arbitrary<Problem> smallProblems() {
         return Combinators.combine(Problems.rows(2, 12), Arbitraries.integers().between(1, 4), Problems.metrics(),
                         Problems.temperatures(), Problems.labelShapes(), Arbitraries.of(Problems.LabelValues.class),
-                        Arbitraries.longs())
+                        Problems.seeds())
                 .as((n, d, metric, tau, shape, values, seed) -> Problems.build(n, d, metric, tau, shape, values, 0.6,
                         Problems.Transform.NONE, seed, true))
                 .filter(p -> p.tau() > 0.0 || p.hardMinimumHasMargin());
