@@ -12,10 +12,10 @@ import java.util.List;
  * One call of one operation, with every buffer it takes; properties break one argument and check the rejection.
  * Every output (and every storage an output may share) is kept to check that nothing was written.
  */
-final class Invocation {
+public final class Invocation {
 
     /** Every operation of the API, with the buffers it writes. */
-    enum Operation {
+    public enum Operation {
         FORWARD(Reduction.MEAN, false, false, false),
         FORWARD_PER_SAMPLE(Reduction.NONE, false, true, false),
         BACKWARD(Reduction.SUM, false, false, true),

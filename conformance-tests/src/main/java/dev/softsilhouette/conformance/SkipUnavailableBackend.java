@@ -21,6 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SkipUnavailableBackend implements SkipExecutionHook {
     private static final Set<String> ANNOUNCED = ConcurrentHashMap.newKeySet();
 
+    /** jqwik creates the hook. */
+    public SkipUnavailableBackend() {
+    }
+
     /** Registered on the contract interface, the hook must reach every property of the class implementing it. */
     @Override
     public PropagationMode propagateTo() {
