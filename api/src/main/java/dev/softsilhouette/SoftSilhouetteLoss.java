@@ -86,7 +86,8 @@ public final class SoftSilhouetteLoss {
 
     /** The N per-sample losses {@code l_i = 1 - s_i}, written to {@code lossesOut}; any reduction. */
     public void forward(Floats embeddings, Ints labels, int n, int d, Floats lossesOut) {
-        PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, lossesOut, null);
+        Arguments.notNull(lossesOut, "losses");
+        PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, "losses", lossesOut, null);
         MemorySegment out = lossesOut.segment(n);
         backend.silhouettes(batch, metric, tau, out);
         toLosses(out, n);
@@ -102,6 +103,7 @@ public final class SoftSilhouetteLoss {
     public void backward(Floats embeddings, Ints labels, int n, int d, double upstream, Floats gradientOut) {
         requireScalarReduction("backward with a scalar upstream gradient");
         requireFiniteUpstream(upstream);
+        Arguments.notNull(gradientOut, "gradient");
         PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, null, gradientOut);
         backend.silhouettesAndGradient(batch, metric, tau, upstream * rowWeight(n), null, null,
                 gradientOut.segment((long) n * d));
@@ -115,6 +117,8 @@ public final class SoftSilhouetteLoss {
      */
     public void backward(Floats embeddings, Ints labels, int n, int d, Floats upstream, Floats gradientOut) {
         requireNone("backward with a per-sample upstream gradient");
+        Arguments.notNull(upstream, "upstream");
+        Arguments.notNull(gradientOut, "gradient");
         PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, upstream, null, gradientOut);
         backend.silhouettesAndGradient(batch, metric, tau, 1.0, upstream.segment(n), null,
                 gradientOut.segment((long) n * d));
@@ -131,6 +135,7 @@ public final class SoftSilhouetteLoss {
     public double forwardBackward(Floats embeddings, Ints labels, int n, int d, double upstream, Floats gradientOut) {
         requireScalarReduction("forwardBackward with a scalar upstream gradient");
         requireFiniteUpstream(upstream);
+        Arguments.notNull(gradientOut, "gradient");
         PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, null, gradientOut);
         double sum = backend.silhouettesAndGradient(batch, metric, tau, upstream * rowWeight(n), null, null,
                 gradientOut.segment((long) n * d));
@@ -144,7 +149,10 @@ public final class SoftSilhouetteLoss {
     public void forwardBackward(Floats embeddings, Ints labels, int n, int d, Floats upstream, Floats lossesOut,
                                 Floats gradientOut) {
         requireNone("forwardBackward with a per-sample upstream gradient");
-        PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, upstream, lossesOut, gradientOut);
+        Arguments.notNull(upstream, "upstream");
+        Arguments.notNull(lossesOut, "losses");
+        Arguments.notNull(gradientOut, "gradient");
+        PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, upstream, "losses", lossesOut, gradientOut);
         MemorySegment losses = lossesOut.segment(n);
         backend.silhouettesAndGradient(batch, metric, tau, 1.0, upstream.segment(n), losses,
                 gradientOut.segment((long) n * d));
@@ -167,7 +175,8 @@ public final class SoftSilhouetteLoss {
 
     /** The N hard silhouette values {@code s_i} (tau = 0), as {@code sklearn.metrics.silhouette_samples}. */
     public void samples(Floats embeddings, Ints labels, int n, int d, Floats samplesOut) {
-        PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, samplesOut, null);
+        Arguments.notNull(samplesOut, "samples");
+        PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, "samples", samplesOut, null);
         requireScoreClasses(batch);
         backend.silhouettes(batch, metric, 0.0, samplesOut.segment(n));
     }
@@ -202,6 +211,12 @@ public final class SoftSilhouetteLoss {
 
     private PreparedBatch validateAndPrepare(Floats x, Ints labels, int n, int d, Floats upstream, Floats perRowOut,
                                              Floats gradientOut) {
+        return validateAndPrepare(x, labels, n, d, upstream, "out", perRowOut, gradientOut);
+    }
+
+    /** {@code perRowName} is how messages name the per-row output: {@code losses} or {@code samples}. */
+    private PreparedBatch validateAndPrepare(Floats x, Ints labels, int n, int d, Floats upstream, String perRowName,
+                                             Floats perRowOut, Floats gradientOut) {
         Arguments.shape(n, d);
         Arguments.embeddings(x, n, d);
         Arguments.labels(labels, n);
@@ -209,7 +224,7 @@ public final class SoftSilhouetteLoss {
             Arguments.perRow("upstream", upstream, n);
         }
         if (perRowOut != null) {
-            Arguments.output("out", perRowOut, n, "n");
+            Arguments.output(perRowName, perRowOut, n, "n");
         }
         if (gradientOut != null) {
             Arguments.output("gradient", gradientOut, (long) n * d, "n*d (n=" + n + ", d=" + d + ")");
@@ -226,14 +241,14 @@ public final class SoftSilhouetteLoss {
                 Arguments.disjoint("gradient", gs, "upstream", us);
             }
             if (os != null) {
-                Arguments.disjoint("gradient", gs, "out", os);
+                Arguments.disjoint("gradient", gs, perRowName, os);
             }
         }
         if (os != null) {
-            Arguments.disjoint("out", os, "embeddings", xs);
-            Arguments.disjoint("out", os, "labels", ys);
+            Arguments.disjoint(perRowName, os, "embeddings", xs);
+            Arguments.disjoint(perRowName, os, "labels", ys);
             if (us != null) {
-                Arguments.disjoint("out", os, "upstream", us);
+                Arguments.disjoint(perRowName, os, "upstream", us);
             }
         }
         LabelPreparation.checkNonNegative(ys, n);

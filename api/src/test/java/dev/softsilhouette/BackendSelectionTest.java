@@ -1,0 +1,146 @@
+package dev.softsilhouette;
+
+import dev.softsilhouette.fakes.ThrowingProbeFakeProvider;
+import dev.softsilhouette.fakes.UnavailableFakeProvider;
+import dev.softsilhouette.spi.Availability;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * SPEC section 10 with two test doubles on the class path (see {@code src/test/resources/META-INF/services}):
+ * {@code unavailable-fake} (priority 1000, unavailable with a reason and a cause) and {@code throwing-fake}
+ * (priority 500, its probe throws).
+ */
+class BackendSelectionTest {
+
+    @AfterEach
+    void clearProperty() {
+        System.clearProperty(Backends.PROPERTY);
+    }
+
+    private static BackendInfo info(String name) {
+        return Backends.list().stream().filter(i -> i.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " not listed: " + Backends.list()));
+    }
+
+    @Test
+    void listsEveryProviderHighestPriorityFirstWithAvailability() {
+        List<BackendInfo> list = Backends.list();
+        assertEquals(List.of(UnavailableFakeProvider.NAME, ThrowingProbeFakeProvider.NAME, "reference"),
+                list.stream().map(BackendInfo::name).toList());
+        BackendInfo reference = info("reference");
+        assertTrue(reference.available());
+        assertEquals(0, reference.priority());
+        BackendInfo fake = info(UnavailableFakeProvider.NAME);
+        assertFalse(fake.available());
+        assertEquals(UnavailableFakeProvider.REASON, fake.reason());
+        assertSame(UnavailableFakeProvider.CAUSE, fake.unavailabilityCause().orElseThrow());
+    }
+
+    @Test
+    void aProbeThatThrowsMakesItsBackendUnavailableWithTheExceptionKept() {
+        BackendInfo thrower = info(ThrowingProbeFakeProvider.NAME);
+        assertFalse(thrower.available());
+        assertTrue(thrower.reason().contains("probe exploded"), thrower.reason());
+        assertTrue(thrower.cause() instanceof UnsupportedOperationException);
+    }
+
+    @Test
+    void autoSkipsUnavailableBackendsWhateverTheirPriority() {
+        assertEquals("reference", Backends.autoChoice());
+        assertEquals("reference", Backends.resolve("auto"));
+        assertEquals("reference", Backends.resolve("  AUTO "));
+        assertEquals("reference", Backends.resolve(""));
+    }
+
+    @Test
+    void anExplicitNameIsCaseInsensitiveAndTrimmed() {
+        assertEquals("reference", Backends.resolve("reference"));
+        assertEquals("reference", Backends.resolve(" Reference "));
+        assertEquals("reference", SoftSilhouetteLoss.builder().backend("reference").build().backendName());
+    }
+
+    @Test
+    void aPreferenceListTakesTheFirstAvailableEntry() {
+        assertEquals("reference", Backends.resolve("no-such-backend, unavailable-fake, reference"));
+        assertEquals("reference", Backends.resolve("unavailable-fake,throwing-fake,auto"));
+        assertEquals("reference", Backends.resolve("no-such-backend , auto"));
+    }
+
+    @Test
+    void anUnknownNameIsAnErrorListingEveryBackendWithItsAvailability() {
+        BackendSelectionException e = assertThrows(BackendSelectionException.class,
+                () -> Backends.resolve("no-such-backend"));
+        String m = e.getMessage();
+        assertTrue(m.contains("'no-such-backend' was not found"), m);
+        assertListsEveryBackend(m);
+    }
+
+    @Test
+    void anUnavailableNameIsAnErrorWithItsReasonAndCause() {
+        BackendSelectionException e = assertThrows(BackendSelectionException.class,
+                () -> SoftSilhouetteLoss.builder().backend(UnavailableFakeProvider.NAME).build());
+        assertTrue(e.getMessage().contains("is unavailable: " + UnavailableFakeProvider.REASON), e.getMessage());
+        assertSame(UnavailableFakeProvider.CAUSE, e.getCause());
+        assertListsEveryBackend(e.getMessage());
+    }
+
+    @Test
+    void aListWithNothingAvailableIsAnErrorListingEveryBackend() {
+        BackendSelectionException e = assertThrows(BackendSelectionException.class,
+                () -> Backends.backend("unavailable-fake, throwing-fake, no-such-backend"));
+        assertTrue(e.getMessage().contains("none of the backends in"), e.getMessage());
+        assertListsEveryBackend(e.getMessage());
+    }
+
+    @Test
+    void theSystemPropertyChoosesAndAnExplicitNameOverridesIt() {
+        System.setProperty(Backends.PROPERTY, "no-such-backend");
+        assertThrows(BackendSelectionException.class, SoftSilhouetteLoss::create);
+        assertThrows(BackendSelectionException.class, () -> Backends.resolve(null));
+        assertEquals("reference", SoftSilhouetteLoss.builder().backend("reference").build().backendName());
+        System.setProperty(Backends.PROPERTY, "unavailable-fake,reference");
+        assertEquals("reference", SoftSilhouetteLoss.create().backendName());
+        assertEquals("reference", Backends.resolve(null));
+    }
+
+    @Test
+    void describeHasOneLinePerBackendWithReasons() {
+        String d = Backends.describe();
+        assertListsEveryBackend(d);
+        assertTrue(d.contains("silhouette.backend"), d);
+    }
+
+    @Test
+    void theSharedInstanceIsReturnedForEveryRequest() {
+        assertSame(Backends.backend("reference"), Backends.backend("auto"));
+    }
+
+    @Test
+    void availabilityRequiresAReasonWhenUnavailableAndKeepsItsCause() {
+        assertThrows(IllegalArgumentException.class, () -> Availability.unavailable(" ", null));
+        RuntimeException cause = new RuntimeException("driver too old");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Availability.unavailable("update the driver", cause).ensureAvailable("cuda"));
+        assertTrue(e.getMessage().contains("'cuda' is unavailable: update the driver"), e.getMessage());
+        assertSame(cause, e.getCause());
+        Availability.available("x").ensureAvailable("reference");
+    }
+
+    private static void assertListsEveryBackend(String message) {
+        assertTrue(message.contains("Backends found (3)"), message);
+        for (BackendInfo info : Backends.list()) {
+            assertTrue(message.contains(info.describe()), "missing line for " + info.name() + " in:\n" + message);
+        }
+        assertTrue(message.contains("unavailable: " + UnavailableFakeProvider.REASON), message);
+        assertTrue(message.contains("reference") && message.contains("available"), message);
+    }
+}
