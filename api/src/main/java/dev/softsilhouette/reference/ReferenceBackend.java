@@ -117,8 +117,24 @@ public final class ReferenceBackend implements SilhouetteBackend {
         return switch (metric) {
             case EUCLIDEAN -> Math.sqrt(squaredDistance(x[i], x[j]));
             case SQUARED_EUCLIDEAN -> squaredDistance(x[i], x[j]);
-            case COSINE -> 1.0 - dot(unit[i], unit[j]);
+            case COSINE -> cosineDistance(unit[i], unit[j]);
         };
+    }
+
+    /**
+     * {@code 1 - <u, v>} written as {@code |u - v|^2 / 2 + (1 - |u|^2) / 2 + (1 - |v|^2) / 2}, where the last two
+     * terms are exactly 0 for rows normalised to unit length (norm above the floor). Same value, but identical rows
+     * give exactly 0 (not rounding noise), so the max(a, b) = 0 convention applies to them as SPEC section 3 says.
+     */
+    private static double cosineDistance(double[] u, double[] v) {
+        double half = 0.5 * squaredDistance(u, v);
+        return half + belowFloorCorrection(u) + belowFloorCorrection(v);
+    }
+
+    private static double belowFloorCorrection(double[] u) {
+        double sq = dot(u, u);
+        // A row whose norm was at least the floor was divided by its own norm: its length is 1 by construction.
+        return Math.sqrt(sq) >= 1.0 - 1e-9 ? 0.0 : 0.5 * (1.0 - sq);
     }
 
     /** g += scale * d d(x_i, x_j) / d x_i (SPEC section 5). */
