@@ -66,7 +66,12 @@ final class CudaBackend implements SilhouetteBackend {
     private double compute(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
                            MemorySegment silhouettesOut, MemorySegment gradientOut) {
         device.makeCurrent();
-        CudaWorkspace w = workspaces.get();
+        return run(workspaces.get(), batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
+    }
+
+    /** The whole call on one stream; separate from {@link #compute} so that tests can replay it without a GPU. */
+    static double run(DeviceStream w, PreparedBatch batch, Metric metric, double tau, double weight,
+                      MemorySegment rowWeights, MemorySegment silhouettesOut, MemorySegment gradientOut) {
         int n = batch.rows();
         int d = batch.dims();
         int k = batch.classCount();
@@ -75,10 +80,11 @@ final class CudaBackend implements SilhouetteBackend {
         int[] offsets = batch.classOffsets();
         EuclideanTilePlan plan = null;
         if (euclidean) {
-            if (w.plan == null || !w.plan.matches(n, offsets)) {
-                w.plan = EuclideanTilePlan.of(n, offsets);
+            plan = w.cachedPlan();
+            if (plan == null || !plan.matches(n, offsets)) {
+                plan = EuclideanTilePlan.of(n, offsets);
+                w.cachePlan(plan);
             }
-            plan = w.plan;
         }
         WorkspaceLayout layout = WorkspaceLayout.of(n, d, k, euclidean, gradient, plan);
         w.reserve(layout.deviceBytes(), layout.hostBytes());
@@ -217,7 +223,7 @@ final class CudaBackend implements SilhouetteBackend {
         }
     }
 
-    private static void euclideanSums(CudaWorkspace w, WorkspaceLayout layout, EuclideanTilePlan plan, int n, int d,
+    private static void euclideanSums(DeviceStream w, WorkspaceLayout layout, EuclideanTilePlan plan, int n, int d,
                                       int k, long z, long selfDot, long sortedLabels, long classOffsets, long sums) {
         WorkspaceLayout.IntTable t = layout.ints();
         long ints = w.device(layout.offset(Device.INTS));
@@ -235,7 +241,7 @@ final class CudaBackend implements SilhouetteBackend {
                         BLOCK_THREADS, 1);
     }
 
-    private static void euclideanGradient(CudaWorkspace w, EuclideanTilePlan plan, int n, int d, int k, long z,
+    private static void euclideanGradient(DeviceStream w, EuclideanTilePlan plan, int n, int d, int k, long z,
                                           long selfDot, long sortedLabels, long coef, long acc,
                                           WorkspaceLayout layout) {
         long pairs = w.device(layout.offset(Device.INTS)) + (long) layout.ints().pairs() * Integer.BYTES;
@@ -250,7 +256,7 @@ final class CudaBackend implements SilhouetteBackend {
         }
     }
 
-    private static void classStatisticSums(CudaWorkspace w, WorkspaceLayout layout, Metric metric, int n, int d,
+    private static void classStatisticSums(DeviceStream w, WorkspaceLayout layout, Metric metric, int n, int d,
                                            int k, long z, long selfDot, long sortedLabels, long classOffsets,
                                            long sums) {
         long classSum = w.device(layout.offset(Device.CLASS_SUM));
@@ -268,7 +274,7 @@ final class CudaBackend implements SilhouetteBackend {
                         1);
     }
 
-    private static void classStatisticGradient(CudaWorkspace w, WorkspaceLayout layout, Metric metric, int n, int d,
+    private static void classStatisticGradient(DeviceStream w, WorkspaceLayout layout, Metric metric, int n, int d,
                                                int k, long z, long rowNorm, long sortedLabels, long classOffsets,
                                                long coef, long acc) {
         long classSum = w.device(layout.offset(Device.CLASS_SUM));

@@ -41,9 +41,9 @@ public final class CudaBackendProvider implements BackendProvider {
     public Availability probe() {
         Availability a = doProbe();
         if (a.available()) {
-            LOG.log(Level.INFO, "Soft silhouette backend 'cuda' available: {0}", a.details());
+            LOG.log(Level.INFO, "Soft silhouette backend ''cuda'' available: {0}", a.details());
         } else {
-            LOG.log(Level.WARNING, "Soft silhouette backend 'cuda' unavailable: {0}", a.reason());
+            LOG.log(Level.WARNING, "Soft silhouette backend ''cuda'' unavailable: {0}", a.reason());
         }
         return a;
     }

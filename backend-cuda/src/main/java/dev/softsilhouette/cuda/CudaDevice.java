@@ -35,6 +35,7 @@ final class CudaDevice {
     final int driverVersion;
     final CUctx_st context;
     private final Map<String, CUfunc_st> functions = new HashMap<>();
+    private final Map<String, KernelSignature> signatures = new HashMap<>();
 
     private CudaDevice(int ordinal, String name, int major, int minor, int multiprocessors, long totalMemory,
                        int driverVersion, CUctx_st context) {
@@ -96,6 +97,15 @@ final class CudaDevice {
         return f;
     }
 
+    /** The parameter kinds of {@code kernel}, parsed from the source that was compiled. */
+    KernelSignature signature(String kernel) {
+        KernelSignature s = signatures.get(kernel);
+        if (s == null) {
+            throw new IllegalStateException("kernel " + kernel + " was not loaded");
+        }
+        return s;
+    }
+
     private void loadKernels() {
         int nvrtcVersion = Cuda.nvrtcVersion();
         List<String> headers = new ArrayList<>();
@@ -110,6 +120,7 @@ final class CudaDevice {
             try (BytePointer data = new BytePointer(image)) {
                 Cuda.check(cudart.cuModuleLoadData(module, data), "cuModuleLoadData(" + source.fileName() + ")");
             }
+            signatures.putAll(KernelSignature.parse(source.text()));
             for (String kernel : source.hotKernels()) {
                 CUfunc_st f = new CUfunc_st();
                 Cuda.check(cudart.cuModuleGetFunction(f, module, kernel), "cuModuleGetFunction(" + kernel + ")");

@@ -15,7 +15,7 @@ import java.lang.foreign.MemorySegment;
  * largest call seen, then reused), the kernel argument block, and the last EUCLIDEAN tile plan. Not thread-safe:
  * the backend gives each thread its own.
  */
-final class CudaWorkspace implements AutoCloseable {
+final class CudaWorkspace implements DeviceStream, AutoCloseable {
     private static final int MAX_ARGUMENTS = 16;
 
     private final CudaDevice device;
@@ -29,8 +29,9 @@ final class CudaWorkspace implements AutoCloseable {
     private final LongPointer argumentValues = new LongPointer(MAX_ARGUMENTS);
     /** The {@code void**} cuLaunchKernel reads: slot i points at argument value i. */
     private final PointerPointer<Pointer> arguments = new PointerPointer<>(MAX_ARGUMENTS);
+    private final KernelSignature.Kind[] argumentKinds = new KernelSignature.Kind[MAX_ARGUMENTS];
     private int argumentCount;
-    EuclideanTilePlan plan;
+    private EuclideanTilePlan plan;
 
     CudaWorkspace(CudaDevice device) {
         this.device = device;
@@ -44,7 +45,8 @@ final class CudaWorkspace implements AutoCloseable {
     }
 
     /** Ensures at least {@code deviceBytes} of device memory and {@code hostBytes} of pinned memory. */
-    void reserve(long deviceBytes, long hostBytes) {
+    @Override
+    public void reserve(long deviceBytes, long hostBytes) {
         if (deviceBytes > deviceCapacity) {
             if (deviceBase != 0) {
                 Cuda.check(cudart.cuMemFree(deviceBase), "cuMemFree");
@@ -71,62 +73,87 @@ final class CudaWorkspace implements AutoCloseable {
         }
     }
 
-    long device(long offset) {
+    @Override
+    public long device(long offset) {
         return deviceBase + offset;
     }
 
     /** The pinned host memory as a segment (valid until the next growing {@link #reserve}). */
-    MemorySegment host() {
+    @Override
+    public MemorySegment host() {
         return host;
     }
 
-    void upload(long deviceOffset, long hostOffset, long bytes) {
+    @Override
+    public void upload(long deviceOffset, long hostOffset, long bytes) {
         if (bytes > 0) {
             Cuda.check(cudart.cuMemcpyHtoDAsync(deviceBase + deviceOffset,
                     new Cuda.RawPointer(hostBase.address() + hostOffset), bytes, stream), "cuMemcpyHtoDAsync");
         }
     }
 
-    void download(long hostOffset, long deviceOffset, long bytes) {
+    @Override
+    public void download(long hostOffset, long deviceOffset, long bytes) {
         if (bytes > 0) {
             Cuda.check(cudart.cuMemcpyDtoHAsync(new Cuda.RawPointer(hostBase.address() + hostOffset),
                     deviceBase + deviceOffset, bytes, stream), "cuMemcpyDtoHAsync");
         }
     }
 
-    void zero(long deviceOffset, long bytes) {
+    @Override
+    public void zero(long deviceOffset, long bytes) {
         if (bytes > 0) {
             Cuda.check(cudart.cuMemsetD8Async(deviceBase + deviceOffset, (byte) 0, bytes, stream),
                     "cuMemsetD8Async");
         }
     }
 
-    void synchronize() {
+    @Override
+    public void synchronize() {
         Cuda.check(cudart.cuStreamSynchronize(stream), "cuStreamSynchronize");
     }
 
+    @Override
+    public EuclideanTilePlan cachedPlan() {
+        return plan;
+    }
+
+    @Override
+    public void cachePlan(EuclideanTilePlan plan) {
+        this.plan = plan;
+    }
+
     // Kernel arguments, in the kernel's parameter order, then launch().
-    CudaWorkspace args() {
+    @Override
+    public CudaWorkspace args() {
         argumentCount = 0;
         return this;
     }
 
-    CudaWorkspace ptr(long address) {
+    @Override
+    public CudaWorkspace ptr(long address) {
+        argumentKinds[argumentCount] = KernelSignature.Kind.POINTER;
         argumentValues.put(argumentCount++, address);
         return this;
     }
 
-    CudaWorkspace i32(int value) {
+    @Override
+    public CudaWorkspace i32(int value) {
+        argumentKinds[argumentCount] = KernelSignature.Kind.INT;
         argumentValues.put(argumentCount++, value & 0xFFFF_FFFFL);
         return this;
     }
 
-    CudaWorkspace f64(double value) {
+    @Override
+    public CudaWorkspace f64(double value) {
+        argumentKinds[argumentCount] = KernelSignature.Kind.DOUBLE;
         argumentValues.put(argumentCount++, Double.doubleToRawLongBits(value));
         return this;
     }
 
-    void launch(String kernel, int gridX, int gridY, int blockX, int blockY) {
+    @Override
+    public void launch(String kernel, int gridX, int gridY, int blockX, int blockY) {
+        device.signature(kernel).check(argumentKinds, argumentCount);
         CUfunc_st f = device.function(kernel);
         Cuda.check(cudart.cuLaunchKernel(f, gridX, gridY, 1, blockX, blockY, 1, 0, stream, arguments, (PointerPointer<?>) null),
                 "cuLaunchKernel(" + kernel + ")");
