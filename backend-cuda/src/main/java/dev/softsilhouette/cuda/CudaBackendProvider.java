@@ -53,10 +53,7 @@ public final class CudaBackendProvider implements BackendProvider {
             Loader.load(cudart.class);
             Loader.load(nvrtc.class);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
-            return Availability.unavailable("the CUDA 13 libraries could not be loaded (" + e.getMessage()
-                    + "): install the NVIDIA driver and the CUDA 13 toolkit (libcudart.so.13, libnvrtc.so.13 on the "
-                    + "library path), or add org.bytedeco:cuda-redist:13.3-9.25-1.5.14:linux-x86_64 "
-                    + "(-Pcuda-redist in this build)", e);
+            return Availability.unavailable(libraryLoadReason(e), e);
         }
         int status;
         try {
@@ -103,6 +100,23 @@ public final class CudaBackendProvider implements BackendProvider {
             return Availability.unavailable("opening CUDA device " + ordinal + " failed: " + e.getMessage()
                     + " (an NVRTC log, if any, is in the cause)", e);
         }
+    }
+
+    /** What to do when JavaCPP cannot load the CUDA libraries, from the innermost message (the loader's own). */
+    static String libraryLoadReason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(root.getMessage());
+        if (message.contains("libcuda.so")) {
+            return "the NVIDIA driver library libcuda.so.1 was not found (" + message + "): install the NVIDIA "
+                    + "driver (580 or newer for CUDA 13); on a machine without an NVIDIA GPU use another backend";
+        }
+        return "the CUDA 13 libraries could not be loaded (" + message + "): install the NVIDIA driver and the "
+                + "CUDA 13 toolkit (libcudart.so.13 and libnvrtc.so.13 on the library path, e.g. LD_LIBRARY_PATH="
+                + "/usr/local/cuda/lib64), or add org.bytedeco:cuda-redist:13.3-9.25-1.5.14:linux-x86_64 to the "
+                + "class path (-Pcuda-redist in this build)";
     }
 
     @Override

@@ -14,6 +14,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CudaBackendProviderTest {
 
     @Test
+    void aMissingDriverLibraryIsNamedWithWhatToDo() {
+        UnsatisfiedLinkError e = new UnsatisfiedLinkError("no jnicudart in java.library.path");
+        e.initCause(new UnsatisfiedLinkError("/tmp/libjnicudart.so: libcuda.so.1: cannot open shared object file"));
+        String reason = CudaBackendProvider.libraryLoadReason(e);
+        assertTrue(reason.contains("libcuda.so.1") && reason.contains("install the NVIDIA driver"), reason);
+        String other = CudaBackendProvider.libraryLoadReason(new UnsatisfiedLinkError("libnvrtc.so.13: not found"));
+        assertTrue(other.contains("libnvrtc.so.13") && other.contains("-Pcuda-redist"), other);
+    }
+
+    @Test
     void listedWithItsPriorityAndAnAnswer() {
         Optional<BackendInfo> cuda = Backends.list().stream().filter(b -> b.name().equals("cuda")).findFirst();
         assertTrue(cuda.isPresent(), "cuda not found by ServiceLoader: " + Backends.describe());
