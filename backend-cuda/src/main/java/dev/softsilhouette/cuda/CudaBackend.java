@@ -136,9 +136,16 @@ final class CudaBackend implements SilhouetteBackend {
             classStatisticSums(w, layout, metric, n, d, k, z, selfDot, sortedLabels, classOffsets, sums);
         }
 
+        // The device's distances are in prepared units (scale times the caller's for EUCLIDEAN, scale squared for
+        // SQUARED_EUCLIDEAN): the silhouette is scale invariant, the softmin is not, so tau moves to those units.
+        double deviceTau = switch (metric) {
+            case EUCLIDEAN -> tau * scale;
+            case SQUARED_EUCLIDEAN -> tau * scale * scale;
+            case COSINE -> tau;
+        };
         w.args().ptr(sums).ptr(sortedLabels).ptr(classOffsets).ptr(sortedRows)
                 .ptr(rowWeights == null ? 0L : w.device(layout.offset(Device.ROW_WEIGHTS)))
-                .i32(rowWeights == null ? 0 : 1).f64(tau).f64(weight).i32(gradient ? 1 : 0).i32(n).i32(k)
+                .i32(rowWeights == null ? 0 : 1).f64(deviceTau).f64(weight).i32(gradient ? 1 : 0).i32(n).i32(k)
                 .ptr(silhouettes)
                 .launch("row_silhouettes", LaunchGeometry.blocksFor(n, ROW_THREADS), 1, ROW_THREADS, 1);
 
