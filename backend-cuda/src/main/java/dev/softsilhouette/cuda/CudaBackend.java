@@ -97,7 +97,7 @@ final class CudaBackend implements SilhouetteBackend {
         double scale = 1.0;
         MemorySegment mean = host.asSlice(layout.offset(Host.MEAN), (long) d * Double.BYTES);
         if (metric == Metric.COSINE) {
-            mean.fill((byte) 0);
+            scale = centreAndScaleUnitRows(x, n, d, mean);
         } else {
             scale = centreAndScale(x, n, d, mean);
         }
@@ -123,21 +123,24 @@ final class CudaBackend implements SilhouetteBackend {
         long z = w.device(layout.offset(Device.Z));
         long selfDot = w.device(layout.offset(Device.SELF_DOT));
         long rowNorm = w.device(layout.offset(Device.ROW_NORM));
+        long rowExcess = w.device(layout.offset(Device.ROW_EXCESS));
         long sums = w.device(layout.offset(Device.SUMS));
         long silhouettes = w.device(layout.offset(Device.SILHOUETTES));
 
         w.args().ptr(w.device(layout.offset(Device.X))).ptr(sortedRows).ptr(w.device(layout.offset(Device.MEAN)))
                 .f64(scale).i32(metric == Metric.COSINE ? 1 : 0).i32(n).i32(d).ptr(z).ptr(selfDot).ptr(rowNorm)
-                .launch("prepare_rows", n, 1, BLOCK_THREADS, 1);
+                .ptr(rowExcess).launch("prepare_rows", n, 1, BLOCK_THREADS, 1);
 
         if (euclidean) {
             euclideanSums(w, layout, plan, n, d, k, z, selfDot, sortedLabels, classOffsets, sums);
         } else {
-            classStatisticSums(w, layout, metric, n, d, k, z, selfDot, sortedLabels, classOffsets, sums);
+            classStatisticSums(w, layout, metric, scale, n, d, k, z, selfDot, rowExcess, sortedLabels, classOffsets,
+                    sums);
         }
 
         // The device's distances are in prepared units (scale times the caller's for EUCLIDEAN, scale squared for
-        // SQUARED_EUCLIDEAN): the silhouette is scale invariant, the softmin is not, so tau moves to those units.
+        // SQUARED_EUCLIDEAN; COSINE sums are in the caller's units): the silhouette is scale invariant, the softmin
+        // is not, so tau moves to those units.
         double deviceTau = switch (metric) {
             case EUCLIDEAN -> tau * scale;
             case SQUARED_EUCLIDEAN -> tau * scale * scale;
@@ -154,10 +157,13 @@ final class CudaBackend implements SilhouetteBackend {
             if (euclidean) {
                 euclideanGradient(w, plan, n, d, k, z, selfDot, sortedLabels, sums, acc, layout);
             } else {
-                classStatisticGradient(w, layout, metric, n, d, k, z, rowNorm, sortedLabels, classOffsets, sums, acc);
+                classStatisticGradient(w, layout, metric, scale, n, d, k, z, rowNorm, sortedLabels, classOffsets, sums,
+                        acc);
             }
             long grad = w.device(layout.offset(Device.GRADIENT));
-            w.args().ptr(acc).ptr(sortedRows).f64(scale).i32(n).i32(d).ptr(grad)
+            // d/dx = scale * d/dz for the Euclidean metrics; the COSINE gradient is already in the caller's units.
+            double gradientScale = metric == Metric.COSINE ? 1.0 : scale;
+            w.args().ptr(acc).ptr(sortedRows).f64(gradientScale).i32(n).i32(d).ptr(grad)
                     .launch("scatter_gradient", n, 1, BLOCK_THREADS, 1);
             w.download(layout.offset(Host.GRADIENT), layout.offset(Device.GRADIENT), layout.bytes(Host.GRADIENT));
         }
@@ -199,6 +205,42 @@ final class CudaBackend implements SilhouetteBackend {
                 sum[c] += v;
                 min[c] = Math.min(min[c], v);
                 max[c] = Math.max(max[c], v);
+            }
+        }
+        double largest = 0.0;
+        for (int c = 0; c < d; c++) {
+            double m = sum[c] / n;
+            mean.setAtIndex(DOUBLE, c, m);
+            largest = Math.max(largest, Math.max(max[c] - m, m - min[c]));
+        }
+        return largest > 0.0 && Double.isFinite(largest) ? Math.scalb(1.0, -Math.getExponent(largest)) : 1.0;
+    }
+
+    /**
+     * For COSINE: the mean of the unit rows u = x / max(|x|, 1e-12) into {@code mean}, and the power of two that
+     * brings the largest |u - mean| into [1, 2). Cosine distances are 1 - <u_i, u_j> = |u_i - u_j|^2 / 2 (plus a
+     * correction for zero rows), and |u_i - u_j| survives float32 storage of the centred u even when every row
+     * points the same way (where 1 - <u_i, u_j> computed from float32 u would be all rounding).
+     */
+    static double centreAndScaleUnitRows(MemorySegment x, int n, int d, MemorySegment mean) {
+        double[] sum = new double[d];
+        double[] min = new double[d];
+        double[] max = new double[d];
+        java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        for (int r = 0; r < n; r++) {
+            long row = (long) r * d;
+            double sq = 0.0;
+            for (int c = 0; c < d; c++) {
+                double v = x.getAtIndex(FLOAT, row + c);
+                sq += v * v;
+            }
+            double norm = Math.max(Math.sqrt(sq), dev.softsilhouette.Metric.COSINE_NORM_FLOOR);
+            for (int c = 0; c < d; c++) {
+                double u = x.getAtIndex(FLOAT, row + c) / norm;
+                sum[c] += u;
+                min[c] = Math.min(min[c], u);
+                max[c] = Math.max(max[c], u);
             }
         }
         double largest = 0.0;
@@ -263,27 +305,29 @@ final class CudaBackend implements SilhouetteBackend {
         }
     }
 
-    private static void classStatisticSums(DeviceStream w, WorkspaceLayout layout, Metric metric, int n, int d,
-                                           int k, long z, long selfDot, long sortedLabels, long classOffsets,
-                                           long sums) {
+    private static void classStatisticSums(DeviceStream w, WorkspaceLayout layout, Metric metric, double scale,
+                                           int n, int d, int k, long z, long selfDot, long rowExcess,
+                                           long sortedLabels, long classOffsets, long sums) {
         long classSum = w.device(layout.offset(Device.CLASS_SUM));
         long classSq = w.device(layout.offset(Device.CLASS_SQ));
+        long classExcess = w.device(layout.offset(Device.CLASS_EXCESS));
         int[] grid = LaunchGeometry.classSumGrid(k, d);
-        w.args().ptr(z).ptr(selfDot).ptr(classOffsets).i32(k).i32(d).ptr(classSum).ptr(classSq)
+        w.args().ptr(z).ptr(selfDot).ptr(rowExcess).ptr(classOffsets).i32(k).i32(d).ptr(classSum).ptr(classSq)
+                .ptr(classExcess)
                 .launch("class_sums", grid[0], grid[1], LaunchGeometry.CLASS_SUM_THREADS, 1);
         grid = LaunchGeometry.gemmGrid(n, k);
         w.args().ptr(z).ptr(classSum).i32(n).i32(k).i32(d).ptr(sums)
                 .launch("gemm_rows_classes", grid[0], grid[1], GEMM_TILE, GEMM_TILE);
         long total = (long) n * k;
-        w.args().ptr(sums).ptr(selfDot).ptr(classSq).ptr(sortedLabels).ptr(classOffsets)
-                .i32(metric == Metric.COSINE ? 1 : 0).i32(n).i32(k)
+        w.args().ptr(sums).ptr(selfDot).ptr(classSq).ptr(rowExcess).ptr(classExcess).ptr(sortedLabels)
+                .ptr(classOffsets).i32(metric == Metric.COSINE ? 1 : 0).f64(1.0 / (scale * scale)).i32(n).i32(k)
                 .launch("class_distance_sums", LaunchGeometry.strideBlocks(total, BLOCK_THREADS), 1, BLOCK_THREADS,
                         1);
     }
 
-    private static void classStatisticGradient(DeviceStream w, WorkspaceLayout layout, Metric metric, int n, int d,
-                                               int k, long z, long rowNorm, long sortedLabels, long classOffsets,
-                                               long coef, long acc) {
+    private static void classStatisticGradient(DeviceStream w, WorkspaceLayout layout, Metric metric, double scale,
+                                               int n, int d, int k, long z, long rowNorm, long sortedLabels,
+                                               long classOffsets, long coef, long acc) {
         long classSum = w.device(layout.offset(Device.CLASS_SUM));
         long coefRows = w.device(layout.offset(Device.COEF_ROWS));
         long coefSums = w.device(layout.offset(Device.COEF_SUMS));
@@ -295,8 +339,9 @@ final class CudaBackend implements SilhouetteBackend {
         grid = LaunchGeometry.gemmGrid(n, d);
         w.args().ptr(coef).ptr(classSum).i32(n).i32(k).i32(d).ptr(acc)
                 .launch("gemm_coef_classes", grid[0], grid[1], GEMM_TILE, GEMM_TILE);
-        w.args().ptr(acc).ptr(coefRows).ptr(coefSums).ptr(coef).ptr(z).ptr(rowNorm).ptr(sortedLabels)
-                .ptr(classOffsets).i32(metric == Metric.COSINE ? 1 : 0).i32(n).i32(k).i32(d)
+        w.args().ptr(acc).ptr(coefRows).ptr(coefSums).ptr(coef).ptr(z).ptr(rowNorm)
+                .ptr(w.device(layout.offset(Device.MEAN))).ptr(sortedLabels).ptr(classOffsets)
+                .i32(metric == Metric.COSINE ? 1 : 0).f64(scale).i32(n).i32(k).i32(d)
                 .launch("class_gradient_rows", n, 1, BLOCK_THREADS, 1);
     }
 

@@ -46,6 +46,18 @@ class KernelEmulationTest {
     @MethodSource("cases")
     void matchesTheReference(Metric metric, int n, int d, int k, double tau, double spread, double centre,
                              boolean rowWeights) {
+        compare(metric, n, d, k, tau, spread, centre, rowWeights, false);
+    }
+
+    /** A zero row (cosine's norm floor) and exact duplicate rows (zero distances), every metric. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Metric.class)
+    void zeroAndDuplicateRows(Metric metric) {
+        compare(metric, 90, 6, 4, 0.1, 1.0, 0.5, false, true);
+    }
+
+    private static void compare(Metric metric, int n, int d, int k, double tau, double spread, double centre,
+                                boolean rowWeights, boolean zeroAndDuplicates) {
         try (Arena arena = Arena.ofConfined()) {
             int[] labels = Batches.labels(n, k, n * 7L + d);
             if (k > 2) {
@@ -53,6 +65,14 @@ class KernelEmulationTest {
                 labels = compact(labels);
             }
             PreparedBatch batch = Batches.of(arena, labels, d, n * 13L + k, centre, spread);
+            if (zeroAndDuplicates) {
+                MemorySegment x = batch.embeddings();
+                for (int t = 0; t < d; t++) {
+                    x.setAtIndex(ValueLayout.JAVA_FLOAT, d + t, 0.0f); // row 1 is zero
+                    x.setAtIndex(ValueLayout.JAVA_FLOAT, 3L * d + t, x.getAtIndex(ValueLayout.JAVA_FLOAT, 2L * d + t));
+                    x.setAtIndex(ValueLayout.JAVA_FLOAT, 70L * d + t, x.getAtIndex(ValueLayout.JAVA_FLOAT, 2L * d + t));
+                }
+            }
             MemorySegment weights = null;
             if (rowWeights) {
                 weights = arena.allocate((long) n * Float.BYTES);

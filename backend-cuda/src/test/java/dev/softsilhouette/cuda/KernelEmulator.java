@@ -182,13 +182,14 @@ final class KernelEmulator implements DeviceStream {
     }
 
     private void prepareRows(int blocks) {
-        long x = a[0], sortedRows = a[1], mean = a[2], z = a[7], selfDot = a[8], rowNorm = a[9];
+        long x = a[0], sortedRows = a[1], mean = a[2], z = a[7], selfDot = a[8], rowNorm = a[9], rowExcess = a[10];
         double scale = ad(3);
         boolean normalise = ai(4) != 0;
         int n = ai(5), d = ai(6);
         for (int p = 0; p < Math.min(blocks, n); p++) {
             long xr = (long) i32(sortedRows, p) * d;
             double norm = 1.0;
+            double excess = 0.0;
             if (normalise) {
                 double[] partial = new double[THREADS];
                 for (int tid = 0; tid < THREADS; tid++) {
@@ -197,19 +198,25 @@ final class KernelEmulator implements DeviceStream {
                         partial[tid] += v * v;
                     }
                 }
-                norm = Math.max(Math.sqrt(blockSum(partial)), 1e-12);
+                double raw = Math.sqrt(blockSum(partial));
+                norm = Math.max(raw, 1e-12);
+                if (raw < 1e-12) {
+                    double q = raw * 1e12;
+                    excess = 1.0 - q * q;
+                }
             }
             double[] partial = new double[THREADS];
             for (int tid = 0; tid < THREADS; tid++) {
                 for (int t = tid; t < d; t += THREADS) {
-                    double v = normalise ? (double) f32(x, xr + t) / norm : ((double) f32(x, xr + t) - f64(mean, t)) * scale;
-                    float f = (float) v;
+                    double u = normalise ? (double) f32(x, xr + t) / norm : (double) f32(x, xr + t);
+                    float f = (float) ((u - f64(mean, t)) * scale);
                     f32(z, (long) p * d + t, f);
                     partial[tid] += (double) f * (double) f;
                 }
             }
             f64(selfDot, p, blockSum(partial));
             f64(rowNorm, p, normalise ? norm : 0.0);
+            f64(rowExcess, p, excess);
         }
     }
 
@@ -309,8 +316,9 @@ final class KernelEmulator implements DeviceStream {
     }
 
     private void classSums(int gridX, int gridY, int blockX) {
-        long z = a[0], selfDot = a[1], classOffsets = a[2], classSum = a[5], classSq = a[6];
-        int d = ai(4);
+        long z = a[0], selfDot = a[1], rowExcess = a[2], classOffsets = a[3], classSum = a[6], classSq = a[7];
+        long classExcess = a[8];
+        int d = ai(5);
         for (int c = 0; c < gridX; c++) {
             int begin = i32(classOffsets, c), end = i32(classOffsets, c + 1);
             for (int by = 0; by < gridY; by++) {
@@ -325,11 +333,13 @@ final class KernelEmulator implements DeviceStream {
                     }
                 }
             }
-            double sq = 0;
+            double sq = 0, excess = 0;
             for (int p = begin; p < end; p++) {
                 sq += f64(selfDot, p);
+                excess += f64(rowExcess, p);
             }
             f64(classSq, c, sq);
+            f64(classExcess, c, excess);
         }
     }
 
@@ -353,21 +363,21 @@ final class KernelEmulator implements DeviceStream {
     }
 
     private void classDistanceSums(long threads) {
-        long sums = a[0], selfDot = a[1], classSq = a[2], sortedLabels = a[3], classOffsets = a[4];
-        boolean cosine = ai(5) != 0;
-        int n = ai(6), k = ai(7);
+        long sums = a[0], selfDot = a[1], classSq = a[2], rowExcess = a[3], classExcess = a[4];
+        long sortedLabels = a[5], classOffsets = a[6];
+        boolean cosine = ai(7) != 0;
+        double inverseScaleSquared = ad(8);
+        int n = ai(9), k = ai(10);
         for (long idx = 0; idx < (long) n * k; idx++) {
             int p = (int) (idx / k), c = (int) (idx % k);
             double size = i32(classOffsets, c + 1) - i32(classOffsets, c);
-            double dot = f64(sums, idx);
-            double v;
+            double sq = size * f64(selfDot, p) - 2.0 * f64(sums, idx) + f64(classSq, c);
+            double v = sq;
             if (cosine) {
-                v = size - dot;
-                if (c == i32(sortedLabels, p)) {
-                    v -= 1.0 - f64(selfDot, p);
-                }
-            } else {
-                v = size * f64(selfDot, p) - 2.0 * dot + f64(classSq, c);
+                boolean own = c == i32(sortedLabels, p);
+                double others = own ? size - 1.0 : size;
+                double excess = own ? f64(classExcess, c) - f64(rowExcess, p) : f64(classExcess, c);
+                v = 0.5 * (sq * inverseScaleSquared + others * f64(rowExcess, p) + excess);
             }
             f64(sums, idx, v > 0.0 ? v : 0.0);
         }
@@ -386,38 +396,42 @@ final class KernelEmulator implements DeviceStream {
     }
 
     private void classGradientRows(int blocks) {
-        long acc = a[0], w = a[1], v = a[2], coef = a[3], z = a[4], rowNorm = a[5], sortedLabels = a[6];
-        long classOffsets = a[7];
-        boolean cosine = ai(8) != 0;
-        int n = ai(9), k = ai(10), d = ai(11);
+        long acc = a[0], w = a[1], v = a[2], coef = a[3], z = a[4], rowNorm = a[5], mean = a[6];
+        long sortedLabels = a[7], classOffsets = a[8];
+        boolean cosine = ai(9) != 0;
+        double scale = ad(10);
+        int n = ai(11), k = ai(12), d = ai(13);
         for (int p = 0; p < Math.min(blocks, n); p++) {
             int own = i32(sortedLabels, p);
             long coefRow = (long) p * k, zp = (long) p * d, ap = (long) p * d, wc = (long) own * d;
-            if (!cosine) {
-                double[] partial = new double[THREADS];
-                for (int tid = 0; tid < THREADS; tid++) {
-                    for (int c = tid; c < k; c += THREADS) {
-                        partial[tid] += f64(coef, coefRow + c) * (double) (i32(classOffsets, c + 1) - i32(classOffsets, c));
-                    }
+            double[] partial = new double[THREADS];
+            for (int tid = 0; tid < THREADS; tid++) {
+                for (int c = tid; c < k; c += THREADS) {
+                    partial[tid] += f64(coef, coefRow + c) * (double) (i32(classOffsets, c + 1) - i32(classOffsets, c));
                 }
-                double scalar = blockSum(partial) + f64(v, own);
+            }
+            double scalar = blockSum(partial) + f64(v, own);
+            if (!cosine) {
                 for (int t = 0; t < d; t++) {
                     f64(acc, ap + t, 2.0 * (scalar * (double) f32(z, zp + t) - (f64(acc, ap + t) + f64(w, wc + t))));
                 }
             } else {
                 double self = 2.0 * f64(coef, coefRow + own);
-                double[] partial = new double[THREADS];
+                double inverseScale = 1.0 / scale;
+                double[] dots = new double[THREADS];
                 for (int tid = 0; tid < THREADS; tid++) {
                     for (int t = tid; t < d; t += THREADS) {
-                        double r = f64(acc, ap + t) + f64(w, wc + t) - self * (double) f32(z, zp + t);
+                        double r = (f64(acc, ap + t) + f64(w, wc + t) - self * (double) f32(z, zp + t)) * inverseScale
+                                + f64(mean, t) * (scalar - self);
                         f64(acc, ap + t, r);
-                        partial[tid] += r * (double) f32(z, zp + t);
+                        dots[tid] += r * ((double) f32(z, zp + t) * inverseScale + f64(mean, t));
                     }
                 }
-                double projection = blockSum(partial);
+                double projection = blockSum(dots);
                 double inverseNorm = 1.0 / f64(rowNorm, p);
                 for (int t = 0; t < d; t++) {
-                    f64(acc, ap + t, -(f64(acc, ap + t) - projection * (double) f32(z, zp + t)) * inverseNorm);
+                    double u = (double) f32(z, zp + t) * inverseScale + f64(mean, t);
+                    f64(acc, ap + t, -(f64(acc, ap + t) - projection * u) * inverseNorm);
                 }
             }
         }

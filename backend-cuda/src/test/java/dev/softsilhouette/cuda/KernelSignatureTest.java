@@ -31,7 +31,7 @@ class KernelSignatureTest {
     @Test
     void kindsFollowTheDeclarations() {
         Map<String, KernelSignature> rows = KernelSignature.parse(KernelCatalog.SILHOUETTE_ROWS.text());
-        assertEquals(List.of(POINTER, POINTER, POINTER, DOUBLE, INT, INT, INT, POINTER, POINTER, POINTER),
+        assertEquals(List.of(POINTER, POINTER, POINTER, DOUBLE, INT, INT, INT, POINTER, POINTER, POINTER, POINTER),
                 rows.get("prepare_rows").parameters());
         Map<String, KernelSignature> euclid = KernelSignature.parse(KernelCatalog.EUCLIDEAN_FUSED.text());
         assertEquals(List.of(POINTER, POINTER, POINTER, POINTER, POINTER, INT, INT, INT, INT, POINTER),

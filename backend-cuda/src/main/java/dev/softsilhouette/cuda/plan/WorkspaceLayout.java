@@ -30,6 +30,8 @@ public final class WorkspaceLayout {
         SELF_DOT,
         /** Row norms for COSINE, float64 N. */
         ROW_NORM,
+        /** 1 - |u|^2 for COSINE (non-zero only for rows of norm below 1e-12), float64 N. */
+        ROW_EXCESS,
         /** Per-class distance sums, then the coefficients, float64 N x K. */
         SUMS,
         /** s_p, float64 N. */
@@ -40,6 +42,8 @@ public final class WorkspaceLayout {
         CLASS_SUM,
         /** Class square sums Q_k, float64 K (class statistics). */
         CLASS_SQ,
+        /** Class sums of the row excesses, float64 K (class statistics). */
+        CLASS_EXCESS,
         /** W = coef^T Z, float64 K x D (class statistics, gradient). */
         COEF_ROWS,
         /** V = column sums of coef, float64 K (class statistics, gradient). */
@@ -93,11 +97,13 @@ public final class WorkspaceLayout {
         region(device, Device.Z, nd * Float.BYTES, cursor);
         region(device, Device.SELF_DOT, (long) n * Double.BYTES, cursor);
         region(device, Device.ROW_NORM, (long) n * Double.BYTES, cursor);
+        region(device, Device.ROW_EXCESS, (long) n * Double.BYTES, cursor);
         region(device, Device.SUMS, nk * Double.BYTES, cursor);
         region(device, Device.SILHOUETTES, (long) n * Double.BYTES, cursor);
         region(device, Device.PARTIALS, euclidean ? plan.partialBytes() : 0, cursor);
         region(device, Device.CLASS_SUM, euclidean ? 0 : kd * Double.BYTES, cursor);
         region(device, Device.CLASS_SQ, euclidean ? 0 : (long) k * Double.BYTES, cursor);
+        region(device, Device.CLASS_EXCESS, euclidean ? 0 : (long) k * Double.BYTES, cursor);
         region(device, Device.COEF_ROWS, !euclidean && gradient ? kd * Double.BYTES : 0, cursor);
         region(device, Device.COEF_SUMS, !euclidean && gradient ? (long) k * Double.BYTES : 0, cursor);
         region(device, Device.GRADIENT_ACC, gradient ? nd * Double.BYTES : 0, cursor);

@@ -1,15 +1,20 @@
 // Row preparation, the per-row silhouette math and the final gradient scatter, shared by every metric.
 #include "common.cuh"
 
-// Gathers rows into class order and prepares them, one block (SS_THREADS threads) per sorted position p:
-//   normalise == 0 (Euclidean metrics): z_p = (x_r - mean) * scale, a translation and a power-of-two scaling
-//                                       that leave the silhouette unchanged; rowNorm[p] = 0.
-//   normalise != 0 (cosine):            z_p = x_r / max(|x_r|, 1e-12); rowNorm[p] = max(|x_r|, 1e-12).
+// Gathers rows into class order and prepares them, one block (SS_THREADS threads) per sorted position p, with a
+// translation (mean, float64 D) and a power-of-two scaling chosen by the host so that the stored float32 values
+// carry the rows' differences, not their common offset:
+//   normalise == 0 (Euclidean metrics): z_p = (x_r - mean) * scale; the silhouette is translation and scale
+//                                       invariant. rowNorm[p] = rowExcess[p] = 0.
+//   normalise != 0 (cosine):            u_r = x_r / max(|x_r|, 1e-12), z_p = (u_r - mean) * scale, where mean is
+//                                       the mean of the u's: 1 - <u_i, u_j> = (|u_i - u_j|^2 + e_i + e_j) / 2 with
+//                                       e = 1 - |u|^2 (0 unless |x| < 1e-12), and |u_i - u_j| is what z keeps.
+//                                       rowNorm[p] = max(|x_r|, 1e-12), rowExcess[p] = e.
 // selfDot[p] = |z_p|^2 of the float values actually stored, accumulated in double.
 extern "C" __global__ void prepare_rows(const float* __restrict__ x, const int* __restrict__ sortedRows,
                                         const double* __restrict__ mean, double scale, int normalise, int n, int d,
                                         float* __restrict__ z, double* __restrict__ selfDot,
-                                        double* __restrict__ rowNorm) {
+                                        double* __restrict__ rowNorm, double* __restrict__ rowExcess) {
     __shared__ double scratch[SS_THREADS];
     const int p = blockIdx.x;
     if (p >= n) {
@@ -18,18 +23,24 @@ extern "C" __global__ void prepare_rows(const float* __restrict__ x, const int* 
     const float* xr = x + (size_t)sortedRows[p] * d;
     float* zp = z + (size_t)p * d;
     double norm = 1.0;
+    double excess = 0.0;
     if (normalise) {
         double sq = 0.0;
         for (int t = threadIdx.x; t < d; t += SS_THREADS) {
             const double v = xr[t];
             sq += v * v;
         }
-        norm = fmax(sqrt(ss_block_sum(sq, scratch)), 1e-12);
+        const double raw = sqrt(ss_block_sum(sq, scratch));
+        norm = fmax(raw, 1e-12);
+        if (raw < 1e-12) {
+            const double q = raw * 1e12;
+            excess = 1.0 - q * q;
+        }
     }
     double self = 0.0;
     for (int t = threadIdx.x; t < d; t += SS_THREADS) {
-        const double v = normalise ? (double)xr[t] / norm : ((double)xr[t] - mean[t]) * scale;
-        const float f = (float)v;
+        const double u = normalise ? (double)xr[t] / norm : (double)xr[t];
+        const float f = (float)((u - mean[t]) * scale);
         zp[t] = f;
         self += (double)f * (double)f;
     }
@@ -37,6 +48,7 @@ extern "C" __global__ void prepare_rows(const float* __restrict__ x, const int* 
     if (threadIdx.x == 0) {
         selfDot[p] = self;
         rowNorm[p] = normalise ? norm : 0.0;
+        rowExcess[p] = excess;
     }
 }
 
