@@ -38,17 +38,12 @@ final class Cuda {
 
     /** The driver's own name for a code where it knows it, else the table's. */
     static String driverErrorName(int status) {
-        try (BytePointer name = new BytePointer((Pointer) null)) {
-            org.bytedeco.javacpp.PointerPointer<BytePointer> out = new org.bytedeco.javacpp.PointerPointer<>(1);
-            try {
-                if (cudart.cuGetErrorName(status, out) == 0 && out.get(0) != null) {
-                    return out.getString(0);
-                }
-            } finally {
-                out.close();
+        try (org.bytedeco.javacpp.PointerPointer<BytePointer> out = new org.bytedeco.javacpp.PointerPointer<>(1)) {
+            if (cudart.cuGetErrorName(status, out) == 0 && out.get(0) != null) {
+                return out.getString(0);
             }
         } catch (RuntimeException | LinkageError e) {
-            // fall through to the table
+            // the library is not loaded: fall through to the table
         }
         return CudaStatus.driverName(status);
     }
