@@ -15,8 +15,8 @@ import java.util.Random;
  * <ul>
  *   <li>{@code list}: every backend with its availability, and the {@code cuda} probe's cause when unavailable;</li>
  *   <li>{@code compare BACKEND}: loss and gradient of BACKEND against {@code reference} on small random batches
- *       (each metric, tau 0 and 0.1, awkward N and D), against the SPEC section 8 bounds, and bit-identical on a second run; exit
- *       status 1 on a miss;</li>
+ *       (each metric, tau 0 and 0.1, awkward N and D), against the SPEC section 8 bounds, and bit-identical
+ *       on a second run; exit status 1 on a miss;</li>
  *   <li>{@code target BACKEND}: EUCLIDEAN forward+backward at N=16384 D=512 K=1000, timed (wall clock, after
  *       warm-up; a smoke figure, the JMH bench is the measurement), next to cuBLAS SGEMM of the same Gram.</li>
  * </ul>
