@@ -16,15 +16,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One GPU: its primary context and the kernels, compiled by NVRTC for its compute capability and loaded with
- * {@code cuModuleLoadData}. Compiled images are cached in memory per program key (source, options, NVRTC version,
- * compute capability), so a second backend instance on the same device does not recompile.
+ * {@code cuModuleLoadData}. Compiled images are cached per program key (source, options, NVRTC version, compute
+ * capability) in memory and on disk ({@link KernelImageCache}), so neither a second backend instance nor the next
+ * JVM recompiles.
  */
 final class CudaDevice {
-    private static final Map<String, byte[]> IMAGES = new ConcurrentHashMap<>();
+    private static final KernelImageCache IMAGES = KernelImageCache.standard();
 
     final int ordinal;
     final String name;
@@ -115,10 +115,20 @@ final class CudaDevice {
         for (KernelSource source : List.of(KernelCatalog.SILHOUETTE_ROWS, KernelCatalog.CLASS_STATISTICS,
                 KernelCatalog.EUCLIDEAN_FUSED)) {
             NvrtcProgramKey key = new NvrtcProgramKey(source.text(), headers, major, minor, nvrtcVersion);
-            byte[] image = IMAGES.computeIfAbsent(key.cacheKey(), k -> compile(source.fileName(), key));
+            String cacheKey = key.cacheKey();
+            byte[] image = IMAGES.get(cacheKey, () -> compile(source.fileName(), key));
             CUmod_st module = new CUmod_st();
+            int status;
             try (BytePointer data = new BytePointer(image)) {
-                Cuda.check(cudart.cuModuleLoadData(module, data), "cuModuleLoadData(" + source.fileName() + ")");
+                status = cudart.cuModuleLoadData(module, data);
+            }
+            if (status != 0) {
+                // A cached image the driver rejects (a damaged file): compile afresh once.
+                IMAGES.evict(cacheKey);
+                image = IMAGES.get(cacheKey, () -> compile(source.fileName(), key));
+                try (BytePointer data = new BytePointer(image)) {
+                    Cuda.check(cudart.cuModuleLoadData(module, data), "cuModuleLoadData(" + source.fileName() + ")");
+                }
             }
             signatures.putAll(KernelSignature.parse(source.text()));
             for (String kernel : source.hotKernels()) {
