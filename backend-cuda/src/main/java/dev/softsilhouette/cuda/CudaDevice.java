@@ -106,17 +106,26 @@ final class CudaDevice {
         return s;
     }
 
-    private void loadKernels() {
-        int nvrtcVersion = Cuda.nvrtcVersion();
+    /** The sources this backend compiles, in load order. */
+    static List<KernelSource> sources() {
+        return List.of(KernelCatalog.SILHOUETTE_ROWS, KernelCatalog.CLASS_STATISTICS, KernelCatalog.EUCLIDEAN_FUSED);
+    }
+
+    /** The NVRTC program of {@code source} for a device of compute capability {@code major.minor}. */
+    static NvrtcProgramKey programKey(KernelSource source, int major, int minor, int nvrtcVersion) {
         List<String> headers = new ArrayList<>();
         for (String header : KernelCatalog.HEADERS) {
             headers.add(new KernelSource(header, List.of()).text());
         }
-        for (KernelSource source : List.of(KernelCatalog.SILHOUETTE_ROWS, KernelCatalog.CLASS_STATISTICS,
-                KernelCatalog.EUCLIDEAN_FUSED)) {
-            NvrtcProgramKey key = new NvrtcProgramKey(source.text(), headers, major, minor, nvrtcVersion);
+        return new NvrtcProgramKey(source.text(), headers, major, minor, nvrtcVersion);
+    }
+
+    private void loadKernels() {
+        int nvrtcVersion = Cuda.nvrtcVersion();
+        for (KernelSource source : sources()) {
+            NvrtcProgramKey key = programKey(source, major, minor, nvrtcVersion);
             String cacheKey = key.cacheKey();
-            byte[] image = IMAGES.get(cacheKey, () -> compile(source.fileName(), key));
+            byte[] image = IMAGES.get(cacheKey, () -> compile(source.fileName(), key).image());
             CUmod_st module = new CUmod_st();
             int status;
             try (BytePointer data = new BytePointer(image)) {
@@ -125,7 +134,7 @@ final class CudaDevice {
             if (status != 0) {
                 // A cached image the driver rejects (a damaged file): compile afresh once.
                 IMAGES.evict(cacheKey);
-                image = IMAGES.get(cacheKey, () -> compile(source.fileName(), key));
+                image = IMAGES.get(cacheKey, () -> compile(source.fileName(), key).image());
                 try (BytePointer data = new BytePointer(image)) {
                     Cuda.check(cudart.cuModuleLoadData(module, data), "cuModuleLoadData(" + source.fileName() + ")");
                 }
@@ -139,8 +148,12 @@ final class CudaDevice {
         }
     }
 
-    /** NVRTC to a CUBIN for this device; a failure carries NVRTC's log. */
-    private static byte[] compile(String fileName, NvrtcProgramKey key) {
+    /** A CUBIN and NVRTC's log (warnings; empty when clean). */
+    record Compiled(byte[] image, String log) {
+    }
+
+    /** NVRTC to a CUBIN; a failure carries NVRTC's log. Needs the NVRTC library, not a GPU. */
+    static Compiled compile(String fileName, NvrtcProgramKey key) {
         _nvrtcProgram program = new _nvrtcProgram();
         List<String> headerNames = KernelCatalog.HEADERS;
         try (BytePointer source = new BytePointer(key.source(), java.nio.charset.StandardCharsets.UTF_8);
@@ -158,7 +171,7 @@ final class CudaDevice {
                     Cuda.checkNvrtc(nvrtc.nvrtcGetCUBINSize(program, size), "nvrtcGetCUBINSize", null);
                     byte[] image = new byte[Math.toIntExact(size.get())];
                     Cuda.checkNvrtc(nvrtc.nvrtcGetCUBIN(program, image), "nvrtcGetCUBIN", null);
-                    return image;
+                    return new Compiled(image, log);
                 }
             } finally {
                 nvrtc.nvrtcDestroyProgram(program);
