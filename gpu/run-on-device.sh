@@ -8,7 +8,8 @@
 #   tck/ + tck.txt       the conformance kit for the GPU backends (JUnit console launcher, XML reports)
 #   sgemm.txt            cuBLAS SGEMM ceiling at the target's Gram shape (16384 x 16384 x 512)
 #   target-<b>.txt       EUCLIDEAN forward+backward N=16384 D=512 K=1000 against that ceiling
-#   bench/ + bench.txt   the bench's gpu-quick profile, when the bundle has benchmarks.jar
+#   bench-quick/, bench-target/ (+ .txt)  the bench's quick profile for the GPU backends, and the target case,
+#                        when the bundle has benchmarks.jar
 #   summary.txt          one line per step with its exit status
 # Where nvidia-smi is absent the device steps are skipped (a smoke test of the bundle and this script).
 # Environment: OUT (default ./gpu-out), GPU_BACKENDS (default: the GPU backend modules in the bundle),
@@ -91,15 +92,15 @@ if (( device )); then
   done
 fi
 
-# The TCK for the GPU backends (contract: the kit reads the backends to test from -Dsilhouette.tck.backends and
-# skips, visibly, those unavailable). Runs without a device too: the backends are then reported skipped.
+# The TCK: the conformance kit's test classes (AllBackendsConformanceTest has one @Group per backend, the GPU
+# backends' included, and fails for a backend on the class path without one); an unavailable backend's properties
+# are skipped with its reason ("[conformance] SKIPPED cuda: ..."). Runs without a device too (smoke test).
 scan=${TCK_SCAN:-}
 if [[ -z $scan ]]; then
   if [[ -d $B/tck-classes ]]; then scan=$B/tck-classes; else scan=$(ls $B/lib/soft-silhouette-conformance-tests-*.jar 2>/dev/null | head -1); fi
 fi
 if [[ -n $scan ]]; then
-  step tck "$OUT/tck.txt" "$JAVA" "${FLAGS[@]}" -Dsilhouette.tck.backends="${GPU_BACKENDS}" \
-      -jar "$B/junit-platform-console-standalone.jar" execute \
+  step tck "$OUT/tck.txt" "$JAVA" "${FLAGS[@]}" -jar "$B/junit-platform-console-standalone.jar" execute \
       --class-path "$scan" --class-path "$B/lib" $(for j in $B/lib/*.jar; do printf -- '--class-path %s ' "$j"; done) \
       --scan-class-path "$scan" --reports-dir "$OUT/tck" --details=summary --disable-banner
 else
@@ -114,11 +115,15 @@ if (( device )); then
         dev.softsilhouette.cuda.CudaSelfCheck target "$b"
   done
   if [[ -f $B/benchmarks.jar ]]; then
-    # Contract with the bench module: a runnable jar that takes --profile, --backends and --out, finds the
-    # project and JavaCPP jars on the class path (gpu-bundle/lib) and, for --profile gpu-quick, also reports
-    # dev.softsilhouette.cuda.CublasSgemmCeiling.measure(N, N, D, reps) for each case as the ceiling.
-    step bench "$OUT/bench.txt" "$JAVA" "${FLAGS[@]}" -cp "$B/benchmarks.jar:$CP" \
-        dev.softsilhouette.bench.Main --profile gpu-quick --backends "$GPU_BACKENDS" --out "$OUT/bench"
+    # Contract with the bench module (BenchRunner options: --profile, --backends, --workloads NxDxK, --metrics,
+    # --ops, --out): it runs with the project and JavaCPP jars of gpu-bundle/lib on its class path, and finds the
+    # cuBLAS ceiling ('cublas-sgemm', a GemmCeiling adapter over dev.softsilhouette.cuda.CublasSgemmCeiling) there.
+    bench_main=${BENCH_MAIN:-dev.softsilhouette.bench.runner.BenchRunner}
+    step bench-quick "$OUT/bench-quick.txt" "$JAVA" "${FLAGS[@]}" -cp "$B/benchmarks.jar:$CP" "$bench_main" \
+        --profile quick --backends "$GPU_BACKENDS" --out "$OUT/bench-quick"
+    step bench-target "$OUT/bench-target.txt" "$JAVA" "${FLAGS[@]}" -cp "$B/benchmarks.jar:$CP" "$bench_main" \
+        --profile quick --backends "$GPU_BACKENDS" --workloads 16384x512x1000 --metrics euclidean \
+        --ops forwardBackward --out "$OUT/bench-target"
   else
     echo "bench skipped: no benchmarks.jar in the bundle" | tee -a "$SUMMARY"
   fi

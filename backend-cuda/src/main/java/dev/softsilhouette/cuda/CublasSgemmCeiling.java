@@ -8,16 +8,22 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 
 import java.util.Locale;
+import java.util.SplittableRandom;
 
 /**
  * The speed ceiling the GPU backends are compared against: plain float32 cuBLAS SGEMM ({@code CUBLAS_DEFAULT_MATH},
- * no TF32) of an {@code m x k} by {@code k x n} product, timed on the same device. The bench calls
- * {@link #measure}; {@code java ... dev.softsilhouette.cuda.CublasSgemmCeiling M N K REPS} prints one line.
- * Needs a GPU and libcublas.so.13 (not in the cuda-redist jar).
+ * no TF32) of the Gram shape, row-major {@code C[m x n] = A[m x k] * B[n x k]^T}, on the device the {@code cuda}
+ * backend uses ({@code silhouette.cuda.device}, default 0). For the bench: {@link #probe()}, then
+ * {@link #prepare} once per shape and {@link Multiplication#run()} as often as it likes (each run synchronises);
+ * {@link #measure} and {@code main(M N K REPS)} time it directly. Needs a GPU and libcublas.so.13 (cuBLAS is not in
+ * the cuda-redist jar).
  */
 public final class CublasSgemmCeiling {
+    private static CUctx_st context;
+    private static int device = -1;
+    private static String description;
 
-    /** One measurement: {@code 2*m*n*k*repetitions} flops in {@code seconds}. */
+    /** One timing: {@code 2*m*n*k*repetitions} flops in {@code seconds}. */
     public record Result(int m, int n, int k, int repetitions, double seconds, double gflops, String device) {
         @Override
         public String toString() {
@@ -30,79 +36,152 @@ public final class CublasSgemmCeiling {
     }
 
     /**
-     * Times {@code repetitions} SGEMMs (after two warm-up calls) on device {@code silhouette.cuda.device} (0).
+     * Loads cudart and cuBLAS, initialises the driver and retains the device's primary context (once per JVM).
      *
-     * @throws dev.softsilhouette.spi.BackendFailureException when a CUDA or cuBLAS call fails
+     * @return the device, for reports
+     * @throws IllegalStateException with a reason that says what to do, when it cannot run here
      */
-    public static Result measure(int m, int n, int k, int repetitions) {
-        if (m < 1 || n < 1 || k < 1 || repetitions < 1) {
-            throw new IllegalArgumentException("m, n, k, repetitions must be >= 1");
+    public static synchronized String probe() {
+        if (description != null) {
+            return description;
         }
-        Loader.load(cudart.class);
-        Loader.load(cublas.class);
+        try {
+            Loader.load(cudart.class);
+            Loader.load(cublas.class);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
+            throw new IllegalStateException("cuBLAS 13 could not be loaded: "
+                    + CudaBackendProvider.libraryLoadReason(e).replace("libnvrtc.so.13", "libcublas.so.13"), e);
+        }
         Cuda.check(cudart.cuInit(0), "cuInit");
-        int[] device = new int[1];
-        Cuda.check(cudart.cuDeviceGet(device, Integer.getInteger(CudaBackendProvider.DEVICE_PROPERTY, 0)),
-                "cuDeviceGet");
+        int[] d = new int[1];
+        Cuda.check(cudart.cuDeviceGet(d, Integer.getInteger(CudaBackendProvider.DEVICE_PROPERTY, 0)), "cuDeviceGet");
         byte[] name = new byte[256];
-        Cuda.check(cudart.cuDeviceGetName(name, name.length, device[0]), "cuDeviceGetName");
+        Cuda.check(cudart.cuDeviceGetName(name, name.length, d[0]), "cuDeviceGetName");
         int length = 0;
         while (length < name.length && name[length] != 0) {
             length++;
         }
-        CUctx_st context = new CUctx_st();
-        Cuda.check(cudart.cuDevicePrimaryCtxRetain(context, device[0]), "cuDevicePrimaryCtxRetain");
-        long a = 0;
-        long b = 0;
-        long c = 0;
-        cublasContext handle = null;
-        try {
-            Cuda.check(cudart.cuCtxSetCurrent(context), "cuCtxSetCurrent");
-            a = allocate((long) m * k);
-            b = allocate((long) k * n);
-            c = allocate((long) m * n);
-            handle = new cublasContext();
-            Cuda.checkCublas(cublas.cublasCreate_v2(handle), "cublasCreate_v2");
-            Cuda.checkCublas(cublas.cublasSetMathMode(handle, cublas.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
-            try (FloatPointer alpha = new FloatPointer(1.0f); FloatPointer beta = new FloatPointer(0.0f)) {
-                FloatPointer pa = new Cuda.RawFloatPointer(a);
-                FloatPointer pb = new Cuda.RawFloatPointer(b);
-                FloatPointer pc = new Cuda.RawFloatPointer(c);
-                for (int i = 0; i < 2; i++) {
-                    Cuda.checkCublas(cublas.cublasSgemm_v2(handle, cublas.CUBLAS_OP_N, cublas.CUBLAS_OP_N, m, n, k,
-                            alpha, pa, m, pb, k, beta, pc, m), "cublasSgemm_v2");
-                }
-                Cuda.check(cudart.cuCtxSynchronize(), "cuCtxSynchronize");
-                long start = System.nanoTime();
-                for (int i = 0; i < repetitions; i++) {
-                    Cuda.checkCublas(cublas.cublasSgemm_v2(handle, cublas.CUBLAS_OP_N, cublas.CUBLAS_OP_N, m, n, k,
-                            alpha, pa, m, pb, k, beta, pc, m), "cublasSgemm_v2");
-                }
-                Cuda.check(cudart.cuCtxSynchronize(), "cuCtxSynchronize");
-                double seconds = (System.nanoTime() - start) * 1e-9;
-                double gflops = 2.0 * m * n * (double) k * repetitions / seconds * 1e-9;
-                return new Result(m, n, k, repetitions, seconds, gflops,
-                        new String(name, 0, length, java.nio.charset.StandardCharsets.UTF_8));
+        CUctx_st ctx = new CUctx_st();
+        Cuda.check(cudart.cuDevicePrimaryCtxRetain(ctx, d[0]), "cuDevicePrimaryCtxRetain");
+        context = ctx;
+        device = d[0];
+        description = new String(name, 0, length, java.nio.charset.StandardCharsets.UTF_8) + " (device " + d[0]
+                + "), cuBLAS SGEMM, CUBLAS_DEFAULT_MATH";
+        return description;
+    }
+
+    /** One prepared SGEMM: A and B hold fixed-seed values in [-1, 1); {@link #run()} returns when C is complete. */
+    public static final class Multiplication implements AutoCloseable {
+        private final int m;
+        private final int n;
+        private final int k;
+        private long a;
+        private long b;
+        private long c;
+        private cublasContext handle;
+        private final FloatPointer alpha = new FloatPointer(1.0f);
+        private final FloatPointer beta = new FloatPointer(0.0f);
+
+        private Multiplication(int m, int n, int k) {
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            try {
+                a = upload((long) m * k, 1);
+                b = upload((long) n * k, 2);
+                c = allocate((long) m * n);
+                cublasContext h = new cublasContext();
+                Cuda.checkCublas(cublas.cublasCreate_v2(h), "cublasCreate_v2");
+                handle = h;
+                Cuda.checkCublas(cublas.cublasSetMathMode(handle, cublas.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+            } catch (RuntimeException e) {
+                close();
+                throw e;
             }
-        } finally {
+        }
+
+        /** {@code C = A * B^T}, row-major; synchronised. */
+        public void run() {
+            Cuda.check(cudart.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+            // Row-major C = A B^T is column-major C^T = B A^T: B is (k x n) column-major transposed, A likewise.
+            Cuda.checkCublas(cublas.cublasSgemm_v2(handle, cublas.CUBLAS_OP_T, cublas.CUBLAS_OP_N, n, m, k, alpha,
+                    new Cuda.RawFloatPointer(b), k, new Cuda.RawFloatPointer(a), k, beta,
+                    new Cuda.RawFloatPointer(c), n), "cublasSgemm_v2");
+            Cuda.check(cudart.cuCtxSynchronize(), "cuCtxSynchronize");
+        }
+
+        /** 2*m*n*k. */
+        public double flops() {
+            return 2.0 * m * n * (double) k;
+        }
+
+        @Override
+        public void close() {
+            cudart.cuCtxSetCurrent(context);
             if (handle != null) {
                 cublas.cublasDestroy_v2(handle);
+                handle = null;
             }
             for (long p : new long[] {a, b, c}) {
                 if (p != 0) {
                     cudart.cuMemFree(p);
                 }
             }
-            cudart.cuDevicePrimaryCtxRelease(device[0]);
+            a = b = c = 0;
+            alpha.close();
+            beta.close();
+        }
+    }
+
+    /** Allocates and fills A (m x k) and B (n x k) and allocates C (m x n) for {@link Multiplication#run()}. */
+    public static Multiplication prepare(int m, int n, int k) {
+        if (m < 1 || n < 1 || k < 1) {
+            throw new IllegalArgumentException("m, n, k must be >= 1, got " + m + "x" + n + "x" + k);
+        }
+        probe();
+        Cuda.check(cudart.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+        return new Multiplication(m, n, k);
+    }
+
+    /** Times {@code repetitions} SGEMMs after two warm-up runs (wall clock; each run synchronises). */
+    public static Result measure(int m, int n, int k, int repetitions) {
+        if (repetitions < 1) {
+            throw new IllegalArgumentException("repetitions must be >= 1");
+        }
+        try (Multiplication gemm = prepare(m, n, k)) {
+            gemm.run();
+            gemm.run();
+            long start = System.nanoTime();
+            for (int i = 0; i < repetitions; i++) {
+                gemm.run();
+            }
+            double seconds = (System.nanoTime() - start) * 1e-9;
+            return new Result(m, n, k, repetitions, seconds, gemm.flops() * repetitions / seconds * 1e-9,
+                    description);
         }
     }
 
     private static long allocate(long floats) {
         long[] address = new long[1];
-        Cuda.check(cudart.cuMemAlloc(address, floats * Float.BYTES), "cuMemAlloc");
-        // 1.0f everywhere: finite operands, so the timing is of ordinary arithmetic.
-        Cuda.check(cudart.cuMemsetD32(address[0], Float.floatToRawIntBits(1.0f), floats), "cuMemsetD32");
+        Cuda.check(cudart.cuMemAlloc(address, floats * Float.BYTES), "cuMemAlloc(" + floats * Float.BYTES + " bytes)");
         return address[0];
+    }
+
+    private static long upload(long floats, long seed) {
+        long address = allocate(floats);
+        SplittableRandom random = new SplittableRandom(seed);
+        int chunk = 1 << 20;
+        try (FloatPointer host = new FloatPointer(Math.min(floats, chunk))) {
+            for (long done = 0; done < floats; done += chunk) {
+                int count = (int) Math.min(chunk, floats - done);
+                for (int i = 0; i < count; i++) {
+                    host.put(i, (float) (random.nextDouble() * 2 - 1));
+                }
+                Cuda.check(cudart.cuMemcpyHtoD(address + done * Float.BYTES, host, (long) count * Float.BYTES),
+                        "cuMemcpyHtoD");
+            }
+        }
+        return address;
     }
 
     /** {@code M N K REPS}, defaults 16384 16384 512 20 (the Gram of the EUCLIDEAN target case). */
