@@ -10,9 +10,25 @@ public final class KernelCatalog {
     private KernelCatalog() {
     }
 
+    /** Row preparation (gather, centre, scale or normalise), per-row silhouette math, gradient scatter. */
+    public static final KernelSource SILHOUETTE_ROWS = new KernelSource("silhouette_rows.cu",
+            List.of("prepare_rows", "row_silhouettes", "scatter_gradient"));
+    /** SQUARED_EUCLIDEAN and COSINE through per-class statistics (SPEC 6). */
+    public static final KernelSource CLASS_STATISTICS = new KernelSource("class_statistics.cu",
+            List.of("class_sums", "gemm_rows_classes", "gemm_coef_rows", "gemm_coef_classes",
+                    "class_distance_sums", "coef_column_sums", "class_gradient_rows"));
+    /** EUCLIDEAN: fused symmetric Gram tiles, forward and backward. */
+    public static final KernelSource EUCLIDEAN_FUSED = new KernelSource("euclidean_fused.cu",
+            List.of("euclidean_forward_tiles", "euclidean_segment_sums", "euclidean_backward_tiles"));
+    /** Headers the sources include, by the name they include them with (NVRTC needs them passed explicitly). */
+    public static final List<String> HEADERS = List.of("common.cuh");
+
     /** All sources, each with the kernels that must not spill registers. */
     public static List<KernelSource> all() {
         return List.of(
+                SILHOUETTE_ROWS,
+                CLASS_STATISTICS,
+                EUCLIDEAN_FUSED,
                 // ffm-cublas backend (the GEMMs are cuBLAS; these are the small kernels around them)
                 new KernelSource("ffm_prepare.cu", List.of("ffm_gather_rows", "ffm_class_stat_sums",
                         "ffm_cosine_gradient")),

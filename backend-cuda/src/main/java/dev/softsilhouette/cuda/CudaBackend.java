@@ -1,0 +1,357 @@
+package dev.softsilhouette.cuda;
+
+import dev.softsilhouette.Metric;
+import dev.softsilhouette.cuda.plan.EuclideanTilePlan;
+import dev.softsilhouette.cuda.plan.LaunchGeometry;
+import dev.softsilhouette.cuda.plan.WorkspaceLayout;
+import dev.softsilhouette.cuda.plan.WorkspaceLayout.Device;
+import dev.softsilhouette.cuda.plan.WorkspaceLayout.Host;
+import dev.softsilhouette.spi.PreparedBatch;
+import dev.softsilhouette.spi.SilhouetteBackend;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.softsilhouette.cuda.plan.LaunchGeometry.BLOCK_THREADS;
+import static dev.softsilhouette.cuda.plan.LaunchGeometry.GEMM_TILE;
+import static dev.softsilhouette.cuda.plan.LaunchGeometry.ROW_THREADS;
+
+/**
+ * The {@code cuda} backend. Per call: the host computes the column means and a power-of-two scale (one pass, in
+ * double), stages the embeddings, label tables and plan in pinned memory and uploads them; the device gathers the
+ * rows into class order and prepares them, computes the per-class distance sums (fused Gram tiles for EUCLIDEAN,
+ * class statistics otherwise), the per-row silhouettes and coefficients in double, and the gradient; the results
+ * come back to pinned memory and are copied to the caller's buffers only after the stream has finished without
+ * error.
+ */
+final class CudaBackend implements SilhouetteBackend {
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+
+    private final CudaDevice device;
+    private final ThreadLocal<CudaWorkspace> workspaces;
+    private final List<CudaWorkspace> all = new ArrayList<>();
+
+    CudaBackend(CudaDevice device) {
+        this.device = device;
+        this.workspaces = ThreadLocal.withInitial(() -> {
+            CudaWorkspace w = new CudaWorkspace(device);
+            synchronized (all) {
+                all.add(w);
+            }
+            return w;
+        });
+    }
+
+    @Override
+    public String name() {
+        return CudaBackendProvider.NAME;
+    }
+
+    @Override
+    public double silhouettes(PreparedBatch batch, Metric metric, double tau, MemorySegment silhouettesOut) {
+        return compute(batch, metric, tau, 0.0, null, silhouettesOut, null);
+    }
+
+    @Override
+    public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight,
+                                         MemorySegment rowWeights, MemorySegment silhouettesOut,
+                                         MemorySegment gradientOut) {
+        return compute(batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
+    }
+
+    private double compute(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
+                           MemorySegment silhouettesOut, MemorySegment gradientOut) {
+        device.makeCurrent();
+        return run(workspaces.get(), batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
+    }
+
+    /** The whole call on one stream; separate from {@link #compute} so that tests can replay it without a GPU. */
+    static double run(DeviceStream w, PreparedBatch batch, Metric metric, double tau, double weight,
+                      MemorySegment rowWeights, MemorySegment silhouettesOut, MemorySegment gradientOut) {
+        int n = batch.rows();
+        int d = batch.dims();
+        int k = batch.classCount();
+        boolean gradient = gradientOut != null;
+        boolean euclidean = metric == Metric.EUCLIDEAN;
+        int[] offsets = batch.classOffsets();
+        EuclideanTilePlan plan = null;
+        if (euclidean) {
+            plan = w.cachedPlan();
+            if (plan == null || !plan.matches(n, offsets)) {
+                plan = EuclideanTilePlan.of(n, offsets);
+                w.cachePlan(plan);
+            }
+        }
+        WorkspaceLayout layout = WorkspaceLayout.of(n, d, k, euclidean, gradient, plan);
+        w.reserve(layout.deviceBytes(), layout.hostBytes());
+        MemorySegment host = w.host();
+
+        // Stage: embeddings, int tables, means, row weights.
+        long nd = (long) n * d;
+        MemorySegment x = host.asSlice(layout.offset(Host.X), nd * Float.BYTES);
+        MemorySegment.copy(batch.embeddings(), 0, x, 0, nd * Float.BYTES);
+        double scale = 1.0;
+        MemorySegment mean = host.asSlice(layout.offset(Host.MEAN), (long) d * Double.BYTES);
+        if (metric == Metric.COSINE) {
+            scale = centreAndScaleUnitRows(x, n, d, mean);
+        } else {
+            scale = centreAndScale(x, n, d, mean);
+        }
+        stageInts(host.asSlice(layout.offset(Host.INTS), layout.bytes(Host.INTS)), layout.ints(), batch, plan);
+        if (gradient) {
+            MemorySegment weights = host.asSlice(layout.offset(Host.ROW_WEIGHTS), (long) n * Float.BYTES);
+            if (rowWeights != null) {
+                MemorySegment.copy(rowWeights, 0, weights, 0, (long) n * Float.BYTES);
+            }
+        }
+        w.upload(layout.offset(Device.X), layout.offset(Host.X), layout.bytes(Host.X));
+        w.upload(layout.offset(Device.INTS), layout.offset(Host.INTS), layout.bytes(Host.INTS));
+        w.upload(layout.offset(Device.MEAN), layout.offset(Host.MEAN), layout.bytes(Host.MEAN));
+        if (gradient && rowWeights != null) {
+            w.upload(layout.offset(Device.ROW_WEIGHTS), layout.offset(Host.ROW_WEIGHTS), layout.bytes(Host.ROW_WEIGHTS));
+        }
+
+        WorkspaceLayout.IntTable t = layout.ints();
+        long ints = w.device(layout.offset(Device.INTS));
+        long sortedRows = ints + (long) t.sortedRows() * Integer.BYTES;
+        long sortedLabels = ints + (long) t.sortedLabels() * Integer.BYTES;
+        long classOffsets = ints + (long) t.classOffsets() * Integer.BYTES;
+        long z = w.device(layout.offset(Device.Z));
+        long selfDot = w.device(layout.offset(Device.SELF_DOT));
+        long rowNorm = w.device(layout.offset(Device.ROW_NORM));
+        long rowExcess = w.device(layout.offset(Device.ROW_EXCESS));
+        long sums = w.device(layout.offset(Device.SUMS));
+        long silhouettes = w.device(layout.offset(Device.SILHOUETTES));
+
+        w.args().ptr(w.device(layout.offset(Device.X))).ptr(sortedRows).ptr(w.device(layout.offset(Device.MEAN)))
+                .f64(scale).i32(metric == Metric.COSINE ? 1 : 0).i32(n).i32(d).ptr(z).ptr(selfDot).ptr(rowNorm)
+                .ptr(rowExcess).launch("prepare_rows", n, 1, BLOCK_THREADS, 1);
+
+        if (euclidean) {
+            euclideanSums(w, layout, plan, n, d, k, z, selfDot, sortedLabels, classOffsets, sums);
+        } else {
+            classStatisticSums(w, layout, metric, scale, n, d, k, z, selfDot, rowExcess, sortedLabels, classOffsets,
+                    sums);
+        }
+
+        // The device's distances are in prepared units (scale times the caller's for EUCLIDEAN, scale squared for
+        // SQUARED_EUCLIDEAN; COSINE sums are in the caller's units): the silhouette is scale invariant, the softmin
+        // is not, so tau moves to those units.
+        double deviceTau = switch (metric) {
+            case EUCLIDEAN -> tau * scale;
+            case SQUARED_EUCLIDEAN -> tau * scale * scale;
+            case COSINE -> tau;
+        };
+        w.args().ptr(sums).ptr(sortedLabels).ptr(classOffsets).ptr(sortedRows)
+                .ptr(rowWeights == null ? 0L : w.device(layout.offset(Device.ROW_WEIGHTS)))
+                .i32(rowWeights == null ? 0 : 1).f64(deviceTau).f64(weight).i32(gradient ? 1 : 0).i32(n).i32(k)
+                .ptr(silhouettes)
+                .launch("row_silhouettes", LaunchGeometry.blocksFor(n, ROW_THREADS), 1, ROW_THREADS, 1);
+
+        if (gradient) {
+            long acc = w.device(layout.offset(Device.GRADIENT_ACC));
+            if (euclidean) {
+                euclideanGradient(w, plan, n, d, k, z, selfDot, sortedLabels, sums, acc, layout);
+            } else {
+                classStatisticGradient(w, layout, metric, scale, n, d, k, z, rowNorm, sortedLabels, classOffsets, sums,
+                        acc);
+            }
+            long grad = w.device(layout.offset(Device.GRADIENT));
+            // d/dx = scale * d/dz for the Euclidean metrics; the COSINE gradient is already in the caller's units.
+            double gradientScale = metric == Metric.COSINE ? 1.0 : scale;
+            w.args().ptr(acc).ptr(sortedRows).f64(gradientScale).i32(n).i32(d).ptr(grad)
+                    .launch("scatter_gradient", n, 1, BLOCK_THREADS, 1);
+            w.download(layout.offset(Host.GRADIENT), layout.offset(Device.GRADIENT), layout.bytes(Host.GRADIENT));
+        }
+        w.download(layout.offset(Host.SILHOUETTES), layout.offset(Device.SILHOUETTES), layout.bytes(Host.SILHOUETTES));
+        w.synchronize(); // any asynchronous kernel failure surfaces here, before a caller's buffer is touched
+
+        // Success: only now write the caller's buffers.
+        MemorySegment s = host.asSlice(layout.offset(Host.SILHOUETTES), (long) n * Double.BYTES);
+        int[] positions = batch.sortedPositions();
+        double total = 0.0;
+        for (int i = 0; i < n; i++) {
+            double si = s.getAtIndex(DOUBLE, positions[i]);
+            total += si;
+            if (silhouettesOut != null) {
+                silhouettesOut.setAtIndex(FLOAT, i, (float) si);
+            }
+        }
+        if (gradient) {
+            MemorySegment.copy(host, layout.offset(Host.GRADIENT), gradientOut, 0, nd * Float.BYTES);
+        }
+        return total;
+    }
+
+    /**
+     * Column means into {@code mean} and the power of two that brings the centred values' largest magnitude into
+     * [1, 2): both Euclidean distances are translation invariant, and the silhouette is scale invariant, so the
+     * device works on well-conditioned numbers whatever the input's magnitude (1e-20 or 1e18).
+     */
+    static double centreAndScale(MemorySegment x, int n, int d, MemorySegment mean) {
+        double[] sum = new double[d];
+        float[] min = new float[d];
+        float[] max = new float[d];
+        java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
+        java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        long index = 0;
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < d; c++, index++) {
+                float v = x.getAtIndex(FLOAT, index);
+                sum[c] += v;
+                min[c] = Math.min(min[c], v);
+                max[c] = Math.max(max[c], v);
+            }
+        }
+        double largest = 0.0;
+        for (int c = 0; c < d; c++) {
+            double m = sum[c] / n;
+            mean.setAtIndex(DOUBLE, c, m);
+            largest = Math.max(largest, Math.max(max[c] - m, m - min[c]));
+        }
+        return largest > 0.0 && Double.isFinite(largest) ? Math.scalb(1.0, -Math.getExponent(largest)) : 1.0;
+    }
+
+    /**
+     * For COSINE: the mean of the unit rows u = x / max(|x|, 1e-12) into {@code mean}, and the power of two that
+     * brings the largest |u - mean| into [1, 2). Cosine distances are 1 - <u_i, u_j> = |u_i - u_j|^2 / 2 (plus a
+     * correction for zero rows), and |u_i - u_j| survives float32 storage of the centred u even when every row
+     * points the same way (where 1 - <u_i, u_j> computed from float32 u would be all rounding).
+     */
+    static double centreAndScaleUnitRows(MemorySegment x, int n, int d, MemorySegment mean) {
+        double[] sum = new double[d];
+        double[] min = new double[d];
+        double[] max = new double[d];
+        java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        for (int r = 0; r < n; r++) {
+            long row = (long) r * d;
+            double sq = 0.0;
+            for (int c = 0; c < d; c++) {
+                double v = x.getAtIndex(FLOAT, row + c);
+                sq += v * v;
+            }
+            double norm = Math.max(Math.sqrt(sq), dev.softsilhouette.Metric.COSINE_NORM_FLOOR);
+            for (int c = 0; c < d; c++) {
+                double u = x.getAtIndex(FLOAT, row + c) / norm;
+                sum[c] += u;
+                min[c] = Math.min(min[c], u);
+                max[c] = Math.max(max[c], u);
+            }
+        }
+        double largest = 0.0;
+        for (int c = 0; c < d; c++) {
+            double m = sum[c] / n;
+            mean.setAtIndex(DOUBLE, c, m);
+            largest = Math.max(largest, Math.max(max[c] - m, m - min[c]));
+        }
+        return largest > 0.0 && Double.isFinite(largest) ? Math.scalb(1.0, -Math.getExponent(largest)) : 1.0;
+    }
+
+    private static void stageInts(MemorySegment ints, WorkspaceLayout.IntTable t, PreparedBatch batch,
+                                  EuclideanTilePlan plan) {
+        int n = batch.rows();
+        int[] sortedRows = batch.sortedRows();
+        int[] labels = batch.labels();
+        for (int p = 0; p < n; p++) {
+            ints.setAtIndex(INT, t.sortedRows() + p, sortedRows[p]);
+            ints.setAtIndex(INT, t.sortedLabels() + p, labels[sortedRows[p]]);
+        }
+        int[] offsets = batch.classOffsets();
+        MemorySegment.copy(offsets, 0, ints, INT, (long) t.classOffsets() * Integer.BYTES, offsets.length);
+        if (plan != null) {
+            MemorySegment.copy(plan.tileFirstClass(), 0, ints, INT, (long) t.tileFirstClass() * Integer.BYTES,
+                    plan.tiles());
+            MemorySegment.copy(plan.tileSegmentStart(), 0, ints, INT, (long) t.tileSegmentStart() * Integer.BYTES,
+                    plan.tiles() + 1);
+            MemorySegment.copy(plan.pairs(), 0, ints, INT, (long) t.pairs() * Integer.BYTES, plan.pairs().length);
+        }
+    }
+
+    private static void euclideanSums(DeviceStream w, WorkspaceLayout layout, EuclideanTilePlan plan, int n, int d,
+                                      int k, long z, long selfDot, long sortedLabels, long classOffsets, long sums) {
+        WorkspaceLayout.IntTable t = layout.ints();
+        long ints = w.device(layout.offset(Device.INTS));
+        long pairs = ints + (long) t.pairs() * Integer.BYTES;
+        long firstClass = ints + (long) t.tileFirstClass() * Integer.BYTES;
+        long segmentStart = ints + (long) t.tileSegmentStart() * Integer.BYTES;
+        long partials = w.device(layout.offset(Device.PARTIALS));
+        w.args().ptr(z).ptr(selfDot).ptr(sortedLabels).ptr(pairs).ptr(firstClass).ptr(segmentStart).i32(n).i32(d)
+                .i32(plan.segments()).ptr(partials)
+                .launch("euclidean_forward_tiles", plan.pairCount(), 1, BLOCK_THREADS, 1);
+        long total = (long) n * k;
+        w.args().ptr(partials).ptr(firstClass).ptr(segmentStart).ptr(classOffsets).i32(n).i32(k)
+                .i32(plan.segments()).ptr(sums)
+                .launch("euclidean_segment_sums", LaunchGeometry.strideBlocks(total, BLOCK_THREADS), 1,
+                        BLOCK_THREADS, 1);
+    }
+
+    private static void euclideanGradient(DeviceStream w, EuclideanTilePlan plan, int n, int d, int k, long z,
+                                          long selfDot, long sortedLabels, long coef, long acc,
+                                          WorkspaceLayout layout) {
+        long pairs = w.device(layout.offset(Device.INTS)) + (long) layout.ints().pairs() * Integer.BYTES;
+        w.zero(layout.offset(Device.GRADIENT_ACC), layout.bytes(Device.GRADIENT_ACC));
+        // One launch per round: the rounds' order on the stream fixes the order of the additions into acc.
+        for (int r = 0; r < plan.rounds(); r++) {
+            int first = plan.roundStart(r);
+            int count = plan.roundStart(r + 1) - first;
+            w.args().ptr(z).ptr(selfDot).ptr(sortedLabels).ptr(coef).ptr(pairs).i32(first).i32(n).i32(d).i32(k)
+                    .ptr(acc)
+                    .launch("euclidean_backward_tiles", count, 1, BLOCK_THREADS, 1);
+        }
+    }
+
+    private static void classStatisticSums(DeviceStream w, WorkspaceLayout layout, Metric metric, double scale,
+                                           int n, int d, int k, long z, long selfDot, long rowExcess,
+                                           long sortedLabels, long classOffsets, long sums) {
+        long classSum = w.device(layout.offset(Device.CLASS_SUM));
+        long classSq = w.device(layout.offset(Device.CLASS_SQ));
+        long classExcess = w.device(layout.offset(Device.CLASS_EXCESS));
+        int[] grid = LaunchGeometry.classSumGrid(k, d);
+        w.args().ptr(z).ptr(selfDot).ptr(rowExcess).ptr(classOffsets).i32(k).i32(d).ptr(classSum).ptr(classSq)
+                .ptr(classExcess)
+                .launch("class_sums", grid[0], grid[1], LaunchGeometry.CLASS_SUM_THREADS, 1);
+        grid = LaunchGeometry.gemmGrid(n, k);
+        w.args().ptr(z).ptr(classSum).i32(n).i32(k).i32(d).ptr(sums)
+                .launch("gemm_rows_classes", grid[0], grid[1], GEMM_TILE, GEMM_TILE);
+        long total = (long) n * k;
+        w.args().ptr(sums).ptr(selfDot).ptr(classSq).ptr(rowExcess).ptr(classExcess).ptr(sortedLabels)
+                .ptr(classOffsets).i32(metric == Metric.COSINE ? 1 : 0).f64(1.0 / (scale * scale)).i32(n).i32(k)
+                .launch("class_distance_sums", LaunchGeometry.strideBlocks(total, BLOCK_THREADS), 1, BLOCK_THREADS,
+                        1);
+    }
+
+    private static void classStatisticGradient(DeviceStream w, WorkspaceLayout layout, Metric metric, double scale,
+                                               int n, int d, int k, long z, long rowNorm, long sortedLabels,
+                                               long classOffsets, long coef, long acc) {
+        long classSum = w.device(layout.offset(Device.CLASS_SUM));
+        long coefRows = w.device(layout.offset(Device.COEF_ROWS));
+        long coefSums = w.device(layout.offset(Device.COEF_SUMS));
+        w.args().ptr(coef).i32(n).i32(k).ptr(coefSums)
+                .launch("coef_column_sums", LaunchGeometry.blocksFor(k, ROW_THREADS), 1, ROW_THREADS, 1);
+        int[] grid = LaunchGeometry.gemmGrid(k, d);
+        w.args().ptr(coef).ptr(z).i32(n).i32(k).i32(d).ptr(coefRows)
+                .launch("gemm_coef_rows", grid[0], grid[1], GEMM_TILE, GEMM_TILE);
+        grid = LaunchGeometry.gemmGrid(n, d);
+        w.args().ptr(coef).ptr(classSum).i32(n).i32(k).i32(d).ptr(acc)
+                .launch("gemm_coef_classes", grid[0], grid[1], GEMM_TILE, GEMM_TILE);
+        w.args().ptr(acc).ptr(coefRows).ptr(coefSums).ptr(coef).ptr(z).ptr(rowNorm)
+                .ptr(w.device(layout.offset(Device.MEAN))).ptr(sortedLabels).ptr(classOffsets)
+                .i32(metric == Metric.COSINE ? 1 : 0).f64(scale).i32(n).i32(k).i32(d)
+                .launch("class_gradient_rows", n, 1, BLOCK_THREADS, 1);
+    }
+
+    @Override
+    public void close() {
+        synchronized (all) {
+            for (CudaWorkspace w : all) {
+                w.close();
+            }
+            all.clear();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.softsilhouette.cuda;
+
+import dev.softsilhouette.spi.Availability;
+import dev.softsilhouette.spi.BackendProvider;
+import dev.softsilhouette.spi.SilhouetteBackend;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.cuda.global.nvrtc;
+import org.bytedeco.javacpp.Loader;
+
+import java.lang.System.Logger.Level;
+
+/**
+ * The {@code cuda} provider, priority 300 (the highest). The probe does real work, Netty style, and keeps the
+ * cause: loads the JavaCPP CUDA libraries, initialises the driver, checks its version and the device count, retains
+ * a context, and compiles and loads every kernel with NVRTC. Each failure gives a reason that says what to do.
+ *
+ * <p>System property {@code silhouette.cuda.device} picks the device ordinal (default 0).
+ */
+public final class CudaBackendProvider implements BackendProvider {
+    public static final String NAME = "cuda";
+    public static final int PRIORITY = 300;
+    /** The first driver API version the CUDA 13 bindings run on (13.0). */
+    public static final int MINIMUM_DRIVER_VERSION = 13000;
+    public static final String DEVICE_PROPERTY = "silhouette.cuda.device";
+
+    private static final System.Logger LOG = System.getLogger("dev.softsilhouette.cuda");
+
+    private volatile CudaDevice device;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return PRIORITY;
+    }
+
+    @Override
+    public Availability probe() {
+        Availability a = doProbe();
+        if (a.available()) {
+            LOG.log(Level.INFO, "Soft silhouette backend ''cuda'' available: {0}", a.details());
+        } else {
+            LOG.log(Level.WARNING, "Soft silhouette backend ''cuda'' unavailable: {0}", a.reason());
+        }
+        return a;
+    }
+
+    private Availability doProbe() {
+        try {
+            Loader.load(cudart.class);
+            Loader.load(nvrtc.class);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
+            return Availability.unavailable(libraryLoadReason(e), e);
+        }
+        int status;
+        try {
+            status = cudart.cuInit(0);
+        } catch (UnsatisfiedLinkError e) {
+            return Availability.unavailable("the NVIDIA driver library libcuda.so.1 is missing (" + e.getMessage()
+                    + "): install the NVIDIA driver", e);
+        }
+        if (status != 0) {
+            String name = Cuda.driverErrorName(status);
+            return Availability.unavailable("cuInit failed with " + name + " (" + status + "): "
+                    + (status == 100 ? "no NVIDIA GPU is visible (check nvidia-smi and CUDA_VISIBLE_DEVICES)"
+                    : "check that the NVIDIA driver is installed and loaded (nvidia-smi)"), null);
+        }
+        int[] version = new int[1];
+        status = cudart.cuDriverGetVersion(version);
+        if (status != 0) {
+            return Availability.unavailable("cuDriverGetVersion failed with " + Cuda.driverErrorName(status)
+                    + ": reinstall the NVIDIA driver", null);
+        }
+        if (version[0] < MINIMUM_DRIVER_VERSION) {
+            return Availability.unavailable("the NVIDIA driver supports CUDA " + version[0] / 1000 + "."
+                    + (version[0] % 1000) / 10 + "; this backend needs CUDA 13.0 or newer: update the NVIDIA driver "
+                    + "(580 or newer)", null);
+        }
+        int[] count = new int[1];
+        status = cudart.cuDeviceGetCount(count);
+        if (status != 0 || count[0] < 1) {
+            return Availability.unavailable("no CUDA device found (cuDeviceGetCount: "
+                    + (status != 0 ? Cuda.driverErrorName(status) : "0 devices")
+                    + "): check nvidia-smi and CUDA_VISIBLE_DEVICES", null);
+        }
+        int ordinal = Integer.getInteger(DEVICE_PROPERTY, 0);
+        if (ordinal < 0 || ordinal >= count[0]) {
+            return Availability.unavailable(DEVICE_PROPERTY + "=" + ordinal + " but " + count[0]
+                    + " device(s) are visible: use 0.." + (count[0] - 1), null);
+        }
+        try {
+            CudaDevice opened = CudaDevice.open(ordinal, version[0]);
+            this.device = opened;
+            return Availability.available(opened.describe() + ", fused float32 kernels, NVRTC sm_" + opened.major
+                    + opened.minor);
+        } catch (RuntimeException | LinkageError e) {
+            return Availability.unavailable("opening CUDA device " + ordinal + " failed: " + e.getMessage()
+                    + " (an NVRTC log, if any, is in the cause)", e);
+        }
+    }
+
+    /** What to do when JavaCPP cannot load the CUDA libraries, from the innermost message (the loader's own). */
+    static String libraryLoadReason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(root.getMessage());
+        if (message.contains("libcuda.so")) {
+            return "the NVIDIA driver library libcuda.so.1 was not found (" + message + "): install the NVIDIA "
+                    + "driver (580 or newer for CUDA 13); on a machine without an NVIDIA GPU use another backend";
+        }
+        return "the CUDA 13 libraries could not be loaded (" + message + "): install the NVIDIA driver and the "
+                + "CUDA 13 toolkit (libcudart.so.13 and libnvrtc.so.13 on the library path, e.g. LD_LIBRARY_PATH="
+                + "/usr/local/cuda/lib64), or add org.bytedeco:cuda-redist:13.3-9.25-1.5.14:linux-x86_64 to the "
+                + "class path (-Pcuda-redist in this build)";
+    }
+
+    @Override
+    public SilhouetteBackend create() {
+        CudaDevice d = device;
+        if (d == null) {
+            Availability a = doProbe();
+            a.ensureAvailable(NAME);
+            d = device;
+        }
+        return new CudaBackend(d);
+    }
+}

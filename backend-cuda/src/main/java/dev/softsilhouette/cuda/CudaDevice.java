@@ -1,0 +1,199 @@
+package dev.softsilhouette.cuda;
+
+import dev.softsilhouette.cuda.kernels.KernelCatalog;
+import dev.softsilhouette.cuda.kernels.KernelSource;
+import org.bytedeco.cuda.cudart.CUctx_st;
+import org.bytedeco.cuda.cudart.CUfunc_st;
+import org.bytedeco.cuda.cudart.CUmod_st;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.cuda.global.nvrtc;
+import org.bytedeco.cuda.nvrtc._nvrtcProgram;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.javacpp.SizeTPointer;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One GPU: its primary context and the kernels, compiled by NVRTC for its compute capability and loaded with
+ * {@code cuModuleLoadData}. Compiled images are cached per program key (source, options, NVRTC version, compute
+ * capability) in memory and on disk ({@link KernelImageCache}), so neither a second backend instance nor the next
+ * JVM recompiles.
+ */
+final class CudaDevice {
+    private static final KernelImageCache IMAGES = KernelImageCache.standard();
+
+    final int ordinal;
+    final String name;
+    final int major;
+    final int minor;
+    final int multiprocessors;
+    final long totalMemory;
+    final int driverVersion;
+    final CUctx_st context;
+    private final Map<String, CUfunc_st> functions = new HashMap<>();
+    private final Map<String, KernelSignature> signatures = new HashMap<>();
+
+    private CudaDevice(int ordinal, String name, int major, int minor, int multiprocessors, long totalMemory,
+                       int driverVersion, CUctx_st context) {
+        this.ordinal = ordinal;
+        this.name = name;
+        this.major = major;
+        this.minor = minor;
+        this.multiprocessors = multiprocessors;
+        this.totalMemory = totalMemory;
+        this.driverVersion = driverVersion;
+        this.context = context;
+    }
+
+    /** Retains the device's primary context and compiles and loads every kernel. */
+    static CudaDevice open(int ordinal, int driverVersion) {
+        int[] device = new int[1];
+        Cuda.check(cudart.cuDeviceGet(device, ordinal), "cuDeviceGet");
+        int[] value = new int[1];
+        Cuda.check(cudart.cuDeviceGetAttribute(value, cudart.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
+                device[0]), "cuDeviceGetAttribute");
+        int major = value[0];
+        Cuda.check(cudart.cuDeviceGetAttribute(value, cudart.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
+                device[0]), "cuDeviceGetAttribute");
+        int minor = value[0];
+        Cuda.check(cudart.cuDeviceGetAttribute(value, cudart.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device[0]),
+                "cuDeviceGetAttribute");
+        int sms = value[0];
+        byte[] nameBytes = new byte[256];
+        Cuda.check(cudart.cuDeviceGetName(nameBytes, nameBytes.length, device[0]), "cuDeviceGetName");
+        int length = 0;
+        while (length < nameBytes.length && nameBytes[length] != 0) {
+            length++;
+        }
+        String name = new String(nameBytes, 0, length, java.nio.charset.StandardCharsets.UTF_8);
+        long total;
+        try (SizeTPointer bytes = new SizeTPointer(1)) {
+            Cuda.check(cudart.cuDeviceTotalMem(bytes, device[0]), "cuDeviceTotalMem");
+            total = bytes.get();
+        }
+        CUctx_st context = new CUctx_st();
+        Cuda.check(cudart.cuDevicePrimaryCtxRetain(context, device[0]), "cuDevicePrimaryCtxRetain");
+        CudaDevice result = new CudaDevice(ordinal, name, major, minor, sms, total, driverVersion, context);
+        result.makeCurrent();
+        result.loadKernels();
+        return result;
+    }
+
+    /** Binds this device's context to the calling thread (cheap; every call does it first). */
+    void makeCurrent() {
+        Cuda.check(cudart.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+    }
+
+    /** The kernel named {@code kernel}, from any of the loaded modules. */
+    CUfunc_st function(String kernel) {
+        CUfunc_st f = functions.get(kernel);
+        if (f == null) {
+            throw new IllegalStateException("kernel " + kernel + " was not loaded");
+        }
+        return f;
+    }
+
+    /** The parameter kinds of {@code kernel}, parsed from the source that was compiled. */
+    KernelSignature signature(String kernel) {
+        KernelSignature s = signatures.get(kernel);
+        if (s == null) {
+            throw new IllegalStateException("kernel " + kernel + " was not loaded");
+        }
+        return s;
+    }
+
+    /** The sources this backend compiles, in load order. */
+    static List<KernelSource> sources() {
+        return List.of(KernelCatalog.SILHOUETTE_ROWS, KernelCatalog.CLASS_STATISTICS, KernelCatalog.EUCLIDEAN_FUSED);
+    }
+
+    /** The NVRTC program of {@code source} for a device of compute capability {@code major.minor}. */
+    static NvrtcProgramKey programKey(KernelSource source, int major, int minor, int nvrtcVersion) {
+        List<String> headers = new ArrayList<>();
+        for (String header : KernelCatalog.HEADERS) {
+            headers.add(new KernelSource(header, List.of()).text());
+        }
+        return new NvrtcProgramKey(source.text(), headers, major, minor, nvrtcVersion);
+    }
+
+    private void loadKernels() {
+        int nvrtcVersion = Cuda.nvrtcVersion();
+        for (KernelSource source : sources()) {
+            NvrtcProgramKey key = programKey(source, major, minor, nvrtcVersion);
+            String cacheKey = key.cacheKey();
+            byte[] image = IMAGES.get(cacheKey, () -> compile(source.fileName(), key).image());
+            CUmod_st module = new CUmod_st();
+            int status;
+            try (BytePointer data = new BytePointer(image)) {
+                status = cudart.cuModuleLoadData(module, data);
+            }
+            if (status != 0) {
+                // A cached image the driver rejects (a damaged file): compile afresh once.
+                IMAGES.evict(cacheKey);
+                image = IMAGES.get(cacheKey, () -> compile(source.fileName(), key).image());
+                try (BytePointer data = new BytePointer(image)) {
+                    Cuda.check(cudart.cuModuleLoadData(module, data), "cuModuleLoadData(" + source.fileName() + ")");
+                }
+            }
+            signatures.putAll(KernelSignature.parse(source.text()));
+            for (String kernel : source.hotKernels()) {
+                CUfunc_st f = new CUfunc_st();
+                Cuda.check(cudart.cuModuleGetFunction(f, module, kernel), "cuModuleGetFunction(" + kernel + ")");
+                functions.put(kernel, f);
+            }
+        }
+    }
+
+    /** A CUBIN and NVRTC's log (warnings; empty when clean). */
+    record Compiled(byte[] image, String log) {
+    }
+
+    /** NVRTC to a CUBIN; a failure carries NVRTC's log. Needs the NVRTC library, not a GPU. */
+    static Compiled compile(String fileName, NvrtcProgramKey key) {
+        _nvrtcProgram program = new _nvrtcProgram();
+        List<String> headerNames = KernelCatalog.HEADERS;
+        try (BytePointer source = new BytePointer(key.source(), java.nio.charset.StandardCharsets.UTF_8);
+             BytePointer name = new BytePointer(fileName);
+             PointerPointer<BytePointer> headers = new PointerPointer<>(key.headers().toArray(new String[0]));
+             PointerPointer<BytePointer> includes = new PointerPointer<>(headerNames.toArray(new String[0]));
+             PointerPointer<BytePointer> options = new PointerPointer<>(key.options().toArray(new String[0]))) {
+            Cuda.checkNvrtc(nvrtc.nvrtcCreateProgram(program, source, name, headerNames.size(), headers, includes),
+                    "nvrtcCreateProgram(" + fileName + ")", null);
+            try {
+                int status = nvrtc.nvrtcCompileProgram(program, key.options().size(), options);
+                String log = log(program);
+                Cuda.checkNvrtc(status, "nvrtcCompileProgram(" + fileName + ", " + key.options() + ")", log);
+                try (SizeTPointer size = new SizeTPointer(1)) {
+                    Cuda.checkNvrtc(nvrtc.nvrtcGetCUBINSize(program, size), "nvrtcGetCUBINSize", null);
+                    byte[] image = new byte[Math.toIntExact(size.get())];
+                    Cuda.checkNvrtc(nvrtc.nvrtcGetCUBIN(program, image), "nvrtcGetCUBIN", null);
+                    return new Compiled(image, log);
+                }
+            } finally {
+                nvrtc.nvrtcDestroyProgram(program);
+            }
+        }
+    }
+
+    private static String log(_nvrtcProgram program) {
+        try (SizeTPointer size = new SizeTPointer(1)) {
+            if (nvrtc.nvrtcGetProgramLogSize(program, size) != 0 || size.get() <= 1) {
+                return "";
+            }
+            byte[] log = new byte[Math.toIntExact(size.get())];
+            if (nvrtc.nvrtcGetProgramLog(program, log) != 0) {
+                return "";
+            }
+            return new String(log, 0, log.length - 1, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    String describe() {
+        return name + " (device " + ordinal + ", sm_" + major + minor + ", " + multiprocessors + " SMs, "
+                + (totalMemory >> 20) + " MiB), driver CUDA " + driverVersion / 1000 + "." + (driverVersion % 1000) / 10;
+    }
+}

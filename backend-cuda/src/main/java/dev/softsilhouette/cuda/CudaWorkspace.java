@@ -1,0 +1,177 @@
+package dev.softsilhouette.cuda;
+
+import dev.softsilhouette.cuda.plan.EuclideanTilePlan;
+import org.bytedeco.cuda.cudart.CUfunc_st;
+import org.bytedeco.cuda.cudart.CUstream_st;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One thread's device state: a stream, one device allocation and one pinned host allocation (each grown to the
+ * largest call seen, then reused), the kernel argument block, and the last EUCLIDEAN tile plan. Not thread-safe:
+ * the backend gives each thread its own.
+ */
+final class CudaWorkspace implements DeviceStream, AutoCloseable {
+    private static final int MAX_ARGUMENTS = 16;
+
+    private final CudaDevice device;
+    final CUstream_st stream;
+    private long deviceBase;
+    private long deviceCapacity;
+    private Pointer hostBase;
+    private long hostCapacity;
+    private MemorySegment host = MemorySegment.NULL;
+    /** Argument values, 8 bytes each (an int or a double is stored in the low bytes, little-endian). */
+    private final LongPointer argumentValues = new LongPointer(MAX_ARGUMENTS);
+    /** The {@code void**} cuLaunchKernel reads: slot i points at argument value i. */
+    private final PointerPointer<Pointer> arguments = new PointerPointer<>(MAX_ARGUMENTS);
+    private final KernelSignature.Kind[] argumentKinds = new KernelSignature.Kind[MAX_ARGUMENTS];
+    private int argumentCount;
+    private EuclideanTilePlan plan;
+
+    CudaWorkspace(CudaDevice device) {
+        this.device = device;
+        device.makeCurrent();
+        CUstream_st s = new CUstream_st();
+        Cuda.check(cudart.cuStreamCreate(s, cudart.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+        this.stream = s;
+        for (int i = 0; i < MAX_ARGUMENTS; i++) {
+            arguments.put(i, new Cuda.RawPointer(argumentValues.address() + (long) i * Long.BYTES));
+        }
+    }
+
+    /** Ensures at least {@code deviceBytes} of device memory and {@code hostBytes} of pinned memory. */
+    @Override
+    public void reserve(long deviceBytes, long hostBytes) {
+        if (deviceBytes > deviceCapacity) {
+            if (deviceBase != 0) {
+                Cuda.check(cudart.cuMemFree(deviceBase), "cuMemFree");
+                deviceBase = 0;
+                deviceCapacity = 0;
+            }
+            long[] address = new long[1];
+            Cuda.check(cudart.cuMemAlloc(address, deviceBytes), "cuMemAlloc(" + deviceBytes + " bytes)");
+            deviceBase = address[0];
+            deviceCapacity = deviceBytes;
+        }
+        if (hostBytes > hostCapacity) {
+            if (hostBase != null) {
+                Cuda.check(cudart.cuMemFreeHost(hostBase), "cuMemFreeHost");
+                hostBase = null;
+                hostCapacity = 0;
+                host = MemorySegment.NULL;
+            }
+            Pointer pinned = new Pointer();
+            Cuda.check(cudart.cuMemAllocHost(pinned, hostBytes), "cuMemAllocHost(" + hostBytes + " bytes)");
+            hostBase = pinned;
+            hostCapacity = hostBytes;
+            host = MemorySegment.ofAddress(pinned.address()).reinterpret(hostBytes);
+        }
+    }
+
+    @Override
+    public long device(long offset) {
+        return deviceBase + offset;
+    }
+
+    /** The pinned host memory as a segment (valid until the next growing {@link #reserve}). */
+    @Override
+    public MemorySegment host() {
+        return host;
+    }
+
+    @Override
+    public void upload(long deviceOffset, long hostOffset, long bytes) {
+        if (bytes > 0) {
+            Cuda.check(cudart.cuMemcpyHtoDAsync(deviceBase + deviceOffset,
+                    new Cuda.RawPointer(hostBase.address() + hostOffset), bytes, stream), "cuMemcpyHtoDAsync");
+        }
+    }
+
+    @Override
+    public void download(long hostOffset, long deviceOffset, long bytes) {
+        if (bytes > 0) {
+            Cuda.check(cudart.cuMemcpyDtoHAsync(new Cuda.RawPointer(hostBase.address() + hostOffset),
+                    deviceBase + deviceOffset, bytes, stream), "cuMemcpyDtoHAsync");
+        }
+    }
+
+    @Override
+    public void zero(long deviceOffset, long bytes) {
+        if (bytes > 0) {
+            Cuda.check(cudart.cuMemsetD8Async(deviceBase + deviceOffset, (byte) 0, bytes, stream),
+                    "cuMemsetD8Async");
+        }
+    }
+
+    @Override
+    public void synchronize() {
+        Cuda.check(cudart.cuStreamSynchronize(stream), "cuStreamSynchronize");
+    }
+
+    @Override
+    public EuclideanTilePlan cachedPlan() {
+        return plan;
+    }
+
+    @Override
+    public void cachePlan(EuclideanTilePlan plan) {
+        this.plan = plan;
+    }
+
+    // Kernel arguments, in the kernel's parameter order, then launch().
+    @Override
+    public CudaWorkspace args() {
+        argumentCount = 0;
+        return this;
+    }
+
+    @Override
+    public CudaWorkspace ptr(long address) {
+        argumentKinds[argumentCount] = KernelSignature.Kind.POINTER;
+        argumentValues.put(argumentCount++, address);
+        return this;
+    }
+
+    @Override
+    public CudaWorkspace i32(int value) {
+        argumentKinds[argumentCount] = KernelSignature.Kind.INT;
+        argumentValues.put(argumentCount++, value & 0xFFFF_FFFFL);
+        return this;
+    }
+
+    @Override
+    public CudaWorkspace f64(double value) {
+        argumentKinds[argumentCount] = KernelSignature.Kind.DOUBLE;
+        argumentValues.put(argumentCount++, Double.doubleToRawLongBits(value));
+        return this;
+    }
+
+    @Override
+    public void launch(String kernel, int gridX, int gridY, int blockX, int blockY) {
+        device.signature(kernel).check(argumentKinds, argumentCount);
+        CUfunc_st f = device.function(kernel);
+        Cuda.check(cudart.cuLaunchKernel(f, gridX, gridY, 1, blockX, blockY, 1, 0, stream, arguments, (PointerPointer<?>) null),
+                "cuLaunchKernel(" + kernel + ")");
+    }
+
+    @Override
+    public void close() {
+        device.makeCurrent();
+        if (deviceBase != 0) {
+            cudart.cuMemFree(deviceBase);
+            deviceBase = 0;
+        }
+        if (hostBase != null) {
+            cudart.cuMemFreeHost(hostBase);
+            hostBase = null;
+        }
+        cudart.cuStreamDestroy(stream);
+        argumentValues.close();
+        arguments.close();
+    }
+}

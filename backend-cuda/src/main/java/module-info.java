@@ -1,0 +1,14 @@
+/**
+ * The {@code cuda} backend: fused, deterministic CUDA kernels (module {@code dev.softsilhouette.cuda.kernels})
+ * compiled at run time with NVRTC and driven through the JavaCPP CUDA 13 bindings.
+ */
+module dev.softsilhouette.backend.cuda {
+    requires dev.softsilhouette.api;
+    requires dev.softsilhouette.cuda.kernels;
+    requires org.bytedeco.javacpp;
+    requires org.bytedeco.cuda;
+
+    exports dev.softsilhouette.cuda;
+
+    provides dev.softsilhouette.spi.BackendProvider with dev.softsilhouette.cuda.CudaBackendProvider;
+}

@@ -1,0 +1,122 @@
+package dev.softsilhouette.cuda;
+
+import dev.softsilhouette.Metric;
+import dev.softsilhouette.spi.BackendFailureException;
+import dev.softsilhouette.spi.PreparedBatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The host side of a call, replayed without a GPU on a {@link RecordingStream}: the kernels launched, in order,
+ * each with arguments of the right kinds pointing into the workspace, and the caller's buffers untouched when the
+ * device fails.
+ */
+class CudaCallSequenceTest {
+
+    @ParameterizedTest
+    @EnumSource(Metric.class)
+    void forwardAndBackwardLaunchTheExpectedKernels(Metric metric) {
+        try (Arena arena = Arena.ofConfined()) {
+            int n = 131; // not a multiple of the 64-row tile
+            int d = 7;   // odd
+            PreparedBatch batch = Batches.of(arena, Batches.labels(n, 5, 1), d, 2, 0.0, 1.0);
+            RecordingStream stream = new RecordingStream();
+            MemorySegment s = arena.allocate((long) n * Float.BYTES);
+            MemorySegment g = arena.allocate((long) n * d * Float.BYTES);
+            MemorySegment weights = arena.allocate((long) n * Float.BYTES);
+            CudaBackend.run(stream, batch, metric, 0.5, 1.0 / n, weights, s, g);
+            assertTrue(stream.synchronizedOnce);
+            List<String> expected = metric == Metric.EUCLIDEAN
+                    ? List.of("prepare_rows", "euclidean_forward_tiles", "euclidean_segment_sums", "row_silhouettes",
+                    "euclidean_backward_tiles", "euclidean_backward_tiles", "euclidean_backward_tiles",
+                    "scatter_gradient") // 3 tiles: 3 rounds
+                    : List.of("prepare_rows", "class_sums", "gemm_rows_classes", "class_distance_sums",
+                    "row_silhouettes", "coef_column_sums", "gemm_coef_rows", "gemm_coef_classes",
+                    "class_gradient_rows", "scatter_gradient");
+            assertEquals(expected, stream.launches);
+            stream.close();
+        }
+    }
+
+    @Test
+    void forwardOnlyLaunchesNoGradientKernels() {
+        try (Arena arena = Arena.ofConfined()) {
+            PreparedBatch batch = Batches.of(arena, Batches.labels(40, 3, 3), 5, 4, 0.0, 1.0);
+            RecordingStream stream = new RecordingStream();
+            CudaBackend.run(stream, batch, Metric.EUCLIDEAN, 0.0, 0.0, null, null, null);
+            assertEquals(List.of("prepare_rows", "euclidean_forward_tiles", "euclidean_segment_sums",
+                    "row_silhouettes"), stream.launches);
+            stream.close();
+        }
+    }
+
+    @Test
+    void aDeviceFailureLeavesTheCallersBuffersAsTheyWere() {
+        try (Arena arena = Arena.ofConfined()) {
+            int n = 50;
+            int d = 3;
+            PreparedBatch batch = Batches.of(arena, Batches.labels(n, 4, 5), d, 6, 0.0, 1.0);
+            RecordingStream stream = new RecordingStream();
+            stream.failOnSynchronize = true;
+            MemorySegment s = arena.allocate((long) n * Float.BYTES);
+            MemorySegment g = arena.allocate((long) n * d * Float.BYTES);
+            s.fill((byte) 0x7f);
+            g.fill((byte) 0x7f);
+            BackendFailureException e = assertThrows(BackendFailureException.class,
+                    () -> CudaBackend.run(stream, batch, Metric.COSINE, 0.1, 1.0, null, s, g));
+            assertEquals("CUDA_ERROR_ILLEGAL_ADDRESS", e.errorName());
+            for (long i = 0; i < s.byteSize(); i++) {
+                assertEquals((byte) 0x7f, s.get(ValueLayout.JAVA_BYTE, i));
+            }
+            for (long i = 0; i < g.byteSize(); i++) {
+                assertEquals((byte) 0x7f, g.get(ValueLayout.JAVA_BYTE, i));
+            }
+            stream.close();
+        }
+    }
+
+    @Test
+    void thePlanIsReusedForTheSameClassLayout() {
+        try (Arena arena = Arena.ofConfined()) {
+            PreparedBatch batch = Batches.of(arena, Batches.labels(70, 3, 7), 4, 8, 0.0, 1.0);
+            RecordingStream stream = new RecordingStream();
+            CudaBackend.run(stream, batch, Metric.EUCLIDEAN, 0.0, 0.0, null, null, null);
+            var plan = stream.cachedPlan();
+            CudaBackend.run(stream, batch, Metric.EUCLIDEAN, 0.0, 0.0, null, null, null);
+            assertTrue(plan == stream.cachedPlan());
+            stream.close();
+        }
+    }
+
+    @Test
+    void centringAndScalingUsePowersOfTwoForExtremeMagnitudes() {
+        try (Arena arena = Arena.ofConfined()) {
+            for (double magnitude : new double[] {1e-20, 1.0, 1e18}) {
+                int n = 20;
+                int d = 3;
+                PreparedBatch batch = Batches.of(arena, Batches.labels(n, 2, 9), d, 10, 5 * magnitude, magnitude);
+                MemorySegment mean = arena.allocate((long) d * Double.BYTES);
+                double scale = CudaBackend.centreAndScale(batch.embeddings(), n, d, mean);
+                assertEquals(0, Math.getExponent(scale) - Math.log(scale) / Math.log(2), 1e-9, "power of two");
+                double largest = 0;
+                for (int i = 0; i < n; i++) {
+                    for (int t = 0; t < d; t++) {
+                        double m = mean.getAtIndex(ValueLayout.JAVA_DOUBLE, t);
+                        largest = Math.max(largest, Math.abs((batch.value(i, t) - m) * scale));
+                    }
+                }
+                assertTrue(largest >= 1.0 && largest < 2.0, "scaled magnitude " + largest + " for " + magnitude);
+            }
+        }
+    }
+}

@@ -1,0 +1,627 @@
+package dev.softsilhouette.cuda;
+
+import dev.softsilhouette.cuda.plan.EuclideanTilePlan;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A {@link DeviceStream} that runs the kernels as Java ports, on a byte-addressed fake device memory, so that the
+ * whole call (host staging, launch arguments, memory layout, and each kernel's indexing and arithmetic, in the same
+ * float32/float64 precision and summation order) is checked against the reference without a GPU. Each port follows
+ * its {@code .cu} kernel line by line, block by block; work between two {@code __syncthreads()} is run for all
+ * threads of the block before the next phase. It does not check what only hardware shows (races, bank conflicts,
+ * speed): those need a device.
+ */
+final class KernelEmulator implements DeviceStream {
+    private static final long BASE = RecordingStream.DEVICE_BASE;
+    private static final int TILE = 64;
+    private static final int KCHUNK = 16;
+    private static final int THREADS = 256;
+    private static final int PRODUCT_CHUNK = 32;
+    private static final float EXACT_RATIO = 256.0f;
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
+    private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
+    private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
+
+    private final Arena arena = Arena.ofShared();
+    private MemorySegment device = MemorySegment.NULL;
+    private MemorySegment host = MemorySegment.NULL;
+    private final long[] a = new long[32];
+    private final KernelSignature.Kind[] kinds = new KernelSignature.Kind[32];
+    private int count;
+    private EuclideanTilePlan plan;
+    private final RecordingStream checker = new RecordingStream();
+
+    @Override
+    public void reserve(long deviceBytes, long hostBytes) {
+        checker.reserve(deviceBytes, hostBytes);
+        if (deviceBytes > device.byteSize()) {
+            MemorySegment grown = arena.allocate(deviceBytes, 256);
+            grown.fill((byte) 0x55); // garbage: a kernel that reads what nobody wrote gives nonsense
+            device = grown;
+        }
+        if (hostBytes > host.byteSize()) {
+            host = arena.allocate(hostBytes, 256);
+        }
+    }
+
+    @Override
+    public long device(long offset) {
+        return BASE + offset;
+    }
+
+    @Override
+    public MemorySegment host() {
+        return host;
+    }
+
+    @Override
+    public void upload(long deviceOffset, long hostOffset, long bytes) {
+        MemorySegment.copy(host, hostOffset, device, deviceOffset, bytes);
+    }
+
+    @Override
+    public void download(long hostOffset, long deviceOffset, long bytes) {
+        MemorySegment.copy(device, deviceOffset, host, hostOffset, bytes);
+    }
+
+    @Override
+    public void zero(long deviceOffset, long bytes) {
+        device.asSlice(deviceOffset, bytes).fill((byte) 0);
+    }
+
+    @Override
+    public void synchronize() {
+    }
+
+    @Override
+    public DeviceStream args() {
+        count = 0;
+        checker.args();
+        return this;
+    }
+
+    @Override
+    public DeviceStream ptr(long address) {
+        checker.ptr(address);
+        kinds[count] = KernelSignature.Kind.POINTER;
+        a[count++] = address;
+        return this;
+    }
+
+    @Override
+    public DeviceStream i32(int value) {
+        checker.i32(value);
+        kinds[count] = KernelSignature.Kind.INT;
+        a[count++] = value;
+        return this;
+    }
+
+    @Override
+    public DeviceStream f64(double value) {
+        checker.f64(value);
+        kinds[count] = KernelSignature.Kind.DOUBLE;
+        a[count++] = Double.doubleToRawLongBits(value);
+        return this;
+    }
+
+    @Override
+    public EuclideanTilePlan cachedPlan() {
+        return plan;
+    }
+
+    @Override
+    public void cachePlan(EuclideanTilePlan plan) {
+        this.plan = plan;
+    }
+
+    // ---- memory access by device address (element index from a base pointer) ----
+    private float f32(long ptr, long index) {
+        return device.get(F, ptr - BASE + index * 4);
+    }
+
+    private void f32(long ptr, long index, float v) {
+        device.set(F, ptr - BASE + index * 4, v);
+    }
+
+    private double f64(long ptr, long index) {
+        return device.get(D, ptr - BASE + index * 8);
+    }
+
+    private void f64(long ptr, long index, double v) {
+        device.set(D, ptr - BASE + index * 8, v);
+    }
+
+    private int i32(long ptr, long index) {
+        return device.get(I, ptr - BASE + index * 4);
+    }
+
+    private int ai(int i) {
+        return (int) a[i];
+    }
+
+    private double ad(int i) {
+        return Double.longBitsToDouble(a[i]);
+    }
+
+    @Override
+    public void launch(String kernel, int gridX, int gridY, int blockX, int blockY) {
+        checker.launch(kernel, gridX, gridY, blockX, blockY); // signature, addresses, limits
+        switch (kernel) {
+            case "prepare_rows" -> prepareRows(gridX);
+            case "row_silhouettes" -> rowSilhouettes(gridX * blockX);
+            case "scatter_gradient" -> scatterGradient(gridX);
+            case "class_sums" -> classSums(gridX, gridY, blockX);
+            case "gemm_rows_classes" -> gemm(a[0], ai(4), 1, a[1], 1, ai(4), ai(2), ai(3), ai(4), a[5], gridX, gridY,
+                    true, false);
+            case "gemm_coef_rows" -> gemm(a[0], 1, ai(3), a[1], ai(4), 1, ai(3), ai(4), ai(2), a[5], gridX, gridY,
+                    false, true);
+            case "gemm_coef_classes" -> gemm(a[0], ai(3), 1, a[1], ai(4), 1, ai(2), ai(4), ai(3), a[5], gridX, gridY,
+                    false, false);
+            case "class_distance_sums" -> classDistanceSums(gridX * (long) blockX);
+            case "coef_column_sums" -> coefColumnSums(gridX * blockX);
+            case "class_gradient_rows" -> classGradientRows(gridX);
+            case "euclidean_forward_tiles" -> euclideanForward(gridX);
+            case "euclidean_segment_sums" -> euclideanSegmentSums(gridX * (long) blockX);
+            case "euclidean_backward_tiles" -> euclideanBackward(gridX);
+            default -> throw new IllegalStateException("no emulation of " + kernel);
+        }
+    }
+
+    /** ss_block_sum: per-thread partials, then the fixed tree. */
+    private static double blockSum(double[] partial) {
+        double[] s = partial.clone();
+        for (int stride = THREADS / 2; stride > 0; stride >>= 1) {
+            for (int t = 0; t < stride; t++) {
+                s[t] += s[t + stride];
+            }
+        }
+        return s[0];
+    }
+
+    private void prepareRows(int blocks) {
+        long x = a[0], sortedRows = a[1], mean = a[2], z = a[7], selfDot = a[8], rowNorm = a[9], rowExcess = a[10];
+        double scale = ad(3);
+        boolean normalise = ai(4) != 0;
+        int n = ai(5), d = ai(6);
+        for (int p = 0; p < Math.min(blocks, n); p++) {
+            long xr = (long) i32(sortedRows, p) * d;
+            double norm = 1.0;
+            double excess = 0.0;
+            if (normalise) {
+                double[] partial = new double[THREADS];
+                for (int tid = 0; tid < THREADS; tid++) {
+                    for (int t = tid; t < d; t += THREADS) {
+                        double v = f32(x, xr + t);
+                        partial[tid] += v * v;
+                    }
+                }
+                double raw = Math.sqrt(blockSum(partial));
+                norm = Math.max(raw, 1e-12);
+                if (raw < 1e-12) {
+                    double q = raw * 1e12;
+                    excess = 1.0 - q * q;
+                }
+            }
+            double[] partial = new double[THREADS];
+            for (int tid = 0; tid < THREADS; tid++) {
+                for (int t = tid; t < d; t += THREADS) {
+                    double u = normalise ? (double) f32(x, xr + t) / norm : (double) f32(x, xr + t);
+                    float f = (float) ((u - f64(mean, t)) * scale);
+                    f32(z, (long) p * d + t, f);
+                    partial[tid] += (double) f * (double) f;
+                }
+            }
+            f64(selfDot, p, blockSum(partial));
+            f64(rowNorm, p, normalise ? norm : 0.0);
+            f64(rowExcess, p, excess);
+        }
+    }
+
+    private void rowSilhouettes(int threads) {
+        long sums = a[0], sortedLabels = a[1], classOffsets = a[2], sortedRows = a[3], rowWeights = a[4];
+        boolean hasRowWeights = ai(5) != 0;
+        double tau = ad(6), weight = ad(7);
+        boolean gradient = ai(8) != 0;
+        int n = ai(9), k = ai(10);
+        long silhouettes = a[11];
+        for (int p = 0; p < Math.min(threads, n); p++) {
+            long row = (long) p * k;
+            int own = i32(sortedLabels, p);
+            int ownSize = i32(classOffsets, own + 1) - i32(classOffsets, own);
+            boolean zero = ownSize < 2 || k < 2;
+            double s = 0, dsda = 0, dsdb = 0, b = 0, zsum = 0, mn = 0;
+            int argmin = -1;
+            if (!zero) {
+                double av = f64(sums, row + own) / (ownSize - 1);
+                mn = Double.POSITIVE_INFINITY;
+                for (int c = 0; c < k; c++) {
+                    if (c != own) {
+                        double delta = f64(sums, row + c) / (i32(classOffsets, c + 1) - i32(classOffsets, c));
+                        if (delta < mn) {
+                            mn = delta;
+                            argmin = c;
+                        }
+                    }
+                }
+                if (tau == 0.0) {
+                    b = mn;
+                } else {
+                    double weighted = 0;
+                    for (int c = 0; c < k; c++) {
+                        if (c != own) {
+                            double delta = f64(sums, row + c) / (i32(classOffsets, c + 1) - i32(classOffsets, c));
+                            double e = Math.exp(-(delta - mn) / tau);
+                            zsum += e;
+                            weighted += e * delta;
+                        }
+                    }
+                    b = weighted / zsum;
+                    if (b < mn) {
+                        b = mn;
+                    }
+                }
+                double m = Math.max(av, b);
+                if (m == 0.0) {
+                    zero = true;
+                } else if (av < b) {
+                    s = 1.0 - av / b;
+                    dsda = -1.0 / b;
+                    dsdb = av / (b * b);
+                } else {
+                    s = b / av - 1.0;
+                    dsda = -b / (av * av);
+                    dsdb = 1.0 / av;
+                }
+            }
+            f64(silhouettes, p, zero ? 0.0 : Math.max(-1.0, Math.min(1.0, s)));
+            if (!gradient) {
+                continue;
+            }
+            double w = weight * (hasRowWeights ? (double) f32(rowWeights, i32(sortedRows, p)) : 1.0);
+            for (int c = 0; c < k; c++) {
+                double derivative = 0.0;
+                if (zero) {
+                    derivative = 0.0;
+                } else if (c == own) {
+                    derivative = dsda / (ownSize - 1);
+                } else if (tau == 0.0) {
+                    derivative = c == argmin ? dsdb / (i32(classOffsets, c + 1) - i32(classOffsets, c)) : 0.0;
+                } else {
+                    int size = i32(classOffsets, c + 1) - i32(classOffsets, c);
+                    double delta = f64(sums, row + c) / size;
+                    double e = Math.exp(-(delta - mn) / tau);
+                    if (e != 0.0) {
+                        double pi = e / zsum;
+                        derivative = dsdb * (pi * (1.0 - (delta - b) / tau)) / size;
+                    }
+                }
+                f64(sums, row + c, derivative == 0.0 ? 0.0 : -w * derivative);
+            }
+        }
+    }
+
+    private void scatterGradient(int blocks) {
+        long g = a[0], sortedRows = a[1], grad = a[5];
+        double scale = ad(2);
+        int n = ai(3), d = ai(4);
+        for (int p = 0; p < Math.min(blocks, n); p++) {
+            long out = (long) i32(sortedRows, p) * d;
+            for (int t = 0; t < d; t++) {
+                f32(grad, out + t, (float) (f64(g, (long) p * d + t) * scale));
+            }
+        }
+    }
+
+    private void classSums(int gridX, int gridY, int blockX) {
+        long z = a[0], selfDot = a[1], rowExcess = a[2], classOffsets = a[3], classSum = a[6], classSq = a[7];
+        long classExcess = a[8];
+        int d = ai(5);
+        for (int c = 0; c < gridX; c++) {
+            int begin = i32(classOffsets, c), end = i32(classOffsets, c + 1);
+            for (int by = 0; by < gridY; by++) {
+                for (int tx = 0; tx < blockX; tx++) {
+                    int t = by * blockX + tx;
+                    if (t < d) {
+                        double sum = 0;
+                        for (int p = begin; p < end; p++) {
+                            sum += (double) f32(z, (long) p * d + t);
+                        }
+                        f64(classSum, (long) c * d + t, sum);
+                    }
+                }
+            }
+            double sq = 0, excess = 0;
+            for (int p = begin; p < end; p++) {
+                sq += f64(selfDot, p);
+                excess += f64(rowExcess, p);
+            }
+            f64(classSq, c, sq);
+            f64(classExcess, c, excess);
+        }
+    }
+
+    /** strided_gemm: C[m][n] = sum_l A[m am + l al] B[l bl + n bn], l in 16-wide tiles, in order. */
+    private void gemm(long pa, long am, long al, long pb, long bl, long bn, int rows, int cols, int inner, long pc,
+                      int gridX, int gridY, boolean aFloat, boolean bFloat) {
+        if (gridX * 16L < cols || gridY * 16L < rows) {
+            throw new IllegalStateException("GEMM grid too small");
+        }
+        for (int m = 0; m < rows; m++) {
+            for (int n = 0; n < cols; n++) {
+                double acc = 0;
+                for (int l = 0; l < inner; l++) {
+                    double av = aFloat ? f32(pa, m * am + l * al) : f64(pa, m * am + l * al);
+                    double bv = bFloat ? f32(pb, l * bl + n * bn) : f64(pb, l * bl + n * bn);
+                    acc += av * bv;
+                }
+                f64(pc, (long) m * cols + n, acc);
+            }
+        }
+    }
+
+    private void classDistanceSums(long threads) {
+        long sums = a[0], selfDot = a[1], classSq = a[2], rowExcess = a[3], classExcess = a[4];
+        long sortedLabels = a[5], classOffsets = a[6];
+        boolean cosine = ai(7) != 0;
+        double inverseScaleSquared = ad(8);
+        int n = ai(9), k = ai(10);
+        for (long idx = 0; idx < (long) n * k; idx++) {
+            int p = (int) (idx / k), c = (int) (idx % k);
+            double size = i32(classOffsets, c + 1) - i32(classOffsets, c);
+            double sq = size * f64(selfDot, p) - 2.0 * f64(sums, idx) + f64(classSq, c);
+            double v = sq;
+            if (cosine) {
+                boolean own = c == i32(sortedLabels, p);
+                double others = own ? size - 1.0 : size;
+                double excess = own ? f64(classExcess, c) - f64(rowExcess, p) : f64(classExcess, c);
+                v = 0.5 * (sq * inverseScaleSquared + others * f64(rowExcess, p) + excess);
+            }
+            f64(sums, idx, v > 0.0 ? v : 0.0);
+        }
+    }
+
+    private void coefColumnSums(int threads) {
+        long coef = a[0], v = a[3];
+        int n = ai(1), k = ai(2);
+        for (int c = 0; c < Math.min(threads, k); c++) {
+            double sum = 0;
+            for (int p = 0; p < n; p++) {
+                sum += f64(coef, (long) p * k + c);
+            }
+            f64(v, c, sum);
+        }
+    }
+
+    private void classGradientRows(int blocks) {
+        long acc = a[0], w = a[1], v = a[2], coef = a[3], z = a[4], rowNorm = a[5], mean = a[6];
+        long sortedLabels = a[7], classOffsets = a[8];
+        boolean cosine = ai(9) != 0;
+        double scale = ad(10);
+        int n = ai(11), k = ai(12), d = ai(13);
+        for (int p = 0; p < Math.min(blocks, n); p++) {
+            int own = i32(sortedLabels, p);
+            long coefRow = (long) p * k, zp = (long) p * d, ap = (long) p * d, wc = (long) own * d;
+            double[] partial = new double[THREADS];
+            for (int tid = 0; tid < THREADS; tid++) {
+                for (int c = tid; c < k; c += THREADS) {
+                    partial[tid] += f64(coef, coefRow + c) * (double) (i32(classOffsets, c + 1) - i32(classOffsets, c));
+                }
+            }
+            double scalar = blockSum(partial) + f64(v, own);
+            if (!cosine) {
+                for (int t = 0; t < d; t++) {
+                    f64(acc, ap + t, 2.0 * (scalar * (double) f32(z, zp + t) - (f64(acc, ap + t) + f64(w, wc + t))));
+                }
+            } else {
+                double self = 2.0 * f64(coef, coefRow + own);
+                double inverseScale = 1.0 / scale;
+                double[] dots = new double[THREADS];
+                for (int tid = 0; tid < THREADS; tid++) {
+                    for (int t = tid; t < d; t += THREADS) {
+                        double r = (f64(acc, ap + t) + f64(w, wc + t) - self * (double) f32(z, zp + t)) * inverseScale
+                                + f64(mean, t) * (scalar - self);
+                        f64(acc, ap + t, r);
+                        dots[tid] += r * ((double) f32(z, zp + t) * inverseScale + f64(mean, t));
+                    }
+                }
+                double projection = blockSum(dots);
+                double inverseNorm = 1.0 / f64(rowNorm, p);
+                for (int t = 0; t < d; t++) {
+                    double u = (double) f32(z, zp + t) * inverseScale + f64(mean, t);
+                    f64(acc, ap + t, -(f64(acc, ap + t) - projection * u) * inverseNorm);
+                }
+            }
+        }
+    }
+
+    /** tile_gram: acc[li][lj] = sum over t (in order, fmaf) of z_{i0+li}[t] z_{j0+lj}[t], padding zero. */
+    private float[][] tileGram(long z, int n, int d, int i0, int j0) {
+        float[][] acc = new float[TILE][TILE];
+        for (int li = 0; li < TILE; li++) {
+            for (int lj = 0; lj < TILE; lj++) {
+                float s = 0.0f;
+                int gi = i0 + li, gj = j0 + lj;
+                for (int k0 = 0; k0 < d; k0 += KCHUNK) {
+                    for (int kk = 0; kk < KCHUNK; kk++) {
+                        int t = k0 + kk;
+                        float av = (gi < n && t < d) ? f32(z, (long) gi * d + t) : 0.0f;
+                        float bv = (gj < n && t < d) ? f32(z, (long) gj * d + t) : 0.0f;
+                        s = Math.fma(av, bv, s);
+                    }
+                }
+                acc[li][lj] = s;
+            }
+        }
+        return acc;
+    }
+
+    private float pairDistance(long z, int n, int d, int gi, int gj, float normI, float normJ, float gram) {
+        if (gi >= n || gj >= n || gi == gj) {
+            return 0.0f;
+        }
+        float sq = normI + normJ - 2.0f * gram;
+        if (sq < (normI + normJ) * (1.0f / EXACT_RATIO)) {
+            sq = 0.0f;
+            for (int t = 0; t < d; t++) {
+                float diff = f32(z, (long) gi * d + t) - f32(z, (long) gj * d + t);
+                sq = Math.fma(diff, diff, sq);
+            }
+        }
+        return (float) Math.sqrt(Math.max(sq, 0.0f));
+    }
+
+    private void euclideanForward(int blocks) {
+        long z = a[0], selfDot = a[1], sortedLabels = a[2], pairs = a[3], firstClass = a[4], segStart = a[5];
+        int n = ai(6), d = ai(7), segments = ai(8);
+        long partials = a[9];
+        for (int b = 0; b < blocks; b++) {
+            int tileI = i32(pairs, 2L * b), tileJ = i32(pairs, 2L * b + 1);
+            int i0 = tileI * TILE, j0 = tileJ * TILE;
+            float[] normI = new float[TILE], normJ = new float[TILE];
+            int[] classI = new int[TILE], classJ = new int[TILE];
+            rowData(selfDot, sortedLabels, n, i0, j0, normI, normJ, classI, classJ);
+            float[][] acc = tileGram(z, n, d, i0, j0);
+            float[][] dist = new float[TILE][TILE];
+            for (int li = 0; li < TILE; li++) {
+                for (int lj = 0; lj < TILE; lj++) {
+                    dist[li][lj] = pairDistance(z, n, d, i0 + li, j0 + lj, normI[li], normJ[lj], acc[li][lj]);
+                }
+            }
+            for (int tid = 0; tid < TILE; tid++) {
+                int gi = i0 + tid, cnt = Math.min(TILE, n - j0);
+                if (gi < n) {
+                    long out = (long) gi * segments + (i32(segStart, tileJ) - i32(firstClass, tileJ));
+                    int cls = classJ[0];
+                    float sum = 0.0f;
+                    for (int lj = 0; lj < cnt; lj++) {
+                        int c = classJ[lj];
+                        if (c != cls) {
+                            f32(partials, out + cls, sum);
+                            sum = 0.0f;
+                            cls = c;
+                        }
+                        sum += dist[tid][lj];
+                    }
+                    f32(partials, out + cls, sum);
+                }
+            }
+            if (tileI != tileJ) {
+                for (int lj = 0; lj < TILE; lj++) {
+                    int gj = j0 + lj, cnt = Math.min(TILE, n - i0);
+                    if (gj < n) {
+                        long out = (long) gj * segments + (i32(segStart, tileI) - i32(firstClass, tileI));
+                        int cls = classI[0];
+                        float sum = 0.0f;
+                        for (int li = 0; li < cnt; li++) {
+                            int c = classI[li];
+                            if (c != cls) {
+                                f32(partials, out + cls, sum);
+                                sum = 0.0f;
+                                cls = c;
+                            }
+                            sum += dist[li][lj];
+                        }
+                        f32(partials, out + cls, sum);
+                    }
+                }
+            }
+        }
+    }
+
+    private void rowData(long selfDot, long sortedLabels, int n, int i0, int j0, float[] normI, float[] normJ,
+                         int[] classI, int[] classJ) {
+        for (int t = 0; t < TILE; t++) {
+            int gi = i0 + t, gj = j0 + t;
+            normI[t] = gi < n ? (float) f64(selfDot, gi) : 0.0f;
+            classI[t] = gi < n ? i32(sortedLabels, gi) : -1;
+            normJ[t] = gj < n ? (float) f64(selfDot, gj) : 0.0f;
+            classJ[t] = gj < n ? i32(sortedLabels, gj) : -1;
+        }
+    }
+
+    private void euclideanSegmentSums(long threads) {
+        long partials = a[0], firstClass = a[1], segStart = a[2], classOffsets = a[3], sums = a[7];
+        int n = ai(4), k = ai(5), segments = ai(6);
+        for (long idx = 0; idx < (long) n * k; idx++) {
+            int p = (int) (idx / k), c = (int) (idx % k);
+            int firstTile = i32(classOffsets, c) / TILE, lastTile = (i32(classOffsets, c + 1) - 1) / TILE;
+            double sum = 0;
+            for (int t = firstTile; t <= lastTile; t++) {
+                sum += (double) f32(partials, (long) p * segments + i32(segStart, t) + c - i32(firstClass, t));
+            }
+            f64(sums, idx, sum);
+        }
+    }
+
+    private void euclideanBackward(int blocks) {
+        long z = a[0], selfDot = a[1], sortedLabels = a[2], coef = a[3], pairs = a[4], g = a[9];
+        int pairOffset = ai(5), n = ai(6), d = ai(7), k = ai(8);
+        for (int b = 0; b < blocks; b++) {
+            int tileI = i32(pairs, 2L * (pairOffset + b)), tileJ = i32(pairs, 2L * (pairOffset + b) + 1);
+            boolean diagonal = tileI == tileJ;
+            int i0 = tileI * TILE, j0 = tileJ * TILE;
+            float[] normI = new float[TILE], normJ = new float[TILE];
+            int[] classI = new int[TILE], classJ = new int[TILE];
+            rowData(selfDot, sortedLabels, n, i0, j0, normI, normJ, classI, classJ);
+            float[][] acc = tileGram(z, n, d, i0, j0);
+            float[][] h = new float[TILE][TILE];
+            for (int li = 0; li < TILE; li++) {
+                for (int lj = 0; lj < TILE; lj++) {
+                    int gi = i0 + li, gj = j0 + lj;
+                    float dij = pairDistance(z, n, d, gi, gj, normI[li], normJ[lj], acc[li][lj]);
+                    float value = 0.0f;
+                    if (dij > 0.0f) {
+                        double m = f64(coef, (long) gi * k + classJ[lj]) + f64(coef, (long) gj * k + classI[li]);
+                        value = (float) (m / (double) dij);
+                    }
+                    h[li][lj] = value;
+                }
+            }
+            float[] rowSum = new float[TILE], colSum = new float[TILE];
+            for (int t = 0; t < TILE; t++) {
+                float s = 0.0f, c = 0.0f;
+                for (int l = 0; l < TILE; l++) {
+                    s += h[t][l];
+                    c += h[l][t];
+                }
+                rowSum[t] = s;
+                colSum[t] = c;
+            }
+            for (int t0 = 0; t0 < d; t0 += PRODUCT_CHUNK) {
+                for (int row = 0; row < TILE; row++) {
+                    for (int col = 0; col < PRODUCT_CHUNK; col++) {
+                        int gt = t0 + col;
+                        if (gt >= d) {
+                            continue;
+                        }
+                        float outI = 0.0f, outJ = 0.0f;
+                        for (int l = 0; l < TILE; l++) {
+                            float zjl = (j0 + l < n) ? f32(z, (long) (j0 + l) * d + gt) : 0.0f;
+                            float zil = (i0 + l < n) ? f32(z, (long) (i0 + l) * d + gt) : 0.0f;
+                            outI = Math.fma(h[row][l], zjl, outI);
+                            outJ = Math.fma(h[l][row], zil, outJ);
+                        }
+                        int gi = i0 + row;
+                        if (gi < n) {
+                            float contribution = rowSum[row] * f32(z, (long) gi * d + gt) - outI;
+                            f64(g, (long) gi * d + gt, f64(g, (long) gi * d + gt) + (double) contribution);
+                        }
+                        int gj = j0 + row;
+                        if (!diagonal && gj < n) {
+                            float contribution = colSum[row] * f32(z, (long) gj * d + gt) - outJ;
+                            f64(g, (long) gj * d + gt, f64(g, (long) gj * d + gt) + (double) contribution);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    void close() {
+        checker.close();
+        arena.close();
+    }
+}

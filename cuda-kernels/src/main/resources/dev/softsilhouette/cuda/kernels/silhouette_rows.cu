@@ -1,0 +1,154 @@
+// Row preparation, the per-row silhouette math and the final gradient scatter, shared by every metric.
+#include "common.cuh"
+
+// Gathers rows into class order and prepares them, one block (SS_THREADS threads) per sorted position p, with a
+// translation (mean, float64 D) and a power-of-two scaling chosen by the host so that the stored float32 values
+// carry the rows' differences, not their common offset:
+//   normalise == 0 (Euclidean metrics): z_p = (x_r - mean) * scale; the silhouette is translation and scale
+//                                       invariant. rowNorm[p] = rowExcess[p] = 0.
+//   normalise != 0 (cosine):            u_r = x_r / max(|x_r|, 1e-12), z_p = (u_r - mean) * scale, where mean is
+//                                       the mean of the u's: 1 - <u_i, u_j> = (|u_i - u_j|^2 + e_i + e_j) / 2 with
+//                                       e = 1 - |u|^2 (0 unless |x| < 1e-12), and |u_i - u_j| is what z keeps.
+//                                       rowNorm[p] = max(|x_r|, 1e-12), rowExcess[p] = e.
+// selfDot[p] = |z_p|^2 of the float values actually stored, accumulated in double.
+extern "C" __global__ void prepare_rows(const float* __restrict__ x, const int* __restrict__ sortedRows,
+                                        const double* __restrict__ mean, double scale, int normalise, int n, int d,
+                                        float* __restrict__ z, double* __restrict__ selfDot,
+                                        double* __restrict__ rowNorm, double* __restrict__ rowExcess) {
+    __shared__ double scratch[SS_THREADS];
+    const int p = blockIdx.x;
+    if (p >= n) {
+        return; // uniform per block
+    }
+    const float* xr = x + (size_t)sortedRows[p] * d;
+    float* zp = z + (size_t)p * d;
+    double norm = 1.0;
+    double excess = 0.0;
+    if (normalise) {
+        double sq = 0.0;
+        for (int t = threadIdx.x; t < d; t += SS_THREADS) {
+            const double v = xr[t];
+            sq += v * v;
+        }
+        const double raw = sqrt(ss_block_sum(sq, scratch));
+        norm = fmax(raw, 1e-12);
+        if (raw < 1e-12) {
+            const double q = raw * 1e12;
+            excess = 1.0 - q * q;
+        }
+    }
+    double self = 0.0;
+    for (int t = threadIdx.x; t < d; t += SS_THREADS) {
+        const double u = normalise ? (double)xr[t] / norm : (double)xr[t];
+        const float f = (float)((u - mean[t]) * scale);
+        zp[t] = f;
+        self += (double)f * (double)f;
+    }
+    self = ss_block_sum(self, scratch);
+    if (threadIdx.x == 0) {
+        selfDot[p] = self;
+        rowNorm[p] = normalise ? norm : 0.0;
+        rowExcess[p] = excess;
+    }
+}
+
+// s_p for every sorted position p from sums[p][c] = sum_{j != p, y_j = c} d(z_p, z_j) (SPEC 3), and, when
+// gradient != 0, overwrites sums[p][.] with coef[p][c] = -w_p * ds_p / d sums[p][c] (SPEC 5). The same
+// arithmetic, in the same order, as SilhouetteMath.rowSilhouette. One thread per row.
+extern "C" __global__ void row_silhouettes(double* __restrict__ sums, const int* __restrict__ sortedLabels,
+                                           const int* __restrict__ classOffsets, const int* __restrict__ sortedRows,
+                                           const float* __restrict__ rowWeights, int hasRowWeights, double tau,
+                                           double weight, int gradient, int n, int k,
+                                           double* __restrict__ silhouettes) {
+    const int p = blockIdx.x * blockDim.x + threadIdx.x;
+    if (p >= n) {
+        return;
+    }
+    double* row = sums + (size_t)p * k;
+    const int own = sortedLabels[p];
+    const int ownSize = classOffsets[own + 1] - classOffsets[own];
+    bool zero = ownSize < 2 || k < 2; // singleton class or a single class: s = 0, no gradient
+    double s = 0.0, dsda = 0.0, dsdb = 0.0, b = 0.0, z = 0.0, mn = 0.0;
+    int argmin = -1;
+    if (!zero) {
+        const double a = row[own] / (ownSize - 1);
+        mn = 1.0 / 0.0;
+        for (int c = 0; c < k; c++) {
+            if (c != own) {
+                const double delta = row[c] / (classOffsets[c + 1] - classOffsets[c]);
+                if (delta < mn) {
+                    mn = delta;
+                    argmin = c;
+                }
+            }
+        }
+        if (tau == 0.0) {
+            b = mn;
+        } else {
+            double weighted = 0.0;
+            for (int c = 0; c < k; c++) {
+                if (c != own) {
+                    const double delta = row[c] / (classOffsets[c + 1] - classOffsets[c]);
+                    const double e = exp(-(delta - mn) / tau);
+                    z += e;
+                    weighted += e * delta;
+                }
+            }
+            b = weighted / z;
+            if (b < mn) {
+                b = mn;
+            }
+        }
+        const double m = fmax(a, b);
+        if (m == 0.0) {
+            zero = true;
+        } else if (a < b) {
+            s = 1.0 - a / b;
+            dsda = -1.0 / b;
+            dsdb = a / (b * b);
+        } else {
+            s = b / a - 1.0;
+            dsda = -b / (a * a);
+            dsdb = 1.0 / a;
+        }
+    }
+    silhouettes[p] = zero ? 0.0 : fmax(-1.0, fmin(1.0, s));
+    if (!gradient) {
+        return;
+    }
+    const double w = weight * (hasRowWeights ? (double)rowWeights[sortedRows[p]] : 1.0);
+    for (int c = 0; c < k; c++) {
+        double derivative = 0.0;
+        if (zero) {
+            derivative = 0.0;
+        } else if (c == own) {
+            derivative = dsda / (ownSize - 1);
+        } else if (tau == 0.0) {
+            derivative = c == argmin ? dsdb / (classOffsets[c + 1] - classOffsets[c]) : 0.0;
+        } else {
+            const int size = classOffsets[c + 1] - classOffsets[c];
+            const double delta = row[c] / size;
+            const double e = exp(-(delta - mn) / tau);
+            if (e != 0.0) {
+                const double pi = e / z;
+                derivative = dsdb * (pi * (1.0 - (delta - b) / tau)) / size;
+            }
+        }
+        row[c] = derivative == 0.0 ? 0.0 : -w * derivative;
+    }
+}
+
+// grad[sortedRows[p]][t] = (float)(g[p][t] * scale): back to the caller's row order and coordinates. One block per
+// sorted position.
+extern "C" __global__ void scatter_gradient(const double* __restrict__ g, const int* __restrict__ sortedRows,
+                                            double scale, int n, int d, float* __restrict__ grad) {
+    const int p = blockIdx.x;
+    if (p >= n) {
+        return;
+    }
+    const double* gp = g + (size_t)p * d;
+    float* out = grad + (size_t)sortedRows[p] * d;
+    for (int t = threadIdx.x; t < d; t += blockDim.x) {
+        out[t] = (float)(gp[t] * scale);
+    }
+}
