@@ -23,6 +23,22 @@ class AllBackendsConformanceTest {
         }
     }
 
+    @Group
+    class Cuda implements SoftSilhouetteContract {
+        @Override
+        public String backendName() {
+            return "cuda";
+        }
+    }
+
+    @Group
+    class FfmCublas implements SoftSilhouetteContract {
+        @Override
+        public String backendName() {
+            return "ffm-cublas";
+        }
+    }
+
     /** A test double that is never available: its properties are all skipped, with its reason printed once. */
     @Group
     class UnavailableFake implements SoftSilhouetteContract {
