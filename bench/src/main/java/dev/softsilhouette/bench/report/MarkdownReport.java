@@ -44,7 +44,7 @@ public final class MarkdownReport {
             md.append("\n| ceiling | shape M x N x K | time | GFLOP/s |\n|---|---|---:|---:|\n");
             for (ReportModel.CeilingRow c : model.ceilings()) {
                 md.append("| ").append(c.ceiling()).append(" | ").append(c.shape().label()).append(" | ")
-                        .append(Format.time(c.seconds())).append(" | ").append(Format.gflops(c.gflops()))
+                        .append(Format.timeWithError(c.seconds(), c.errorSeconds())).append(" | ").append(Format.gflops(c.gflops()))
                         .append(" |\n");
             }
         }

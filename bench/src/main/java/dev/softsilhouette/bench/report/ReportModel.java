@@ -25,7 +25,7 @@ public final class ReportModel {
     static final String ALLOC = "gc.alloc.rate.norm";
 
     /** One ceiling measurement. */
-    public record CeilingRow(String ceiling, GemmShape shape, double seconds, double gflops) {
+    public record CeilingRow(String ceiling, GemmShape shape, double seconds, double errorSeconds, double gflops) {
     }
 
     /**
@@ -59,7 +59,7 @@ public final class ReportModel {
         for (JmhRecord r : input.results()) {
             if (r.benchmarkClass().equals(CEILING_BENCHMARK)) {
                 GemmShape shape = GemmShape.parse(r.param("shape"));
-                ceilingRows.add(new CeilingRow(r.param("ceiling"), shape, r.seconds(),
+                ceilingRows.add(new CeilingRow(r.param("ceiling"), shape, r.seconds(), r.errorSeconds(),
                         FlopCount.gflops(shape.flops(), r.seconds())));
             }
         }

@@ -101,6 +101,7 @@ public final class BenchRunner {
 
     private void run() throws IOException, RunnerException {
         long start = System.nanoTime();
+        String loadAtStart = MachineDescription.loadAverage();
         Profile profile = options.profile();
         Path out = options.out();
         Files.createDirectories(out.resolve("jmh"));
@@ -209,7 +210,7 @@ public final class BenchRunner {
 
         Duration wall = Duration.ofNanos(System.nanoTime() - start);
         ReportInput input = new ReportInput(profile.name(), options.command(), wall,
-                MachineDescription.collect(forkArgs), statuses(found), ceilingStatuses(ceilings), ceilingNotes,
+                MachineDescription.collect(forkArgs, loadAtStart), statuses(found), ceilingStatuses(ceilings), ceilingNotes,
                 ceilingFor, notRun, records, !profile.largeWorkloads().isEmpty());
         String report = MarkdownReport.render(input);
         Files.writeString(out.resolve("report.md"), report);

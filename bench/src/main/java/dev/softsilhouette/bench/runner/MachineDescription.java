@@ -15,7 +15,17 @@ final class MachineDescription {
     private MachineDescription() {
     }
 
-    static Map<String, String> collect(List<String> forkJvmArgs) {
+    /** The 1, 5 and 15 minute load averages, or "unknown": other work on the machine makes timings noisy. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    static Map<String, String> collect(List<String> forkJvmArgs, String loadAtStart) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("CPU", cpuModel());
         m.put("Cores", Runtime.getRuntime().availableProcessors() + " available to the JVM");
@@ -26,6 +36,8 @@ final class MachineDescription {
                 + System.getProperty("java.runtime.version"));
         m.put("Benchmark JVM flags", String.join(" ", forkJvmArgs));
         m.put("GPU", gpu());
+        m.put("Load average 1/5/15 min", "at start " + loadAtStart + ", at end " + loadAverage()
+                + " (above the core count, other processes competed for the CPU and timings are noisy)");
         return m;
     }
 

@@ -126,7 +126,7 @@ class ReportTest {
         String md = MarkdownReport.render(input());
         assertTrue(md.contains("| cuda | 300 | **unavailable** | no CUDA driver: install one |"), md);
         assertTrue(md.contains("cuBLAS SGEMM ceiling: not measured"));
-        assertTrue(md.contains("| openblas-sgemm | 256x256x128 | 67.1 µs | 250 |"), md);
+        assertTrue(md.contains("| openblas-sgemm | 256x256x128 | 67.1 µs ± 1.5% | 250 |"), md);
         assertTrue(md.contains("- reference, 4096x256x100, forward, forwardBackward, score: skipped in the quick "
                 + "profile"));
         assertTrue(md.contains("Wall time: 2 min 05 s"));
