@@ -66,6 +66,14 @@ public final class Format {
         return Double.isFinite(value) ? sig(value) + " MiB" : NONE;
     }
 
+    /** The text cut to at most {@code max} characters, with "…" and a pointer to the full text where cut. */
+    public static String abbreviate(String text, int max, String fullTextAt) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        return text.substring(0, max) + "… (full text in " + fullTextAt + ")";
+    }
+
     /** 3 significant digits (4 from 1000 up, no exponent). */
     static String sig(double v) {
         double a = Math.abs(v);

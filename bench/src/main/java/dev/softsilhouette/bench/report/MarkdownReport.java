@@ -7,6 +7,9 @@ import java.util.Map;
 
 /** The report as Markdown: machine, backends, ceilings, the results table, and what was not run and why. */
 public final class MarkdownReport {
+    /** Longer reasons (a library search listing every folder tried) are cut; backends.txt keeps them whole. */
+    static final int REASON_LENGTH = 400;
+
     private MarkdownReport() {
     }
 
@@ -28,14 +31,16 @@ public final class MarkdownReport {
         for (ReportInput.BackendStatus b : input.backends()) {
             md.append("| ").append(b.name()).append(" | ").append(b.priority()).append(" | ")
                     .append(b.available() ? "available" : "**unavailable**").append(" | ")
-                    .append(cell(b.detailsOrReason())).append(" |\n");
+                    .append(cell(Format.abbreviate(b.detailsOrReason(), REASON_LENGTH, "backends.txt")))
+                    .append(" |\n");
         }
 
         md.append("\n## Ceilings (SGEMM at each workload's Gram shape, same run)\n\n");
         md.append("| ceiling | status | details or reason |\n|---|---|---|\n");
         for (ReportInput.CeilingStatus c : input.ceilings()) {
             md.append("| ").append(c.name()).append(" | ").append(c.available() ? "available" : "**unavailable**")
-                    .append(" | ").append(cell(c.detailsOrReason())).append(" |\n");
+                    .append(" | ").append(cell(Format.abbreviate(c.detailsOrReason(), REASON_LENGTH, "backends.txt")))
+                    .append(" |\n");
         }
         for (String note : input.ceilingNotes()) {
             md.append("\n").append(note).append("\n");
@@ -56,7 +61,8 @@ public final class MarkdownReport {
             md.append("\n## Not run\n\n");
             for (ReportInput.NotRun n : input.notRun()) {
                 md.append("- ").append(n.backend()).append(", ").append(n.workload()).append(", ").append(n.what())
-                        .append(": ").append(n.reason()).append("\n");
+                        .append(": ").append(Format.abbreviate(n.reason(), REASON_LENGTH, "backends.txt"))
+                        .append("\n");
             }
         }
 

@@ -120,6 +120,15 @@ public final class BenchRunner {
         if (options.listOnly) {
             return;
         }
+        StringBuilder listing = new StringBuilder("Backends found:\n");
+        found.forEach(b -> listing.append("  ").append(b.describe()).append("\n"));
+        listing.append("Ceilings found:\n");
+        for (GemmCeiling c : ceilings) {
+            GemmCeiling.Probe p = c.probe();
+            listing.append("  ").append(c.name()).append(": ").append(p.available() ? "available (" + p.details()
+                    + ")" : "unavailable: " + p.reason()).append("\n");
+        }
+        Files.writeString(out.resolve("backends.txt"), listing);
 
         List<BackendInfo> selected = selectBackends(found);
         Map<String, String> ceilingFor = new LinkedHashMap<>();

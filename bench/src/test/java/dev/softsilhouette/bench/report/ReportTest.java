@@ -154,6 +154,20 @@ class ReportTest {
     }
 
     @Test
+    void longReasonsAreCutWithAPointerToTheFullText() {
+        String reason = "libcuda.so.1 absent; ".repeat(50);
+        ReportInput input = new ReportInput("quick", "cmd", Duration.ofSeconds(1), Map.of(),
+                List.of(new ReportInput.BackendStatus("cuda", 300, false, reason)), List.of(), List.of(), Map.of(),
+                List.of(new ReportInput.NotRun("cuda", "*", "all", "unavailable: " + reason)), List.of(), false);
+        String md = MarkdownReport.render(input);
+        String row = md.lines().filter(l -> l.startsWith("| cuda |")).findFirst().orElseThrow();
+        assertTrue(row.endsWith("… (full text in backends.txt) |"), row);
+        assertTrue(row.length() < MarkdownReport.REASON_LENGTH + 100, row);
+        assertTrue(md.contains("- cuda, *, all: unavailable: libcuda.so.1 absent;"));
+        assertTrue(md.contains("| (no results) |"));
+    }
+
+    @Test
     void jsonArraysConcatenateAndEmptyOnesVanish() {
         String merged = Json.concatArrays(List.of("[ {\"a\": 1} ]", "[]", "[{\"b\": \"x\\u0041\\n\"}, null]"));
         List<?> parsed = (List<?>) Json.parse(merged);
