@@ -219,7 +219,8 @@ public final class BenchRunner {
 
         Duration wall = Duration.ofNanos(System.nanoTime() - start);
         ReportInput input = new ReportInput(profile.name(), options.command(), wall,
-                MachineDescription.collect(forkArgs, loadAtStart), statuses(found), ceilingStatuses(ceilings), ceilingNotes,
+                MachineDescription.collect(forkArgs, profile.largeWorkloads().isEmpty() ? ""
+                        : "; large workloads also -Xmx" + options.largeHeap, loadAtStart), statuses(found), ceilingStatuses(ceilings), ceilingNotes,
                 ceilingFor, notRun, records, !profile.largeWorkloads().isEmpty());
         String report = MarkdownReport.render(input);
         Files.writeString(out.resolve("report.md"), report);

@@ -25,7 +25,7 @@ final class MachineDescription {
         }
     }
 
-    static Map<String, String> collect(List<String> forkJvmArgs, String loadAtStart) {
+    static Map<String, String> collect(List<String> forkJvmArgs, String flagsNote, String loadAtStart) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("CPU", cpuModel());
         m.put("Cores", Runtime.getRuntime().availableProcessors() + " available to the JVM");
@@ -34,7 +34,7 @@ final class MachineDescription {
                 + System.getProperty("os.arch") + ")");
         m.put("JDK", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.name") + " "
                 + System.getProperty("java.runtime.version"));
-        m.put("Benchmark JVM flags", String.join(" ", forkJvmArgs));
+        m.put("Benchmark JVM flags", String.join(" ", forkJvmArgs) + flagsNote);
         m.put("GPU", gpu());
         m.put("Load average 1/5/15 min", "at start " + loadAtStart + ", at end " + loadAverage()
                 + " (above the core count, other processes competed for the CPU and timings are noisy)");
