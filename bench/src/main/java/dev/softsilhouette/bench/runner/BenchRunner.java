@@ -325,32 +325,36 @@ public final class BenchRunner {
     }
 
     /**
-     * For workloads the reference skipped: an estimate of one forwardBackward (euclidean) call, by N²·D scaling of
-     * the largest one measured. Stated as an estimate in the Not run list; never used in the table.
+     * For workloads the reference skipped: an estimate of one euclidean call (forwardBackward, or the score on a
+     * score-only workload) by N²·D scaling of the largest such call measured. Stated as an estimate in the Not run
+     * list; never used in the table.
      */
     private void estimateSkippedReference(List<JmhRecord> records) {
-        JmhRecord basis = null;
-        double basisPairDims = 0;
-        for (JmhRecord r : records) {
-            if (r.benchmarkClass().equals(ReportModel.LOSS_BENCHMARK) && r.param("backend").equals("reference")
-                    && r.param("metric").equals("euclidean") && r.method().equals("forwardBackward")) {
-                double pd = Workload.parse(r.param("workload")).pairDims();
-                if (pd > basisPairDims) {
-                    basis = r;
-                    basisPairDims = pd;
-                }
-            }
-        }
-        if (basis == null) {
-            return;
-        }
         for (int i = 0; i < notRun.size(); i++) {
             ReportInput.NotRun n = notRun.get(i);
-            if (n.backend().equals("reference") && n.reason().startsWith("skipped")) {
+            if (!n.backend().equals(ReportModel.REFERENCE) || !n.reason().startsWith("skipped")) {
+                continue;
+            }
+            String op = n.what().contains(Operation.FORWARD_BACKWARD.methodName())
+                    ? Operation.FORWARD_BACKWARD.methodName() : Operation.SCORE.methodName();
+            JmhRecord basis = null;
+            double basisPairDims = 0;
+            for (JmhRecord r : records) {
+                if (r.benchmarkClass().equals(ReportModel.LOSS_BENCHMARK)
+                        && r.param("backend").equals(ReportModel.REFERENCE)
+                        && r.param("metric").equals("euclidean") && r.method().equals(op)) {
+                    double pd = Workload.parse(r.param("workload")).pairDims();
+                    if (pd > basisPairDims) {
+                        basis = r;
+                        basisPairDims = pd;
+                    }
+                }
+            }
+            if (basis != null) {
                 double estimate = basis.seconds() * Workload.parse(n.workload()).pairDims() / basisPairDims;
                 notRun.set(i, new ReportInput.NotRun(n.backend(), n.workload(), n.what(), n.reason()
-                        + "; ESTIMATE, not measured: about " + Format.time(estimate) + " per euclidean "
-                        + "forwardBackward call, by N²·D scaling of the " + basis.param("workload") + " measurement"));
+                        + "; ESTIMATE, not measured: about " + Format.time(estimate) + " per euclidean " + op
+                        + " call, by N²·D scaling of the " + basis.param("workload") + " measurement"));
             }
         }
     }
