@@ -40,7 +40,11 @@ public final class Format {
         if (!Double.isFinite(value)) {
             return NONE;
         }
-        return value >= 10 ? String.format(Locale.ROOT, "%.0f%%", value) : String.format(Locale.ROOT, "%.1f%%", value);
+        if (value >= 10) {
+            return String.format(Locale.ROOT, "%.0f%%", value);
+        }
+        // Two significant digits below 10%: a slow backend's 0.02% must not read as 0.
+        return value >= 1 ? String.format(Locale.ROOT, "%.1f%%", value) : String.format(Locale.ROOT, "%.2g%%", value);
     }
 
     /** A speed-up factor ({@code 12.3x}). */

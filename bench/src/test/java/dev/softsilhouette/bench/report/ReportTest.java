@@ -104,7 +104,7 @@ class ReportTest {
         assertEquals("| backend | workload N×D×K | metric | op | tau | time/op | effective GFLOP/s | % of ceiling "
                 + "| speed-up vs reference | alloc/op |", lines.get(0));
         assertEquals("|---|---|---|---|---|---:|---:|---:|---:|---:|", lines.get(1));
-        assertEquals("| reference | 256×128×10 | euclidean | forwardBackward | 0.1 | 16.8 ms | 2.00 | 0.8% "
+        assertEquals("| reference | 256×128×10 | euclidean | forwardBackward | 0.1 | 16.8 ms | 2.00 | 0.80% "
                 + "| 1.00x | 305 KiB |", lines.get(2));
         assertEquals("| cpu-vector | 256×128×10 | euclidean | forwardBackward | 0.1 | 168 µs ± 5.0% | 200 | 80% "
                 + "| 100x | 48 B |", lines.get(3));
@@ -151,6 +151,14 @@ class ReportTest {
         assertTrue(referencePixels > 0, "a reference bar");
         // cpu-vector has two bars, and its 200 GFLOP/s bar is far longer than the reference's 2 GFLOP/s one.
         assertTrue(cpuVectorPixels > 2 * referencePixels, cpuVectorPixels + " vs " + referencePixels);
+    }
+
+    @Test
+    void smallPercentagesKeepTwoSignificantDigits() {
+        assertEquals("0.020%", Format.percent(0.0204));
+        assertEquals("3.5%", Format.percent(3.54));
+        assertEquals("80%", Format.percent(80.0));
+        assertEquals("n/a", Format.percent(Double.NaN));
     }
 
     @Test
