@@ -36,9 +36,20 @@ final class MachineDescription {
                 + System.getProperty("java.runtime.version"));
         m.put("Benchmark JVM flags", String.join(" ", forkJvmArgs) + flagsNote);
         m.put("GPU", gpu());
-        m.put("Load average 1/5/15 min", "at start " + loadAtStart + ", at end " + loadAverage()
-                + " (above the core count, other processes competed for the CPU and timings are noisy)");
+        String loadAtEnd = loadAverage();
+        int cores = Runtime.getRuntime().availableProcessors();
+        boolean busy = firstLoad(loadAtStart) > cores || firstLoad(loadAtEnd) > cores;
+        m.put("Load average 1/5/15 min", "at start " + loadAtStart + ", at end " + loadAtEnd
+                + (busy ? " (above the core count: other processes competed for the CPU, timings are noisy)" : ""));
         return m;
+    }
+
+    private static double firstLoad(String load) {
+        try {
+            return Double.parseDouble(load.split(" ")[0]);
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     private static String cpuModel() {
