@@ -1,0 +1,103 @@
+package dev.softsilhouette.bench.runner;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** What the report says about the machine: CPU, cores, memory, OS, JDK and GPU. Linux sources, plain fallbacks. */
+final class MachineDescription {
+    private MachineDescription() {
+    }
+
+    /** The 1, 5 and 15 minute load averages, or "unknown": other work on the machine makes timings noisy. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    static Map<String, String> collect(List<String> forkJvmArgs, String flagsNote, String loadAtStart) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("CPU", cpuModel());
+        m.put("Cores", Runtime.getRuntime().availableProcessors() + " available to the JVM");
+        m.put("Memory", memory());
+        m.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
+                + System.getProperty("os.arch") + ")");
+        m.put("JDK", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.name") + " "
+                + System.getProperty("java.runtime.version"));
+        m.put("Benchmark JVM flags", String.join(" ", forkJvmArgs) + flagsNote);
+        m.put("GPU", gpu());
+        String loadAtEnd = loadAverage();
+        int cores = Runtime.getRuntime().availableProcessors();
+        boolean busy = firstLoad(loadAtStart) > cores || firstLoad(loadAtEnd) > cores;
+        m.put("Load average 1/5/15 min", "at start " + loadAtStart + ", at end " + loadAtEnd
+                + (busy ? " (above the core count: other processes competed for the CPU, timings are noisy)" : ""));
+        return m;
+    }
+
+    private static double firstLoad(String load) {
+        try {
+            return Double.parseDouble(load.split(" ")[0]);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
+            String model = lines.stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+            String flags = lines.stream().filter(l -> l.startsWith("flags")).findFirst().orElse("");
+            String simd = flags.contains(" avx512f") ? "AVX-512" : flags.contains(" avx2") ? "AVX2" : "no AVX2";
+            return model + ", " + simd;
+        } catch (IOException | RuntimeException e) {
+            return System.getProperty("os.arch") + " (no /proc/cpuinfo)";
+        }
+    }
+
+    private static String memory() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (l.startsWith("MemTotal:")) {
+                    long kib = Long.parseLong(l.replaceAll("[^0-9]", ""));
+                    return String.format(Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return "unknown";
+    }
+
+    private static String gpu() {
+        try {
+            Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=name,memory.total,driver_version",
+                    "--format=csv,noheader").redirectErrorStream(true).start();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "unknown (nvidia-smi did not answer in 20 s)";
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (p.exitValue() != 0 || out.isEmpty()) {
+                return "none found (nvidia-smi: " + (out.isEmpty() ? "exit " + p.exitValue() : out.lines()
+                        .findFirst().orElse("")) + ")";
+            }
+            return String.join("; ", out.lines().toList());
+        } catch (IOException e) {
+            return "none found (no nvidia-smi on the PATH)";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown (interrupted)";
+        }
+    }
+}
