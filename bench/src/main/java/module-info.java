@@ -9,6 +9,7 @@ module dev.softsilhouette.bench {
     requires transitive jmh.core;
     requires org.bytedeco.javacpp;
     requires org.bytedeco.openblas;
+    requires dev.softsilhouette.backend.cuda; // the cuBLAS SGEMM ceiling
     requires transitive java.desktop;
     requires java.management;
 
@@ -23,5 +24,6 @@ module dev.softsilhouette.bench {
     uses dev.softsilhouette.bench.ceiling.GemmCeiling;
 
     provides dev.softsilhouette.bench.ceiling.GemmCeiling
-            with dev.softsilhouette.bench.ceiling.OpenBlasSgemmCeiling;
+            with dev.softsilhouette.bench.ceiling.OpenBlasSgemmCeiling,
+                 dev.softsilhouette.bench.ceiling.CublasSgemmCeilingAdapter;
 }
