@@ -1,0 +1,372 @@
+package dev.softsilhouette.cpu.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** {@link SimdOps} on {@code jdk.incubator.vector} with the preferred species (512 bits on AVX-512). */
+public final class VectorSimdOps implements SimdOps {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Below this fraction of {@code |x_i|^2 + |x_j|^2} the expanded squared distance is recomputed directly. */
+    private static final float NEAR = 1.0f / 64;
+
+    /** A lane-sized scratch per thread, for reductions in a fixed order. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+
+    @Override
+    public int lanes() {
+        return L;
+    }
+
+    @Override
+    public String describe() {
+        return "Vector API " + S.vectorBitSize() + "-bit, " + L + " float lanes";
+    }
+
+    private static float laneSum(FloatVector v) {
+        float[] t = LANES.get();
+        v.intoArray(t, 0);
+        float s = 0f;
+        for (int i = 0; i < L; i++) {
+            s += t[i];
+        }
+        return s;
+    }
+
+    @Override
+    public void multiplyAdd(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
+                            float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
+                            float[] c, int cOff, int cRowStride, boolean accumulate) {
+        if (vectors == 2) {
+            multiplyAdd4x2(a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride, count, c, cOff,
+                    cRowStride, accumulate);
+        } else {
+            multiplyAdd4x1(a, aOff, aRowStride, aLoopStride, b, bOff, bLoopStride, count, c, cOff, cRowStride,
+                    accumulate);
+        }
+    }
+
+    private static void multiplyAdd4x2(float[] a, int aOff, int aRowStride, int aLoopStride,
+                                       float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
+                                       float[] c, int cOff, int cRowStride, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
+        int b0 = bOff, b1 = bOff + bVectorStride;
+        for (int l = 0; l < count; l++) {
+            FloatVector v0 = FloatVector.fromArray(S, b, b0);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1);
+            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            c00 = v0.fma(x, c00);
+            c01 = v1.fma(x, c01);
+            x = FloatVector.broadcast(S, a[a1]);
+            c10 = v0.fma(x, c10);
+            c11 = v1.fma(x, c11);
+            x = FloatVector.broadcast(S, a[a2]);
+            c20 = v0.fma(x, c20);
+            c21 = v1.fma(x, c21);
+            x = FloatVector.broadcast(S, a[a3]);
+            c30 = v0.fma(x, c30);
+            c31 = v1.fma(x, c31);
+            a0 += aLoopStride;
+            a1 += aLoopStride;
+            a2 += aLoopStride;
+            a3 += aLoopStride;
+            b0 += bLoopStride;
+            b1 += bLoopStride;
+        }
+        store(c00, c, cOff, accumulate);
+        store(c01, c, cOff + L, accumulate);
+        store(c10, c, cOff + cRowStride, accumulate);
+        store(c11, c, cOff + cRowStride + L, accumulate);
+        store(c20, c, cOff + 2 * cRowStride, accumulate);
+        store(c21, c, cOff + 2 * cRowStride + L, accumulate);
+        store(c30, c, cOff + 3 * cRowStride, accumulate);
+        store(c31, c, cOff + 3 * cRowStride + L, accumulate);
+    }
+
+    private static void multiplyAdd4x1(float[] a, int aOff, int aRowStride, int aLoopStride,
+                                       float[] b, int bOff, int bLoopStride, int count,
+                                       float[] c, int cOff, int cRowStride, boolean accumulate) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
+        int b0 = bOff;
+        for (int l = 0; l < count; l++) {
+            FloatVector v0 = FloatVector.fromArray(S, b, b0);
+            c0 = v0.fma(FloatVector.broadcast(S, a[a0]), c0);
+            c1 = v0.fma(FloatVector.broadcast(S, a[a1]), c1);
+            c2 = v0.fma(FloatVector.broadcast(S, a[a2]), c2);
+            c3 = v0.fma(FloatVector.broadcast(S, a[a3]), c3);
+            a0 += aLoopStride;
+            a1 += aLoopStride;
+            a2 += aLoopStride;
+            a3 += aLoopStride;
+            b0 += bLoopStride;
+        }
+        store(c0, c, cOff, accumulate);
+        store(c1, c, cOff + cRowStride, accumulate);
+        store(c2, c, cOff + 2 * cRowStride, accumulate);
+        store(c3, c, cOff + 3 * cRowStride, accumulate);
+    }
+
+    private static void store(FloatVector v, float[] c, int off, boolean accumulate) {
+        if (accumulate) {
+            v = v.add(FloatVector.fromArray(S, c, off));
+        }
+        v.intoArray(c, off);
+    }
+
+    @Override
+    public void squaredDifferences(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
+                                   float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
+                                   float[] c, int cOff, int cRowStride) {
+        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
+        if (vectors == 2) {
+            FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+            FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+            int b0 = bOff, b1 = bOff + bVectorStride;
+            for (int l = 0; l < count; l++) {
+                FloatVector v0 = FloatVector.fromArray(S, b, b0);
+                FloatVector v1 = FloatVector.fromArray(S, b, b1);
+                FloatVector x = FloatVector.broadcast(S, a[a0]);
+                FloatVector e0 = x.sub(v0), e1 = x.sub(v1);
+                c00 = e0.fma(e0, c00);
+                c01 = e1.fma(e1, c01);
+                x = FloatVector.broadcast(S, a[a1]);
+                e0 = x.sub(v0);
+                e1 = x.sub(v1);
+                c10 = e0.fma(e0, c10);
+                c11 = e1.fma(e1, c11);
+                x = FloatVector.broadcast(S, a[a2]);
+                e0 = x.sub(v0);
+                e1 = x.sub(v1);
+                c20 = e0.fma(e0, c20);
+                c21 = e1.fma(e1, c21);
+                x = FloatVector.broadcast(S, a[a3]);
+                e0 = x.sub(v0);
+                e1 = x.sub(v1);
+                c30 = e0.fma(e0, c30);
+                c31 = e1.fma(e1, c31);
+                a0 += aLoopStride;
+                a1 += aLoopStride;
+                a2 += aLoopStride;
+                a3 += aLoopStride;
+                b0 += bLoopStride;
+                b1 += bLoopStride;
+            }
+            c00.intoArray(c, cOff);
+            c01.intoArray(c, cOff + L);
+            c10.intoArray(c, cOff + cRowStride);
+            c11.intoArray(c, cOff + cRowStride + L);
+            c20.intoArray(c, cOff + 2 * cRowStride);
+            c21.intoArray(c, cOff + 2 * cRowStride + L);
+            c30.intoArray(c, cOff + 3 * cRowStride);
+            c31.intoArray(c, cOff + 3 * cRowStride + L);
+        } else {
+            FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+            int b0 = bOff;
+            for (int l = 0; l < count; l++) {
+                FloatVector v0 = FloatVector.fromArray(S, b, b0);
+                FloatVector e = FloatVector.broadcast(S, a[a0]).sub(v0);
+                c0 = e.fma(e, c0);
+                e = FloatVector.broadcast(S, a[a1]).sub(v0);
+                c1 = e.fma(e, c1);
+                e = FloatVector.broadcast(S, a[a2]).sub(v0);
+                c2 = e.fma(e, c2);
+                e = FloatVector.broadcast(S, a[a3]).sub(v0);
+                c3 = e.fma(e, c3);
+                a0 += aLoopStride;
+                a1 += aLoopStride;
+                a2 += aLoopStride;
+                a3 += aLoopStride;
+                b0 += bLoopStride;
+            }
+            c0.intoArray(c, cOff);
+            c1.intoArray(c, cOff + cRowStride);
+            c2.intoArray(c, cOff + 2 * cRowStride);
+            c3.intoArray(c, cOff + 3 * cRowStride);
+        }
+    }
+
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int len) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int t = 0;
+        for (; t + 4 * L <= len; t += 4 * L) { // 4 independent accumulators hide the FMA latency
+            s0 = FloatVector.fromArray(S, a, aOff + t).fma(FloatVector.fromArray(S, b, bOff + t), s0);
+            s1 = FloatVector.fromArray(S, a, aOff + t + L).fma(FloatVector.fromArray(S, b, bOff + t + L), s1);
+            s2 = FloatVector.fromArray(S, a, aOff + t + 2 * L).fma(FloatVector.fromArray(S, b, bOff + t + 2 * L), s2);
+            s3 = FloatVector.fromArray(S, a, aOff + t + 3 * L).fma(FloatVector.fromArray(S, b, bOff + t + 3 * L), s3);
+        }
+        int bound = S.loopBound(len);
+        for (; t < bound; t += L) { // vector tail
+            s0 = FloatVector.fromArray(S, a, aOff + t).fma(FloatVector.fromArray(S, b, bOff + t), s0);
+        }
+        float sum = laneSum(s0.add(s1).add(s2.add(s3)));
+        for (; t < len; t++) { // scalar tail
+            sum = Math.fma(a[aOff + t], b[bOff + t], sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public float squaredDistance(float[] a, int aOff, float[] b, int bOff, int len) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int t = 0;
+        for (; t + 4 * L <= len; t += 4 * L) {
+            FloatVector e0 = FloatVector.fromArray(S, a, aOff + t).sub(FloatVector.fromArray(S, b, bOff + t));
+            FloatVector e1 = FloatVector.fromArray(S, a, aOff + t + L).sub(FloatVector.fromArray(S, b, bOff + t + L));
+            FloatVector e2 = FloatVector.fromArray(S, a, aOff + t + 2 * L)
+                    .sub(FloatVector.fromArray(S, b, bOff + t + 2 * L));
+            FloatVector e3 = FloatVector.fromArray(S, a, aOff + t + 3 * L)
+                    .sub(FloatVector.fromArray(S, b, bOff + t + 3 * L));
+            s0 = e0.fma(e0, s0);
+            s1 = e1.fma(e1, s1);
+            s2 = e2.fma(e2, s2);
+            s3 = e3.fma(e3, s3);
+        }
+        int bound = S.loopBound(len);
+        for (; t < bound; t += L) { // vector tail
+            FloatVector e = FloatVector.fromArray(S, a, aOff + t).sub(FloatVector.fromArray(S, b, bOff + t));
+            s0 = e.fma(e, s0);
+        }
+        float sum = laneSum(s0.add(s1).add(s2.add(s3)));
+        for (; t < len; t++) { // scalar tail
+            float e = a[aOff + t] - b[bOff + t];
+            sum = Math.fma(e, e, sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public float sum(float[] a, int from, int to) {
+        FloatVector s = FloatVector.zero(S);
+        int t = from;
+        for (; t + L <= to; t += L) {
+            s = s.add(FloatVector.fromArray(S, a, t));
+        }
+        if (t < to) { // masked vector tail
+            VectorMask<Float> m = S.indexInRange(t, to);
+            s = s.add(FloatVector.fromArray(S, a, t, m));
+        }
+        return laneSum(s);
+    }
+
+    @Override
+    public void sumRows(float[] a, int off, int rows, int stride, int len, float[] out) {
+        for (int c = 0; c < len; c += L) {
+            FloatVector s = FloatVector.zero(S);
+            int p = off + c;
+            for (int r = 0; r < rows; r++, p += stride) {
+                s = s.add(FloatVector.fromArray(S, a, p));
+            }
+            s.intoArray(out, c);
+        }
+    }
+
+    @Override
+    public void add(float[] a, int off, float[] b, int bOff, int len) {
+        int t = 0;
+        int bound = S.loopBound(len);
+        for (; t < bound; t += L) {
+            FloatVector.fromArray(S, a, off + t).add(FloatVector.fromArray(S, b, bOff + t)).intoArray(a, off + t);
+        }
+        for (; t < len; t++) {
+            a[off + t] += b[bOff + t];
+        }
+    }
+
+    @Override
+    public float subtractMaxAbs(float[] a, int off, float[] m, int len) {
+        FloatVector mx = FloatVector.zero(S);
+        int t = 0;
+        int bound = S.loopBound(len);
+        for (; t < bound; t += L) {
+            FloatVector v = FloatVector.fromArray(S, a, off + t).sub(FloatVector.fromArray(S, m, t));
+            v.intoArray(a, off + t);
+            mx = mx.max(v.abs());
+        }
+        float max = mx.reduceLanes(VectorOperators.MAX); // max is exact in any order
+        for (; t < len; t++) {
+            float v = a[off + t] - m[t];
+            a[off + t] = v;
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
+    }
+
+    @Override
+    public void scale(float[] a, int from, int to, float factor) {
+        FloatVector f = FloatVector.broadcast(S, factor);
+        int t = from;
+        for (; t + L <= to; t += L) {
+            FloatVector.fromArray(S, a, t).mul(f).intoArray(a, t);
+        }
+        for (; t < to; t++) {
+            a[t] *= factor;
+        }
+    }
+
+    @Override
+    public void scaledDifference(float factor, float alpha, float[] x, int xOff, float[] y, int yOff, float[] out,
+                                 int outOff, int len) {
+        FloatVector f = FloatVector.broadcast(S, factor);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        int t = 0;
+        int bound = S.loopBound(len);
+        for (; t < bound; t += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + t).fma(al, FloatVector.fromArray(S, y, yOff + t).neg());
+            v.mul(f).intoArray(out, outOff + t);
+        }
+        for (; t < len; t++) {
+            out[outOff + t] = factor * Math.fma(x[xOff + t], alpha, -y[yOff + t]);
+        }
+    }
+
+    @Override
+    public void distancesFromGram(float[] tile, int off, int len, float sqI, float[] sq, int j0, float[] x,
+                                  int iRowOff, int dimsStride, int dims) {
+        FloatVector si = FloatVector.broadcast(S, sqI);
+        FloatVector minusTwo = FloatVector.broadcast(S, -2f);
+        FloatVector near = FloatVector.broadcast(S, NEAR);
+        FloatVector zero = FloatVector.zero(S);
+        for (int c = 0; c < len; c += L) {
+            FloatVector norms = si.add(FloatVector.fromArray(S, sq, j0 + c));
+            FloatVector g = FloatVector.fromArray(S, tile, off + c);
+            FloatVector d2 = g.fma(minusTwo, norms).max(zero);
+            VectorMask<Float> close = d2.lt(norms.mul(near));
+            if (close.anyTrue()) {
+                d2.intoArray(tile, off + c);
+                for (int lane = 0; lane < L; lane++) {
+                    if (close.laneIsSet(lane)) {
+                        tile[off + c + lane] = squaredDistance(x, iRowOff, x, (j0 + c + lane) * dimsStride, dims);
+                    }
+                }
+                d2 = FloatVector.fromArray(S, tile, off + c);
+            }
+            d2.sqrt().intoArray(tile, off + c);
+        }
+    }
+
+    @Override
+    public float pairWeights(float[] tile, int off, int len, float[] rowCoef, int rowCoefOff, int[] classOf, int j0,
+                             float[] colCoef, int colCoefOff, float[] columnSums) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector rowSum = zero;
+        for (int c = 0; c < len; c += L) {
+            FloatVector d = FloatVector.fromArray(S, tile, off + c);
+            FloatVector coef = FloatVector.fromArray(S, rowCoef, rowCoefOff, classOf, j0 + c)
+                    .add(FloatVector.fromArray(S, colCoef, colCoefOff + c));
+            VectorMask<Float> positive = d.compare(VectorOperators.GT, zero);
+            FloatVector w = coef.div(d.blend(1f, positive.not())).blend(zero, positive.not());
+            w.intoArray(tile, off + c);
+            rowSum = rowSum.add(w);
+            if (columnSums != null) {
+                FloatVector.fromArray(S, columnSums, c).add(w).intoArray(columnSums, c);
+            }
+        }
+        return laneSum(rowSum);
+    }
+}
