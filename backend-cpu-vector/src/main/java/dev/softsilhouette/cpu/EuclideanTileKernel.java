@@ -52,7 +52,10 @@ final class EuclideanTileKernel extends PhasedKernel {
     private AtomicIntegerArray roundNext = new AtomicIntegerArray(0);
     private float[] packed = new float[0];
     private float[] norms = new float[0];
+    /** Row-side distance sums, [row][class]. */
     private double[] sums = new double[0];
+    /** Column-side distance sums, [class][row]: contiguous along the columns of a tile. */
+    private double[] columnSums = new double[0];
     private float[] coef = new float[0];
     private float[] coefT = new float[0];
     private float[] accumulated = new float[0];
@@ -73,11 +76,12 @@ final class EuclideanTileKernel extends PhasedKernel {
         gradientRows = new float[w][0];
     }
 
-    /** Tile edge: a multiple of two vectors; larger tiles for larger batches (fewer rounds, better reuse). */
+    /**
+     * Tile edge: a multiple of the 3-vector micro-kernel width (96 or 192 with 16 lanes); larger tiles for larger
+     * batches (fewer rounds, better reuse).
+     */
     private int tileFor(int n) {
-        int unit = 2 * lanes;
-        int r = n <= 2048 ? 64 : 128;
-        return Math.max(unit, SortedBatch.roundUp(r, unit));
+        return (n <= 2048 ? 2 : 4) * 3 * lanes;
     }
 
     @Override
@@ -117,6 +121,8 @@ final class EuclideanTileKernel extends PhasedKernel {
         }
         sums = SortedBatch.grow(sums, n * k);
         Arrays.fill(sums, 0, n * k, 0.0);
+        columnSums = SortedBatch.grow(columnSums, k * n);
+        Arrays.fill(columnSums, 0, k * n, 0.0);
         int workers = pool.size();
         for (int w = 0; w < workers; w++) {
             tiles[w] = SortedBatch.grow(tiles[w], tile * tile);
@@ -244,13 +250,24 @@ final class EuclideanTileKernel extends PhasedKernel {
         int dp = data.dp;
         int d = data.d;
         float[] x = data.x;
-        int rowsEnd = SortedBatch.roundUp(rowsValid, 4);
+        // 6 rows x 3 vectors where the tile allows; narrower column remainders as two overlapping 4-row blocks
+        // (the overlap is computed twice, identically).
+        int rowsEnd = SortedBatch.roundUp(rowsValid, 6);
         int panelStride = dp * lanes;
-        for (int rb = 0; rb < rowsEnd; rb += 4) {
+        for (int rb = 0; rb < rowsEnd; rb += 6) {
             int aOff = (i0 + rb) * dp;
-            for (int cb = 0; cb < colsEnd; cb += 2 * lanes) {
-                ops.multiplyAdd(2, x, aOff, dp, 1, packed, (j0 + cb) / lanes * panelStride, panelStride, lanes, d,
-                        buffer, rb * r + cb, r, false);
+            for (int cb = 0; cb < colsEnd; ) {
+                int vectors = Math.min(3, (colsEnd - cb) / lanes);
+                int bOff = (j0 + cb) / lanes * panelStride;
+                if (vectors == 3) {
+                    ops.multiply6x3(x, aOff, dp, 1, packed, bOff, panelStride, lanes, d, buffer, rb * r + cb, r);
+                } else {
+                    ops.multiplyAdd(vectors, x, aOff, dp, 1, packed, bOff, panelStride, lanes, d, buffer,
+                            rb * r + cb, r, false);
+                    ops.multiplyAdd(vectors, x, aOff + 2 * dp, dp, 1, packed, bOff, panelStride, lanes, d, buffer,
+                            (rb + 2) * r + cb, r, false);
+                }
+                cb += vectors * lanes;
             }
         }
         for (int row = 0; row < rowsValid; row++) {
@@ -273,7 +290,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         if (rowsValid <= 0 || colsValid <= 0) {
             return;
         }
-        int colsEnd = SortedBatch.roundUp(colsValid, 2 * lanes);
+        int colsEnd = SortedBatch.roundUp(colsValid, lanes);
         float[] buffer = tiles[worker];
         distanceTile(i0, j0, rowsValid, colsEnd, buffer);
 
@@ -299,8 +316,9 @@ final class EuclideanTileKernel extends PhasedKernel {
         for (int a = i0, c = classOf[i0]; a < iEnd; c++) {
             int b = Math.min(offsets[c + 1], iEnd);
             ops.sumRows(buffer, (a - i0) * r, b - a, r, colsEnd, column);
+            int base = c * n + j0;
             for (int col = 0; col < colsValid; col++) {
-                sums[(j0 + col) * k + c] += column[col];
+                columnSums[base + col] += column[col];
             }
             a = b;
         }
@@ -320,7 +338,8 @@ final class EuclideanTileKernel extends PhasedKernel {
         for (int p = from; p < to; p++) {
             int base = p * k;
             for (int c = 0; c < k; c++) {
-                sums[base + c] *= invScale; // back to the caller's units: the temperature is in them
+                // both sides of the pairs, back in the caller's units (the temperature is in them)
+                sums[base + c] = (sums[base + c] + columnSums[c * n + p]) * invScale;
             }
             double s = SilhouetteMath.rowSilhouette(data.classOf[p], sums, base, data.offsets, tau, derivative, 0);
             silhouettes[p] = (float) s;
@@ -351,7 +370,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         if (rowsValid <= 0 || colsValid <= 0) {
             return;
         }
-        int colsEnd = SortedBatch.roundUp(colsValid, 2 * lanes);
+        int colsEnd = SortedBatch.roundUp(colsValid, lanes);
         float[] buffer = tiles[worker];
         distanceTile(i0, j0, rowsValid, colsEnd, buffer);
 
@@ -372,17 +391,14 @@ final class EuclideanTileKernel extends PhasedKernel {
         }
         float[] x = data.x;
         // grad_I += W x_J  (accumulated, subtracted at the end)
-        for (int rb = 0; rb < rowsEnd; rb += 4) {
-            int cOff = (i0 + rb) * dp;
-            int t = 0;
-            for (; t + 2 * lanes <= dp; t += 2 * lanes) {
-                ops.multiplyAdd(2, buffer, rb * r, r, 1, x, j0 * dp + t, lanes, dp, colsValid, accumulated, cOff + t,
-                        dp, true);
+        // Dimension slices outermost: the slice of x_J stays in L1 while every row group of W streams past it.
+        for (int t = 0; t < dp; ) {
+            int vectors = Math.min(3, (dp - t) / lanes);
+            for (int rb = 0; rb < rowsEnd; rb += 4) {
+                ops.multiplyAdd(vectors, buffer, rb * r, r, 1, x, j0 * dp + t, lanes, dp, colsValid, accumulated,
+                        (i0 + rb) * dp + t, dp, true);
             }
-            if (t < dp) {
-                ops.multiplyAdd(1, buffer, rb * r, r, 1, x, j0 * dp + t, lanes, dp, colsValid, accumulated, cOff + t,
-                        dp, true);
-            }
+            t += vectors * lanes;
         }
         if (!offDiagonal) {
             return;
@@ -392,17 +408,13 @@ final class EuclideanTileKernel extends PhasedKernel {
         }
         // grad_J += W^T x_I
         int colsEnd4 = SortedBatch.roundUp(colsValid, 4);
-        for (int cb = 0; cb < colsEnd4; cb += 4) {
-            int cOff = (j0 + cb) * dp;
-            int t = 0;
-            for (; t + 2 * lanes <= dp; t += 2 * lanes) {
-                ops.multiplyAdd(2, buffer, cb, 1, r, x, i0 * dp + t, lanes, dp, rowsValid, accumulated, cOff + t, dp,
-                        true);
+        for (int t = 0; t < dp; ) {
+            int vectors = Math.min(3, (dp - t) / lanes);
+            for (int cb = 0; cb < colsEnd4; cb += 4) {
+                ops.multiplyAdd(vectors, buffer, cb, 1, r, x, i0 * dp + t, lanes, dp, rowsValid, accumulated,
+                        (j0 + cb) * dp + t, dp, true);
             }
-            if (t < dp) {
-                ops.multiplyAdd(1, buffer, cb, 1, r, x, i0 * dp + t, lanes, dp, rowsValid, accumulated, cOff + t, dp,
-                        true);
-            }
+            t += vectors * lanes;
         }
     }
 

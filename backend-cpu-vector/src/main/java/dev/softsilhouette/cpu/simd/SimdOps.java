@@ -9,7 +9,7 @@ package dev.softsilhouette.cpu.simd;
  * compiled (no {@code reduceLanes} on floats, whose order the JIT may change).
  *
  * <p>Micro-kernel addressing: {@code a} supplies scalars broadcast per row, {@code b} supplies vectors of
- * {@link #lanes()} floats. For row {@code r < 4}, vector {@code v < vectors} and loop index {@code l < count}:
+ * {@link #lanes()} floats. For row {@code r < 4}, vector {@code v < vectors} (1 to 3) and loop index {@code l < count}:
  * {@code a[aOff + r*aRowStride + l*aLoopStride]} and {@code b[bOff + v*bVectorStride + l*bLoopStride + lane]}; the
  * result goes to {@code c[cOff + r*cRowStride + v*lanes() + lane]}.
  */
@@ -21,10 +21,17 @@ public interface SimdOps {
     /** The vector shape in words, for diagnostics. */
     String describe();
 
-    /** {@code c (+)= sum_l a * b}: the register-blocked product of 4 rows by 1 or 2 vectors. */
+    /** {@code c (+)= sum_l a * b}: the register-blocked product of 4 rows by 1, 2 or 3 vectors. */
     void multiplyAdd(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
                      float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
                      float[] c, int cOff, int cRowStride, boolean accumulate);
+
+    /**
+     * {@code c = sum_l a * b} for 6 rows by 3 vectors: 18 accumulators, 3 loads and 6 broadcasts per 18 FMAs (the
+     * Gram tile kernel, where it runs closest to the FMA throughput).
+     */
+    void multiply6x3(float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff, int bVectorStride,
+                     int bLoopStride, int count, float[] c, int cOff, int cRowStride);
 
     /** {@code c = sum_l (a - b)^2}: squared distances of 4 rows to 1 or 2 vectors of points, without expansion. */
     void squaredDifferences(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,

@@ -3,6 +3,7 @@ package dev.softsilhouette.cpu.simd;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /** {@link SimdOps} on {@code jdk.incubator.vector} with the preferred species (512 bits on AVX-512). */
@@ -12,8 +13,19 @@ public final class VectorSimdOps implements SimdOps {
     /** Below this fraction of {@code |x_i|^2 + |x_j|^2} the expanded squared distance is recomputed directly. */
     private static final float NEAR = 1.0f / 64;
 
-    /** A lane-sized scratch per thread, for reductions in a fixed order. */
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+    /** Shuffles that fold the upper half of the live lanes onto the lower half: a fixed summation tree. */
+    private static final VectorShuffle<Float>[] FOLDS = folds();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] folds = new VectorShuffle[steps];
+        for (int s = 0, half = L / 2; s < steps; s++, half /= 2) {
+            int h = half;
+            folds[s] = VectorShuffle.fromOp(S, i -> (i + h) % L);
+        }
+        return folds;
+    }
 
     @Override
     public int lanes() {
@@ -25,27 +37,78 @@ public final class VectorSimdOps implements SimdOps {
         return "Vector API " + S.vectorBitSize() + "-bit, " + L + " float lanes";
     }
 
+    /** The sum of the lanes by a fixed pairwise tree: the same bits interpreted or compiled. */
     private static float laneSum(FloatVector v) {
-        float[] t = LANES.get();
-        v.intoArray(t, 0);
-        float s = 0f;
-        for (int i = 0; i < L; i++) {
-            s += t[i];
+        for (VectorShuffle<Float> fold : FOLDS) {
+            v = v.add(v.rearrange(fold));
         }
-        return s;
+        return v.lane(0);
     }
 
     @Override
     public void multiplyAdd(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
                             float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
                             float[] c, int cOff, int cRowStride, boolean accumulate) {
-        if (vectors == 2) {
+        if (vectors == 3) {
+            multiplyAdd4x3(a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride, count, c, cOff,
+                    cRowStride, accumulate);
+        } else if (vectors == 2) {
             multiplyAdd4x2(a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride, count, c, cOff,
                     cRowStride, accumulate);
         } else {
             multiplyAdd4x1(a, aOff, aRowStride, aLoopStride, b, bOff, bLoopStride, count, c, cOff, cRowStride,
                     accumulate);
         }
+    }
+
+    /** 4 rows x 3 vectors: 12 accumulators, 3 loads and 4 broadcasts per 12 FMAs. */
+    private static void multiplyAdd4x3(float[] a, int aOff, int aRowStride, int aLoopStride,
+                                       float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
+                                       float[] c, int cOff, int cRowStride, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
+        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
+        int b0 = bOff, b1 = bOff + bVectorStride, b2 = b1 + bVectorStride;
+        for (int l = 0; l < count; l++) {
+            FloatVector v0 = FloatVector.fromArray(S, b, b0);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1);
+            FloatVector v2 = FloatVector.fromArray(S, b, b2);
+            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            c00 = v0.fma(x, c00);
+            c01 = v1.fma(x, c01);
+            c02 = v2.fma(x, c02);
+            x = FloatVector.broadcast(S, a[a1]);
+            c10 = v0.fma(x, c10);
+            c11 = v1.fma(x, c11);
+            c12 = v2.fma(x, c12);
+            x = FloatVector.broadcast(S, a[a2]);
+            c20 = v0.fma(x, c20);
+            c21 = v1.fma(x, c21);
+            c22 = v2.fma(x, c22);
+            x = FloatVector.broadcast(S, a[a3]);
+            c30 = v0.fma(x, c30);
+            c31 = v1.fma(x, c31);
+            c32 = v2.fma(x, c32);
+            a0 += aLoopStride;
+            a1 += aLoopStride;
+            a2 += aLoopStride;
+            a3 += aLoopStride;
+            b0 += bLoopStride;
+            b1 += bLoopStride;
+            b2 += bLoopStride;
+        }
+        (accumulate ? c00.add(FloatVector.fromArray(S, c, cOff)) : c00).intoArray(c, cOff);
+        (accumulate ? c01.add(FloatVector.fromArray(S, c, cOff + L)) : c01).intoArray(c, cOff + L);
+        (accumulate ? c02.add(FloatVector.fromArray(S, c, cOff + 2 * L)) : c02).intoArray(c, cOff + 2 * L);
+        (accumulate ? c10.add(FloatVector.fromArray(S, c, cOff + cRowStride)) : c10).intoArray(c, cOff + cRowStride);
+        (accumulate ? c11.add(FloatVector.fromArray(S, c, cOff + cRowStride + L)) : c11).intoArray(c, cOff + cRowStride + L);
+        (accumulate ? c12.add(FloatVector.fromArray(S, c, cOff + cRowStride + 2 * L)) : c12).intoArray(c, cOff + cRowStride + 2 * L);
+        (accumulate ? c20.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride)) : c20).intoArray(c, cOff + 2 * cRowStride);
+        (accumulate ? c21.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride + L)) : c21).intoArray(c, cOff + 2 * cRowStride + L);
+        (accumulate ? c22.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride + 2 * L)) : c22).intoArray(c, cOff + 2 * cRowStride + 2 * L);
+        (accumulate ? c30.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride)) : c30).intoArray(c, cOff + 3 * cRowStride);
+        (accumulate ? c31.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride + L)) : c31).intoArray(c, cOff + 3 * cRowStride + L);
+        (accumulate ? c32.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride + 2 * L)) : c32).intoArray(c, cOff + 3 * cRowStride + 2 * L);
     }
 
     private static void multiplyAdd4x2(float[] a, int aOff, int aRowStride, int aLoopStride,
@@ -77,14 +140,14 @@ public final class VectorSimdOps implements SimdOps {
             b0 += bLoopStride;
             b1 += bLoopStride;
         }
-        store(c00, c, cOff, accumulate);
-        store(c01, c, cOff + L, accumulate);
-        store(c10, c, cOff + cRowStride, accumulate);
-        store(c11, c, cOff + cRowStride + L, accumulate);
-        store(c20, c, cOff + 2 * cRowStride, accumulate);
-        store(c21, c, cOff + 2 * cRowStride + L, accumulate);
-        store(c30, c, cOff + 3 * cRowStride, accumulate);
-        store(c31, c, cOff + 3 * cRowStride + L, accumulate);
+        (accumulate ? c00.add(FloatVector.fromArray(S, c, cOff)) : c00).intoArray(c, cOff);
+        (accumulate ? c01.add(FloatVector.fromArray(S, c, cOff + L)) : c01).intoArray(c, cOff + L);
+        (accumulate ? c10.add(FloatVector.fromArray(S, c, cOff + cRowStride)) : c10).intoArray(c, cOff + cRowStride);
+        (accumulate ? c11.add(FloatVector.fromArray(S, c, cOff + cRowStride + L)) : c11).intoArray(c, cOff + cRowStride + L);
+        (accumulate ? c20.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride)) : c20).intoArray(c, cOff + 2 * cRowStride);
+        (accumulate ? c21.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride + L)) : c21).intoArray(c, cOff + 2 * cRowStride + L);
+        (accumulate ? c30.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride)) : c30).intoArray(c, cOff + 3 * cRowStride);
+        (accumulate ? c31.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride + L)) : c31).intoArray(c, cOff + 3 * cRowStride + L);
     }
 
     private static void multiplyAdd4x1(float[] a, int aOff, int aRowStride, int aLoopStride,
@@ -105,17 +168,78 @@ public final class VectorSimdOps implements SimdOps {
             a3 += aLoopStride;
             b0 += bLoopStride;
         }
-        store(c0, c, cOff, accumulate);
-        store(c1, c, cOff + cRowStride, accumulate);
-        store(c2, c, cOff + 2 * cRowStride, accumulate);
-        store(c3, c, cOff + 3 * cRowStride, accumulate);
+        (accumulate ? c0.add(FloatVector.fromArray(S, c, cOff)) : c0).intoArray(c, cOff);
+        (accumulate ? c1.add(FloatVector.fromArray(S, c, cOff + cRowStride)) : c1).intoArray(c, cOff + cRowStride);
+        (accumulate ? c2.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride)) : c2).intoArray(c, cOff + 2 * cRowStride);
+        (accumulate ? c3.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride)) : c3).intoArray(c, cOff + 3 * cRowStride);
     }
 
-    private static void store(FloatVector v, float[] c, int off, boolean accumulate) {
-        if (accumulate) {
-            v = v.add(FloatVector.fromArray(S, c, off));
+    @Override
+    public void multiply6x3(float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff,
+                            int bVectorStride, int bLoopStride, int count, float[] c, int cOff, int cRowStride) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z;
+        FloatVector c30 = z, c31 = z, c32 = z, c40 = z, c41 = z, c42 = z, c50 = z, c51 = z, c52 = z;
+        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride, a4 = a3 + aRowStride;
+        int a5 = a4 + aRowStride;
+        int b0 = bOff, b1 = bOff + bVectorStride, b2 = b1 + bVectorStride;
+        for (int l = 0; l < count; l++) {
+            FloatVector v0 = FloatVector.fromArray(S, b, b0);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1);
+            FloatVector v2 = FloatVector.fromArray(S, b, b2);
+            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            c00 = v0.fma(x, c00);
+            c01 = v1.fma(x, c01);
+            c02 = v2.fma(x, c02);
+            x = FloatVector.broadcast(S, a[a1]);
+            c10 = v0.fma(x, c10);
+            c11 = v1.fma(x, c11);
+            c12 = v2.fma(x, c12);
+            x = FloatVector.broadcast(S, a[a2]);
+            c20 = v0.fma(x, c20);
+            c21 = v1.fma(x, c21);
+            c22 = v2.fma(x, c22);
+            x = FloatVector.broadcast(S, a[a3]);
+            c30 = v0.fma(x, c30);
+            c31 = v1.fma(x, c31);
+            c32 = v2.fma(x, c32);
+            x = FloatVector.broadcast(S, a[a4]);
+            c40 = v0.fma(x, c40);
+            c41 = v1.fma(x, c41);
+            c42 = v2.fma(x, c42);
+            x = FloatVector.broadcast(S, a[a5]);
+            c50 = v0.fma(x, c50);
+            c51 = v1.fma(x, c51);
+            c52 = v2.fma(x, c52);
+            a0 += aLoopStride;
+            a1 += aLoopStride;
+            a2 += aLoopStride;
+            a3 += aLoopStride;
+            a4 += aLoopStride;
+            a5 += aLoopStride;
+            b0 += bLoopStride;
+            b1 += bLoopStride;
+            b2 += bLoopStride;
         }
-        v.intoArray(c, off);
+        int r = cRowStride;
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c02.intoArray(c, cOff + 2 * L);
+        c10.intoArray(c, cOff + r);
+        c11.intoArray(c, cOff + r + L);
+        c12.intoArray(c, cOff + r + 2 * L);
+        c20.intoArray(c, cOff + 2 * r);
+        c21.intoArray(c, cOff + 2 * r + L);
+        c22.intoArray(c, cOff + 2 * r + 2 * L);
+        c30.intoArray(c, cOff + 3 * r);
+        c31.intoArray(c, cOff + 3 * r + L);
+        c32.intoArray(c, cOff + 3 * r + 2 * L);
+        c40.intoArray(c, cOff + 4 * r);
+        c41.intoArray(c, cOff + 4 * r + L);
+        c42.intoArray(c, cOff + 4 * r + 2 * L);
+        c50.intoArray(c, cOff + 5 * r);
+        c51.intoArray(c, cOff + 5 * r + L);
+        c52.intoArray(c, cOff + 5 * r + 2 * L);
     }
 
     @Override
