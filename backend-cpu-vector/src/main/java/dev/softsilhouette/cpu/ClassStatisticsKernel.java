@@ -283,14 +283,11 @@ final class ClassStatisticsKernel extends PhasedKernel {
         int dp = data.dp;
         int npad = data.npad;
         int n = data.n;
-        int t = 0;
-        for (; t + 2 * lanes <= dp; t += 2 * lanes) {
-            ops.multiplyAdd(2, coefT, c0 * npad, npad, 1, data.x, t, lanes, dp, n, classWeights, c0 * dp + t, dp,
-                    false);
-        }
-        if (t < dp) {
-            ops.multiplyAdd(1, coefT, c0 * npad, npad, 1, data.x, t, lanes, dp, n, classWeights, c0 * dp + t, dp,
-                    false);
+        for (int t = 0; t < dp; ) {
+            int vectors = Math.min(3, (dp - t) / lanes);
+            ops.multiplyAdd(vectors, coefT, c0 * npad, npad, 1, data.x, t, lanes, dp, n, classWeights, c0 * dp + t,
+                    dp, false);
+            t += vectors * lanes;
         }
         for (int c = c0; c < c0 + 4; c++) {
             double total = 0.0;
@@ -313,12 +310,10 @@ final class ClassStatisticsKernel extends PhasedKernel {
         float factor = (float) (2.0 * data.invScale);
         for (int p0 = from; p0 < to; p0 += 4) {
             // block rows: sum_k coef_ik (n_k m_k | S_k)
-            int t = 0;
-            for (; t + 2 * lanes <= dp; t += 2 * lanes) {
-                ops.multiplyAdd(2, coef, p0 * kp, kp, 1, centres, t, lanes, dp, k, block, t, dp, false);
-            }
-            if (t < dp) {
-                ops.multiplyAdd(1, coef, p0 * kp, kp, 1, centres, t, lanes, dp, k, block, t, dp, false);
+            for (int t = 0; t < dp; ) {
+                int vectors = Math.min(3, (dp - t) / lanes);
+                ops.multiplyAdd(vectors, coef, p0 * kp, kp, 1, centres, t, lanes, dp, k, block, t, dp, false);
+                t += vectors * lanes;
             }
             for (int r = 0; r < 4 && p0 + r < to; r++) {
                 int p = p0 + r;

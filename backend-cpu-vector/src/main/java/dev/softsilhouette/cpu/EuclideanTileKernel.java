@@ -77,11 +77,11 @@ final class EuclideanTileKernel extends PhasedKernel {
     }
 
     /**
-     * Tile edge: a multiple of the 3-vector micro-kernel width (96 or 192 with 16 lanes); larger tiles for larger
-     * batches (fewer rounds, better reuse).
+     * Tile edge: a multiple of the 6-row, 3-vector micro-kernel (48 or 96 rows with 16 lanes). Small enough that a
+     * round holds many tiles (a round's tiles are what runs in parallel), large enough to reuse each packed panel.
      */
     private int tileFor(int n) {
-        return (n <= 2048 ? 2 : 4) * 3 * lanes;
+        return (n <= 1024 ? 1 : 2) * 3 * lanes; // lanes is even, so this is also a multiple of 6
     }
 
     @Override
