@@ -284,7 +284,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         int npad = data.npad;
         int n = data.n;
         for (int t = 0; t < dp; ) {
-            int vectors = Math.min(3, (dp - t) / lanes);
+            int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
             ops.multiplyAdd(vectors, coefT, c0 * npad, npad, 1, data.x, t, lanes, dp, n, classWeights, c0 * dp + t,
                     dp, false);
             t += vectors * lanes;
@@ -311,7 +311,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         for (int p0 = from; p0 < to; p0 += 4) {
             // block rows: sum_k coef_ik (n_k m_k | S_k)
             for (int t = 0; t < dp; ) {
-                int vectors = Math.min(3, (dp - t) / lanes);
+                int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
                 ops.multiplyAdd(vectors, coef, p0 * kp, kp, 1, centres, t, lanes, dp, k, block, t, dp, false);
                 t += vectors * lanes;
             }

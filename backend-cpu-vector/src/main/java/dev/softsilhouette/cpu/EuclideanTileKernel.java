@@ -257,7 +257,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         for (int rb = 0; rb < rowsEnd; rb += 6) {
             int aOff = (i0 + rb) * dp;
             for (int cb = 0; cb < colsEnd; ) {
-                int vectors = Math.min(3, (colsEnd - cb) / lanes);
+                int vectors = SortedBatch.chunkVectors((colsEnd - cb) / lanes);
                 int bOff = (j0 + cb) / lanes * panelStride;
                 if (vectors == 3) {
                     ops.multiply6x3(x, aOff, dp, 1, packed, bOff, panelStride, lanes, d, buffer, rb * r + cb, r);
@@ -393,7 +393,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         // grad_I += W x_J  (accumulated, subtracted at the end)
         // Dimension slices outermost: the slice of x_J stays in L1 while every row group of W streams past it.
         for (int t = 0; t < dp; ) {
-            int vectors = Math.min(3, (dp - t) / lanes);
+            int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
             for (int rb = 0; rb < rowsEnd; rb += 4) {
                 ops.multiplyAdd(vectors, buffer, rb * r, r, 1, x, j0 * dp + t, lanes, dp, colsValid, accumulated,
                         (i0 + rb) * dp + t, dp, true);
@@ -409,7 +409,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         // grad_J += W^T x_I
         int colsEnd4 = SortedBatch.roundUp(colsValid, 4);
         for (int t = 0; t < dp; ) {
-            int vectors = Math.min(3, (dp - t) / lanes);
+            int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
             for (int cb = 0; cb < colsEnd4; cb += 4) {
                 ops.multiplyAdd(vectors, buffer, cb, 1, r, x, i0 * dp + t, lanes, dp, rowsValid, accumulated,
                         (j0 + cb) * dp + t, dp, true);

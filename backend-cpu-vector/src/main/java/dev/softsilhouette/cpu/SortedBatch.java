@@ -55,6 +55,14 @@ final class SortedBatch {
         return (value + multiple - 1) / multiple * multiple;
     }
 
+    /**
+     * Vectors in the next micro-kernel chunk of a row of {@code remaining} vectors: 3 where possible, and never a
+     * lone 1-vector chunk after 3s (4 is done as 2 + 2).
+     */
+    static int chunkVectors(int remaining) {
+        return remaining == 4 ? 2 : Math.min(3, remaining);
+    }
+
     void load(PreparedBatch batch, int rowMultiple, boolean centre) {
         n = batch.rows();
         d = batch.dims();

@@ -452,26 +452,33 @@ public final class VectorSimdOps implements SimdOps {
     @Override
     public void distancesFromGram(float[] tile, int off, int len, float sqI, float[] sq, int j0, float[] x,
                                   int iRowOff, int dimsStride, int dims) {
+        if (expandedSquares(tile, off, len, sqI, sq, j0)) {
+            // Rare: recompute the cancelled entries directly. Done after the vector loop so that no vector value is
+            // live across these calls (which would make the JIT box it, i.e. allocate).
+            for (int c = 0; c < len; c++) {
+                if (tile[off + c] < (sqI + sq[j0 + c]) * NEAR) {
+                    tile[off + c] = squaredDistance(x, iRowOff, x, (j0 + c) * dimsStride, dims);
+                }
+            }
+        }
+        for (int c = 0; c < len; c += L) {
+            FloatVector.fromArray(S, tile, off + c).sqrt().intoArray(tile, off + c);
+        }
+    }
+
+    /** {@code g <- max(sqI + sq[j] - 2g, 0)}; whether any entry lost too much to cancellation. */
+    private static boolean expandedSquares(float[] tile, int off, int len, float sqI, float[] sq, int j0) {
         FloatVector si = FloatVector.broadcast(S, sqI);
-        FloatVector minusTwo = FloatVector.broadcast(S, -2f);
-        FloatVector near = FloatVector.broadcast(S, NEAR);
         FloatVector zero = FloatVector.zero(S);
+        FloatVector minusTwo = FloatVector.broadcast(S, -2f);
+        boolean anyClose = false;
         for (int c = 0; c < len; c += L) {
             FloatVector norms = si.add(FloatVector.fromArray(S, sq, j0 + c));
-            FloatVector g = FloatVector.fromArray(S, tile, off + c);
-            FloatVector d2 = g.fma(minusTwo, norms).max(zero);
-            VectorMask<Float> close = d2.lt(norms.mul(near));
-            if (close.anyTrue()) {
-                d2.intoArray(tile, off + c);
-                for (int lane = 0; lane < L; lane++) {
-                    if (close.laneIsSet(lane)) {
-                        tile[off + c + lane] = squaredDistance(x, iRowOff, x, (j0 + c + lane) * dimsStride, dims);
-                    }
-                }
-                d2 = FloatVector.fromArray(S, tile, off + c);
-            }
-            d2.sqrt().intoArray(tile, off + c);
+            FloatVector d2 = FloatVector.fromArray(S, tile, off + c).fma(minusTwo, norms).max(zero);
+            anyClose |= d2.lt(norms.mul(NEAR)).anyTrue();
+            d2.intoArray(tile, off + c);
         }
+        return anyClose;
     }
 
     @Override
