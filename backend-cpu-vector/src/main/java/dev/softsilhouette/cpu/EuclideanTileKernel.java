@@ -160,7 +160,6 @@ final class EuclideanTileKernel extends PhasedKernel {
         for (int r = 0; r < rounds; r++) {
             roundNext.set(r, 0);
         }
-        barrier.reset(Math.min(workersWanted, pool.size()));
         runPhase(phase);
     }
 
@@ -225,7 +224,7 @@ final class EuclideanTileKernel extends PhasedKernel {
                             backwardTile(taskI[t], taskJ[t], worker);
                         }
                     }
-                    barrier.await();
+                    barrier.await(workers);
                 }
             }
             case ROWS -> {

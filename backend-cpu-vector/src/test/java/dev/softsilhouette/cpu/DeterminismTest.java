@@ -49,4 +49,42 @@ class DeterminismTest {
             }
         }
     }
+
+    @Test
+    void concurrentCallersGetTheSameBits() throws Exception {
+        CpuVectorBackend shared = new CpuVectorBackend(2);
+        SplittableRandom random = new SplittableRandom(11);
+        int n = 600;
+        int d = 40;
+        int[] y = Batches.labels(n, 9, random);
+        float[] x = Batches.embeddings(n, d, y, 1.0, 0.0, random);
+        PreparedBatch batch = Batches.prepare(x, y, d);
+        Metric[] metrics = Metric.values();
+        Result[] expected = new Result[metrics.length];
+        for (int m = 0; m < metrics.length; m++) {
+            expected[m] = run(shared, batch, metrics[m], 0.1);
+        }
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+            for (int caller = 0; caller < 3; caller++) {
+                futures.add(callers.submit(() -> {
+                    for (int rep = 0; rep < 5; rep++) {
+                        for (int m = 0; m < metrics.length; m++) {
+                            Result again = run(shared, batch, metrics[m], 0.1);
+                            assertEquals(Double.doubleToRawLongBits(expected[m].sum()),
+                                    Double.doubleToRawLongBits(again.sum()), metrics[m].toString());
+                            assertArrayEquals(expected[m].gradient(), again.gradient(), metrics[m].toString());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var f : futures) {
+                f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
 }

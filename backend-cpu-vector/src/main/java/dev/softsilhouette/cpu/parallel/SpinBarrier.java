@@ -12,15 +12,12 @@ public final class SpinBarrier {
 
     private final AtomicInteger arrived = new AtomicInteger();
     private volatile int phase;
-    private int parties = 1;
 
-    /** Sets the number of parties; only while nobody waits. */
-    public void reset(int parties) {
-        this.parties = parties;
-        arrived.set(0);
-    }
-
-    public void await() {
+    /**
+     * Waits until {@code parties} workers have arrived. Every worker of one pool run passes the same count (the run's
+     * worker count), so a run that fell back to fewer workers never waits for absent ones.
+     */
+    public void await(int parties) {
         if (parties == 1) {
             return;
         }
