@@ -42,6 +42,10 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private boolean gradient;
     private int kp;
     private int kRows;
+    /** The dimension slices of the class-sum products: first dimension and vector count of each. */
+    private int dimensionChunks;
+    private int[] chunkStart = new int[0];
+    private int[] chunkVectorCount = new int[0];
 
     /** Class means (squared Euclidean) or class sums of unit rows (cosine), row-major, kp rows of dp. */
     private float[] centres = new float[0];
@@ -169,6 +173,15 @@ final class ClassStatisticsKernel extends PhasedKernel {
             }
         }
         workersWanted = workersFor((double) n * kp * data.d);
+        chunkStart = SortedBatch.grow(chunkStart, dp / lanes);
+        chunkVectorCount = SortedBatch.grow(chunkVectorCount, dp / lanes);
+        dimensionChunks = 0;
+        for (int t = 0; t < dp; ) {
+            int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
+            chunkStart[dimensionChunks] = t;
+            chunkVectorCount[dimensionChunks++] = vectors;
+            t += vectors * lanes;
+        }
 
         runPhase(ROWS);
         if (gradient) {
@@ -190,8 +203,12 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 }
             }
             case CLASS_SUMS -> {
-                while ((item = next.getAndIncrement()) < kRows / 4) {
-                    classWeightedSums(item * 4);
+                while ((item = next.getAndIncrement()) <= dimensionChunks) {
+                    if (item == dimensionChunks) {
+                        classWeightTotals();
+                    } else {
+                        classWeightedSums(item);
+                    }
                 }
             }
             case GRADIENT -> {
@@ -278,18 +295,26 @@ final class ClassStatisticsKernel extends PhasedKernel {
         }
     }
 
-    /** U_c = sum_j coef[j][c] x_j and T_c = sum_j coef[j][c] for four classes, in row order. */
-    private void classWeightedSums(int c0) {
+    /**
+     * U_c = sum_j coef[j][c] x_j for every class, on one slice of dimensions: the slice of x (N rows of up to three
+     * vectors) stays in L2 while every group of four classes streams past it.
+     */
+    private void classWeightedSums(int chunk) {
         int dp = data.dp;
         int npad = data.npad;
-        int n = data.n;
-        for (int t = 0; t < dp; ) {
-            int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
-            ops.multiplyAdd(vectors, coefT, c0 * npad, npad, 1, data.x, t, lanes, dp, n, classWeights, c0 * dp + t,
-                    dp, false);
-            t += vectors * lanes;
+        int t = chunkStart[chunk];
+        int vectors = chunkVectorCount[chunk];
+        for (int c0 = 0; c0 < kRows; c0 += 4) {
+            ops.multiplyAdd(vectors, coefT, c0 * npad, npad, 1, data.x, t, lanes, dp, data.n, classWeights,
+                    c0 * dp + t, dp, false);
         }
-        for (int c = c0; c < c0 + 4; c++) {
+    }
+
+    /** T_c = sum_j coef[j][c], in row order. */
+    private void classWeightTotals() {
+        int npad = data.npad;
+        int n = data.n;
+        for (int c = 0; c < data.k; c++) {
             double total = 0.0;
             for (int p = 0; p < n; p++) {
                 total += coefT[c * npad + p];
