@@ -19,7 +19,7 @@ public final class VectorSimdOps implements SimdOps {
     @SuppressWarnings("unchecked")
     private static VectorShuffle<Float>[] folds() {
         int steps = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Float>[] folds = new VectorShuffle[steps];
+        VectorShuffle<Float>[] folds = (VectorShuffle<Float>[]) new VectorShuffle<?>[steps];
         for (int s = 0, half = L / 2; s < steps; s++, half /= 2) {
             int h = half;
             folds[s] = VectorShuffle.fromOp(S, i -> (i + h) % L);
