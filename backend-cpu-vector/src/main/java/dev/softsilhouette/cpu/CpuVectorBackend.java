@@ -50,6 +50,12 @@ public final class CpuVectorBackend implements SilhouetteBackend {
         return ops.describe();
     }
 
+    /** Stops the worker threads (the registry's shared instance is never closed; instances made directly may be). */
+    @Override
+    public void close() {
+        pool.close();
+    }
+
     @Override
     public String name() {
         return CpuVectorBackendProvider.NAME;

@@ -42,8 +42,7 @@ public final class CpuVectorBackendProvider implements BackendProvider {
             LOG.log(Level.WARNING, "Soft silhouette backend ''{0}'' unavailable: {1}", NAME, reason);
             return Availability.unavailable(reason, null);
         }
-        try {
-            SilhouetteBackend backend = newBackend(1);
+        try (SilhouetteBackend backend = newBackend(1)) {
             String details = SelfTest.run(backend) + ", " + configuredThreads() + " threads";
             LOG.log(Level.INFO, "Soft silhouette backend ''{0}'' available: {1}", NAME, details);
             return Availability.available(details);

@@ -22,6 +22,7 @@ public final class WorkerPool {
     private volatile ParallelTask task;
     private volatile int workers;
     private volatile Throwable failure;
+    private volatile boolean closed;
 
     /** @param size total workers including the caller; 1 starts no thread */
     public WorkerPool(int size, String name) {
@@ -50,7 +51,7 @@ public final class WorkerPool {
      */
     public void run(ParallelTask task, int wanted) {
         int n = Math.min(Math.max(wanted, 1), size);
-        if (n == 1 || !lock.tryLock()) {
+        if (n == 1 || closed || !lock.tryLock()) {
             task.run(0, 1);
             return;
         }
@@ -85,11 +86,24 @@ public final class WorkerPool {
         }
     }
 
+    /** Stops the worker threads once they are idle; later runs use the calling thread only. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            for (Thread t : threads) {
+                LockSupport.unpark(t);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void loop(int id) {
         int seen = 0;
-        while (true) {
+        while (!closed) {
             int spins = 0;
-            while (generation == seen) {
+            while (generation == seen && !closed) {
                 if (++spins < SPINS) {
                     Thread.onSpinWait();
                 } else {
