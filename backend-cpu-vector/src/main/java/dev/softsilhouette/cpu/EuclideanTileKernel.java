@@ -81,7 +81,7 @@ final class EuclideanTileKernel extends PhasedKernel {
      * round holds many tiles (a round's tiles are what runs in parallel), large enough to reuse each packed panel.
      */
     private int tileFor(int n) {
-        return (n <= 1024 ? 1 : 2) * 3 * lanes; // lanes is even, so this is also a multiple of 6
+        return (n <= 512 ? 1 : 2) * 3 * lanes; // lanes is even, so this is also a multiple of 6
     }
 
     @Override

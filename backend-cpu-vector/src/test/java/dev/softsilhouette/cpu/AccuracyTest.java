@@ -147,6 +147,21 @@ class AccuracyTest {
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
+    @Test
+    void widerTilesOfLargerBatchesMatch() {
+        List<String> failures = new ArrayList<>();
+        long seed = 500;
+        for (Metric metric : Metric.values()) {
+            for (double tau : new double[]{0.0, 0.1}) {
+                String problem = compare(new Case(1100, 20, 13, metric, tau, Reduction.MEAN, seed++), 1.0, 0.0);
+                if (problem != null) {
+                    failures.add(metric + " tau=" + tau + ": " + problem);
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
     /** Compares loss, gradient (and per-sample values for NONE) and, where defined, the score; null when all pass. */
     static String compare(Case c, double magnitude, double offset) {
         SplittableRandom random = new SplittableRandom(c.seed());
