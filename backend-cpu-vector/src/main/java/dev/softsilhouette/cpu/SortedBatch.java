@@ -69,6 +69,13 @@ final class SortedBatch {
         k = batch.classCount();
         dp = roundUp(d, lanes);
         npad = roundUp(n, rowMultiple);
+        // Workspaces are Java arrays indexed by int: N*D and N*(K+1) (with padding) must fit.
+        long largest = Math.max((long) npad * dp, (long) npad * (roundUp(k + 1, lanes) + 4));
+        if (largest > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("cpu-vector: a batch of n=" + n + ", d=" + d + ", " + k
+                    + " classes needs workspaces of " + largest + " elements, more than a Java array holds;"
+                    + " split the batch");
+        }
         offsets = batch.classOffsets();
         sortedRows = batch.sortedRows();
         x = grow(x, npad * dp);
