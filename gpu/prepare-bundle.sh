@@ -66,6 +66,12 @@ if [[ -f bench/pom.xml ]]; then
   if mvn -B -q -DskipTests -pl bench -am package > /tmp/prepare-bundle-bench.log 2>&1 \
        && [[ -f bench/target/benchmarks.jar ]]; then
     cp bench/target/benchmarks.jar "$BUNDLE/benchmarks.jar"
+    # The runner's own dependencies (JMH and friends). OpenBLAS (about 20 MB) stays behind: on the device the
+    # ceiling is cuBLAS SGEMM, and the OpenBLAS ceiling then reports itself unavailable.
+    for j in bench/target/lib/*.jar; do
+      case $(basename "$j") in openblas*) continue ;; esac
+      [[ -f $BUNDLE/lib/$(basename "$j") ]] || cp "$j" "$BUNDLE/lib/"
+    done
   else
     echo "[bundle] WARNING: no bench/target/benchmarks.jar (log: /tmp/prepare-bundle-bench.log): no bench on the device"
   fi

@@ -24,6 +24,14 @@ class AllBackendsConformanceTest {
     }
 
     @Group
+    class CpuVector implements SoftSilhouetteContract {
+        @Override
+        public String backendName() {
+            return "cpu-vector";
+        }
+    }
+
+    @Group
     class Cuda implements SoftSilhouetteContract {
         @Override
         public String backendName() {

@@ -1,0 +1,360 @@
+package dev.softsilhouette.cpu;
+
+import dev.softsilhouette.Metric;
+import dev.softsilhouette.cpu.parallel.WorkerPool;
+import dev.softsilhouette.cpu.simd.SimdOps;
+import dev.softsilhouette.spi.PreparedBatch;
+import dev.softsilhouette.spi.SilhouetteMath;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * {@code SQUARED_EUCLIDEAN} and {@code COSINE} through class statistics (SPEC section 6): O(N*K*D), nothing N x N.
+ *
+ * <p>Squared Euclidean, on centred, scaled rows with class means {@code m_k} and within-class scatter
+ * {@code W_k = sum_{j in k} |x_j - m_k|^2} (both accumulated in double):
+ * {@code sum_{j in k} |x_i - x_j|^2 = n_k |x_i - m_k|^2 + W_k}, with {@code |x_i - m_k|^2} computed directly (no
+ * expansion, so nothing cancels). Backward, with {@code T_c = sum_j coef[j][c]} and {@code U_c = sum_j coef[j][c] x_j}:
+ * {@code grad_i = 2 [(sum_k coef_ik n_k + T_{y_i}) x_i - sum_k coef_ik n_k m_k - U_{y_i}]}.
+ *
+ * <p>Cosine, on unit rows {@code u_i} (norms floored at 1e-12 in the caller's units) with class sums {@code S_k}:
+ * {@code sum_{j in k} (1 - <u_i, u_j>) = n_k - <u_i, S_k>} (less the self term for the own class). Backward:
+ * {@code grad_i = (alpha_i u_i - sum_k coef_ik S_k - U_{y_i}) / |x_i|} with
+ * {@code alpha_i = sum_k coef_ik <u_i, S_k> + <u_i, U_{y_i}> + 2 coef_{i,y_i} (1 - |u_i|^2)}.
+ */
+final class ClassStatisticsKernel extends PhasedKernel {
+    private static final int ROWS = 0;
+    private static final int CLASS_SUMS = 1;
+    private static final int GRADIENT = 2;
+    private static final int STATS_BLOCK = 64;
+    /** Per pair, the smallest cosine distance sum the float32 class-sum form resolves (2^-21). */
+    private static final double COSINE_RESOLUTION = 0x1p-21;
+
+    private final SimdOps ops;
+    private final int lanes;
+
+    private boolean cosine;
+    private double tau;
+    private double weight;
+    private MemorySegment rowWeights;
+    private MemorySegment gradientOut;
+    private boolean gradient;
+    private int kp;
+    private int kRows;
+    /** The dimension slices of the class-sum products: first dimension and vector count of each. */
+    private int dimensionChunks;
+    private int[] chunkStart = new int[0];
+    private int[] chunkVectorCount = new int[0];
+
+    /** Class means (squared Euclidean) or class sums of unit rows (cosine), row-major, kp rows of dp. */
+    private float[] centres = new float[0];
+    /** The same, packed as panels of {@code lanes} classes per dimension: the B operand of the row kernel. */
+    private float[] centresPacked = new float[0];
+    private double[] scatter = new double[0];
+    private double[] classSums = new double[0];
+    private float[] blockSum = new float[0];
+    private float[] unitNorms = new float[0];
+    private double[] rowNorms = new double[0];
+    private float[] coef = new float[0];
+    private float[] coefT = new float[0];
+    private float[] rowAlpha = new float[0];
+    private float[] classWeights = new float[0];
+    private double[] classWeightTotals = new double[0];
+    private final float[][] rowBlocks;
+    private final double[][] sumsScratch;
+    private final double[][] derivatives;
+    private final float[][] gradientRows;
+
+    ClassStatisticsKernel(SortedBatch data, WorkerPool pool) {
+        super(data, pool);
+        this.ops = data.ops;
+        this.lanes = ops.lanes();
+        int w = pool.size();
+        rowBlocks = new float[w][0];
+        sumsScratch = new double[w][0];
+        derivatives = new double[w][0];
+        gradientRows = new float[w][0];
+    }
+
+    double compute(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
+                   MemorySegment silhouettesOut, MemorySegment gradientOut) {
+        this.cosine = metric == Metric.COSINE;
+        return compute(batch, tau, weight, rowWeights, silhouettesOut, gradientOut);
+    }
+
+    @Override
+    double compute(PreparedBatch batch, double tau, double weight, MemorySegment rowWeights,
+                   MemorySegment silhouettesOut, MemorySegment gradientOut) {
+        data.load(batch, 4, !cosine);
+        this.tau = tau;
+        this.weight = weight;
+        this.rowWeights = rowWeights;
+        this.gradientOut = gradientOut;
+        this.gradient = gradientOut != null;
+        int n = data.n;
+        int k = data.k;
+        int dp = data.dp;
+        int npad = data.npad;
+        kp = SortedBatch.roundUp(k, lanes);
+        kRows = SortedBatch.roundUp(k, 4);
+        int centreRows = Math.max(kp, kRows);
+        prepareOutputs();
+        float[] x = data.x;
+
+        if (cosine) {
+            unitNorms = SortedBatch.grow(unitNorms, npad);
+            rowNorms = SortedBatch.grow(rowNorms, npad);
+            for (int p = 0; p < n; p++) {
+                double norm = Math.sqrt(ops.dot(x, p * dp, x, p * dp, dp)) * data.invScale;
+                double floored = Math.max(norm, Metric.COSINE_NORM_FLOOR);
+                rowNorms[p] = floored;
+                ops.scale(x, p * dp, (p + 1) * dp, (float) (data.invScale / floored));
+                unitNorms[p] = ops.dot(x, p * dp, x, p * dp, dp);
+            }
+        }
+
+        // Class statistics: float partial sums over short blocks, accumulated in double.
+        centres = SortedBatch.grow(centres, centreRows * dp);
+        centresPacked = SortedBatch.grow(centresPacked, kp * dp);
+        scatter = SortedBatch.grow(scatter, k);
+        classSums = SortedBatch.grow(classSums, dp);
+        blockSum = SortedBatch.grow(blockSum, dp);
+        Arrays.fill(centres, 0, centreRows * dp, 0f);
+        int[] offsets = data.offsets;
+        for (int c = 0; c < k; c++) {
+            Arrays.fill(classSums, 0, dp, 0.0);
+            for (int a = offsets[c]; a < offsets[c + 1]; a += STATS_BLOCK) {
+                int b = Math.min(offsets[c + 1], a + STATS_BLOCK);
+                ops.sumRows(x, a * dp, b - a, dp, dp, blockSum);
+                for (int t = 0; t < dp; t++) {
+                    classSums[t] += blockSum[t];
+                }
+            }
+            int size = offsets[c + 1] - offsets[c];
+            double divisor = cosine ? 1.0 : size;
+            for (int t = 0; t < dp; t++) {
+                centres[c * dp + t] = (float) (classSums[t] / divisor);
+            }
+            if (!cosine) {
+                double w = 0.0;
+                for (int p = offsets[c]; p < offsets[c + 1]; p++) {
+                    w += ops.squaredDistance(x, p * dp, centres, c * dp, dp);
+                }
+                scatter[c] = w;
+            }
+        }
+        for (int c0 = 0; c0 < kp; c0 += lanes) {
+            int base = c0 * dp;
+            for (int lane = 0; lane < lanes; lane++) {
+                int src = (c0 + lane) * dp;
+                for (int t = 0; t < dp; t++) {
+                    centresPacked[base + t * lanes + lane] = centres[src + t];
+                }
+            }
+        }
+
+        int workers = pool.size();
+        for (int w = 0; w < workers; w++) {
+            rowBlocks[w] = SortedBatch.grow(rowBlocks[w], 4 * Math.max(kp, dp));
+            sumsScratch[w] = SortedBatch.grow(sumsScratch[w], k);
+            derivatives[w] = SortedBatch.grow(derivatives[w], k);
+            gradientRows[w] = SortedBatch.grow(gradientRows[w], dp);
+        }
+        if (gradient) {
+            coef = SortedBatch.grow(coef, npad * kp);
+            coefT = SortedBatch.grow(coefT, kRows * npad);
+            rowAlpha = SortedBatch.grow(rowAlpha, npad);
+            classWeights = SortedBatch.grow(classWeights, kRows * dp);
+            classWeightTotals = SortedBatch.grow(classWeightTotals, kRows);
+            Arrays.fill(coef, 0, npad * kp, 0f);
+            for (int c = 0; c < kRows; c++) {
+                Arrays.fill(coefT, c * npad + (c < k ? n : 0), (c + 1) * npad, 0f);
+            }
+        }
+        workersWanted = workersFor((double) n * kp * data.d);
+        chunkStart = SortedBatch.grow(chunkStart, dp / lanes);
+        chunkVectorCount = SortedBatch.grow(chunkVectorCount, dp / lanes);
+        dimensionChunks = 0;
+        for (int t = 0; t < dp; ) {
+            int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
+            chunkStart[dimensionChunks] = t;
+            chunkVectorCount[dimensionChunks++] = vectors;
+            t += vectors * lanes;
+        }
+
+        runPhase(ROWS);
+        if (gradient) {
+            runPhase(CLASS_SUMS);
+            runPhase(GRADIENT);
+        }
+        this.rowWeights = null;
+        this.gradientOut = null;
+        return finish(silhouettesOut);
+    }
+
+    @Override
+    void runPhase(int phase, int worker, int workers) {
+        int item;
+        switch (phase) {
+            case ROWS -> {
+                while ((item = next.getAndIncrement()) < rowChunks()) {
+                    rows(item, worker);
+                }
+            }
+            case CLASS_SUMS -> {
+                while ((item = next.getAndIncrement()) <= dimensionChunks) {
+                    if (item == dimensionChunks) {
+                        classWeightTotals();
+                    } else {
+                        classWeightedSums(item);
+                    }
+                }
+            }
+            case GRADIENT -> {
+                while ((item = next.getAndIncrement()) < rowChunks()) {
+                    gradientRows(item, worker);
+                }
+            }
+            default -> throw new IllegalStateException("phase " + phase);
+        }
+    }
+
+    private void rows(int chunk, int worker) {
+        int n = data.n;
+        int k = data.k;
+        int dp = data.dp;
+        int npad = data.npad;
+        float[] x = data.x;
+        float[] block = rowBlocks[worker];
+        double[] sums = sumsScratch[worker];
+        double[] derivative = gradient ? derivatives[worker] : null;
+        int[] offsets = data.offsets;
+        double unitsSquared = data.invScale * data.invScale;
+        int panelStride = dp * lanes;
+        int from = chunk * ROW_CHUNK;
+        int to = Math.min(n, from + ROW_CHUNK);
+        double total = 0.0;
+        for (int p0 = from; p0 < to; p0 += 4) {
+            int v = 0;
+            for (; v + 2 <= kp / lanes; v += 2) {
+                kernel(2, x, p0 * dp, panelStride, v, block);
+            }
+            if (v < kp / lanes) {
+                kernel(1, x, p0 * dp, panelStride, v, block);
+            }
+            for (int r = 0; r < 4 && p0 + r < to; r++) {
+                int p = p0 + r;
+                int own = data.classOf[p];
+                int row = r * kp;
+                for (int c = 0; c < k; c++) {
+                    int size = offsets[c + 1] - offsets[c];
+                    sums[c] = cosine ? size - (double) block[row + c]
+                            : (size * (double) block[row + c] + scatter[c]) * unitsSquared;
+                }
+                if (cosine) {
+                    sums[own] -= 1.0 - unitNorms[p]; // the row itself is not a pair
+                    for (int c = 0; c < k; c++) {
+                        // n_k - <u_i, S_k> is only known to about n_k float epsilons: below that it is 0 (rows
+                        // pointing the same way), which keeps s_i = 0 for all-parallel data as in the reference.
+                        double floor = COSINE_RESOLUTION * (offsets[c + 1] - offsets[c]);
+                        sums[c] = sums[c] <= floor ? 0.0 : sums[c];
+                    }
+                }
+                double s = SilhouetteMath.rowSilhouette(own, sums, 0, offsets, tau, derivative, 0);
+                silhouettes[p] = (float) s;
+                total += s;
+                if (gradient) {
+                    double w = -data.rowWeight(weight, rowWeights, p);
+                    double alpha = 0.0;
+                    for (int c = 0; c < k; c++) {
+                        double value = w * derivative[c];
+                        if (cosine) {
+                            alpha += value * block[row + c];
+                        } else {
+                            value *= offsets[c + 1] - offsets[c];
+                            alpha += value;
+                        }
+                        coef[p * kp + c] = (float) value;
+                        coefT[c * npad + p] = (float) (w * derivative[c]);
+                    }
+                    rowAlpha[p] = (float) alpha;
+                }
+            }
+        }
+        chunkTotals[chunk] = total;
+    }
+
+    private void kernel(int vectors, float[] x, int aOff, int panelStride, int panel, float[] block) {
+        if (cosine) {
+            ops.multiplyAdd(vectors, x, aOff, data.dp, 1, centresPacked, panel * panelStride, panelStride, lanes,
+                    data.d, block, panel * lanes, kp, false);
+        } else {
+            ops.squaredDifferences(vectors, x, aOff, data.dp, 1, centresPacked, panel * panelStride, panelStride,
+                    lanes, data.d, block, panel * lanes, kp);
+        }
+    }
+
+    /**
+     * U_c = sum_j coef[j][c] x_j for every class, on one slice of dimensions: the slice of x (N rows of up to three
+     * vectors) stays in L2 while every group of four classes streams past it.
+     */
+    private void classWeightedSums(int chunk) {
+        int dp = data.dp;
+        int npad = data.npad;
+        int t = chunkStart[chunk];
+        int vectors = chunkVectorCount[chunk];
+        for (int c0 = 0; c0 < kRows; c0 += 4) {
+            ops.multiplyAdd(vectors, coefT, c0 * npad, npad, 1, data.x, t, lanes, dp, data.n, classWeights,
+                    c0 * dp + t, dp, false);
+        }
+    }
+
+    /** T_c = sum_j coef[j][c], in row order. */
+    private void classWeightTotals() {
+        int npad = data.npad;
+        int n = data.n;
+        for (int c = 0; c < data.k; c++) {
+            double total = 0.0;
+            for (int p = 0; p < n; p++) {
+                total += coefT[c * npad + p];
+            }
+            classWeightTotals[c] = total;
+        }
+    }
+
+    private void gradientRows(int chunk, int worker) {
+        int n = data.n;
+        int k = data.k;
+        int dp = data.dp;
+        float[] x = data.x;
+        float[] block = rowBlocks[worker];
+        float[] out = gradientRows[worker];
+        int from = chunk * ROW_CHUNK;
+        int to = Math.min(n, from + ROW_CHUNK);
+        float factor = (float) (2.0 * data.invScale);
+        for (int p0 = from; p0 < to; p0 += 4) {
+            // block rows: sum_k coef_ik (n_k m_k | S_k)
+            for (int t = 0; t < dp; ) {
+                int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
+                ops.multiplyAdd(vectors, coef, p0 * kp, kp, 1, centres, t, lanes, dp, k, block, t, dp, false);
+                t += vectors * lanes;
+            }
+            for (int r = 0; r < 4 && p0 + r < to; r++) {
+                int p = p0 + r;
+                int own = data.classOf[p];
+                ops.add(block, r * dp, classWeights, own * dp, dp);
+                if (cosine) {
+                    double alpha = rowAlpha[p] + ops.dot(x, p * dp, classWeights, own * dp, dp)
+                            + 2.0 * coefT[own * data.npad + p] * (1.0 - unitNorms[p]);
+                    ops.scaledDifference((float) (1.0 / rowNorms[p]), (float) alpha, x, p * dp, block, r * dp, out,
+                            0, data.d);
+                } else {
+                    float alpha = (float) (rowAlpha[p] + classWeightTotals[own]);
+                    ops.scaledDifference(factor, alpha, x, p * dp, block, r * dp, out, 0, data.d);
+                }
+                writeGradientRow(gradientOut, p, out);
+            }
+        }
+    }
+}

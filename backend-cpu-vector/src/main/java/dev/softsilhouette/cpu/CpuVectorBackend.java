@@ -1,0 +1,98 @@
+package dev.softsilhouette.cpu;
+
+import dev.softsilhouette.Metric;
+import dev.softsilhouette.cpu.parallel.WorkerPool;
+import dev.softsilhouette.cpu.simd.SimdOps;
+import dev.softsilhouette.cpu.simd.VectorSimdOps;
+import dev.softsilhouette.spi.PreparedBatch;
+import dev.softsilhouette.spi.SilhouetteBackend;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The {@code cpu-vector} backend: {@code EUCLIDEAN} by {@link EuclideanTileKernel}, {@code SQUARED_EUCLIDEAN} and
+ * {@code COSINE} by {@link ClassStatisticsKernel}, on a {@link WorkerPool} of {@value CpuVectorBackendProvider#THREADS_PROPERTY}
+ * threads. Each calling thread keeps its own workspaces, sized by the largest batch it has seen, so steady-state calls
+ * allocate nothing; results are bit-identical from call to call and for any thread count.
+ *
+ * <p>Loaded only once the provider has found {@code jdk.incubator.vector}.
+ */
+public final class CpuVectorBackend implements SilhouetteBackend {
+    private final SimdOps ops;
+    private final WorkerPool pool;
+    private final ThreadLocal<Workspace> workspaces;
+
+    /** The kernels of one calling thread, sharing one sorted copy of the batch. */
+    private static final class Workspace {
+        final EuclideanTileKernel euclidean;
+        final ClassStatisticsKernel statistics;
+
+        Workspace(SimdOps ops, WorkerPool pool) {
+            SortedBatch data = new SortedBatch(ops);
+            euclidean = new EuclideanTileKernel(data, pool);
+            statistics = new ClassStatisticsKernel(data, pool);
+        }
+    }
+
+    public CpuVectorBackend() {
+        this(CpuVectorBackendProvider.configuredThreads());
+    }
+
+    public CpuVectorBackend(int threads) {
+        this.ops = new VectorSimdOps();
+        this.pool = new WorkerPool(threads, "soft-silhouette-cpu");
+        this.workspaces = ThreadLocal.withInitial(() -> new Workspace(ops, pool));
+    }
+
+    /** The SIMD shape it runs on, for {@code Backends.describe()}. */
+    public String describe() {
+        return ops.describe();
+    }
+
+    /** Stops the worker threads (the registry's shared instance is never closed; instances made directly may be). */
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String name() {
+        return CpuVectorBackendProvider.NAME;
+    }
+
+    @Override
+    public double silhouettes(PreparedBatch batch, Metric metric, double tau, MemorySegment silhouettesOut) {
+        return compute(batch, metric, tau, 0.0, null, silhouettesOut, null);
+    }
+
+    @Override
+    public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight,
+                                         MemorySegment rowWeights, MemorySegment silhouettesOut,
+                                         MemorySegment gradientOut) {
+        return compute(batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
+    }
+
+    private double compute(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
+                           MemorySegment silhouettesOut, MemorySegment gradientOut) {
+        if (batch.classCount() < 2) {
+            // One class: every s_i is 0 by convention and nothing depends on X.
+            int n = batch.rows();
+            if (silhouettesOut != null) {
+                for (int i = 0; i < n; i++) {
+                    silhouettesOut.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, 0f);
+                }
+            }
+            if (gradientOut != null) {
+                gradientOut.asSlice(0, (long) n * batch.dims() * Float.BYTES).fill((byte) 0);
+            }
+            return 0.0;
+        }
+        Workspace w = workspaces.get();
+        return switch (metric) {
+            case EUCLIDEAN -> w.euclidean.compute(batch, tau, weight, rowWeights, silhouettesOut, gradientOut);
+            case SQUARED_EUCLIDEAN, COSINE ->
+                    w.statistics.compute(batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
+        };
+    }
+}

@@ -1,0 +1,431 @@
+package dev.softsilhouette.cpu;
+
+import dev.softsilhouette.cpu.parallel.WorkerPool;
+import dev.softsilhouette.cpu.simd.SimdOps;
+import dev.softsilhouette.spi.PreparedBatch;
+import dev.softsilhouette.spi.SilhouetteMath;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * {@code EUCLIDEAN}: every pair, as tiles of the Gram matrix of the class-sorted rows, never an N x N buffer.
+ *
+ * <p>Rows are cut into blocks of {@code R}; a tile is a pair of blocks {@code (I, J)}, {@code I <= J}, so each pair of
+ * rows is computed once. The Gram tile comes from a 4 x 2-vector register-blocked micro-kernel over the dimensions
+ * (the column block pre-packed as vector-wide panels); distances are {@code sqrt(|x_i|^2 + |x_j|^2 - 2<x_i, x_j>)} on
+ * centred, power-of-two-scaled data, recomputed directly where the expansion cancels. Each distance row is reduced
+ * straight into per-class sums along the class runs of the columns (rows sorted by class make every class a
+ * contiguous run), and each column likewise along the class runs of the rows.
+ *
+ * <p>Tiles are scheduled in rounds of a round-robin tournament over the blocks: within a round no two tiles share a
+ * block, so tiles of a round run in parallel without races, and every per-row sum receives its contributions in the
+ * same order whatever the thread count. The backward recomputes each tile and applies the pair weights
+ * {@code w_ij = (coef[i][y_j] + coef[j][y_i]) / d_ij} as two more tile products:
+ * {@code grad_i = (sum_j w_ij) x_i - sum_j w_ij x_j}. Memory: O(N*K + N*D + R^2 per worker).
+ */
+final class EuclideanTileKernel extends PhasedKernel {
+    private static final int FORWARD = 0;
+    private static final int ROWS = 1;
+    private static final int BACKWARD = 2;
+    private static final int GRADIENT = 3;
+
+    private final SimdOps ops;
+    private final int lanes;
+
+    // Per call.
+    private int tile;
+    private int blocks;
+    private int rounds;
+    private double tau;
+    private double weight;
+    private MemorySegment rowWeights;
+    private MemorySegment gradientOut;
+    private boolean gradient;
+
+    // Workspace, reused across calls.
+    private int[] roundStart = new int[0];
+    private int[] taskI = new int[0];
+    private int[] taskJ = new int[0];
+    private int scheduledBlocks = -1;
+    private AtomicIntegerArray roundNext = new AtomicIntegerArray(0);
+    private float[] packed = new float[0];
+    private float[] norms = new float[0];
+    /** Row-side distance sums, [row][class]. */
+    private double[] sums = new double[0];
+    /** Column-side distance sums, [class][row]: contiguous along the columns of a tile. */
+    private double[] columnSums = new double[0];
+    private float[] coef = new float[0];
+    private float[] coefT = new float[0];
+    private float[] accumulated = new float[0];
+    private float[] rowSums = new float[0];
+    private final float[][] tiles;
+    private final float[][] columnScratch;
+    private final double[][] derivatives;
+    private final float[][] gradientRows;
+
+    EuclideanTileKernel(SortedBatch data, WorkerPool pool) {
+        super(data, pool);
+        this.ops = data.ops;
+        this.lanes = ops.lanes();
+        int w = pool.size();
+        tiles = new float[w][0];
+        columnScratch = new float[w][0];
+        derivatives = new double[w][0];
+        gradientRows = new float[w][0];
+    }
+
+    /**
+     * Tile edge: a multiple of the 6-row, 3-vector micro-kernel (48 or 96 rows with 16 lanes). Small enough that a
+     * round holds many tiles (a round's tiles are what runs in parallel), large enough to reuse each packed panel.
+     */
+    private int tileFor(int n) {
+        return (n <= 512 ? 1 : 2) * 3 * lanes; // lanes is even, so this is also a multiple of 6
+    }
+
+    @Override
+    double compute(PreparedBatch batch, double tau, double weight, MemorySegment rowWeights,
+                   MemorySegment silhouettesOut, MemorySegment gradientOut) {
+        int n = batch.rows();
+        this.tile = tileFor(n);
+        data.load(batch, tile, true);
+        this.tau = tau;
+        this.weight = weight;
+        this.rowWeights = rowWeights;
+        this.gradientOut = gradientOut;
+        this.gradient = gradientOut != null;
+        int npad = data.npad;
+        int dp = data.dp;
+        int k = data.k;
+        int kc = k + 1;
+        blocks = npad / tile;
+        schedule(blocks);
+        prepareOutputs();
+
+        packed = SortedBatch.grow(packed, npad * dp);
+        norms = SortedBatch.grow(norms, npad);
+        float[] x = data.x;
+        for (int p = 0; p < npad; p++) {
+            norms[p] = ops.dot(x, p * dp, x, p * dp, dp);
+        }
+        // Column panels: lanes consecutive rows side by side for each dimension, the B operand of the Gram kernel.
+        for (int p0 = 0; p0 < npad; p0 += lanes) {
+            int base = p0 * dp;
+            for (int lane = 0; lane < lanes; lane++) {
+                int src = (p0 + lane) * dp;
+                for (int t = 0; t < dp; t++) {
+                    packed[base + t * lanes + lane] = x[src + t];
+                }
+            }
+        }
+        sums = SortedBatch.grow(sums, n * k);
+        Arrays.fill(sums, 0, n * k, 0.0);
+        columnSums = SortedBatch.grow(columnSums, k * n);
+        Arrays.fill(columnSums, 0, k * n, 0.0);
+        int workers = pool.size();
+        for (int w = 0; w < workers; w++) {
+            tiles[w] = SortedBatch.grow(tiles[w], tile * tile);
+            columnScratch[w] = SortedBatch.grow(columnScratch[w], tile);
+            derivatives[w] = SortedBatch.grow(derivatives[w], k);
+            gradientRows[w] = SortedBatch.grow(gradientRows[w], dp);
+        }
+        if (gradient) {
+            coef = SortedBatch.grow(coef, npad * kc);
+            coefT = SortedBatch.grow(coefT, kc * npad);
+            accumulated = SortedBatch.grow(accumulated, npad * dp);
+            rowSums = SortedBatch.grow(rowSums, npad);
+            Arrays.fill(coef, n * kc, npad * kc, 0f);
+            for (int c = 0; c < k; c++) {
+                Arrays.fill(coefT, c * npad + n, (c + 1) * npad, 0f);
+            }
+            Arrays.fill(coefT, k * npad, kc * npad, 0f);
+            Arrays.fill(accumulated, 0, npad * dp, 0f);
+            Arrays.fill(rowSums, 0, npad, 0f);
+        }
+        workersWanted = workersFor((double) n * n * data.d / 2);
+
+        runRounds(FORWARD);
+        runPhase(ROWS);
+        if (gradient) {
+            runRounds(BACKWARD);
+            runPhase(GRADIENT);
+        }
+        this.rowWeights = null;
+        this.gradientOut = null;
+        return finish(silhouettesOut);
+    }
+
+    private void runRounds(int phase) {
+        for (int r = 0; r < rounds; r++) {
+            roundNext.set(r, 0);
+        }
+        runPhase(phase);
+    }
+
+    /** Round-robin tournament (circle method) over the blocks, then one round of diagonal tiles. */
+    private void schedule(int b) {
+        if (b == scheduledBlocks) {
+            return;
+        }
+        int even = b + (b & 1);
+        int pairRounds = even - 1;
+        rounds = pairRounds + 1;
+        int tasks = b * (b - 1) / 2 + b;
+        roundStart = new int[rounds + 1];
+        taskI = new int[tasks];
+        taskJ = new int[tasks];
+        int t = 0;
+        for (int r = 0; r < pairRounds; r++) {
+            roundStart[r] = t;
+            for (int q = 0; q < even / 2; q++) {
+                int u;
+                int v;
+                if (q == 0) {
+                    u = r;
+                    v = even - 1;
+                } else {
+                    u = (r + q) % (even - 1);
+                    v = (r - q + even - 1) % (even - 1);
+                }
+                if (u >= b || v >= b) {
+                    continue; // the bye of an odd block count
+                }
+                taskI[t] = Math.min(u, v);
+                taskJ[t] = Math.max(u, v);
+                t++;
+            }
+        }
+        roundStart[pairRounds] = t;
+        for (int i = 0; i < b; i++) {
+            taskI[t] = i;
+            taskJ[t] = i;
+            t++;
+        }
+        roundStart[rounds] = t;
+        if (roundNext.length() < rounds) {
+            roundNext = new AtomicIntegerArray(rounds);
+        }
+        scheduledBlocks = b;
+    }
+
+    @Override
+    void runPhase(int phase, int worker, int workers) {
+        switch (phase) {
+            case FORWARD, BACKWARD -> {
+                for (int r = 0; r < rounds; r++) {
+                    int count = roundStart[r + 1] - roundStart[r];
+                    int task;
+                    while ((task = roundNext.getAndIncrement(r)) < count) {
+                        int t = roundStart[r] + task;
+                        if (phase == FORWARD) {
+                            forwardTile(taskI[t], taskJ[t], worker);
+                        } else {
+                            backwardTile(taskI[t], taskJ[t], worker);
+                        }
+                    }
+                    barrier.await(workers);
+                }
+            }
+            case ROWS -> {
+                int chunk;
+                while ((chunk = next.getAndIncrement()) < rowChunks()) {
+                    rows(chunk, worker);
+                }
+            }
+            case GRADIENT -> {
+                int chunk;
+                while ((chunk = next.getAndIncrement()) < rowChunks()) {
+                    gradientRows(chunk, worker);
+                }
+            }
+            default -> throw new IllegalStateException("phase " + phase);
+        }
+    }
+
+    /** Distances of the tile (I, J) into the worker's tile buffer; returns nothing, sets up valid extents. */
+    private void distanceTile(int i0, int j0, int rowsValid, int colsEnd, float[] buffer) {
+        int r = tile;
+        int dp = data.dp;
+        int d = data.d;
+        float[] x = data.x;
+        // 6 rows x 3 vectors where the tile allows; narrower column remainders as two overlapping 4-row blocks
+        // (the overlap is computed twice, identically).
+        int rowsEnd = SortedBatch.roundUp(rowsValid, 6);
+        int panelStride = dp * lanes;
+        for (int rb = 0; rb < rowsEnd; rb += 6) {
+            int aOff = (i0 + rb) * dp;
+            for (int cb = 0; cb < colsEnd; ) {
+                int vectors = SortedBatch.chunkVectors((colsEnd - cb) / lanes);
+                int bOff = (j0 + cb) / lanes * panelStride;
+                if (vectors == 3) {
+                    ops.multiply6x3(x, aOff, dp, 1, packed, bOff, panelStride, lanes, d, buffer, rb * r + cb, r);
+                } else {
+                    ops.multiplyAdd(vectors, x, aOff, dp, 1, packed, bOff, panelStride, lanes, d, buffer,
+                            rb * r + cb, r, false);
+                    ops.multiplyAdd(vectors, x, aOff + 2 * dp, dp, 1, packed, bOff, panelStride, lanes, d, buffer,
+                            (rb + 2) * r + cb, r, false);
+                }
+                cb += vectors * lanes;
+            }
+        }
+        for (int row = 0; row < rowsValid; row++) {
+            int i = i0 + row;
+            ops.distancesFromGram(buffer, row * r, colsEnd, norms[i], norms, j0, x, i * dp, dp, d);
+            if (i0 == j0) {
+                buffer[row * r + row] = 0f; // d(x_i, x_i), exactly
+            }
+        }
+    }
+
+    private void forwardTile(int blockI, int blockJ, int worker) {
+        int r = tile;
+        int n = data.n;
+        int k = data.k;
+        int i0 = blockI * r;
+        int j0 = blockJ * r;
+        int rowsValid = Math.min(r, n - i0);
+        int colsValid = Math.min(r, n - j0);
+        if (rowsValid <= 0 || colsValid <= 0) {
+            return;
+        }
+        int colsEnd = SortedBatch.roundUp(colsValid, lanes);
+        float[] buffer = tiles[worker];
+        distanceTile(i0, j0, rowsValid, colsEnd, buffer);
+
+        int[] classOf = data.classOf;
+        int[] offsets = data.offsets;
+        int jEnd = j0 + colsValid;
+        // Rows: each run of one class among the columns sums into one accumulator.
+        for (int row = 0; row < rowsValid; row++) {
+            int base = (i0 + row) * k;
+            int off = row * r - j0;
+            for (int a = j0, c = classOf[j0]; a < jEnd; c++) {
+                int b = Math.min(offsets[c + 1], jEnd);
+                sums[base + c] += ops.sum(buffer, off + a, off + b);
+                a = b;
+            }
+        }
+        if (blockI == blockJ) {
+            return; // the diagonal tile holds both orders of each pair: its rows saw them all
+        }
+        // Columns: each run of one class among the rows.
+        float[] column = columnScratch[worker];
+        int iEnd = i0 + rowsValid;
+        for (int a = i0, c = classOf[i0]; a < iEnd; c++) {
+            int b = Math.min(offsets[c + 1], iEnd);
+            ops.sumRows(buffer, (a - i0) * r, b - a, r, colsEnd, column);
+            int base = c * n + j0;
+            for (int col = 0; col < colsValid; col++) {
+                columnSums[base + col] += column[col];
+            }
+            a = b;
+        }
+    }
+
+    /** s_i and, for the backward, coef[i][c] = dL/d(sums[i][c]) = -w_i ds_i/d(sums[i][c]) in input units. */
+    private void rows(int chunk, int worker) {
+        int n = data.n;
+        int k = data.k;
+        int kc = k + 1;
+        int npad = data.npad;
+        double invScale = data.invScale;
+        double[] derivative = gradient ? derivatives[worker] : null;
+        int from = chunk * ROW_CHUNK;
+        int to = Math.min(n, from + ROW_CHUNK);
+        double total = 0.0;
+        for (int p = from; p < to; p++) {
+            int base = p * k;
+            for (int c = 0; c < k; c++) {
+                // both sides of the pairs, back in the caller's units (the temperature is in them)
+                sums[base + c] = (sums[base + c] + columnSums[c * n + p]) * invScale;
+            }
+            double s = SilhouetteMath.rowSilhouette(data.classOf[p], sums, base, data.offsets, tau, derivative, 0);
+            silhouettes[p] = (float) s;
+            total += s;
+            if (gradient) {
+                double w = -data.rowWeight(weight, rowWeights, p);
+                for (int c = 0; c < k; c++) {
+                    float value = (float) (w * derivative[c]);
+                    coef[p * kc + c] = value;
+                    coefT[c * npad + p] = value;
+                }
+                coef[p * kc + k] = 0f;
+            }
+        }
+        chunkTotals[chunk] = total;
+    }
+
+    private void backwardTile(int blockI, int blockJ, int worker) {
+        int r = tile;
+        int n = data.n;
+        int dp = data.dp;
+        int npad = data.npad;
+        int kc = data.k + 1;
+        int i0 = blockI * r;
+        int j0 = blockJ * r;
+        int rowsValid = Math.min(r, n - i0);
+        int colsValid = Math.min(r, n - j0);
+        if (rowsValid <= 0 || colsValid <= 0) {
+            return;
+        }
+        int colsEnd = SortedBatch.roundUp(colsValid, lanes);
+        float[] buffer = tiles[worker];
+        distanceTile(i0, j0, rowsValid, colsEnd, buffer);
+
+        boolean offDiagonal = blockI != blockJ;
+        float[] column = offDiagonal ? columnScratch[worker] : null;
+        if (column != null) {
+            Arrays.fill(column, 0, colsEnd, 0f);
+        }
+        int[] classOf = data.classOf;
+        for (int row = 0; row < rowsValid; row++) {
+            int i = i0 + row;
+            rowSums[i] += ops.pairWeights(buffer, row * r, colsEnd, coef, i * kc, classOf, j0, coefT,
+                    classOf[i] * npad + j0, column);
+        }
+        int rowsEnd = SortedBatch.roundUp(rowsValid, 4);
+        for (int row = rowsValid; row < rowsEnd; row++) {
+            Arrays.fill(buffer, row * r, row * r + colsEnd, 0f); // padding rows carry no weight
+        }
+        float[] x = data.x;
+        // grad_I += W x_J  (accumulated, subtracted at the end)
+        // Dimension slices outermost: the slice of x_J stays in L1 while every row group of W streams past it.
+        for (int t = 0; t < dp; ) {
+            int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
+            for (int rb = 0; rb < rowsEnd; rb += 4) {
+                ops.multiplyAdd(vectors, buffer, rb * r, r, 1, x, j0 * dp + t, lanes, dp, colsValid, accumulated,
+                        (i0 + rb) * dp + t, dp, true);
+            }
+            t += vectors * lanes;
+        }
+        if (!offDiagonal) {
+            return;
+        }
+        for (int col = 0; col < colsValid; col++) {
+            rowSums[j0 + col] += column[col];
+        }
+        // grad_J += W^T x_I
+        int colsEnd4 = SortedBatch.roundUp(colsValid, 4);
+        for (int t = 0; t < dp; ) {
+            int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
+            for (int cb = 0; cb < colsEnd4; cb += 4) {
+                ops.multiplyAdd(vectors, buffer, cb, 1, r, x, i0 * dp + t, lanes, dp, rowsValid, accumulated,
+                        (j0 + cb) * dp + t, dp, true);
+            }
+            t += vectors * lanes;
+        }
+    }
+
+    /** grad_i = (sum_j w_ij) x_i - sum_j w_ij x_j; the unit vectors need no rescaling. */
+    private void gradientRows(int chunk, int worker) {
+        int dp = data.dp;
+        int from = chunk * ROW_CHUNK;
+        int to = Math.min(data.n, from + ROW_CHUNK);
+        float[] row = gradientRows[worker];
+        for (int p = from; p < to; p++) {
+            ops.scaledDifference(1f, rowSums[p], data.x, p * dp, accumulated, p * dp, row, 0, data.d);
+            writeGradientRow(gradientOut, p, row);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.softsilhouette.cpu;
+
+import dev.softsilhouette.cpu.parallel.ParallelTask;
+import dev.softsilhouette.cpu.parallel.SpinBarrier;
+import dev.softsilhouette.cpu.parallel.WorkerPool;
+import dev.softsilhouette.spi.PreparedBatch;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What both metric families share: a call runs as a few parallel phases over work items whose boundaries depend
+ * only on the batch shape (never on the worker count), each item writing its own outputs, and every sum reduced in a
+ * fixed order. Workers claim items dynamically (good for a shared, noisy machine) but the bits do not depend on who
+ * ran what: results are identical for any thread count.
+ */
+abstract class PhasedKernel implements ParallelTask {
+    /** Rows per item of the per-row phases. */
+    static final int ROW_CHUNK = 64;
+
+    final SortedBatch data;
+    final WorkerPool pool;
+    final AtomicInteger next = new AtomicInteger();
+    final SpinBarrier barrier = new SpinBarrier();
+    int phase;
+    int workersWanted;
+
+    /** Silhouettes in sorted order, written to the caller only once everything succeeded. */
+    float[] silhouettes = new float[0];
+    double[] chunkTotals = new double[0];
+
+    PhasedKernel(SortedBatch data, WorkerPool pool) {
+        this.data = data;
+        this.pool = pool;
+    }
+
+    /** Runs one phase on the pool. */
+    final void runPhase(int phase) {
+        this.phase = phase;
+        next.set(0);
+        pool.run(this, workersWanted);
+    }
+
+    @Override
+    public final void run(int worker, int workers) {
+        runPhase(phase, worker, workers);
+    }
+
+    abstract void runPhase(int phase, int worker, int workers);
+
+    int rowChunks() {
+        return (data.n + ROW_CHUNK - 1) / ROW_CHUNK;
+    }
+
+    void prepareOutputs() {
+        silhouettes = SortedBatch.grow(silhouettes, data.n);
+        chunkTotals = SortedBatch.grow(chunkTotals, rowChunks());
+    }
+
+    /** Sum of the silhouettes in chunk order, and the per-row values to the caller's order. */
+    double finish(MemorySegment silhouettesOut) {
+        double total = 0.0;
+        for (int c = 0, chunks = rowChunks(); c < chunks; c++) {
+            total += chunkTotals[c];
+        }
+        if (silhouettesOut != null) {
+            int[] rows = data.sortedRows;
+            for (int p = 0; p < data.n; p++) {
+                silhouettesOut.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, rows[p], silhouettes[p]);
+            }
+        }
+        return total;
+    }
+
+    /** Writes one gradient row (sorted position p) to the caller's order. */
+    void writeGradientRow(MemorySegment gradientOut, int p, float[] row) {
+        int d = data.d;
+        MemorySegment.copy(row, 0, gradientOut, ValueLayout.JAVA_FLOAT_UNALIGNED,
+                (long) data.sortedRows[p] * d * Float.BYTES, d);
+    }
+
+    /** Workers worth waking for about this many multiply-adds. */
+    int workersFor(double work) {
+        return work < 2.0e5 ? 1 : pool.size();
+    }
+
+    abstract double compute(PreparedBatch batch, double tau, double weight, MemorySegment rowWeights,
+                            MemorySegment silhouettesOut, MemorySegment gradientOut);
+}

@@ -1,0 +1,122 @@
+package dev.softsilhouette.cpu;
+
+import dev.softsilhouette.cpu.simd.SimdOps;
+import dev.softsilhouette.spi.PreparedBatch;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * The batch as the kernels read it, in a workspace reused call after call: rows gathered into class order, padded
+ * (dimensions to a whole number of vectors, rows to a whole number of tiles, padding zero), optionally centred on
+ * the batch mean (Euclidean distances are translation invariant: this removes the cancellation of the expanded
+ * forms far from the origin), and scaled by a power of two so the largest magnitude is in [1, 2): squares of 1e-20
+ * or 1e18 stay finite in float32, and undoing the scale is exact.
+ */
+final class SortedBatch {
+    final SimdOps ops;
+    final int lanes;
+
+    int n;
+    int d;
+    /** Row stride: d rounded up to whole vectors. */
+    int dp;
+    int k;
+    /** Rows allocated, a multiple of the caller's row multiple; rows n..npad-1 are zero. */
+    int npad;
+    /** {@code x_sorted = scale * (x - shift)}; distances in the input's units are {@code invScale} times these. */
+    double invScale;
+    float[] x = new float[0];
+    /** Compact class of each sorted position; padding rows get class {@code k} (an all-zero coefficient column). */
+    int[] classOf = new int[0];
+    int[] offsets;
+    int[] sortedRows;
+    private float[] shift = new float[0];
+
+    SortedBatch(SimdOps ops) {
+        this.ops = ops;
+        this.lanes = ops.lanes();
+    }
+
+    static float[] grow(float[] a, int size) {
+        return a.length >= size ? a : new float[size];
+    }
+
+    static double[] grow(double[] a, int size) {
+        return a.length >= size ? a : new double[size];
+    }
+
+    static int[] grow(int[] a, int size) {
+        return a.length >= size ? a : new int[size];
+    }
+
+    static int roundUp(int value, int multiple) {
+        return (value + multiple - 1) / multiple * multiple;
+    }
+
+    /**
+     * Vectors in the next micro-kernel chunk of a row of {@code remaining} vectors: 3 where possible, and never a
+     * lone 1-vector chunk after 3s (4 is done as 2 + 2).
+     */
+    static int chunkVectors(int remaining) {
+        return remaining == 4 ? 2 : Math.min(3, remaining);
+    }
+
+    void load(PreparedBatch batch, int rowMultiple, boolean centre) {
+        n = batch.rows();
+        d = batch.dims();
+        k = batch.classCount();
+        dp = roundUp(d, lanes);
+        npad = roundUp(n, rowMultiple);
+        // Workspaces are Java arrays indexed by int: N*D and N*(K+1) (with padding) must fit.
+        long largest = Math.max((long) npad * dp, (long) npad * (roundUp(k + 1, lanes) + 4));
+        if (largest > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("cpu-vector: a batch of n=" + n + ", d=" + d + ", " + k
+                    + " classes needs workspaces of " + largest + " elements, more than a Java array holds;"
+                    + " split the batch");
+        }
+        offsets = batch.classOffsets();
+        sortedRows = batch.sortedRows();
+        x = grow(x, npad * dp);
+        classOf = grow(classOf, npad);
+        shift = grow(shift, dp);
+        int[] labels = batch.labels();
+        MemorySegment source = batch.embeddings();
+        for (int p = 0; p < n; p++) {
+            int row = sortedRows[p];
+            classOf[p] = labels[row];
+            MemorySegment.copy(source, ValueLayout.JAVA_FLOAT_UNALIGNED, (long) row * d * Float.BYTES, x, p * dp, d);
+            if (dp > d) {
+                Arrays.fill(x, p * dp + d, (p + 1) * dp, 0f);
+            }
+        }
+        Arrays.fill(x, n * dp, npad * dp, 0f);
+        Arrays.fill(classOf, n, npad, k);
+
+        Arrays.fill(shift, 0, dp, 0f);
+        if (centre) {
+            // Any shift is exact in the math (translation invariance); the float mean is close enough to the centre.
+            for (int p = 0; p < n; p++) {
+                ops.add(shift, 0, x, p * dp, dp);
+            }
+            ops.scale(shift, 0, dp, 1f / n);
+        }
+        float max = 0f;
+        for (int p = 0; p < n; p++) {
+            max = Math.max(max, ops.subtractMaxAbs(x, p * dp, shift, dp));
+        }
+        int exponent = max == 0f ? 0 : Math.getExponent(max);
+        exponent = Math.max(-126, Math.min(126, exponent));
+        invScale = Math.scalb(1.0, exponent);
+        if (exponent != 0) {
+            ops.scale(x, 0, n * dp, Math.scalb(1.0f, -exponent));
+        }
+    }
+
+    /** The weight {@code w} of the row at sorted position {@code p}. */
+    double rowWeight(double weight, MemorySegment rowWeights, int p) {
+        return rowWeights == null ? weight
+                : weight * rowWeights.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, sortedRows[p]);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.softsilhouette.cpu.parallel;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A fixed set of daemon worker threads that run one {@link ParallelTask} at a time, the calling thread taking part
+ * as worker 0. Nothing is allocated per run.
+ *
+ * <p>The pool serves one call at a time. A call that finds it busy runs its task alone ({@code workers = 1}); the
+ * kernels partition their work independently of the worker count, so the result is the same bits either way.
+ */
+public final class WorkerPool {
+    private static final int SPINS = 20_000;
+
+    private final int size;
+    private final Thread[] threads;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicInteger finished = new AtomicInteger();
+    private volatile int generation;
+    private volatile ParallelTask task;
+    private volatile int workers;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+
+    /** @param size total workers including the caller; 1 starts no thread */
+    public WorkerPool(int size, String name) {
+        if (size < 1) {
+            throw new IllegalArgumentException("size: must be >= 1, got " + size);
+        }
+        this.size = size;
+        this.threads = new Thread[size - 1];
+        for (int w = 1; w < size; w++) {
+            int id = w;
+            Thread t = new Thread(() -> loop(id), name + "-" + w);
+            t.setDaemon(true);
+            threads[w - 1] = t;
+            t.start();
+        }
+    }
+
+    /** The number of workers, the caller included. */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * Runs {@code task} on up to {@code wanted} workers (at least the caller) and returns when every one has finished.
+     * An exception thrown by any worker propagates to the caller.
+     */
+    public void run(ParallelTask task, int wanted) {
+        int n = Math.min(Math.max(wanted, 1), size);
+        if (n == 1 || closed || !lock.tryLock()) {
+            task.run(0, 1);
+            return;
+        }
+        try {
+            this.task = task;
+            this.workers = n;
+            finished.set(0);
+            failure = null;
+            generation++; // publishes task and workers
+            for (int w = 1; w < n; w++) {
+                LockSupport.unpark(threads[w - 1]);
+            }
+            try {
+                task.run(0, n);
+            } finally {
+                int spins = 0;
+                while (finished.get() < n - 1) {
+                    if (++spins < SPINS) {
+                        Thread.onSpinWait();
+                    } else {
+                        Thread.yield();
+                    }
+                }
+                this.task = null;
+            }
+            Throwable f = failure;
+            if (f != null) {
+                throw new IllegalStateException("cpu-vector worker failed: " + f, f);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the worker threads once they are idle; later runs use the calling thread only. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            for (Thread t : threads) {
+                LockSupport.unpark(t);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop(int id) {
+        int seen = 0;
+        while (!closed) {
+            int spins = 0;
+            while (generation == seen && !closed) {
+                if (++spins < SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            seen = generation;
+            ParallelTask t = task;
+            int n = workers;
+            if (t != null && id < n) {
+                try {
+                    t.run(id, n);
+                } catch (Throwable e) {
+                    failure = e; // rethrown by the caller once every worker is done
+                } finally {
+                    finished.incrementAndGet();
+                }
+            }
+        }
+    }
+}

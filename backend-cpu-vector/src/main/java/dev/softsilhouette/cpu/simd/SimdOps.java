@@ -1,0 +1,81 @@
+package dev.softsilhouette.cpu.simd;
+
+/**
+ * The few vector operations the kernels are built from (the Lucene {@code VectorizationProvider} split): this
+ * interface names no Vector API type, so the code around it loads on any JVM, and {@link VectorSimdOps} is the only
+ * class that touches {@code jdk.incubator.vector}. One implementation is loaded, so calls inline.
+ *
+ * <p>Every result is computed in a fixed order: the same inputs give the same bits on every call, interpreted or
+ * compiled (no {@code reduceLanes} on floats, whose order the JIT may change).
+ *
+ * <p>Micro-kernel addressing: {@code a} supplies scalars broadcast per row, {@code b} supplies vectors of
+ * {@link #lanes()} floats. For row {@code r < 4}, vector {@code v < vectors} (1 to 3) and loop index {@code l < count}:
+ * {@code a[aOff + r*aRowStride + l*aLoopStride]} and {@code b[bOff + v*bVectorStride + l*bLoopStride + lane]}; the
+ * result goes to {@code c[cOff + r*cRowStride + v*lanes() + lane]}.
+ */
+public interface SimdOps {
+
+    /** Floats per vector (16 with AVX-512, 8 with AVX2). */
+    int lanes();
+
+    /** The vector shape in words, for diagnostics. */
+    String describe();
+
+    /** {@code c (+)= sum_l a * b}: the register-blocked product of 4 rows by 1, 2 or 3 vectors. */
+    void multiplyAdd(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
+                     float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
+                     float[] c, int cOff, int cRowStride, boolean accumulate);
+
+    /**
+     * {@code c = sum_l a * b} for 6 rows by 3 vectors: 18 accumulators, 3 loads and 6 broadcasts per 18 FMAs (the
+     * Gram tile kernel, where it runs closest to the FMA throughput).
+     */
+    void multiply6x3(float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff, int bVectorStride,
+                     int bLoopStride, int count, float[] c, int cOff, int cRowStride);
+
+    /** {@code c = sum_l (a - b)^2}: squared distances of 4 rows to 1 or 2 vectors of points, without expansion. */
+    void squaredDifferences(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
+                            float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
+                            float[] c, int cOff, int cRowStride);
+
+    /** {@code sum_t a[aOff+t] * b[bOff+t]}, t < len, with 4 vector accumulators and vector and scalar tails. */
+    float dot(float[] a, int aOff, float[] b, int bOff, int len);
+
+    /** {@code sum_t (a[aOff+t] - b[bOff+t])^2}, t < len, computed directly (no expansion). */
+    float squaredDistance(float[] a, int aOff, float[] b, int bOff, int len);
+
+    /** {@code sum a[from..to)} in a fixed order. */
+    float sum(float[] a, int from, int to);
+
+    /** {@code out[c] = sum_{r < rows} a[off + r*stride + c]} for {@code c < len} (len a multiple of lanes). */
+    void sumRows(float[] a, int off, int rows, int stride, int len, float[] out);
+
+    /** {@code a[off..off+len) += b[bOff..bOff+len)}. */
+    void add(float[] a, int off, float[] b, int bOff, int len);
+
+    /** {@code a[off..off+len) -= m[0..len)}, returning the largest absolute value left. */
+    float subtractMaxAbs(float[] a, int off, float[] m, int len);
+
+    /** {@code a[from..to) *= factor}. */
+    void scale(float[] a, int from, int to, float factor);
+
+    /** {@code out[outOff+t] = factor * (alpha * x[xOff+t] - y[yOff+t])}, t < len. */
+    void scaledDifference(float factor, float alpha, float[] x, int xOff, float[] y, int yOff, float[] out,
+                          int outOff, int len);
+
+    /**
+     * Turns one row of a Gram tile into Euclidean distances in place: {@code g <- sqrt(max(sqI + sq[j] - 2g, 0))} for
+     * the {@code len} columns {@code j = j0 ..}; where the expansion lost too much to cancellation (the result is
+     * small next to the norms) the squared distance is recomputed directly from the rows of {@code x}.
+     */
+    void distancesFromGram(float[] tile, int off, int len, float sqI, float[] sq, int j0, float[] x, int iRowOff,
+                           int dimsStride, int dims);
+
+    /**
+     * One row of the backward pair weights, in place over a distance row: {@code w_j = (rowCoef[rowCoefOff +
+     * classOf[j0+c]] + colCoef[colCoefOff + c]) / d_j}, 0 where {@code d_j = 0}; adds each {@code w_j} to
+     * {@code columnSums[c]} when that is not null and returns the row's sum.
+     */
+    float pairWeights(float[] tile, int off, int len, float[] rowCoef, int rowCoefOff, int[] classOf, int j0,
+                      float[] colCoef, int colCoefOff, float[] columnSums);
+}

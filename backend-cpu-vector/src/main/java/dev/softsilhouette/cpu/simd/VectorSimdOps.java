@@ -1,0 +1,503 @@
+package dev.softsilhouette.cpu.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/** {@link SimdOps} on {@code jdk.incubator.vector} with the preferred species (512 bits on AVX-512). */
+public final class VectorSimdOps implements SimdOps {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Below this fraction of {@code |x_i|^2 + |x_j|^2} the expanded squared distance is recomputed directly. */
+    private static final float NEAR = 1.0f / 64;
+
+    /** Shuffles that fold the upper half of the live lanes onto the lower half: a fixed summation tree. */
+    private static final VectorShuffle<Float>[] FOLDS = folds();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] folds = (VectorShuffle<Float>[]) new VectorShuffle<?>[steps];
+        for (int s = 0, half = L / 2; s < steps; s++, half /= 2) {
+            int h = half;
+            folds[s] = VectorShuffle.fromOp(S, i -> (i + h) % L);
+        }
+        return folds;
+    }
+
+    @Override
+    public int lanes() {
+        return L;
+    }
+
+    @Override
+    public String describe() {
+        return "Vector API " + S.vectorBitSize() + "-bit, " + L + " float lanes";
+    }
+
+    /** The sum of the lanes by a fixed pairwise tree: the same bits interpreted or compiled. */
+    private static float laneSum(FloatVector v) {
+        for (VectorShuffle<Float> fold : FOLDS) {
+            v = v.add(v.rearrange(fold));
+        }
+        return v.lane(0);
+    }
+
+    @Override
+    public void multiplyAdd(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
+                            float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
+                            float[] c, int cOff, int cRowStride, boolean accumulate) {
+        if (vectors == 3) {
+            multiplyAdd4x3(a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride, count, c, cOff,
+                    cRowStride, accumulate);
+        } else if (vectors == 2) {
+            multiplyAdd4x2(a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride, count, c, cOff,
+                    cRowStride, accumulate);
+        } else {
+            multiplyAdd4x1(a, aOff, aRowStride, aLoopStride, b, bOff, bLoopStride, count, c, cOff, cRowStride,
+                    accumulate);
+        }
+    }
+
+    /** 4 rows x 3 vectors: 12 accumulators, 3 loads and 4 broadcasts per 12 FMAs. */
+    private static void multiplyAdd4x3(float[] a, int aOff, int aRowStride, int aLoopStride,
+                                       float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
+                                       float[] c, int cOff, int cRowStride, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
+        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
+        int b0 = bOff, b1 = bOff + bVectorStride, b2 = b1 + bVectorStride;
+        for (int l = 0; l < count; l++) {
+            FloatVector v0 = FloatVector.fromArray(S, b, b0);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1);
+            FloatVector v2 = FloatVector.fromArray(S, b, b2);
+            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            c00 = v0.fma(x, c00);
+            c01 = v1.fma(x, c01);
+            c02 = v2.fma(x, c02);
+            x = FloatVector.broadcast(S, a[a1]);
+            c10 = v0.fma(x, c10);
+            c11 = v1.fma(x, c11);
+            c12 = v2.fma(x, c12);
+            x = FloatVector.broadcast(S, a[a2]);
+            c20 = v0.fma(x, c20);
+            c21 = v1.fma(x, c21);
+            c22 = v2.fma(x, c22);
+            x = FloatVector.broadcast(S, a[a3]);
+            c30 = v0.fma(x, c30);
+            c31 = v1.fma(x, c31);
+            c32 = v2.fma(x, c32);
+            a0 += aLoopStride;
+            a1 += aLoopStride;
+            a2 += aLoopStride;
+            a3 += aLoopStride;
+            b0 += bLoopStride;
+            b1 += bLoopStride;
+            b2 += bLoopStride;
+        }
+        (accumulate ? c00.add(FloatVector.fromArray(S, c, cOff)) : c00).intoArray(c, cOff);
+        (accumulate ? c01.add(FloatVector.fromArray(S, c, cOff + L)) : c01).intoArray(c, cOff + L);
+        (accumulate ? c02.add(FloatVector.fromArray(S, c, cOff + 2 * L)) : c02).intoArray(c, cOff + 2 * L);
+        (accumulate ? c10.add(FloatVector.fromArray(S, c, cOff + cRowStride)) : c10).intoArray(c, cOff + cRowStride);
+        (accumulate ? c11.add(FloatVector.fromArray(S, c, cOff + cRowStride + L)) : c11).intoArray(c, cOff + cRowStride + L);
+        (accumulate ? c12.add(FloatVector.fromArray(S, c, cOff + cRowStride + 2 * L)) : c12).intoArray(c, cOff + cRowStride + 2 * L);
+        (accumulate ? c20.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride)) : c20).intoArray(c, cOff + 2 * cRowStride);
+        (accumulate ? c21.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride + L)) : c21).intoArray(c, cOff + 2 * cRowStride + L);
+        (accumulate ? c22.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride + 2 * L)) : c22).intoArray(c, cOff + 2 * cRowStride + 2 * L);
+        (accumulate ? c30.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride)) : c30).intoArray(c, cOff + 3 * cRowStride);
+        (accumulate ? c31.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride + L)) : c31).intoArray(c, cOff + 3 * cRowStride + L);
+        (accumulate ? c32.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride + 2 * L)) : c32).intoArray(c, cOff + 3 * cRowStride + 2 * L);
+    }
+
+    private static void multiplyAdd4x2(float[] a, int aOff, int aRowStride, int aLoopStride,
+                                       float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
+                                       float[] c, int cOff, int cRowStride, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
+        int b0 = bOff, b1 = bOff + bVectorStride;
+        for (int l = 0; l < count; l++) {
+            FloatVector v0 = FloatVector.fromArray(S, b, b0);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1);
+            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            c00 = v0.fma(x, c00);
+            c01 = v1.fma(x, c01);
+            x = FloatVector.broadcast(S, a[a1]);
+            c10 = v0.fma(x, c10);
+            c11 = v1.fma(x, c11);
+            x = FloatVector.broadcast(S, a[a2]);
+            c20 = v0.fma(x, c20);
+            c21 = v1.fma(x, c21);
+            x = FloatVector.broadcast(S, a[a3]);
+            c30 = v0.fma(x, c30);
+            c31 = v1.fma(x, c31);
+            a0 += aLoopStride;
+            a1 += aLoopStride;
+            a2 += aLoopStride;
+            a3 += aLoopStride;
+            b0 += bLoopStride;
+            b1 += bLoopStride;
+        }
+        (accumulate ? c00.add(FloatVector.fromArray(S, c, cOff)) : c00).intoArray(c, cOff);
+        (accumulate ? c01.add(FloatVector.fromArray(S, c, cOff + L)) : c01).intoArray(c, cOff + L);
+        (accumulate ? c10.add(FloatVector.fromArray(S, c, cOff + cRowStride)) : c10).intoArray(c, cOff + cRowStride);
+        (accumulate ? c11.add(FloatVector.fromArray(S, c, cOff + cRowStride + L)) : c11).intoArray(c, cOff + cRowStride + L);
+        (accumulate ? c20.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride)) : c20).intoArray(c, cOff + 2 * cRowStride);
+        (accumulate ? c21.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride + L)) : c21).intoArray(c, cOff + 2 * cRowStride + L);
+        (accumulate ? c30.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride)) : c30).intoArray(c, cOff + 3 * cRowStride);
+        (accumulate ? c31.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride + L)) : c31).intoArray(c, cOff + 3 * cRowStride + L);
+    }
+
+    private static void multiplyAdd4x1(float[] a, int aOff, int aRowStride, int aLoopStride,
+                                       float[] b, int bOff, int bLoopStride, int count,
+                                       float[] c, int cOff, int cRowStride, boolean accumulate) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
+        int b0 = bOff;
+        for (int l = 0; l < count; l++) {
+            FloatVector v0 = FloatVector.fromArray(S, b, b0);
+            c0 = v0.fma(FloatVector.broadcast(S, a[a0]), c0);
+            c1 = v0.fma(FloatVector.broadcast(S, a[a1]), c1);
+            c2 = v0.fma(FloatVector.broadcast(S, a[a2]), c2);
+            c3 = v0.fma(FloatVector.broadcast(S, a[a3]), c3);
+            a0 += aLoopStride;
+            a1 += aLoopStride;
+            a2 += aLoopStride;
+            a3 += aLoopStride;
+            b0 += bLoopStride;
+        }
+        (accumulate ? c0.add(FloatVector.fromArray(S, c, cOff)) : c0).intoArray(c, cOff);
+        (accumulate ? c1.add(FloatVector.fromArray(S, c, cOff + cRowStride)) : c1).intoArray(c, cOff + cRowStride);
+        (accumulate ? c2.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride)) : c2).intoArray(c, cOff + 2 * cRowStride);
+        (accumulate ? c3.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride)) : c3).intoArray(c, cOff + 3 * cRowStride);
+    }
+
+    @Override
+    public void multiply6x3(float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff,
+                            int bVectorStride, int bLoopStride, int count, float[] c, int cOff, int cRowStride) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z;
+        FloatVector c30 = z, c31 = z, c32 = z, c40 = z, c41 = z, c42 = z, c50 = z, c51 = z, c52 = z;
+        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride, a4 = a3 + aRowStride;
+        int a5 = a4 + aRowStride;
+        int b0 = bOff, b1 = bOff + bVectorStride, b2 = b1 + bVectorStride;
+        for (int l = 0; l < count; l++) {
+            FloatVector v0 = FloatVector.fromArray(S, b, b0);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1);
+            FloatVector v2 = FloatVector.fromArray(S, b, b2);
+            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            c00 = v0.fma(x, c00);
+            c01 = v1.fma(x, c01);
+            c02 = v2.fma(x, c02);
+            x = FloatVector.broadcast(S, a[a1]);
+            c10 = v0.fma(x, c10);
+            c11 = v1.fma(x, c11);
+            c12 = v2.fma(x, c12);
+            x = FloatVector.broadcast(S, a[a2]);
+            c20 = v0.fma(x, c20);
+            c21 = v1.fma(x, c21);
+            c22 = v2.fma(x, c22);
+            x = FloatVector.broadcast(S, a[a3]);
+            c30 = v0.fma(x, c30);
+            c31 = v1.fma(x, c31);
+            c32 = v2.fma(x, c32);
+            x = FloatVector.broadcast(S, a[a4]);
+            c40 = v0.fma(x, c40);
+            c41 = v1.fma(x, c41);
+            c42 = v2.fma(x, c42);
+            x = FloatVector.broadcast(S, a[a5]);
+            c50 = v0.fma(x, c50);
+            c51 = v1.fma(x, c51);
+            c52 = v2.fma(x, c52);
+            a0 += aLoopStride;
+            a1 += aLoopStride;
+            a2 += aLoopStride;
+            a3 += aLoopStride;
+            a4 += aLoopStride;
+            a5 += aLoopStride;
+            b0 += bLoopStride;
+            b1 += bLoopStride;
+            b2 += bLoopStride;
+        }
+        int r = cRowStride;
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c02.intoArray(c, cOff + 2 * L);
+        c10.intoArray(c, cOff + r);
+        c11.intoArray(c, cOff + r + L);
+        c12.intoArray(c, cOff + r + 2 * L);
+        c20.intoArray(c, cOff + 2 * r);
+        c21.intoArray(c, cOff + 2 * r + L);
+        c22.intoArray(c, cOff + 2 * r + 2 * L);
+        c30.intoArray(c, cOff + 3 * r);
+        c31.intoArray(c, cOff + 3 * r + L);
+        c32.intoArray(c, cOff + 3 * r + 2 * L);
+        c40.intoArray(c, cOff + 4 * r);
+        c41.intoArray(c, cOff + 4 * r + L);
+        c42.intoArray(c, cOff + 4 * r + 2 * L);
+        c50.intoArray(c, cOff + 5 * r);
+        c51.intoArray(c, cOff + 5 * r + L);
+        c52.intoArray(c, cOff + 5 * r + 2 * L);
+    }
+
+    @Override
+    public void squaredDifferences(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
+                                   float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
+                                   float[] c, int cOff, int cRowStride) {
+        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
+        if (vectors == 2) {
+            FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+            FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+            int b0 = bOff, b1 = bOff + bVectorStride;
+            for (int l = 0; l < count; l++) {
+                FloatVector v0 = FloatVector.fromArray(S, b, b0);
+                FloatVector v1 = FloatVector.fromArray(S, b, b1);
+                FloatVector x = FloatVector.broadcast(S, a[a0]);
+                FloatVector e0 = x.sub(v0), e1 = x.sub(v1);
+                c00 = e0.fma(e0, c00);
+                c01 = e1.fma(e1, c01);
+                x = FloatVector.broadcast(S, a[a1]);
+                e0 = x.sub(v0);
+                e1 = x.sub(v1);
+                c10 = e0.fma(e0, c10);
+                c11 = e1.fma(e1, c11);
+                x = FloatVector.broadcast(S, a[a2]);
+                e0 = x.sub(v0);
+                e1 = x.sub(v1);
+                c20 = e0.fma(e0, c20);
+                c21 = e1.fma(e1, c21);
+                x = FloatVector.broadcast(S, a[a3]);
+                e0 = x.sub(v0);
+                e1 = x.sub(v1);
+                c30 = e0.fma(e0, c30);
+                c31 = e1.fma(e1, c31);
+                a0 += aLoopStride;
+                a1 += aLoopStride;
+                a2 += aLoopStride;
+                a3 += aLoopStride;
+                b0 += bLoopStride;
+                b1 += bLoopStride;
+            }
+            c00.intoArray(c, cOff);
+            c01.intoArray(c, cOff + L);
+            c10.intoArray(c, cOff + cRowStride);
+            c11.intoArray(c, cOff + cRowStride + L);
+            c20.intoArray(c, cOff + 2 * cRowStride);
+            c21.intoArray(c, cOff + 2 * cRowStride + L);
+            c30.intoArray(c, cOff + 3 * cRowStride);
+            c31.intoArray(c, cOff + 3 * cRowStride + L);
+        } else {
+            FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+            int b0 = bOff;
+            for (int l = 0; l < count; l++) {
+                FloatVector v0 = FloatVector.fromArray(S, b, b0);
+                FloatVector e = FloatVector.broadcast(S, a[a0]).sub(v0);
+                c0 = e.fma(e, c0);
+                e = FloatVector.broadcast(S, a[a1]).sub(v0);
+                c1 = e.fma(e, c1);
+                e = FloatVector.broadcast(S, a[a2]).sub(v0);
+                c2 = e.fma(e, c2);
+                e = FloatVector.broadcast(S, a[a3]).sub(v0);
+                c3 = e.fma(e, c3);
+                a0 += aLoopStride;
+                a1 += aLoopStride;
+                a2 += aLoopStride;
+                a3 += aLoopStride;
+                b0 += bLoopStride;
+            }
+            c0.intoArray(c, cOff);
+            c1.intoArray(c, cOff + cRowStride);
+            c2.intoArray(c, cOff + 2 * cRowStride);
+            c3.intoArray(c, cOff + 3 * cRowStride);
+        }
+    }
+
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int len) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int t = 0;
+        for (; t + 4 * L <= len; t += 4 * L) { // 4 independent accumulators hide the FMA latency
+            s0 = FloatVector.fromArray(S, a, aOff + t).fma(FloatVector.fromArray(S, b, bOff + t), s0);
+            s1 = FloatVector.fromArray(S, a, aOff + t + L).fma(FloatVector.fromArray(S, b, bOff + t + L), s1);
+            s2 = FloatVector.fromArray(S, a, aOff + t + 2 * L).fma(FloatVector.fromArray(S, b, bOff + t + 2 * L), s2);
+            s3 = FloatVector.fromArray(S, a, aOff + t + 3 * L).fma(FloatVector.fromArray(S, b, bOff + t + 3 * L), s3);
+        }
+        int bound = S.loopBound(len);
+        for (; t < bound; t += L) { // vector tail
+            s0 = FloatVector.fromArray(S, a, aOff + t).fma(FloatVector.fromArray(S, b, bOff + t), s0);
+        }
+        float sum = laneSum(s0.add(s1).add(s2.add(s3)));
+        for (; t < len; t++) { // scalar tail
+            sum = Math.fma(a[aOff + t], b[bOff + t], sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public float squaredDistance(float[] a, int aOff, float[] b, int bOff, int len) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int t = 0;
+        for (; t + 4 * L <= len; t += 4 * L) {
+            FloatVector e0 = FloatVector.fromArray(S, a, aOff + t).sub(FloatVector.fromArray(S, b, bOff + t));
+            FloatVector e1 = FloatVector.fromArray(S, a, aOff + t + L).sub(FloatVector.fromArray(S, b, bOff + t + L));
+            FloatVector e2 = FloatVector.fromArray(S, a, aOff + t + 2 * L)
+                    .sub(FloatVector.fromArray(S, b, bOff + t + 2 * L));
+            FloatVector e3 = FloatVector.fromArray(S, a, aOff + t + 3 * L)
+                    .sub(FloatVector.fromArray(S, b, bOff + t + 3 * L));
+            s0 = e0.fma(e0, s0);
+            s1 = e1.fma(e1, s1);
+            s2 = e2.fma(e2, s2);
+            s3 = e3.fma(e3, s3);
+        }
+        int bound = S.loopBound(len);
+        for (; t < bound; t += L) { // vector tail
+            FloatVector e = FloatVector.fromArray(S, a, aOff + t).sub(FloatVector.fromArray(S, b, bOff + t));
+            s0 = e.fma(e, s0);
+        }
+        float sum = laneSum(s0.add(s1).add(s2.add(s3)));
+        for (; t < len; t++) { // scalar tail
+            float e = a[aOff + t] - b[bOff + t];
+            sum = Math.fma(e, e, sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public float sum(float[] a, int from, int to) {
+        FloatVector s = FloatVector.zero(S);
+        int t = from;
+        for (; t + L <= to; t += L) {
+            s = s.add(FloatVector.fromArray(S, a, t));
+        }
+        if (t < to) { // masked vector tail
+            VectorMask<Float> m = S.indexInRange(t, to);
+            s = s.add(FloatVector.fromArray(S, a, t, m));
+        }
+        return laneSum(s);
+    }
+
+    @Override
+    public void sumRows(float[] a, int off, int rows, int stride, int len, float[] out) {
+        for (int c = 0; c < len; c += L) {
+            FloatVector s = FloatVector.zero(S);
+            int p = off + c;
+            for (int r = 0; r < rows; r++, p += stride) {
+                s = s.add(FloatVector.fromArray(S, a, p));
+            }
+            s.intoArray(out, c);
+        }
+    }
+
+    @Override
+    public void add(float[] a, int off, float[] b, int bOff, int len) {
+        int t = 0;
+        int bound = S.loopBound(len);
+        for (; t < bound; t += L) {
+            FloatVector.fromArray(S, a, off + t).add(FloatVector.fromArray(S, b, bOff + t)).intoArray(a, off + t);
+        }
+        for (; t < len; t++) {
+            a[off + t] += b[bOff + t];
+        }
+    }
+
+    @Override
+    public float subtractMaxAbs(float[] a, int off, float[] m, int len) {
+        FloatVector mx = FloatVector.zero(S);
+        int t = 0;
+        int bound = S.loopBound(len);
+        for (; t < bound; t += L) {
+            FloatVector v = FloatVector.fromArray(S, a, off + t).sub(FloatVector.fromArray(S, m, t));
+            v.intoArray(a, off + t);
+            mx = mx.max(v.abs());
+        }
+        float max = mx.reduceLanes(VectorOperators.MAX); // max is exact in any order
+        for (; t < len; t++) {
+            float v = a[off + t] - m[t];
+            a[off + t] = v;
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
+    }
+
+    @Override
+    public void scale(float[] a, int from, int to, float factor) {
+        FloatVector f = FloatVector.broadcast(S, factor);
+        int t = from;
+        for (; t + L <= to; t += L) {
+            FloatVector.fromArray(S, a, t).mul(f).intoArray(a, t);
+        }
+        for (; t < to; t++) {
+            a[t] *= factor;
+        }
+    }
+
+    @Override
+    public void scaledDifference(float factor, float alpha, float[] x, int xOff, float[] y, int yOff, float[] out,
+                                 int outOff, int len) {
+        FloatVector f = FloatVector.broadcast(S, factor);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        int t = 0;
+        int bound = S.loopBound(len);
+        for (; t < bound; t += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + t).fma(al, FloatVector.fromArray(S, y, yOff + t).neg());
+            v.mul(f).intoArray(out, outOff + t);
+        }
+        for (; t < len; t++) {
+            out[outOff + t] = factor * Math.fma(x[xOff + t], alpha, -y[yOff + t]);
+        }
+    }
+
+    @Override
+    public void distancesFromGram(float[] tile, int off, int len, float sqI, float[] sq, int j0, float[] x,
+                                  int iRowOff, int dimsStride, int dims) {
+        if (expandedSquares(tile, off, len, sqI, sq, j0)) {
+            // Rare: recompute the cancelled entries directly. Done after the vector loop so that no vector value is
+            // live across these calls (which would make the JIT box it, i.e. allocate).
+            for (int c = 0; c < len; c++) {
+                if (tile[off + c] < (sqI + sq[j0 + c]) * NEAR) {
+                    tile[off + c] = squaredDistance(x, iRowOff, x, (j0 + c) * dimsStride, dims);
+                }
+            }
+        }
+        for (int c = 0; c < len; c += L) {
+            FloatVector.fromArray(S, tile, off + c).sqrt().intoArray(tile, off + c);
+        }
+    }
+
+    /** {@code g <- max(sqI + sq[j] - 2g, 0)}; whether any entry lost too much to cancellation. */
+    private static boolean expandedSquares(float[] tile, int off, int len, float sqI, float[] sq, int j0) {
+        FloatVector si = FloatVector.broadcast(S, sqI);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector minusTwo = FloatVector.broadcast(S, -2f);
+        boolean anyClose = false;
+        for (int c = 0; c < len; c += L) {
+            FloatVector norms = si.add(FloatVector.fromArray(S, sq, j0 + c));
+            FloatVector d2 = FloatVector.fromArray(S, tile, off + c).fma(minusTwo, norms).max(zero);
+            anyClose |= d2.lt(norms.mul(NEAR)).anyTrue();
+            d2.intoArray(tile, off + c);
+        }
+        return anyClose;
+    }
+
+    @Override
+    public float pairWeights(float[] tile, int off, int len, float[] rowCoef, int rowCoefOff, int[] classOf, int j0,
+                             float[] colCoef, int colCoefOff, float[] columnSums) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector rowSum = zero;
+        for (int c = 0; c < len; c += L) {
+            FloatVector d = FloatVector.fromArray(S, tile, off + c);
+            FloatVector coef = FloatVector.fromArray(S, rowCoef, rowCoefOff, classOf, j0 + c)
+                    .add(FloatVector.fromArray(S, colCoef, colCoefOff + c));
+            VectorMask<Float> positive = d.compare(VectorOperators.GT, zero);
+            FloatVector w = coef.div(d.blend(1f, positive.not())).blend(zero, positive.not());
+            w.intoArray(tile, off + c);
+            rowSum = rowSum.add(w);
+            if (columnSums != null) {
+                FloatVector.fromArray(S, columnSums, c).add(w).intoArray(columnSums, c);
+            }
+        }
+        return laneSum(rowSum);
+    }
+}
