@@ -15,9 +15,12 @@ import java.util.Arrays;
  * training allocates nothing here.
  */
 final class LabelPreparation {
+    private static final int RADIX = 256;
     private static final ThreadLocal<LabelPreparation> WORKSPACE = ThreadLocal.withInitial(LabelPreparation::new);
 
     private long[] keys = new long[0];
+    private long[] sortBuffer = new long[0];
+    private final int[] digitCounts = new int[RADIX];
     private int[] compact = new int[0];
     private int[] sortedRows = new int[0];
     private int[] positions = new int[0];
@@ -42,6 +45,7 @@ final class LabelPreparation {
     PreparedBatch prepare(MemorySegment embeddings, int n, int d, MemorySegment labels) {
         if (keys.length != n) {
             keys = new long[n];
+            sortBuffer = new long[n];
             compact = new int[n];
             sortedRows = new int[n];
             positions = new int[n];
@@ -50,7 +54,7 @@ final class LabelPreparation {
         for (int i = 0; i < n; i++) {
             keys[i] = ((long) labels.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i) << 32) | i;
         }
-        Arrays.sort(keys); // by label, then by row: a stable class order
+        sortByLabel(n); // by label, then by row: a stable class order
 
         int k = -1;
         long previousLabel = -1;
@@ -73,5 +77,40 @@ final class LabelPreparation {
         }
         System.arraycopy(scratchOffsets, 0, offsets, 0, classes + 1);
         return new PreparedBatch(embeddings, n, d, classes, compact, sortedRows, positions, offsets);
+    }
+
+    /**
+     * Least-significant-digit radix sort of the keys on their label half, one byte per pass, into reused buffers:
+     * O(N) per pass, allocation-free, and stable, so rows stay in increasing order within a label (the keys start
+     * in row order). A pass whose byte is the same for every key is skipped: labels below 256 take one pass.
+     */
+    private void sortByLabel(int n) {
+        long[] from = keys;
+        long[] to = sortBuffer;
+        for (int shift = 32; shift < 64; shift += 8) {
+            Arrays.fill(digitCounts, 0);
+            for (int i = 0; i < n; i++) {
+                digitCounts[(int) (from[i] >>> shift) & (RADIX - 1)]++;
+            }
+            if (digitCounts[(int) (from[0] >>> shift) & (RADIX - 1)] == n) {
+                continue; // every key has the same byte here
+            }
+            int position = 0;
+            for (int digit = 0; digit < RADIX; digit++) {
+                int count = digitCounts[digit];
+                digitCounts[digit] = position;
+                position += count;
+            }
+            for (int i = 0; i < n; i++) {
+                long key = from[i];
+                to[digitCounts[(int) (key >>> shift) & (RADIX - 1)]++] = key;
+            }
+            long[] swap = from;
+            from = to;
+            to = swap;
+        }
+        if (from != keys) {
+            System.arraycopy(from, 0, keys, 0, n);
+        }
     }
 }
