@@ -117,6 +117,16 @@ public final class SilhouetteMath {
                 }
             }
         }
+        if (derivative != null) {
+            // A class whose distance sum is exactly 0 has every pair distance 0, where each metric's pair derivative
+            // is 0 (SPEC section 5): it carries no gradient. Zeroing its entry keeps the 1/b-sized values of b -> 0
+            // (a softmin dominated by such a class) from overflowing the float coefficients of float32 backends.
+            for (int k = 0; k < classes; k++) {
+                if (sums[sumsOffset + k] == 0.0) {
+                    derivative[derivativeOffset + k] = 0.0;
+                }
+            }
+        }
         return Math.max(-1.0, Math.min(1.0, s));
     }
 }

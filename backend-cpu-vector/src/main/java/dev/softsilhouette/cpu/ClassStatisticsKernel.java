@@ -18,18 +18,21 @@ import java.util.Arrays;
  * expansion, so nothing cancels). Backward, with {@code T_c = sum_j coef[j][c]} and {@code U_c = sum_j coef[j][c] x_j}:
  * {@code grad_i = 2 [(sum_k coef_ik n_k + T_{y_i}) x_i - sum_k coef_ik n_k m_k - U_{y_i}]}.
  *
- * <p>Cosine, on unit rows {@code u_i} (norms floored at 1e-12 in the caller's units) with class sums {@code S_k}:
- * {@code sum_{j in k} (1 - <u_i, u_j>) = n_k - <u_i, S_k>} (less the self term for the own class). Backward:
- * {@code grad_i = (alpha_i u_i - sum_k coef_ik S_k - U_{y_i}) / |x_i|} with
- * {@code alpha_i = sum_k coef_ik <u_i, S_k> + <u_i, U_{y_i}> + 2 coef_{i,y_i} (1 - |u_i|^2)}.
+ * <p>Cosine runs the same machinery on unit rows {@code u_i = x_i / max(|x_i|, 1e-12)}, centred on their mean:
+ * {@code 1 - <u_i, u_j> = |u_i - u_j|^2 / 2 + c_i + c_j} with {@code c_i = (1 - |u_i|^2) / 2}, which is exactly 0
+ * for every row above the norm floor. The expanded form {@code n_k - <u_i, S_k>} would cancel catastrophically for
+ * nearly parallel rows (data far from the origin); the difference form keeps their precision. Backward: the
+ * squared-Euclidean gradient with respect to {@code u_i} (halved coefficients), less {@code u_i} times the pair
+ * weights for a row below the floor, projected by {@code (I - u_i u_i^T)} and divided by {@code max(|x_i|, 1e-12)},
+ * which is SPEC section 5's {@code -(u_j - <u_i, u_j> u_i) / max(|x_i|, 1e-12)} summed over pairs.
  */
 final class ClassStatisticsKernel extends PhasedKernel {
     private static final int ROWS = 0;
     private static final int CLASS_SUMS = 1;
     private static final int GRADIENT = 2;
     private static final int STATS_BLOCK = 64;
-    /** Per pair, the smallest cosine distance sum the float32 class-sum form resolves (2^-21). */
-    private static final double COSINE_RESOLUTION = 0x1p-21;
+    /** Per pair, the cosine distance below which unit rows are parallel up to float rounding (2^-40). */
+    private static final double COSINE_PARALLEL = 0x1p-40;
 
     private final SimdOps ops;
     private final int lanes;
@@ -56,6 +59,13 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private float[] blockSum = new float[0];
     private float[] unitNorms = new float[0];
     private double[] rowNorms = new double[0];
+    /** Cosine: the mean unit row the unit rows were centred on, and c_i = (1 - |u_i|^2) / 2 with class totals. */
+    private float[] unitMean = new float[0];
+    private double[] unitMeanSum = new double[0];
+    private double[] normCorrection = new double[0];
+    private double[] classCorrection = new double[0];
+    /** Scale from the distance sums the rows give to the sums in the caller's units (see {@link #rows}). */
+    private double sumsScale;
     private float[] coef = new float[0];
     private float[] coefT = new float[0];
     private float[] rowAlpha = new float[0];
@@ -65,6 +75,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private final double[][] sumsScratch;
     private final double[][] derivatives;
     private final float[][] gradientRows;
+    private final float[][] unitRows;
 
     ClassStatisticsKernel(SortedBatch data, WorkerPool pool) {
         super(data, pool);
@@ -75,6 +86,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         sumsScratch = new double[w][0];
         derivatives = new double[w][0];
         gradientRows = new float[w][0];
+        unitRows = new float[w][0];
     }
 
     double compute(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
@@ -102,16 +114,45 @@ final class ClassStatisticsKernel extends PhasedKernel {
         prepareOutputs();
         float[] x = data.x;
 
+        sumsScale = data.invScale * data.invScale;
         if (cosine) {
             unitNorms = SortedBatch.grow(unitNorms, npad);
             rowNorms = SortedBatch.grow(rowNorms, npad);
+            normCorrection = SortedBatch.grow(normCorrection, npad);
+            classCorrection = SortedBatch.grow(classCorrection, k);
+            unitMean = SortedBatch.grow(unitMean, dp);
+            unitMeanSum = SortedBatch.grow(unitMeanSum, dp);
+            Arrays.fill(unitMeanSum, 0, dp, 0.0);
             for (int p = 0; p < n; p++) {
                 double norm = Math.sqrt(ops.dot(x, p * dp, x, p * dp, dp)) * data.invScale;
-                double floored = Math.max(norm, Metric.COSINE_NORM_FLOOR);
+                boolean belowFloor = !(norm >= Metric.COSINE_NORM_FLOOR);
+                double floored = belowFloor ? Metric.COSINE_NORM_FLOOR : norm;
                 rowNorms[p] = floored;
                 ops.scale(x, p * dp, (p + 1) * dp, (float) (data.invScale / floored));
                 unitNorms[p] = ops.dot(x, p * dp, x, p * dp, dp);
+                // Above the floor |u_i| = 1 by construction: the correction is exactly 0, not rounding noise.
+                normCorrection[p] = belowFloor ? 0.5 * (1.0 - unitNorms[p]) : 0.0;
+                for (int t = 0; t < data.d; t++) {
+                    unitMeanSum[t] += x[p * dp + t];
+                }
             }
+            for (int t = 0; t < dp; t++) {
+                unitMean[t] = (float) (unitMeanSum[t] / n);
+            }
+            for (int p = 0; p < n; p++) {
+                // |u_i - u_j| is translation invariant: centring removes what nearly parallel rows share.
+                for (int t = 0; t < data.d; t++) {
+                    x[p * dp + t] -= unitMean[t];
+                }
+            }
+            for (int c = 0; c < k; c++) {
+                double total = 0.0;
+                for (int p = data.offsets[c]; p < data.offsets[c + 1]; p++) {
+                    total += normCorrection[p];
+                }
+                classCorrection[c] = total;
+            }
+            sumsScale = 0.5; // 1 - <u_i, u_j> = |u_i - u_j|^2 / 2 (+ corrections)
         }
 
         // Class statistics: float partial sums over short blocks, accumulated in double.
@@ -132,17 +173,14 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 }
             }
             int size = offsets[c + 1] - offsets[c];
-            double divisor = cosine ? 1.0 : size;
             for (int t = 0; t < dp; t++) {
-                centres[c * dp + t] = (float) (classSums[t] / divisor);
+                centres[c * dp + t] = (float) (classSums[t] / size);
             }
-            if (!cosine) {
-                double w = 0.0;
-                for (int p = offsets[c]; p < offsets[c + 1]; p++) {
-                    w += ops.squaredDistance(x, p * dp, centres, c * dp, dp);
-                }
-                scatter[c] = w;
+            double w = 0.0;
+            for (int p = offsets[c]; p < offsets[c + 1]; p++) {
+                w += ops.squaredDistance(x, p * dp, centres, c * dp, dp);
             }
+            scatter[c] = w;
         }
         for (int c0 = 0; c0 < kp; c0 += lanes) {
             int base = c0 * dp;
@@ -160,6 +198,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
             sumsScratch[w] = SortedBatch.grow(sumsScratch[w], k);
             derivatives[w] = SortedBatch.grow(derivatives[w], k);
             gradientRows[w] = SortedBatch.grow(gradientRows[w], dp);
+            unitRows[w] = SortedBatch.grow(unitRows[w], cosine ? dp : 0);
         }
         if (gradient) {
             coef = SortedBatch.grow(coef, npad * kp);
@@ -230,7 +269,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         double[] sums = sumsScratch[worker];
         double[] derivative = gradient ? derivatives[worker] : null;
         int[] offsets = data.offsets;
-        double unitsSquared = data.invScale * data.invScale;
+        double unitsSquared = sumsScale;
         int panelStride = dp * lanes;
         int from = chunk * ROW_CHUNK;
         int to = Math.min(n, from + ROW_CHUNK);
@@ -249,16 +288,19 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 int row = r * kp;
                 for (int c = 0; c < k; c++) {
                     int size = offsets[c + 1] - offsets[c];
-                    sums[c] = cosine ? size - (double) block[row + c]
-                            : (size * (double) block[row + c] + scatter[c]) * unitsSquared;
+                    sums[c] = (size * (double) block[row + c] + scatter[c]) * unitsSquared;
                 }
                 if (cosine) {
-                    sums[own] -= 1.0 - unitNorms[p]; // the row itself is not a pair
+                    double ci = normCorrection[p];
                     for (int c = 0; c < k; c++) {
-                        // n_k - <u_i, S_k> is only known to about n_k float epsilons: below that it is 0 (rows
-                        // pointing the same way), which keeps s_i = 0 for all-parallel data as in the reference.
-                        double floor = COSINE_RESOLUTION * (offsets[c + 1] - offsets[c]);
-                        sums[c] = sums[c] <= floor ? 0.0 : sums[c];
+                        int pairs = offsets[c + 1] - offsets[c] - (c == own ? 1 : 0);
+                        // Unit rows carry float rounding (about 2^-24 per component), so |u_i - u_j|^2 / 2 of
+                        // parallel rows is noise below about 2^-45: treat sums under 2^-40 per pair as exactly 0,
+                        // as the reference has them, so all-parallel data keeps s_i = 0.
+                        if (sums[c] <= pairs * COSINE_PARALLEL) {
+                            sums[c] = 0.0;
+                        }
+                        sums[c] += pairs * ci + classCorrection[c] - (c == own ? ci : 0.0);
                     }
                 }
                 double s = SilhouetteMath.rowSilhouette(own, sums, 0, offsets, tau, derivative, 0);
@@ -268,15 +310,12 @@ final class ClassStatisticsKernel extends PhasedKernel {
                     double w = -data.rowWeight(weight, rowWeights, p);
                     double alpha = 0.0;
                     for (int c = 0; c < k; c++) {
-                        double value = w * derivative[c];
-                        if (cosine) {
-                            alpha += value * block[row + c];
-                        } else {
-                            value *= offsets[c + 1] - offsets[c];
-                            alpha += value;
-                        }
+                        // In the rows' own units (scaled, or unit for cosine): O(1) even for 1e-20 or 1e18 inputs.
+                        double perSum = w * derivative[c] * unitsSquared;
+                        double value = perSum * (offsets[c + 1] - offsets[c]);
+                        alpha += value;
                         coef[p * kp + c] = (float) value;
-                        coefT[c * npad + p] = (float) (w * derivative[c]);
+                        coefT[c * npad + p] = (float) perSum;
                     }
                     rowAlpha[p] = (float) alpha;
                 }
@@ -286,13 +325,8 @@ final class ClassStatisticsKernel extends PhasedKernel {
     }
 
     private void kernel(int vectors, float[] x, int aOff, int panelStride, int panel, float[] block) {
-        if (cosine) {
-            ops.multiplyAdd(vectors, x, aOff, data.dp, 1, centresPacked, panel * panelStride, panelStride, lanes,
-                    data.d, block, panel * lanes, kp, false);
-        } else {
-            ops.squaredDifferences(vectors, x, aOff, data.dp, 1, centresPacked, panel * panelStride, panelStride,
-                    lanes, data.d, block, panel * lanes, kp);
-        }
+        ops.squaredDifferences(vectors, x, aOff, data.dp, 1, centresPacked, panel * panelStride, panelStride,
+                lanes, data.d, block, panel * lanes, kp);
     }
 
     /**
@@ -323,6 +357,43 @@ final class ClassStatisticsKernel extends PhasedKernel {
         }
     }
 
+    /**
+     * Turns {@code g = dL/du_i} of the difference form into {@code dL/dx_i}: less {@code u_i} times the row's pair
+     * weights when the row is below the norm floor (its c_i depends on u_i), projected by {@code (I - u_i u_i^T)}
+     * and divided by {@code max(|x_i|, 1e-12)}.
+     */
+    private void toCosineGradient(int p, float alpha, float[] g, float[] u) {
+        int d = data.d;
+        int dp = data.dp;
+        float[] x = data.x;
+        for (int t = 0; t < d; t++) {
+            u[t] = x[p * dp + t] + unitMean[t];
+        }
+        if (normCorrection[p] != 0.0) {
+            // sum over j != i of the pair weights: 2 alpha counts every class's pairs twice over (row and column)
+            // including the row with itself, whose weight 2 coefT[own][p] (in halved units) is removed.
+            double pairWeights = 2.0 * (alpha - 2.0 * coefT[data.classOf[p] * data.npad + p]);
+            for (int t = 0; t < d; t++) {
+                g[t] -= (float) (pairWeights * u[t]);
+            }
+        }
+        double along = 0.0;
+        double length = 0.0;
+        for (int t = 0; t < d; t++) {
+            along += (double) u[t] * g[t];
+            length += (double) u[t] * u[t];
+        }
+        if (normCorrection[p] == 0.0 && length > 0.0) {
+            // u_i is a unit row up to float rounding: project onto the complement of the u_i we actually hold, so
+            // the gradient stays orthogonal to x_i to rounding (for d = 1 it is exactly the zero it should be).
+            along /= length;
+        }
+        double inverseNorm = 1.0 / rowNorms[p];
+        for (int t = 0; t < d; t++) {
+            g[t] = (float) ((g[t] - along * u[t]) * inverseNorm);
+        }
+    }
+
     private void gradientRows(int chunk, int worker) {
         int n = data.n;
         int k = data.k;
@@ -332,7 +403,8 @@ final class ClassStatisticsKernel extends PhasedKernel {
         float[] out = gradientRows[worker];
         int from = chunk * ROW_CHUNK;
         int to = Math.min(n, from + ROW_CHUNK);
-        float factor = (float) (2.0 * data.invScale);
+        // d/dx of the sums in the caller's units: the rows are x / invScale (unit rows for cosine).
+        float factor = (float) (cosine ? 2.0 : 2.0 / data.invScale);
         for (int p0 = from; p0 < to; p0 += 4) {
             // block rows: sum_k coef_ik (n_k m_k | S_k)
             for (int t = 0; t < dp; ) {
@@ -344,14 +416,10 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 int p = p0 + r;
                 int own = data.classOf[p];
                 ops.add(block, r * dp, classWeights, own * dp, dp);
+                float alpha = (float) (rowAlpha[p] + classWeightTotals[own]);
+                ops.scaledDifference(factor, alpha, x, p * dp, block, r * dp, out, 0, data.d);
                 if (cosine) {
-                    double alpha = rowAlpha[p] + ops.dot(x, p * dp, classWeights, own * dp, dp)
-                            + 2.0 * coefT[own * data.npad + p] * (1.0 - unitNorms[p]);
-                    ops.scaledDifference((float) (1.0 / rowNorms[p]), (float) alpha, x, p * dp, block, r * dp, out,
-                            0, data.d);
-                } else {
-                    float alpha = (float) (rowAlpha[p] + classWeightTotals[own]);
-                    ops.scaledDifference(factor, alpha, x, p * dp, block, r * dp, out, 0, data.d);
+                    toCosineGradient(p, alpha, out, unitRows[worker]);
                 }
                 writeGradientRow(gradientOut, p, out);
             }
