@@ -173,7 +173,8 @@ final class BackendRegistry {
         }
         String key = spec + "->" + chosen.provider.name();
         if (logged.add(key)) {
-            LOG.log(Level.INFO, "Soft silhouette backend ''{0}'' selected ({1}: {2}); found: {3}",
+            LOG.log(Level.INFO, "Soft silhouette backend ''{0}'' selected ({1}: {2}); found: {3}; reasons: "
+                            + "Backends.describe()",
                     chosen.provider.name(), source, spec.trim(), summary());
         }
         return backend;
@@ -241,7 +242,8 @@ final class BackendRegistry {
                 sb.append(", ");
             }
             Availability a = e.availability();
-            sb.append(e.provider.name()).append(a.available() ? " (available)" : " (unavailable: " + a.reason() + ")");
+            // Names only: the reasons (some list every folder searched) are in Backends.describe().
+            sb.append(e.provider.name()).append(a.available() ? " (available)" : " (unavailable)");
         }
         return sb.toString();
     }
