@@ -21,18 +21,7 @@ public final class ReferenceBackend implements SilhouetteBackend {
     }
 
     @Override
-    public double silhouettes(PreparedBatch batch, Metric metric, double tau, MemorySegment silhouettesOut) {
-        return compute(batch, metric, tau, 0.0, null, silhouettesOut, null);
-    }
-
-    @Override
     public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight,
-                                         MemorySegment rowWeights, MemorySegment silhouettesOut,
-                                         MemorySegment gradientOut) {
-        return compute(batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
-    }
-
-    private static double compute(PreparedBatch batch, Metric metric, double tau, double weight,
                                   MemorySegment rowWeights, MemorySegment silhouettesOut, MemorySegment gradientOut) {
         int n = batch.rows();
         int d = batch.dims();

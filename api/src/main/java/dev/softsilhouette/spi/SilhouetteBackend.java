@@ -23,7 +23,9 @@ public interface SilhouetteBackend extends AutoCloseable {
      * @param silhouettesOut N float32 values in the caller's row order, or {@code null} when only the sum is needed
      * @return {@code sum_i s_i}, accumulated in a fixed order (bit-identical run to run)
      */
-    double silhouettes(PreparedBatch batch, Metric metric, double tau, MemorySegment silhouettesOut);
+    default double silhouettes(PreparedBatch batch, Metric metric, double tau, MemorySegment silhouettesOut) {
+        return silhouettesAndGradient(batch, metric, tau, 0.0, null, silhouettesOut, null);
+    }
 
     /**
      * Computes {@code s_i} and the gradient {@code G = d/dX sum_i w_i (1 - s_i) = -sum_i w_i ds_i/dX}
@@ -32,7 +34,8 @@ public interface SilhouetteBackend extends AutoCloseable {
      *
      * @param rowWeights     N float32 values in the caller's row order, or {@code null}
      * @param silhouettesOut N float32 values, or {@code null}
-     * @param gradientOut    N*D float32 values, row-major, caller's row order; overwritten
+     * @param gradientOut    N*D float32 values, row-major, caller's row order; overwritten. {@code null}: the forward
+     *                       only (what {@link #silhouettes} asks for), and {@code weight}, {@code rowWeights} unused
      * @return {@code sum_i s_i}
      */
     double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight,

@@ -52,18 +52,7 @@ final class CudaBackend implements SilhouetteBackend {
     }
 
     @Override
-    public double silhouettes(PreparedBatch batch, Metric metric, double tau, MemorySegment silhouettesOut) {
-        return compute(batch, metric, tau, 0.0, null, silhouettesOut, null);
-    }
-
-    @Override
-    public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight,
-                                         MemorySegment rowWeights, MemorySegment silhouettesOut,
-                                         MemorySegment gradientOut) {
-        return compute(batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
-    }
-
-    private double compute(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
+    public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
                            MemorySegment silhouettesOut, MemorySegment gradientOut) {
         device.makeCurrent();
         return run(workspaces.get(), batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);

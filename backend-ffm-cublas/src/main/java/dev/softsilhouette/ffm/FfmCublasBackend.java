@@ -51,18 +51,6 @@ final class FfmCublasBackend implements SilhouetteBackend {
         return FfmCublasBackendProvider.NAME;
     }
 
-    @Override
-    public double silhouettes(PreparedBatch batch, Metric metric, double tau, MemorySegment silhouettesOut) {
-        return compute(batch, metric, tau, 0.0, null, silhouettesOut, null);
-    }
-
-    @Override
-    public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight,
-                                         MemorySegment rowWeights, MemorySegment silhouettesOut,
-                                         MemorySegment gradientOut) {
-        return compute(batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
-    }
-
     private Workspace workspace() {
         if (closed) {
             throw new IllegalStateException("backend " + name() + " is closed");
@@ -87,7 +75,8 @@ final class FfmCublasBackend implements SilhouetteBackend {
         return Math.scalb(1.0, -Math.getExponent(maxAbs));
     }
 
-    private double compute(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
+    @Override
+    public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
                            MemorySegment silhouettesOut, MemorySegment gradientOut) {
         int n = batch.rows();
         int d = batch.dims();
