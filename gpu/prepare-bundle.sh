@@ -51,7 +51,7 @@ if ! mvn -B -q -DskipTests -pl "$(join "${jvm_modules[@]}")" -am package "${copy
   mvn -B -q -DskipTests -pl "$(join "${jvm_modules[@]}")" -am package "${copy_flags[@]}"
 fi
 for m in "${jvm_modules[@]}"; do
-  jar=$(ls "$m"/target/*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' -e '-tests' | head -1 || true)
+  jar=$(ls "$m"/target/*.jar 2>/dev/null | grep -v -e '-sources\.jar$' -e '-javadoc\.jar$' -e '-tests\.jar$' | head -1 || true)
   if [[ -z $jar ]]; then
     echo "[bundle] ERROR: no jar for $m" >&2
     exit 1
