@@ -4,7 +4,6 @@ import dev.softsilhouette.Metric;
 import dev.softsilhouette.cpu.parallel.WorkerPool;
 import dev.softsilhouette.cpu.simd.SimdOps;
 import dev.softsilhouette.spi.PreparedBatch;
-import dev.softsilhouette.spi.SilhouetteMath;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -64,6 +63,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private final float[][] rowBlocks;
     private final double[][] sumsScratch;
     private final double[][] derivatives;
+    private final double[][] rowScratch;
     private final float[][] gradientRows;
 
     ClassStatisticsKernel(SortedBatch data, WorkerPool pool) {
@@ -74,6 +74,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         rowBlocks = new float[w][0];
         sumsScratch = new double[w][0];
         derivatives = new double[w][0];
+        rowScratch = new double[w][0];
         gradientRows = new float[w][0];
     }
 
@@ -157,8 +158,9 @@ final class ClassStatisticsKernel extends PhasedKernel {
         int workers = pool.size();
         for (int w = 0; w < workers; w++) {
             rowBlocks[w] = SortedBatch.grow(rowBlocks[w], 4 * Math.max(kp, dp));
-            sumsScratch[w] = SortedBatch.grow(sumsScratch[w], k);
+            sumsScratch[w] = SortedBatch.grow(sumsScratch[w], data.rowScratch); // padded: the row math reads whole vectors
             derivatives[w] = SortedBatch.grow(derivatives[w], k);
+            rowScratch[w] = SortedBatch.grow(rowScratch[w], data.rowScratch);
             gradientRows[w] = SortedBatch.grow(gradientRows[w], dp);
         }
         if (gradient) {
@@ -261,7 +263,8 @@ final class ClassStatisticsKernel extends PhasedKernel {
                         sums[c] = sums[c] <= floor ? 0.0 : sums[c];
                     }
                 }
-                double s = SilhouetteMath.rowSilhouette(own, sums, 0, offsets, tau, derivative, 0);
+                double s = ops.rowSilhouette(own, sums, 0, k, offsets, data.inverseSizes, tau, derivative,
+                        rowScratch[worker]);
                 silhouettes[p] = (float) s;
                 total += s;
                 if (gradient) {

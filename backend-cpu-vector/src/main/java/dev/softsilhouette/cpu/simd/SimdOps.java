@@ -78,4 +78,25 @@ public interface SimdOps {
      */
     float pairWeights(float[] tile, int off, int len, float[] rowCoef, int rowCoefOff, int[] classOf, int j0,
                       float[] colCoef, int colCoefOff, float[] columnSums);
+
+    /** Doubles per vector of the per-row silhouette math (8 with AVX-512, 4 with AVX2). */
+    int doubleLanes();
+
+    /**
+     * {@link dev.softsilhouette.spi.SilhouetteMath#rowSilhouette} over the classes in double vectors: the same
+     * function and derivative (to a few ulps: means are products with reciprocal class sizes, and the softmin's exp is
+     * a fixed polynomial whose weights below e^-708 count as 0), with the same conventions. Every step is an IEEE
+     * operation in a fixed order, so the bits do not depend on the JIT tier or the thread.
+     *
+     * @param own          the row's class
+     * @param sums         {@code sums[sumsOff + k]}, k < classes: the row's sums of distances to each class
+     * @param classOffsets class boundaries (length classes + 1)
+     * @param inverseSizes {@code 1.0 / n_k}, padded with zeros to a whole number of {@link #doubleLanes()}
+     * @param tau          temperature, {@code >= 0}
+     * @param derivative   when not null, receives {@code ds_i / d sums[k]} at {@code derivative[k]}, k < classes
+     * @param scratch      at least {@code 2 * classes} rounded up to {@link #doubleLanes()}, plus {@link #doubleLanes()}, doubles
+     * @return {@code s_i}
+     */
+    double rowSilhouette(int own, double[] sums, int sumsOff, int classes, int[] classOffsets, double[] inverseSizes,
+                         double tau, double[] derivative, double[] scratch);
 }

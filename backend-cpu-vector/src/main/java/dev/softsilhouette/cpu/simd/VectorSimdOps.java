@@ -1,5 +1,7 @@
 package dev.softsilhouette.cpu.simd;
 
+import dev.softsilhouette.spi.SilhouetteMath;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -15,6 +17,27 @@ public final class VectorSimdOps implements SimdOps {
 
     /** Shuffles that fold the upper half of the live lanes onto the lower half: a fixed summation tree. */
     private static final VectorShuffle<Float>[] FOLDS = folds();
+
+    private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    private static final int DL = DS.length();
+    /** Softmin exponents below this count as weight 0 (e^-708 is 3e-308 next to the nearest class's weight 1). */
+    private static final double EXP_FLOOR = -708.0;
+    /** 1.5 * 2^52: adding it rounds a double of magnitude below 2^51 to an integer, kept in the low mantissa bits. */
+    private static final double ROUNDER = 0x1.8p52;
+    private static final double LOG2_E = 1.4426950408889634;
+    private static final double LN2_HI = 0x1.62e42fefa3800p-1;
+    private static final double LN2_LO = 0x1.ef35793c76730p-45;
+    /** 1/j!: Taylor terms of exp; to degree 12 on |r| <= ln(2)/2 the truncation error is below 2e-16 relative. */
+    private static final double EXP_TAYLOR_12 = 1.0 / 479001600;
+    private static final double EXP_TAYLOR_11 = 1.0 / 39916800;
+    private static final double EXP_TAYLOR_10 = 1.0 / 3628800;
+    private static final double EXP_TAYLOR_9 = 1.0 / 362880;
+    private static final double EXP_TAYLOR_8 = 1.0 / 40320;
+    private static final double EXP_TAYLOR_7 = 1.0 / 5040;
+    private static final double EXP_TAYLOR_6 = 1.0 / 720;
+    private static final double EXP_TAYLOR_5 = 1.0 / 120;
+    private static final double EXP_TAYLOR_4 = 1.0 / 24;
+    private static final double EXP_TAYLOR_3 = 1.0 / 6;
 
     @SuppressWarnings("unchecked")
     private static VectorShuffle<Float>[] folds() {
@@ -499,5 +522,166 @@ public final class VectorSimdOps implements SimdOps {
             }
         }
         return laneSum(rowSum);
+    }
+
+    @Override
+    public int doubleLanes() {
+        return DL;
+    }
+
+    /** The lanes of a vector stored at {@code scratch[off..off+DL)}, added in lane order. */
+    private static double storedLaneSum(double[] scratch, int off) {
+        double sum = 0.0;
+        for (int lane = 0; lane < DL; lane++) {
+            sum += scratch[off + lane];
+        }
+        return sum;
+    }
+
+    @Override
+    public double rowSilhouette(int own, double[] sums, int sumsOff, int classes, int[] classOffsets,
+                                double[] inverseSizes, double tau, double[] derivative, double[] scratch) {
+        int ownSize = classOffsets[own + 1] - classOffsets[own];
+        double invTau = 1.0 / tau;
+        if (tau != 0.0 && !(invTau < Double.POSITIVE_INFINITY)) {
+            // A subnormal temperature: 1/tau overflows; the scalar form divides instead.
+            return SilhouetteMath.rowSilhouette(own, sums, sumsOff, classOffsets, tau, derivative, 0);
+        }
+        if (ownSize < 2 || classes < 2) {
+            if (derivative != null) {
+                java.util.Arrays.fill(derivative, 0, classes, 0.0);
+            }
+            return 0.0; // singleton class, or a single class in the batch: s_i = 0, no gradient
+        }
+        int padded = (classes + DL - 1) / DL * DL;
+        int weightsOff = padded;
+        int sumsScratch = 2 * padded;
+        DoubleVector inf = DoubleVector.broadcast(DS, Double.POSITIVE_INFINITY);
+        // Pass 1: the means delta_k (own class and padding +inf) into scratch, and their minimum.
+        DoubleVector vmin = inf;
+        DoubleVector laneIndex = DoubleVector.zero(DS).addIndex(1);
+        for (int c = 0; c < padded; c += DL) {
+            VectorMask<Double> dead = DS.indexInRange(c, classes).not()
+                    .or(laneIndex.compare(VectorOperators.EQ, (double) (own - c)));
+            DoubleVector delta = DoubleVector.fromArray(DS, sums, sumsOff + c, dead.not())
+                    .mul(DoubleVector.fromArray(DS, inverseSizes, c)).blend(inf, dead);
+            delta.intoArray(scratch, c);
+            vmin = vmin.min(delta); // min is exact in any order
+        }
+        double min = vmin.reduceLanes(VectorOperators.MIN);
+        double a = sums[sumsOff + own] / (ownSize - 1);
+
+        double b;
+        double z = 0.0;
+        int argmin = -1;
+        if (tau == 0.0) {
+            b = min;
+            for (int c = 0; c < classes; c++) {
+                if (scratch[c] == min) {
+                    argmin = c; // the lowest index on a tie
+                    break;
+                }
+            }
+        } else {
+            DoubleVector zs = DoubleVector.zero(DS);
+            DoubleVector weighted = zs;
+            DoubleVector vMin = DoubleVector.broadcast(DS, min);
+            DoubleVector vInvTau = DoubleVector.broadcast(DS, invTau);
+            DoubleVector floor = DoubleVector.broadcast(DS, EXP_FLOOR);
+            DoubleVector zero = DoubleVector.zero(DS);
+            DoubleVector log2e = DoubleVector.broadcast(DS, LOG2_E);
+            DoubleVector rounder = DoubleVector.broadcast(DS, ROUNDER);
+            DoubleVector ln2Hi = DoubleVector.broadcast(DS, -LN2_HI);
+            DoubleVector ln2Lo = DoubleVector.broadcast(DS, -LN2_LO);
+            DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+            for (int c = 0; c < padded; c += DL) {
+                DoubleVector delta = DoubleVector.fromArray(DS, scratch, c);
+                // delta - min >= 0, so x <= 0; own class and padding (delta = inf) fall below the floor.
+                DoubleVector x = vMin.sub(delta).mul(vInvTau);
+                VectorMask<Double> dead = x.compare(VectorOperators.GE, floor).not(); // also catches NaN
+                x = x.max(floor);
+                // e^x: x = n ln2 + r, |r| <= ln2/2; a degree-12 Taylor polynomial in r, times 2^n built from bits
+                // (n sits in the low bits of t; n + 1023 in [1, 1023] shifted into the exponent field is 2^n).
+                // Written out here, not in a helper, so that no vector crosses a call the JIT might not inline.
+                DoubleVector t = x.fma(log2e, rounder);
+                DoubleVector n = t.sub(rounder);
+                DoubleVector r = n.fma(ln2Hi, x);
+                r = n.fma(ln2Lo, r);
+                DoubleVector p = DoubleVector.broadcast(DS, EXP_TAYLOR_12);
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_11));
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_10));
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_9));
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_8));
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_7));
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_6));
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_5));
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_4));
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_3));
+                p = p.fma(r, DoubleVector.broadcast(DS, 0.5));
+                p = p.fma(r, one);
+                p = p.fma(r, one);
+                DoubleVector scale = t.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52L)
+                        .reinterpretAsDoubles();
+                DoubleVector e = p.mul(scale).blend(zero, dead);
+                zs = zs.add(e);
+                weighted = e.fma(delta.blend(zero, dead), weighted);
+                e.intoArray(scratch, weightsOff + c);
+            }
+            zs.intoArray(scratch, sumsScratch);
+            z = storedLaneSum(scratch, sumsScratch);
+            weighted.intoArray(scratch, sumsScratch);
+            b = storedLaneSum(scratch, sumsScratch) / z;
+            if (b < min) {
+                b = min; // the weighted mean lies in [min, mean]; rounding must not push it below
+            }
+        }
+
+        double m = Math.max(a, b);
+        if (m == 0.0) {
+            if (derivative != null) {
+                java.util.Arrays.fill(derivative, 0, classes, 0.0);
+            }
+            return 0.0; // max(a, b) = 0: s_i = 0, no gradient
+        }
+        double s;
+        double dsda;
+        double dsdb;
+        if (a < b) {
+            s = 1.0 - a / b;
+            dsda = -1.0 / b;
+            dsdb = a / (b * b);
+        } else {
+            s = b / a - 1.0;
+            dsda = -b / (a * a);
+            dsdb = 1.0 / a;
+        }
+        if (derivative != null) {
+            if (tau == 0.0) {
+                java.util.Arrays.fill(derivative, 0, classes, 0.0);
+                derivative[argmin] = dsdb * inverseSizes[argmin];
+            } else {
+                // ds/d sums_k = dsdb * pi_k * (1 - (delta_k - b)/tau) / n_k, 0 where the weight is 0.
+                DoubleVector factor = DoubleVector.broadcast(DS, dsdb / z);
+                DoubleVector vb = DoubleVector.broadcast(DS, b);
+                DoubleVector vInvTau = DoubleVector.broadcast(DS, invTau);
+                DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+                DoubleVector zero = DoubleVector.zero(DS);
+                for (int c = 0; c < padded; c += DL) {
+                    DoubleVector e = DoubleVector.fromArray(DS, scratch, weightsOff + c);
+                    VectorMask<Double> dead = e.compare(VectorOperators.EQ, 0.0);
+                    DoubleVector delta = DoubleVector.fromArray(DS, scratch, c).blend(vb, dead);
+                    DoubleVector dbd = delta.sub(vb).mul(vInvTau).neg().add(one).mul(e);
+                    DoubleVector value = dbd.mul(factor).mul(DoubleVector.fromArray(DS, inverseSizes, c))
+                            .blend(zero, dead);
+                    if (c + DL <= classes) {
+                        value.intoArray(derivative, c);
+                    } else {
+                        value.intoArray(derivative, c, DS.indexInRange(c, classes));
+                    }
+                }
+            }
+            derivative[own] = dsda / (ownSize - 1);
+        }
+        return Math.max(-1.0, Math.min(1.0, s));
     }
 }
