@@ -15,7 +15,7 @@ import java.util.Arrays;
  * {@code W_k = sum_{j in k} |x_j - m_k|^2} (both accumulated in double):
  * {@code sum_{j in k} |x_i - x_j|^2 = n_k |x_i - m_k|^2 + W_k}, with {@code |x_i - m_k|^2} computed directly (no
  * expansion, so nothing cancels). Backward, with {@code T_c = sum_j coef[j][c]} and {@code U_c = sum_j coef[j][c] x_j}:
- * {@code grad_i = 2 [(sum_k coef_ik n_k + T_{y_i}) x_i - sum_k coef_ik n_k m_k - U_{y_i}]}.
+ * {@code grad_i = 2 [(sum_k coef_ik n_k + T_{y_i}) x_i - sum_k coef_ik S_k - U_{y_i}]} ({@code S_k = n_k m_k}).
  *
  * <p>Cosine, on unit rows {@code u_i} (norms floored at 1e-12 in the caller's units) with class sums {@code S_k}:
  * {@code sum_{j in k} (1 - <u_i, u_j>) = n_k - <u_i, S_k>} (less the self term for the own class). Backward:
@@ -56,7 +56,10 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private float[] unitNorms = new float[0];
     private double[] rowNorms = new double[0];
     private float[] coef = new float[0];
-    private float[] coefT = new float[0];
+    /** Squared Euclidean: the class sums {@code n_k m_k} in float, the B operand of the gradient product. */
+    private float[] classTotals = new float[0];
+    /** Per row chunk and class, the sum of the chunk's coef column (reduced in chunk order into T_c). */
+    private double[] chunkClassTotals = new double[0];
     private float[] rowAlpha = new float[0];
     private float[] classWeights = new float[0];
     private double[] classWeightTotals = new double[0];
@@ -122,6 +125,9 @@ final class ClassStatisticsKernel extends PhasedKernel {
         classSums = SortedBatch.grow(classSums, dp);
         blockSum = SortedBatch.grow(blockSum, dp);
         Arrays.fill(centres, 0, centreRows * dp, 0f);
+        if (!cosine && gradient) {
+            classTotals = SortedBatch.grow(classTotals, k * dp);
+        }
         int[] offsets = data.offsets;
         for (int c = 0; c < k; c++) {
             Arrays.fill(classSums, 0, dp, 0.0);
@@ -136,6 +142,11 @@ final class ClassStatisticsKernel extends PhasedKernel {
             double divisor = cosine ? 1.0 : size;
             for (int t = 0; t < dp; t++) {
                 centres[c * dp + t] = (float) (classSums[t] / divisor);
+            }
+            if (!cosine && gradient) {
+                for (int t = 0; t < dp; t++) {
+                    classTotals[c * dp + t] = (float) classSums[t];
+                }
             }
             if (!cosine) {
                 double w = 0.0;
@@ -165,14 +176,11 @@ final class ClassStatisticsKernel extends PhasedKernel {
         }
         if (gradient) {
             coef = SortedBatch.grow(coef, npad * kp);
-            coefT = SortedBatch.grow(coefT, kRows * npad);
+            chunkClassTotals = SortedBatch.grow(chunkClassTotals, rowChunks() * k);
             rowAlpha = SortedBatch.grow(rowAlpha, npad);
             classWeights = SortedBatch.grow(classWeights, kRows * dp);
             classWeightTotals = SortedBatch.grow(classWeightTotals, kRows);
-            Arrays.fill(coef, 0, npad * kp, 0f);
-            for (int c = 0; c < kRows; c++) {
-                Arrays.fill(coefT, c * npad + (c < k ? n : 0), (c + 1) * npad, 0f);
-            }
+            Arrays.fill(coef, n * kp, npad * kp, 0f); // padding rows; rows() writes every column of the others
         }
         workersWanted = workersFor((double) n * kp * data.d);
         chunkStart = SortedBatch.grow(chunkStart, dp / lanes);
@@ -237,6 +245,11 @@ final class ClassStatisticsKernel extends PhasedKernel {
         int from = chunk * ROW_CHUNK;
         int to = Math.min(n, from + ROW_CHUNK);
         double total = 0.0;
+        double[] chunkT = chunkClassTotals;
+        if (gradient) {
+            Arrays.fill(chunkT, chunk * k, (chunk + 1) * k, 0.0);
+        }
+        int chunkTOff = chunk * k;
         for (int p0 = from; p0 < to; p0 += 4) {
             int v = 0;
             for (; v + 2 <= kp / lanes; v += 2) {
@@ -270,17 +283,15 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 if (gradient) {
                     double w = -data.rowWeight(weight, rowWeights, p);
                     double alpha = 0.0;
+                    int coefRow = p * kp;
                     for (int c = 0; c < k; c++) {
-                        double value = w * derivative[c];
-                        if (cosine) {
-                            alpha += value * block[row + c];
-                        } else {
-                            value *= offsets[c + 1] - offsets[c];
-                            alpha += value;
-                        }
-                        coef[p * kp + c] = (float) value;
-                        coefT[c * npad + p] = (float) (w * derivative[c]);
+                        float value = (float) (w * derivative[c]);
+                        coef[coefRow + c] = value;
+                        chunkT[chunkTOff + c] += value;
+                        // cosine: sum_k coef_ik <u_i, S_k>; squared Euclidean: sum_k coef_ik n_k
+                        alpha += cosine ? value * (double) block[row + c] : value * (double) (offsets[c + 1] - offsets[c]);
                     }
+                    Arrays.fill(coef, coefRow + k, coefRow + kp, 0f);
                     rowAlpha[p] = (float) alpha;
                 }
             }
@@ -308,19 +319,19 @@ final class ClassStatisticsKernel extends PhasedKernel {
         int t = chunkStart[chunk];
         int vectors = chunkVectorCount[chunk];
         for (int c0 = 0; c0 < kRows; c0 += 4) {
-            ops.multiplyAdd(vectors, coefT, c0 * npad, npad, 1, data.x, t, lanes, dp, data.n, classWeights,
+            ops.multiplyAdd(vectors, coef, c0, 1, kp, data.x, t, lanes, dp, data.n, classWeights,
                     c0 * dp + t, dp, false);
         }
     }
 
-    /** T_c = sum_j coef[j][c], in row order. */
+    /** T_c = sum_j coef[j][c]: the row chunks' partial sums, in chunk order. */
     private void classWeightTotals() {
-        int npad = data.npad;
-        int n = data.n;
-        for (int c = 0; c < data.k; c++) {
+        int k = data.k;
+        int chunks = rowChunks();
+        for (int c = 0; c < k; c++) {
             double total = 0.0;
-            for (int p = 0; p < n; p++) {
-                total += coefT[c * npad + p];
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                total += chunkClassTotals[chunk * k + c];
             }
             classWeightTotals[c] = total;
         }
@@ -340,7 +351,8 @@ final class ClassStatisticsKernel extends PhasedKernel {
             // block rows: sum_k coef_ik (n_k m_k | S_k)
             for (int t = 0; t < dp; ) {
                 int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
-                ops.multiplyAdd(vectors, coef, p0 * kp, kp, 1, centres, t, lanes, dp, k, block, t, dp, false);
+                ops.multiplyAdd(vectors, coef, p0 * kp, kp, 1, cosine ? centres : classTotals, t, lanes, dp, k, block,
+                        t, dp, false);
                 t += vectors * lanes;
             }
             for (int r = 0; r < 4 && p0 + r < to; r++) {
@@ -349,7 +361,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 ops.add(block, r * dp, classWeights, own * dp, dp);
                 if (cosine) {
                     double alpha = rowAlpha[p] + ops.dot(x, p * dp, classWeights, own * dp, dp)
-                            + 2.0 * coefT[own * data.npad + p] * (1.0 - unitNorms[p]);
+                            + 2.0 * coef[p * kp + own] * (1.0 - unitNorms[p]);
                     ops.scaledDifference((float) (1.0 / rowNorms[p]), (float) alpha, x, p * dp, block, r * dp, out,
                             0, data.d);
                 } else {
