@@ -13,8 +13,9 @@ import java.util.Arrays;
  *
  * <p>Squared Euclidean, on centred, scaled rows with class means {@code m_k} and within-class scatter
  * {@code W_k = sum_{j in k} |x_j - m_k|^2} (both accumulated in double):
- * {@code sum_{j in k} |x_i - x_j|^2 = n_k |x_i - m_k|^2 + W_k}, with {@code |x_i - m_k|^2} computed directly (no
- * expansion, so nothing cancels). Backward, with {@code T_c = sum_j coef[j][c]} and {@code U_c = sum_j coef[j][c] x_j}:
+ * {@code sum_{j in k} |x_i - x_j|^2 = n_k |x_i - m_k|^2 + W_k}, with {@code |x_i - m_k|^2} from the Gram product
+ * {@code <x_i, m_k>} (one FMA per element) and recomputed directly where the expansion has cancelled (below 1/64 of
+ * {@code |x_i|^2 + |m_k|^2}), as the Euclidean tiles do. Backward, with {@code T_c = sum_j coef[j][c]} and {@code U_c = sum_j coef[j][c] x_j}:
  * {@code grad_i = 2 [(sum_k coef_ik n_k + T_{y_i}) x_i - sum_k coef_ik S_k - U_{y_i}]} ({@code S_k = n_k m_k}).
  *
  * <p>Cosine, on unit rows {@code u_i} (norms floored at 1e-12 in the caller's units) with class sums {@code S_k}:
@@ -29,6 +30,8 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private static final int STATS_BLOCK = 64;
     /** Per pair, the smallest cosine distance sum the float32 class-sum form resolves (2^-21). */
     private static final double COSINE_RESOLUTION = 0x1p-21;
+    /** Below this fraction of {@code |x|^2 + |m|^2} the expanded squared distance is recomputed directly. */
+    private static final float NEAR = 1.0f / 64;
 
     private final SimdOps ops;
     private final int lanes;
@@ -51,6 +54,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
     /** The same, packed as panels of {@code lanes} classes per dimension: the B operand of the row kernel. */
     private float[] centresPacked = new float[0];
     private double[] scatter = new double[0];
+    private float[] centreNorms = new float[0];
     private double[] classSums = new double[0];
     private float[] blockSum = new float[0];
     private float[] unitNorms = new float[0];
@@ -61,6 +65,14 @@ final class ClassStatisticsKernel extends PhasedKernel {
     /** Per row chunk and class, the sum of the chunk's coef column (reduced in chunk order into T_c). */
     private double[] chunkClassTotals = new double[0];
     private float[] rowAlpha = new float[0];
+    /**
+     * The classes with a non-zero coefficient in each row, [row][q] (row stride kp), and their count. With a small
+     * temperature most softmin weights underflow, so a row's coefficients are mostly exact zeros; the backward products
+     * then run over the listed classes only, which adds the same terms in the same order (a zero term adds nothing).
+     */
+    private int[] nonzeroClasses = new int[0];
+    private int[] nonzeroCounts = new int[0];
+    private boolean sparseClassSums;
     private float[] classWeights = new float[0];
     private double[] classWeightTotals = new double[0];
     private final float[][] rowBlocks;
@@ -156,6 +168,12 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 scatter[c] = w;
             }
         }
+        if (!cosine) {
+            centreNorms = SortedBatch.grow(centreNorms, k);
+            for (int c = 0; c < k; c++) {
+                centreNorms[c] = ops.dot(centres, c * dp, centres, c * dp, dp);
+            }
+        }
         for (int c0 = 0; c0 < kp; c0 += lanes) {
             int base = c0 * dp;
             for (int lane = 0; lane < lanes; lane++) {
@@ -177,6 +195,8 @@ final class ClassStatisticsKernel extends PhasedKernel {
         if (gradient) {
             coef = SortedBatch.grow(coef, npad * kp);
             chunkClassTotals = SortedBatch.grow(chunkClassTotals, rowChunks() * k);
+            nonzeroClasses = SortedBatch.grow(nonzeroClasses, n * kp);
+            nonzeroCounts = SortedBatch.grow(nonzeroCounts, n);
             rowAlpha = SortedBatch.grow(rowAlpha, npad);
             classWeights = SortedBatch.grow(classWeights, kRows * dp);
             classWeightTotals = SortedBatch.grow(classWeightTotals, kRows);
@@ -195,6 +215,11 @@ final class ClassStatisticsKernel extends PhasedKernel {
 
         runPhase(ROWS);
         if (gradient) {
+            long nonzeros = 0;
+            for (int p = 0; p < n; p++) {
+                nonzeros += nonzeroCounts[p];
+            }
+            sparseClassSums = nonzeros * 8 <= (long) n * k; // a data-dependent choice, never a thread-dependent one
             runPhase(CLASS_SUMS);
             runPhase(GRADIENT);
         }
@@ -251,21 +276,33 @@ final class ClassStatisticsKernel extends PhasedKernel {
         }
         int chunkTOff = chunk * k;
         for (int p0 = from; p0 < to; p0 += 4) {
-            int v = 0;
-            for (; v + 2 <= kp / lanes; v += 2) {
-                kernel(2, x, p0 * dp, panelStride, v, block);
-            }
-            if (v < kp / lanes) {
-                kernel(1, x, p0 * dp, panelStride, v, block);
+            // block = <x_p, centre_c> for 4 rows and every class: one FMA per element (the Gram form)
+            for (int v = 0, panels = kp / lanes; v < panels; ) {
+                int vectors = SortedBatch.chunkVectors(panels - v);
+                ops.multiplyAdd(vectors, x, p0 * dp, dp, 1, centresPacked, v * panelStride, panelStride, lanes,
+                        data.d, block, v * lanes, kp, false);
+                v += vectors;
             }
             for (int r = 0; r < 4 && p0 + r < to; r++) {
                 int p = p0 + r;
                 int own = data.classOf[p];
                 int row = r * kp;
-                for (int c = 0; c < k; c++) {
-                    int size = offsets[c + 1] - offsets[c];
-                    sums[c] = cosine ? size - (double) block[row + c]
-                            : (size * (double) block[row + c] + scatter[c]) * unitsSquared;
+                if (cosine) {
+                    for (int c = 0; c < k; c++) {
+                        sums[c] = (offsets[c + 1] - offsets[c]) - (double) block[row + c];
+                    }
+                } else {
+                    // |x_p - m_c|^2 = |x_p|^2 + |m_c|^2 - 2 <x_p, m_c> (2g is exact: one rounding), recomputed
+                    // directly where it is small next to the norms and the expansion has cancelled most digits.
+                    float rowNorm = ops.dot(x, p * dp, x, p * dp, dp);
+                    for (int c = 0; c < k; c++) {
+                        float norms = rowNorm + centreNorms[c];
+                        float squared = Math.max(norms - 2f * block[row + c], 0f);
+                        if (squared < norms * NEAR) {
+                            squared = ops.squaredDistance(x, p * dp, centres, c * dp, dp);
+                        }
+                        sums[c] = ((offsets[c + 1] - offsets[c]) * (double) squared + scatter[c]) * unitsSquared;
+                    }
                 }
                 if (cosine) {
                     sums[own] -= 1.0 - unitNorms[p]; // the row itself is not a pair
@@ -284,29 +321,24 @@ final class ClassStatisticsKernel extends PhasedKernel {
                     double w = -data.rowWeight(weight, rowWeights, p);
                     double alpha = 0.0;
                     int coefRow = p * kp;
+                    int nonzeros = 0;
                     for (int c = 0; c < k; c++) {
                         float value = (float) (w * derivative[c]);
                         coef[coefRow + c] = value;
+                        if (value != 0f) {
+                            nonzeroClasses[coefRow + nonzeros++] = c;
+                        }
                         chunkT[chunkTOff + c] += value;
                         // cosine: sum_k coef_ik <u_i, S_k>; squared Euclidean: sum_k coef_ik n_k
                         alpha += cosine ? value * (double) block[row + c] : value * (double) (offsets[c + 1] - offsets[c]);
                     }
                     Arrays.fill(coef, coefRow + k, coefRow + kp, 0f);
                     rowAlpha[p] = (float) alpha;
+                    nonzeroCounts[p] = nonzeros;
                 }
             }
         }
         chunkTotals[chunk] = total;
-    }
-
-    private void kernel(int vectors, float[] x, int aOff, int panelStride, int panel, float[] block) {
-        if (cosine) {
-            ops.multiplyAdd(vectors, x, aOff, data.dp, 1, centresPacked, panel * panelStride, panelStride, lanes,
-                    data.d, block, panel * lanes, kp, false);
-        } else {
-            ops.squaredDifferences(vectors, x, aOff, data.dp, 1, centresPacked, panel * panelStride, panelStride,
-                    lanes, data.d, block, panel * lanes, kp);
-        }
     }
 
     /**
@@ -318,6 +350,21 @@ final class ClassStatisticsKernel extends PhasedKernel {
         int npad = data.npad;
         int t = chunkStart[chunk];
         int vectors = chunkVectorCount[chunk];
+        if (sparseClassSums) {
+            int len = vectors * lanes;
+            for (int c = 0; c < kRows; c++) {
+                Arrays.fill(classWeights, c * dp + t, c * dp + t + len, 0f);
+            }
+            float[] x = data.x;
+            for (int j = 0, n = data.n; j < n; j++) {
+                int row = j * kp;
+                for (int q = 0, count = nonzeroCounts[j]; q < count; q++) {
+                    int c = nonzeroClasses[row + q];
+                    ops.multiplyAccumulate(coef[row + c], x, j * dp + t, classWeights, c * dp + t, len);
+                }
+            }
+            return;
+        }
         for (int c0 = 0; c0 < kRows; c0 += 4) {
             ops.multiplyAdd(vectors, coef, c0, 1, kp, data.x, t, lanes, dp, data.n, classWeights,
                     c0 * dp + t, dp, false);
@@ -349,11 +396,24 @@ final class ClassStatisticsKernel extends PhasedKernel {
         float factor = (float) (2.0 * data.invScale);
         for (int p0 = from; p0 < to; p0 += 4) {
             // block rows: sum_k coef_ik (n_k m_k | S_k)
-            for (int t = 0; t < dp; ) {
-                int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
-                ops.multiplyAdd(vectors, coef, p0 * kp, kp, 1, cosine ? centres : classTotals, t, lanes, dp, k, block,
-                        t, dp, false);
-                t += vectors * lanes;
+            float[] b = cosine ? centres : classTotals;
+            int rows = Math.min(4, to - p0);
+            int listed = 0;
+            for (int r = 0; r < rows; r++) {
+                listed += nonzeroCounts[p0 + r];
+            }
+            if (listed <= k) {
+                for (int r = 0; r < rows; r++) {
+                    int p = p0 + r;
+                    ops.sparseMultiply(coef, p * kp, nonzeroClasses, p * kp, nonzeroCounts[p], b, dp, block, r * dp,
+                            dp);
+                }
+            } else {
+                for (int t = 0; t < dp; ) {
+                    int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
+                    ops.multiplyAdd(vectors, coef, p0 * kp, kp, 1, b, t, lanes, dp, k, block, t, dp, false);
+                    t += vectors * lanes;
+                }
             }
             for (int r = 0; r < 4 && p0 + r < to; r++) {
                 int p = p0 + r;

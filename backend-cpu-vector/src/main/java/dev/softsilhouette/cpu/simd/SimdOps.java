@@ -33,11 +33,6 @@ public interface SimdOps {
     void multiply6x3(float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff, int bVectorStride,
                      int bLoopStride, int count, float[] c, int cOff, int cRowStride);
 
-    /** {@code c = sum_l (a - b)^2}: squared distances of 4 rows to 1 or 2 vectors of points, without expansion. */
-    void squaredDifferences(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
-                            float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
-                            float[] c, int cOff, int cRowStride);
-
     /** {@code sum_t a[aOff+t] * b[bOff+t]}, t < len, with 4 vector accumulators and vector and scalar tails. */
     float dot(float[] a, int aOff, float[] b, int bOff, int len);
 
@@ -99,4 +94,15 @@ public interface SimdOps {
      */
     double rowSilhouette(int own, double[] sums, int sumsOff, int classes, int[] classOffsets, double[] inverseSizes,
                          double tau, double[] derivative, double[] scratch);
+
+    /**
+     * {@code out[outOff+t] = sum_q coef[coefOff + index[indexOff+q]] * b[index[indexOff+q]*bStride + t]}, t < len (a
+     * multiple of lanes), the terms added in q order by FMA from zero: the same bits as {@link #multiplyAdd} over
+     * every index with the skipped coefficients zero.
+     */
+    void sparseMultiply(float[] coef, int coefOff, int[] index, int indexOff, int count, float[] b, int bStride,
+                        float[] out, int outOff, int len);
+
+    /** {@code y[yOff+t] = fma(x[xOff+t], alpha, y[yOff+t])}, t < len (a multiple of lanes). */
+    void multiplyAccumulate(float alpha, float[] x, int xOff, float[] y, int yOff, int len);
 }

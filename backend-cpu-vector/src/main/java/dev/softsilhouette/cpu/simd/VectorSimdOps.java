@@ -266,78 +266,6 @@ public final class VectorSimdOps implements SimdOps {
     }
 
     @Override
-    public void squaredDifferences(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
-                                   float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
-                                   float[] c, int cOff, int cRowStride) {
-        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
-        if (vectors == 2) {
-            FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
-            FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-            int b0 = bOff, b1 = bOff + bVectorStride;
-            for (int l = 0; l < count; l++) {
-                FloatVector v0 = FloatVector.fromArray(S, b, b0);
-                FloatVector v1 = FloatVector.fromArray(S, b, b1);
-                FloatVector x = FloatVector.broadcast(S, a[a0]);
-                FloatVector e0 = x.sub(v0), e1 = x.sub(v1);
-                c00 = e0.fma(e0, c00);
-                c01 = e1.fma(e1, c01);
-                x = FloatVector.broadcast(S, a[a1]);
-                e0 = x.sub(v0);
-                e1 = x.sub(v1);
-                c10 = e0.fma(e0, c10);
-                c11 = e1.fma(e1, c11);
-                x = FloatVector.broadcast(S, a[a2]);
-                e0 = x.sub(v0);
-                e1 = x.sub(v1);
-                c20 = e0.fma(e0, c20);
-                c21 = e1.fma(e1, c21);
-                x = FloatVector.broadcast(S, a[a3]);
-                e0 = x.sub(v0);
-                e1 = x.sub(v1);
-                c30 = e0.fma(e0, c30);
-                c31 = e1.fma(e1, c31);
-                a0 += aLoopStride;
-                a1 += aLoopStride;
-                a2 += aLoopStride;
-                a3 += aLoopStride;
-                b0 += bLoopStride;
-                b1 += bLoopStride;
-            }
-            c00.intoArray(c, cOff);
-            c01.intoArray(c, cOff + L);
-            c10.intoArray(c, cOff + cRowStride);
-            c11.intoArray(c, cOff + cRowStride + L);
-            c20.intoArray(c, cOff + 2 * cRowStride);
-            c21.intoArray(c, cOff + 2 * cRowStride + L);
-            c30.intoArray(c, cOff + 3 * cRowStride);
-            c31.intoArray(c, cOff + 3 * cRowStride + L);
-        } else {
-            FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-            int b0 = bOff;
-            for (int l = 0; l < count; l++) {
-                FloatVector v0 = FloatVector.fromArray(S, b, b0);
-                FloatVector e = FloatVector.broadcast(S, a[a0]).sub(v0);
-                c0 = e.fma(e, c0);
-                e = FloatVector.broadcast(S, a[a1]).sub(v0);
-                c1 = e.fma(e, c1);
-                e = FloatVector.broadcast(S, a[a2]).sub(v0);
-                c2 = e.fma(e, c2);
-                e = FloatVector.broadcast(S, a[a3]).sub(v0);
-                c3 = e.fma(e, c3);
-                a0 += aLoopStride;
-                a1 += aLoopStride;
-                a2 += aLoopStride;
-                a3 += aLoopStride;
-                b0 += bLoopStride;
-            }
-            c0.intoArray(c, cOff);
-            c1.intoArray(c, cOff + cRowStride);
-            c2.intoArray(c, cOff + 2 * cRowStride);
-            c3.intoArray(c, cOff + 3 * cRowStride);
-        }
-    }
-
-    @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int len) {
         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
         int t = 0;
@@ -683,5 +611,31 @@ public final class VectorSimdOps implements SimdOps {
             derivative[own] = dsda / (ownSize - 1);
         }
         return Math.max(-1.0, Math.min(1.0, s));
+    }
+
+    @Override
+    public void sparseMultiply(float[] coef, int coefOff, int[] index, int indexOff, int count, float[] b,
+                               int bStride, float[] out, int outOff, int len) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int t = 0; t < len; t += L) {
+            zero.intoArray(out, outOff + t);
+        }
+        for (int q = 0; q < count; q++) {
+            int c = index[indexOff + q];
+            FloatVector a = FloatVector.broadcast(S, coef[coefOff + c]);
+            int bOff = c * bStride;
+            for (int t = 0; t < len; t += L) {
+                FloatVector.fromArray(S, b, bOff + t).fma(a, FloatVector.fromArray(S, out, outOff + t))
+                        .intoArray(out, outOff + t);
+            }
+        }
+    }
+
+    @Override
+    public void multiplyAccumulate(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
+        FloatVector a = FloatVector.broadcast(S, alpha);
+        for (int t = 0; t < len; t += L) {
+            FloatVector.fromArray(S, x, xOff + t).fma(a, FloatVector.fromArray(S, y, yOff + t)).intoArray(y, yOff + t);
+        }
     }
 }
