@@ -55,6 +55,11 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private float[] centresPacked = new float[0];
     private double[] scatter = new double[0];
     private float[] centreNorms = new float[0];
+    /**
+     * Squared Euclidean: |x_p|^2, computed before the row phase (a dot product called from the large row method would
+     * not be inlined whole, and the JIT would box its vectors).
+     */
+    private float[] rowSquares = new float[0];
     private double[] classSums = new double[0];
     private float[] blockSum = new float[0];
     private float[] unitNorms = new float[0];
@@ -169,6 +174,10 @@ final class ClassStatisticsKernel extends PhasedKernel {
             }
         }
         if (!cosine) {
+            rowSquares = SortedBatch.grow(rowSquares, n);
+            for (int p = 0; p < n; p++) {
+                rowSquares[p] = ops.dot(x, p * dp, x, p * dp, dp);
+            }
             centreNorms = SortedBatch.grow(centreNorms, k);
             for (int c = 0; c < k; c++) {
                 centreNorms[c] = ops.dot(centres, c * dp, centres, c * dp, dp);
@@ -294,7 +303,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 } else {
                     // |x_p - m_c|^2 = |x_p|^2 + |m_c|^2 - 2 <x_p, m_c> (2g is exact: one rounding), recomputed
                     // directly where it is small next to the norms and the expansion has cancelled most digits.
-                    float rowNorm = ops.dot(x, p * dp, x, p * dp, dp);
+                    float rowNorm = rowSquares[p];
                     for (int c = 0; c < k; c++) {
                         float norms = rowNorm + centreNorms[c];
                         float squared = Math.max(norms - 2f * block[row + c], 0f);

@@ -60,14 +60,6 @@ public final class VectorSimdOps implements SimdOps {
         return "Vector API " + S.vectorBitSize() + "-bit, " + L + " float lanes";
     }
 
-    /** The sum of the lanes by a fixed pairwise tree: the same bits interpreted or compiled. */
-    private static float laneSum(FloatVector v) {
-        for (VectorShuffle<Float> fold : FOLDS) {
-            v = v.add(v.rearrange(fold));
-        }
-        return v.lane(0);
-    }
-
     @Override
     public void multiplyAdd(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
                             float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
@@ -279,7 +271,11 @@ public final class VectorSimdOps implements SimdOps {
         for (; t < bound; t += L) { // vector tail
             s0 = FloatVector.fromArray(S, a, aOff + t).fma(FloatVector.fromArray(S, b, bOff + t), s0);
         }
-        float sum = laneSum(s0.add(s1).add(s2.add(s3)));
+        FloatVector total = s0.add(s1).add(s2.add(s3));
+        for (VectorShuffle<Float> fold : FOLDS) { // the lane sum, written out: no vector crosses a call
+            total = total.add(total.rearrange(fold));
+        }
+        float sum = total.lane(0);
         for (; t < len; t++) { // scalar tail
             sum = Math.fma(a[aOff + t], b[bOff + t], sum);
         }
@@ -307,7 +303,11 @@ public final class VectorSimdOps implements SimdOps {
             FloatVector e = FloatVector.fromArray(S, a, aOff + t).sub(FloatVector.fromArray(S, b, bOff + t));
             s0 = e.fma(e, s0);
         }
-        float sum = laneSum(s0.add(s1).add(s2.add(s3)));
+        FloatVector total = s0.add(s1).add(s2.add(s3));
+        for (VectorShuffle<Float> fold : FOLDS) { // the lane sum, written out: no vector crosses a call
+            total = total.add(total.rearrange(fold));
+        }
+        float sum = total.lane(0);
         for (; t < len; t++) { // scalar tail
             float e = a[aOff + t] - b[bOff + t];
             sum = Math.fma(e, e, sum);
@@ -326,7 +326,10 @@ public final class VectorSimdOps implements SimdOps {
             VectorMask<Float> m = S.indexInRange(t, to);
             s = s.add(FloatVector.fromArray(S, a, t, m));
         }
-        return laneSum(s);
+        for (VectorShuffle<Float> fold : FOLDS) { // the lane sum, written out: no vector crosses a call
+            s = s.add(s.rearrange(fold));
+        }
+        return s.lane(0);
     }
 
     @Override
@@ -449,7 +452,10 @@ public final class VectorSimdOps implements SimdOps {
                 FloatVector.fromArray(S, columnSums, c).add(w).intoArray(columnSums, c);
             }
         }
-        return laneSum(rowSum);
+        for (VectorShuffle<Float> fold : FOLDS) { // the lane sum, written out: no vector crosses a call
+            rowSum = rowSum.add(rowSum.rearrange(fold));
+        }
+        return rowSum.lane(0);
     }
 
     @Override
