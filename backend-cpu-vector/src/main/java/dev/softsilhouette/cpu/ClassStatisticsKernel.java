@@ -216,7 +216,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         chunkVectorCount = SortedBatch.grow(chunkVectorCount, dp / lanes);
         dimensionChunks = 0;
         for (int t = 0; t < dp; ) {
-            int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
+            int vectors = SortedBatch.productVectors((dp - t) / lanes, ops.widestProduct());
             chunkStart[dimensionChunks] = t;
             chunkVectorCount[dimensionChunks++] = vectors;
             t += vectors * lanes;
@@ -287,7 +287,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         for (int p0 = from; p0 < to; p0 += 4) {
             // block = <x_p, centre_c> for 4 rows and every class: one FMA per element (the Gram form)
             for (int v = 0, panels = kp / lanes; v < panels; ) {
-                int vectors = SortedBatch.chunkVectors(panels - v);
+                int vectors = SortedBatch.productVectors(panels - v, ops.widestProduct());
                 ops.multiplyAdd(vectors, x, p0 * dp, dp, 1, centresPacked, v * panelStride, panelStride, lanes,
                         data.d, block, v * lanes, kp, false);
                 v += vectors;
@@ -419,7 +419,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 }
             } else {
                 for (int t = 0; t < dp; ) {
-                    int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
+                    int vectors = SortedBatch.productVectors((dp - t) / lanes, ops.widestProduct());
                     ops.multiplyAdd(vectors, coef, p0 * kp, kp, 1, b, t, lanes, dp, k, block, t, dp, false);
                     t += vectors * lanes;
                 }

@@ -395,7 +395,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         // grad_I += W x_J  (accumulated, subtracted at the end)
         // Dimension slices outermost: the slice of x_J stays in L1 while every row group of W streams past it.
         for (int t = 0; t < dp; ) {
-            int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
+            int vectors = SortedBatch.productVectors((dp - t) / lanes, ops.widestProduct());
             for (int rb = 0; rb < rowsEnd; rb += 4) {
                 ops.multiplyAdd(vectors, buffer, rb * r, r, 1, x, j0 * dp + t, lanes, dp, colsValid, accumulated,
                         (i0 + rb) * dp + t, dp, true);
@@ -411,7 +411,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         // grad_J += W^T x_I
         int colsEnd4 = SortedBatch.roundUp(colsValid, 4);
         for (int t = 0; t < dp; ) {
-            int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
+            int vectors = SortedBatch.productVectors((dp - t) / lanes, ops.widestProduct());
             for (int cb = 0; cb < colsEnd4; cb += 4) {
                 ops.multiplyAdd(vectors, buffer, cb, 1, r, x, i0 * dp + t, lanes, dp, rowsValid, accumulated,
                         (j0 + cb) * dp + t, dp, true);

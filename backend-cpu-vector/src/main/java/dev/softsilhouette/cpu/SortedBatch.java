@@ -67,6 +67,17 @@ final class SortedBatch {
         return remaining == 4 ? 2 : Math.min(3, remaining);
     }
 
+    /**
+     * Vectors in the next chunk of a {@link SimdOps#multiplyAdd} product, up to {@code widest} (4 or 3), never leaving
+     * a lone 1-vector chunk when wider ones came first (16 = 4+4+4+4, 7 = 4+3, 6 = 3+3, 5 = 3+2).
+     */
+    static int productVectors(int remaining, int widest) {
+        if (widest < 4) {
+            return chunkVectors(remaining);
+        }
+        return remaining == 5 || remaining == 6 ? 3 : Math.min(4, remaining);
+    }
+
     void load(PreparedBatch batch, int rowMultiple, boolean centre) {
         n = batch.rows();
         d = batch.dims();

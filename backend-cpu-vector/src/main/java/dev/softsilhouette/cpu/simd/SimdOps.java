@@ -21,7 +21,10 @@ public interface SimdOps {
     /** The vector shape in words, for diagnostics. */
     String describe();
 
-    /** {@code c (+)= sum_l a * b}: the register-blocked product of 4 rows by 1, 2 or 3 vectors. */
+    /** The most vectors {@link #multiplyAdd} takes at once on this machine: 4 with 32 vector registers, else 3. */
+    int widestProduct();
+
+    /** {@code c (+)= sum_l a * b}: the register-blocked product of 4 rows by 1 to {@link #widestProduct()} vectors. */
     void multiplyAdd(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
                      float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
                      float[] c, int cOff, int cRowStride, boolean accumulate);

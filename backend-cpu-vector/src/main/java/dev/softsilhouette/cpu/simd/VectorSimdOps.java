@@ -51,6 +51,11 @@ public final class VectorSimdOps implements SimdOps {
     }
 
     @Override
+    public int widestProduct() {
+        return S.vectorBitSize() >= 512 ? 4 : 3; // 16 accumulators fit the 32 registers of AVX-512, not AVX2's 16
+    }
+
+    @Override
     public int lanes() {
         return L;
     }
@@ -64,7 +69,10 @@ public final class VectorSimdOps implements SimdOps {
     public void multiplyAdd(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
                             float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
                             float[] c, int cOff, int cRowStride, boolean accumulate) {
-        if (vectors == 3) {
+        if (vectors == 4) {
+            multiplyAdd4x4(a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride, count, c, cOff,
+                    cRowStride, accumulate);
+        } else if (vectors == 3) {
             multiplyAdd4x3(a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride, count, c, cOff,
                     cRowStride, accumulate);
         } else if (vectors == 2) {
@@ -74,6 +82,66 @@ public final class VectorSimdOps implements SimdOps {
             multiplyAdd4x1(a, aOff, aRowStride, aLoopStride, b, bOff, bLoopStride, count, c, cOff, cRowStride,
                     accumulate);
         }
+    }
+
+    /** 4 rows x 4 vectors: 16 accumulators, 4 loads and 4 broadcasts per 16 FMAs (needs 32 vector registers). */
+    private static void multiplyAdd4x4(float[] a, int aOff, int aRowStride, int aLoopStride,
+                                       float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
+                                       float[] c, int cOff, int cRowStride, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c13 = c00, c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
+        int b0 = bOff, b1 = bOff + bVectorStride, b2 = b1 + bVectorStride, b3 = b2 + bVectorStride;
+        for (int l = 0; l < count; l++) {
+            FloatVector v0 = FloatVector.fromArray(S, b, b0);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1);
+            FloatVector v2 = FloatVector.fromArray(S, b, b2);
+            FloatVector v3 = FloatVector.fromArray(S, b, b3);
+            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            c00 = v0.fma(x, c00);
+            c01 = v1.fma(x, c01);
+            c02 = v2.fma(x, c02);
+            c03 = v3.fma(x, c03);
+            x = FloatVector.broadcast(S, a[a1]);
+            c10 = v0.fma(x, c10);
+            c11 = v1.fma(x, c11);
+            c12 = v2.fma(x, c12);
+            c13 = v3.fma(x, c13);
+            x = FloatVector.broadcast(S, a[a2]);
+            c20 = v0.fma(x, c20);
+            c21 = v1.fma(x, c21);
+            c22 = v2.fma(x, c22);
+            c23 = v3.fma(x, c23);
+            x = FloatVector.broadcast(S, a[a3]);
+            c30 = v0.fma(x, c30);
+            c31 = v1.fma(x, c31);
+            c32 = v2.fma(x, c32);
+            c33 = v3.fma(x, c33);
+            a0 += aLoopStride;
+            a1 += aLoopStride;
+            a2 += aLoopStride;
+            a3 += aLoopStride;
+            b0 += bLoopStride;
+            b1 += bLoopStride;
+            b2 += bLoopStride;
+            b3 += bLoopStride;
+        }
+        (accumulate ? c00.add(FloatVector.fromArray(S, c, cOff)) : c00).intoArray(c, cOff);
+        (accumulate ? c01.add(FloatVector.fromArray(S, c, cOff + L)) : c01).intoArray(c, cOff + L);
+        (accumulate ? c02.add(FloatVector.fromArray(S, c, cOff + 2 * L)) : c02).intoArray(c, cOff + 2 * L);
+        (accumulate ? c03.add(FloatVector.fromArray(S, c, cOff + 3 * L)) : c03).intoArray(c, cOff + 3 * L);
+        (accumulate ? c10.add(FloatVector.fromArray(S, c, cOff + cRowStride)) : c10).intoArray(c, cOff + cRowStride);
+        (accumulate ? c11.add(FloatVector.fromArray(S, c, cOff + cRowStride + L)) : c11).intoArray(c, cOff + cRowStride + L);
+        (accumulate ? c12.add(FloatVector.fromArray(S, c, cOff + cRowStride + 2 * L)) : c12).intoArray(c, cOff + cRowStride + 2 * L);
+        (accumulate ? c13.add(FloatVector.fromArray(S, c, cOff + cRowStride + 3 * L)) : c13).intoArray(c, cOff + cRowStride + 3 * L);
+        (accumulate ? c20.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride)) : c20).intoArray(c, cOff + 2 * cRowStride);
+        (accumulate ? c21.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride + L)) : c21).intoArray(c, cOff + 2 * cRowStride + L);
+        (accumulate ? c22.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride + 2 * L)) : c22).intoArray(c, cOff + 2 * cRowStride + 2 * L);
+        (accumulate ? c23.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride + 3 * L)) : c23).intoArray(c, cOff + 2 * cRowStride + 3 * L);
+        (accumulate ? c30.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride)) : c30).intoArray(c, cOff + 3 * cRowStride);
+        (accumulate ? c31.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride + L)) : c31).intoArray(c, cOff + 3 * cRowStride + L);
+        (accumulate ? c32.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride + 2 * L)) : c32).intoArray(c, cOff + 3 * cRowStride + 2 * L);
+        (accumulate ? c33.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride + 3 * L)) : c33).intoArray(c, cOff + 3 * cRowStride + 3 * L);
     }
 
     /** 4 rows x 3 vectors: 12 accumulators, 3 loads and 4 broadcasts per 12 FMAs. */
