@@ -24,9 +24,11 @@ import java.util.Arrays;
  * {@code alpha_i = sum_k coef_ik <u_i, S_k> + <u_i, U_{y_i}> + 2 coef_{i,y_i} (1 - |u_i|^2)}.
  */
 final class ClassStatisticsKernel extends PhasedKernel {
-    private static final int ROWS = 0;
-    private static final int CLASS_SUMS = 1;
-    private static final int GRADIENT = 2;
+    private static final int PREPARE_ROWS = 0;
+    private static final int STATISTICS = 1;
+    private static final int ROWS = 2;
+    private static final int CLASS_SUMS = 3;
+    private static final int GRADIENT = 4;
     private static final int STATS_BLOCK = 64;
     /** Per pair, the smallest cosine distance sum the float32 class-sum form resolves (2^-21). */
     private static final double COSINE_RESOLUTION = 0x1p-21;
@@ -60,8 +62,6 @@ final class ClassStatisticsKernel extends PhasedKernel {
      * not be inlined whole, and the JIT would box its vectors).
      */
     private float[] rowSquares = new float[0];
-    private double[] classSums = new double[0];
-    private float[] blockSum = new float[0];
     private float[] unitNorms = new float[0];
     private double[] rowNorms = new double[0];
     private float[] coef = new float[0];
@@ -80,6 +80,8 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private boolean sparseClassSums;
     private float[] classWeights = new float[0];
     private double[] classWeightTotals = new double[0];
+    private final double[][] statsSums;
+    private final float[][] statsBlock;
     private final float[][] rowBlocks;
     private final double[][] sumsScratch;
     private final double[][] derivatives;
@@ -91,6 +93,8 @@ final class ClassStatisticsKernel extends PhasedKernel {
         this.ops = data.ops;
         this.lanes = ops.lanes();
         int w = pool.size();
+        statsSums = new double[w][0];
+        statsBlock = new float[w][0];
         rowBlocks = new float[w][0];
         sumsScratch = new double[w][0];
         derivatives = new double[w][0];
@@ -121,63 +125,29 @@ final class ClassStatisticsKernel extends PhasedKernel {
         kRows = SortedBatch.roundUp(k, 4);
         int centreRows = Math.max(kp, kRows);
         prepareOutputs();
-        float[] x = data.x;
 
+        int workers = pool.size();
+        for (int w = 0; w < workers; w++) {
+            statsSums[w] = SortedBatch.grow(statsSums[w], dp);
+            statsBlock[w] = SortedBatch.grow(statsBlock[w], dp);
+        }
         if (cosine) {
             unitNorms = SortedBatch.grow(unitNorms, npad);
             rowNorms = SortedBatch.grow(rowNorms, npad);
-            for (int p = 0; p < n; p++) {
-                double norm = Math.sqrt(ops.dot(x, p * dp, x, p * dp, dp)) * data.invScale;
-                double floored = Math.max(norm, Metric.COSINE_NORM_FLOOR);
-                rowNorms[p] = floored;
-                ops.scale(x, p * dp, (p + 1) * dp, (float) (data.invScale / floored));
-                unitNorms[p] = ops.dot(x, p * dp, x, p * dp, dp);
-            }
+        } else {
+            rowSquares = SortedBatch.grow(rowSquares, n);
         }
-
-        // Class statistics: float partial sums over short blocks, accumulated in double.
         centres = SortedBatch.grow(centres, centreRows * dp);
         centresPacked = SortedBatch.grow(centresPacked, kp * dp);
         scatter = SortedBatch.grow(scatter, k);
-        classSums = SortedBatch.grow(classSums, dp);
-        blockSum = SortedBatch.grow(blockSum, dp);
-        Arrays.fill(centres, 0, centreRows * dp, 0f);
+        Arrays.fill(centres, k * dp, centreRows * dp, 0f);
         if (!cosine && gradient) {
             classTotals = SortedBatch.grow(classTotals, k * dp);
         }
-        int[] offsets = data.offsets;
-        for (int c = 0; c < k; c++) {
-            Arrays.fill(classSums, 0, dp, 0.0);
-            for (int a = offsets[c]; a < offsets[c + 1]; a += STATS_BLOCK) {
-                int b = Math.min(offsets[c + 1], a + STATS_BLOCK);
-                ops.sumRows(x, a * dp, b - a, dp, dp, blockSum);
-                for (int t = 0; t < dp; t++) {
-                    classSums[t] += blockSum[t];
-                }
-            }
-            int size = offsets[c + 1] - offsets[c];
-            double divisor = cosine ? 1.0 : size;
-            for (int t = 0; t < dp; t++) {
-                centres[c * dp + t] = (float) (classSums[t] / divisor);
-            }
-            if (!cosine && gradient) {
-                for (int t = 0; t < dp; t++) {
-                    classTotals[c * dp + t] = (float) classSums[t];
-                }
-            }
-            if (!cosine) {
-                double w = 0.0;
-                for (int p = offsets[c]; p < offsets[c + 1]; p++) {
-                    w += ops.squaredDistance(x, p * dp, centres, c * dp, dp);
-                }
-                scatter[c] = w;
-            }
-        }
+        workersWanted = workersFor((double) n * kp * data.d);
+        runPhase(PREPARE_ROWS);
+        runPhase(STATISTICS);
         if (!cosine) {
-            rowSquares = SortedBatch.grow(rowSquares, n);
-            for (int p = 0; p < n; p++) {
-                rowSquares[p] = ops.dot(x, p * dp, x, p * dp, dp);
-            }
             centreNorms = SortedBatch.grow(centreNorms, k);
             for (int c = 0; c < k; c++) {
                 centreNorms[c] = ops.dot(centres, c * dp, centres, c * dp, dp);
@@ -193,7 +163,6 @@ final class ClassStatisticsKernel extends PhasedKernel {
             }
         }
 
-        int workers = pool.size();
         for (int w = 0; w < workers; w++) {
             rowBlocks[w] = SortedBatch.grow(rowBlocks[w], 4 * Math.max(kp, dp));
             sumsScratch[w] = SortedBatch.grow(sumsScratch[w], data.rowScratch); // padded: the row math reads whole vectors
@@ -211,7 +180,6 @@ final class ClassStatisticsKernel extends PhasedKernel {
             classWeightTotals = SortedBatch.grow(classWeightTotals, kRows);
             Arrays.fill(coef, n * kp, npad * kp, 0f); // padding rows; rows() writes every column of the others
         }
-        workersWanted = workersFor((double) n * kp * data.d);
         chunkStart = SortedBatch.grow(chunkStart, dp / lanes);
         chunkVectorCount = SortedBatch.grow(chunkVectorCount, dp / lanes);
         dimensionChunks = 0;
@@ -241,6 +209,16 @@ final class ClassStatisticsKernel extends PhasedKernel {
     void runPhase(int phase, int worker, int workers) {
         int item;
         switch (phase) {
+            case PREPARE_ROWS -> {
+                while ((item = next.getAndIncrement()) < rowChunks()) {
+                    prepareRows(item);
+                }
+            }
+            case STATISTICS -> {
+                while ((item = next.getAndIncrement()) < data.k) {
+                    classStatistics(item, worker);
+                }
+            }
             case ROWS -> {
                 while ((item = next.getAndIncrement()) < rowChunks()) {
                     rows(item, worker);
@@ -261,6 +239,59 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 }
             }
             default -> throw new IllegalStateException("phase " + phase);
+        }
+    }
+
+    /** Cosine: rows to unit length (norms floored in the caller's units); squared Euclidean: |x_p|^2. */
+    private void prepareRows(int chunk) {
+        int dp = data.dp;
+        float[] x = data.x;
+        int from = chunk * ROW_CHUNK;
+        int to = Math.min(data.n, from + ROW_CHUNK);
+        for (int p = from; p < to; p++) {
+            if (cosine) {
+                double norm = Math.sqrt(ops.dot(x, p * dp, x, p * dp, dp)) * data.invScale;
+                double floored = Math.max(norm, Metric.COSINE_NORM_FLOOR);
+                rowNorms[p] = floored;
+                ops.scale(x, p * dp, (p + 1) * dp, (float) (data.invScale / floored));
+                unitNorms[p] = ops.dot(x, p * dp, x, p * dp, dp);
+            } else {
+                rowSquares[p] = ops.dot(x, p * dp, x, p * dp, dp);
+            }
+        }
+    }
+
+    /** One class's statistics: float partial sums over short blocks of rows, accumulated in double. */
+    private void classStatistics(int c, int worker) {
+        int dp = data.dp;
+        float[] x = data.x;
+        int[] offsets = data.offsets;
+        double[] classSums = statsSums[worker];
+        float[] blockSum = statsBlock[worker];
+        Arrays.fill(classSums, 0, dp, 0.0);
+        for (int a = offsets[c]; a < offsets[c + 1]; a += STATS_BLOCK) {
+            int b = Math.min(offsets[c + 1], a + STATS_BLOCK);
+            ops.sumRows(x, a * dp, b - a, dp, dp, blockSum);
+            for (int t = 0; t < dp; t++) {
+                classSums[t] += blockSum[t];
+            }
+        }
+        int size = offsets[c + 1] - offsets[c];
+        double divisor = cosine ? 1.0 : size;
+        for (int t = 0; t < dp; t++) {
+            centres[c * dp + t] = (float) (classSums[t] / divisor);
+        }
+        if (!cosine && gradient) {
+            for (int t = 0; t < dp; t++) {
+                classTotals[c * dp + t] = (float) classSums[t];
+            }
+        }
+        if (!cosine) {
+            double w = 0.0;
+            for (int p = offsets[c]; p < offsets[c + 1]; p++) {
+                w += ops.squaredDistance(x, p * dp, centres, c * dp, dp);
+            }
+            scatter[c] = w;
         }
     }
 
