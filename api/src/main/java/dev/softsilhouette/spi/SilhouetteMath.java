@@ -37,8 +37,8 @@ public final class SilhouetteMath {
         double a = sums[sumsOffset + own] / (ownSize - 1);
 
         // Nearest competing class mean, and its (lowest) index: the hard minimum and the softmin's shift. Each mean
-        // is divided out once: the derivative array (when there is one) keeps it for the softmin pass, since
-        // divisions, not the exps that mostly underflow, are what this O(K) loop spends its time on.
+        // is divided out once: the derivative array (when there is one) keeps it for the softmin pass, because
+        // divisions are, with the exps, most of what this O(K) loop costs.
         double min = Double.POSITIVE_INFINITY;
         int argmin = -1;
         for (int k = 0; k < classes; k++) {
