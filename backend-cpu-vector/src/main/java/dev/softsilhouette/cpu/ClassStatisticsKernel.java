@@ -358,7 +358,10 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 silhouettes[p] = (float) s;
                 total += s;
                 if (gradient) {
-                    double w = -data.rowWeight(weight, rowWeights, p);
+                    // Squared Euclidean: coefficients with respect to the sums in the scaled units (the caller's
+                    // divided by invScale^2), so that 1e-20 or 1e18 data keeps them in float range; the gradient
+                    // factor below undoes it. Cosine sums carry no units.
+                    double w = -data.rowWeight(weight, rowWeights, p) * (cosine ? 1.0 : unitsSquared);
                     double alpha = 0.0;
                     int coefRow = p * kp;
                     int nonzeros = 0;
@@ -433,7 +436,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         float[] out = gradientRows[worker];
         int from = chunk * ROW_CHUNK;
         int to = Math.min(n, from + ROW_CHUNK);
-        float factor = (float) (2.0 * data.invScale);
+        float factor = (float) (2.0 / data.invScale); // coefficients are in the scaled units (see rows)
         for (int p0 = from; p0 < to; p0 += 4) {
             // block rows: sum_k coef_ik (n_k m_k | S_k)
             float[] b = cosine ? centres : classTotals;
