@@ -27,21 +27,26 @@ public final class SilhouetteMath {
     public static double rowSilhouette(int own, double[] sums, int sumsOffset, int[] classOffsets, double tau,
                                        double[] derivative, int derivativeOffset) {
         int classes = classOffsets.length - 1;
-        if (derivative != null) {
-            java.util.Arrays.fill(derivative, derivativeOffset, derivativeOffset + classes, 0.0);
-        }
         int ownSize = classOffsets[own + 1] - classOffsets[own];
         if (ownSize < 2 || classes < 2) {
+            if (derivative != null) {
+                java.util.Arrays.fill(derivative, derivativeOffset, derivativeOffset + classes, 0.0);
+            }
             return 0.0; // singleton class, or a single class in the batch: s_i = 0 by convention, no gradient
         }
         double a = sums[sumsOffset + own] / (ownSize - 1);
 
-        // Nearest competing class mean, and its (lowest) index: the hard minimum and the softmin's shift.
+        // Nearest competing class mean, and its (lowest) index: the hard minimum and the softmin's shift. Each mean
+        // is divided out once: the derivative array (when there is one) keeps it for the softmin pass, because
+        // divisions are, with the exps, most of what this O(K) loop costs.
         double min = Double.POSITIVE_INFINITY;
         int argmin = -1;
         for (int k = 0; k < classes; k++) {
             if (k != own) {
                 double delta = sums[sumsOffset + k] / (classOffsets[k + 1] - classOffsets[k]);
+                if (derivative != null) {
+                    derivative[derivativeOffset + k] = delta;
+                }
                 if (delta < min) {
                     min = delta;
                     argmin = k;
@@ -51,6 +56,7 @@ public final class SilhouetteMath {
 
         double b;
         double z = 0.0;
+        double invTau = 1.0 / tau;
         if (tau == 0.0) {
             b = min;
         } else {
@@ -58,8 +64,10 @@ public final class SilhouetteMath {
             double weighted = 0.0;
             for (int k = 0; k < classes; k++) {
                 if (k != own) {
-                    double delta = sums[sumsOffset + k] / (classOffsets[k + 1] - classOffsets[k]);
-                    double exponent = -(delta - min) / tau;
+                    double delta = derivative != null ? derivative[derivativeOffset + k]
+                            : sums[sumsOffset + k] / (classOffsets[k + 1] - classOffsets[k]);
+                    // delta == min is tested first so that a subnormal tau (1/tau = inf) never gives 0 * inf.
+                    double exponent = delta == min ? 0.0 : (min - delta) * invTau;
                     // exp underflows to exactly +0.0 below -745.13: skipping the call there changes no bit and halves
                     // the cost of this loop when classes are far apart relative to tau (most weights underflow).
                     double e = exponent < -746.0 ? 0.0 : Math.exp(exponent);
@@ -98,10 +106,11 @@ public final class SilhouetteMath {
         }
 
         if (derivative != null) {
-            derivative[derivativeOffset + own] = dsda / (ownSize - 1);
             if (tau == 0.0) {
+                java.util.Arrays.fill(derivative, derivativeOffset, derivativeOffset + classes, 0.0);
                 derivative[derivativeOffset + argmin] = dsdb / (classOffsets[argmin + 1] - classOffsets[argmin]);
             } else {
+                double dsdbOverZ = dsdb / z;
                 for (int k = 0; k < classes; k++) {
                     if (k != own) {
                         double e = derivative[derivativeOffset + k];
@@ -110,12 +119,13 @@ public final class SilhouetteMath {
                         }
                         int size = classOffsets[k + 1] - classOffsets[k];
                         double delta = sums[sumsOffset + k] / size;
-                        double pi = e / z;
-                        double dbdDelta = pi * (1.0 - (delta - b) / tau);
-                        derivative[derivativeOffset + k] = dsdb * dbdDelta / size;
+                        double gap = delta - b; // 0 tested apart: a subnormal tau must not give 0 * inf
+                        double dbdDeltaTimesZ = e * (gap == 0.0 ? 1.0 : 1.0 - gap * invTau); // z db/d delta_k
+                        derivative[derivativeOffset + k] = dsdbOverZ * dbdDeltaTimesZ / size;
                     }
                 }
             }
+            derivative[derivativeOffset + own] = dsda / (ownSize - 1);
         }
         if (derivative != null) {
             // A class whose distance sum is exactly 0 has every pair distance 0, where each metric's pair derivative

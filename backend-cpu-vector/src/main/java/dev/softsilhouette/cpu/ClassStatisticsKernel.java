@@ -4,7 +4,6 @@ import dev.softsilhouette.Metric;
 import dev.softsilhouette.cpu.parallel.WorkerPool;
 import dev.softsilhouette.cpu.simd.SimdOps;
 import dev.softsilhouette.spi.PreparedBatch;
-import dev.softsilhouette.spi.SilhouetteMath;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -14,9 +13,10 @@ import java.util.Arrays;
  *
  * <p>Squared Euclidean, on centred, scaled rows with class means {@code m_k} and within-class scatter
  * {@code W_k = sum_{j in k} |x_j - m_k|^2} (both accumulated in double):
- * {@code sum_{j in k} |x_i - x_j|^2 = n_k |x_i - m_k|^2 + W_k}, with {@code |x_i - m_k|^2} computed directly (no
- * expansion, so nothing cancels). Backward, with {@code T_c = sum_j coef[j][c]} and {@code U_c = sum_j coef[j][c] x_j}:
- * {@code grad_i = 2 [(sum_k coef_ik n_k + T_{y_i}) x_i - sum_k coef_ik n_k m_k - U_{y_i}]}.
+ * {@code sum_{j in k} |x_i - x_j|^2 = n_k |x_i - m_k|^2 + W_k}, with {@code |x_i - m_k|^2} from the Gram product
+ * {@code <x_i, m_k>} (one FMA per element) and recomputed directly where the expansion has cancelled (below 1/64 of
+ * {@code |x_i|^2 + |m_k|^2}), as the Euclidean tiles do. Backward, with {@code T_c = sum_j coef[j][c]} and {@code U_c = sum_j coef[j][c] x_j}:
+ * {@code grad_i = 2 [(sum_k coef_ik n_k + T_{y_i}) x_i - sum_k coef_ik S_k - U_{y_i}]} ({@code S_k = n_k m_k}).
  *
  * <p>Cosine runs the same machinery on unit rows {@code u_i = x_i / max(|x_i|, 1e-12)}, centred on their mean:
  * {@code 1 - <u_i, u_j> = |u_i - u_j|^2 / 2 + c_i + c_j} with {@code c_i = (1 - |u_i|^2) / 2}, which is exactly 0
@@ -27,12 +27,16 @@ import java.util.Arrays;
  * which is SPEC section 5's {@code -(u_j - <u_i, u_j> u_i) / max(|x_i|, 1e-12)} summed over pairs.
  */
 final class ClassStatisticsKernel extends PhasedKernel {
-    private static final int ROWS = 0;
-    private static final int CLASS_SUMS = 1;
-    private static final int GRADIENT = 2;
+    private static final int PREPARE_ROWS = 0;
+    private static final int STATISTICS = 1;
+    private static final int ROWS = 2;
+    private static final int CLASS_SUMS = 3;
+    private static final int GRADIENT = 4;
     private static final int STATS_BLOCK = 64;
     /** Per pair, the cosine distance below which unit rows are parallel up to float rounding (2^-40). */
     private static final double COSINE_PARALLEL = 0x1p-40;
+    /** Below this fraction of {@code |x|^2 + |m|^2} the expanded squared distance is recomputed directly. */
+    private static final float NEAR = 1.0f / 64;
 
     private final SimdOps ops;
     private final int lanes;
@@ -50,13 +54,17 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private int[] chunkStart = new int[0];
     private int[] chunkVectorCount = new int[0];
 
-    /** Class means (squared Euclidean) or class sums of unit rows (cosine), row-major, kp rows of dp. */
+    /** Class means of the (scaled, or centred unit) rows, row-major, kp rows of dp. */
     private float[] centres = new float[0];
     /** The same, packed as panels of {@code lanes} classes per dimension: the B operand of the row kernel. */
     private float[] centresPacked = new float[0];
     private double[] scatter = new double[0];
-    private double[] classSums = new double[0];
-    private float[] blockSum = new float[0];
+    private float[] centreNorms = new float[0];
+    /**
+     * Squared Euclidean: |x_p|^2, computed before the row phase (a dot product called from the large row method would
+     * not be inlined whole, and the JIT would box its vectors).
+     */
+    private float[] rowSquares = new float[0];
     private float[] unitNorms = new float[0];
     private double[] rowNorms = new double[0];
     /** Cosine: the mean unit row the unit rows were centred on, and c_i = (1 - |u_i|^2) / 2 with class totals. */
@@ -64,16 +72,30 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private double[] unitMeanSum = new double[0];
     private double[] normCorrection = new double[0];
     private double[] classCorrection = new double[0];
-    /** Scale from the distance sums the rows give to the sums in the caller's units (see {@link #rows}). */
+    /** From the sums the rows give to the sums in the caller's units: invScale^2, or 1/2 for cosine. */
     private double sumsScale;
     private float[] coef = new float[0];
-    private float[] coefT = new float[0];
+    /** Squared Euclidean: the class sums {@code n_k m_k} in float, the B operand of the gradient product. */
+    private float[] classTotals = new float[0];
+    /** Per row chunk and class, the sum of the chunk's coef column (reduced in chunk order into T_c). */
+    private double[] chunkClassTotals = new double[0];
     private float[] rowAlpha = new float[0];
+    /**
+     * The classes with a non-zero coefficient in each row, [row][q] (row stride kp), and their count. With a small
+     * temperature most softmin weights underflow, so a row's coefficients are mostly exact zeros; the backward products
+     * then run over the listed classes only, which adds the same terms in the same order (a zero term adds nothing).
+     */
+    private int[] nonzeroClasses = new int[0];
+    private int[] nonzeroCounts = new int[0];
+    private boolean sparseClassSums;
     private float[] classWeights = new float[0];
     private double[] classWeightTotals = new double[0];
+    private final double[][] statsSums;
+    private final float[][] statsBlock;
     private final float[][] rowBlocks;
     private final double[][] sumsScratch;
     private final double[][] derivatives;
+    private final double[][] rowScratch;
     private final float[][] gradientRows;
     private final float[][] unitRows;
 
@@ -82,9 +104,12 @@ final class ClassStatisticsKernel extends PhasedKernel {
         this.ops = data.ops;
         this.lanes = ops.lanes();
         int w = pool.size();
+        statsSums = new double[w][0];
+        statsBlock = new float[w][0];
         rowBlocks = new float[w][0];
         sumsScratch = new double[w][0];
         derivatives = new double[w][0];
+        rowScratch = new double[w][0];
         gradientRows = new float[w][0];
         unitRows = new float[w][0];
     }
@@ -112,9 +137,12 @@ final class ClassStatisticsKernel extends PhasedKernel {
         kRows = SortedBatch.roundUp(k, 4);
         int centreRows = Math.max(kp, kRows);
         prepareOutputs();
-        float[] x = data.x;
 
-        sumsScale = data.invScale * data.invScale;
+        int workers = pool.size();
+        for (int w = 0; w < workers; w++) {
+            statsSums[w] = SortedBatch.grow(statsSums[w], dp);
+            statsBlock[w] = SortedBatch.grow(statsBlock[w], dp);
+        }
         if (cosine) {
             unitNorms = SortedBatch.grow(unitNorms, npad);
             rowNorms = SortedBatch.grow(rowNorms, npad);
@@ -122,65 +150,25 @@ final class ClassStatisticsKernel extends PhasedKernel {
             classCorrection = SortedBatch.grow(classCorrection, k);
             unitMean = SortedBatch.grow(unitMean, dp);
             unitMeanSum = SortedBatch.grow(unitMeanSum, dp);
-            Arrays.fill(unitMeanSum, 0, dp, 0.0);
-            for (int p = 0; p < n; p++) {
-                double norm = Math.sqrt(ops.dot(x, p * dp, x, p * dp, dp)) * data.invScale;
-                boolean belowFloor = !(norm >= Metric.COSINE_NORM_FLOOR);
-                double floored = belowFloor ? Metric.COSINE_NORM_FLOOR : norm;
-                rowNorms[p] = floored;
-                ops.scale(x, p * dp, (p + 1) * dp, (float) (data.invScale / floored));
-                unitNorms[p] = ops.dot(x, p * dp, x, p * dp, dp);
-                // Above the floor |u_i| = 1 by construction: the correction is exactly 0, not rounding noise.
-                normCorrection[p] = belowFloor ? 0.5 * (1.0 - unitNorms[p]) : 0.0;
-                for (int t = 0; t < data.d; t++) {
-                    unitMeanSum[t] += x[p * dp + t];
-                }
-            }
-            for (int t = 0; t < dp; t++) {
-                unitMean[t] = (float) (unitMeanSum[t] / n);
-            }
-            for (int p = 0; p < n; p++) {
-                // |u_i - u_j| is translation invariant: centring removes what nearly parallel rows share.
-                for (int t = 0; t < data.d; t++) {
-                    x[p * dp + t] -= unitMean[t];
-                }
-            }
-            for (int c = 0; c < k; c++) {
-                double total = 0.0;
-                for (int p = data.offsets[c]; p < data.offsets[c + 1]; p++) {
-                    total += normCorrection[p];
-                }
-                classCorrection[c] = total;
-            }
-            sumsScale = 0.5; // 1 - <u_i, u_j> = |u_i - u_j|^2 / 2 (+ corrections)
         }
-
-        // Class statistics: float partial sums over short blocks, accumulated in double.
+        rowSquares = SortedBatch.grow(rowSquares, n);
+        sumsScale = cosine ? 0.5 : data.invScale * data.invScale;
         centres = SortedBatch.grow(centres, centreRows * dp);
         centresPacked = SortedBatch.grow(centresPacked, kp * dp);
         scatter = SortedBatch.grow(scatter, k);
-        classSums = SortedBatch.grow(classSums, dp);
-        blockSum = SortedBatch.grow(blockSum, dp);
-        Arrays.fill(centres, 0, centreRows * dp, 0f);
-        int[] offsets = data.offsets;
+        Arrays.fill(centres, k * dp, centreRows * dp, 0f);
+        if (gradient) {
+            classTotals = SortedBatch.grow(classTotals, k * dp);
+        }
+        workersWanted = workersFor((double) n * kp * data.d);
+        runPhase(PREPARE_ROWS);
+        if (cosine) {
+            centreUnitRows();
+        }
+        runPhase(STATISTICS);
+        centreNorms = SortedBatch.grow(centreNorms, k);
         for (int c = 0; c < k; c++) {
-            Arrays.fill(classSums, 0, dp, 0.0);
-            for (int a = offsets[c]; a < offsets[c + 1]; a += STATS_BLOCK) {
-                int b = Math.min(offsets[c + 1], a + STATS_BLOCK);
-                ops.sumRows(x, a * dp, b - a, dp, dp, blockSum);
-                for (int t = 0; t < dp; t++) {
-                    classSums[t] += blockSum[t];
-                }
-            }
-            int size = offsets[c + 1] - offsets[c];
-            for (int t = 0; t < dp; t++) {
-                centres[c * dp + t] = (float) (classSums[t] / size);
-            }
-            double w = 0.0;
-            for (int p = offsets[c]; p < offsets[c + 1]; p++) {
-                w += ops.squaredDistance(x, p * dp, centres, c * dp, dp);
-            }
-            scatter[c] = w;
+            centreNorms[c] = ops.dot(centres, c * dp, centres, c * dp, dp);
         }
         for (int c0 = 0; c0 < kp; c0 += lanes) {
             int base = c0 * dp;
@@ -192,31 +180,29 @@ final class ClassStatisticsKernel extends PhasedKernel {
             }
         }
 
-        int workers = pool.size();
         for (int w = 0; w < workers; w++) {
             rowBlocks[w] = SortedBatch.grow(rowBlocks[w], 4 * Math.max(kp, dp));
-            sumsScratch[w] = SortedBatch.grow(sumsScratch[w], k);
+            sumsScratch[w] = SortedBatch.grow(sumsScratch[w], data.rowScratch); // padded: the row math reads whole vectors
             derivatives[w] = SortedBatch.grow(derivatives[w], k);
+            rowScratch[w] = SortedBatch.grow(rowScratch[w], data.rowScratch);
             gradientRows[w] = SortedBatch.grow(gradientRows[w], dp);
             unitRows[w] = SortedBatch.grow(unitRows[w], cosine ? dp : 0);
         }
         if (gradient) {
             coef = SortedBatch.grow(coef, npad * kp);
-            coefT = SortedBatch.grow(coefT, kRows * npad);
+            chunkClassTotals = SortedBatch.grow(chunkClassTotals, rowChunks() * k);
+            nonzeroClasses = SortedBatch.grow(nonzeroClasses, n * kp);
+            nonzeroCounts = SortedBatch.grow(nonzeroCounts, n);
             rowAlpha = SortedBatch.grow(rowAlpha, npad);
             classWeights = SortedBatch.grow(classWeights, kRows * dp);
             classWeightTotals = SortedBatch.grow(classWeightTotals, kRows);
-            Arrays.fill(coef, 0, npad * kp, 0f);
-            for (int c = 0; c < kRows; c++) {
-                Arrays.fill(coefT, c * npad + (c < k ? n : 0), (c + 1) * npad, 0f);
-            }
+            Arrays.fill(coef, n * kp, npad * kp, 0f); // padding rows; rows() writes every column of the others
         }
-        workersWanted = workersFor((double) n * kp * data.d);
         chunkStart = SortedBatch.grow(chunkStart, dp / lanes);
         chunkVectorCount = SortedBatch.grow(chunkVectorCount, dp / lanes);
         dimensionChunks = 0;
         for (int t = 0; t < dp; ) {
-            int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
+            int vectors = SortedBatch.productVectors((dp - t) / lanes, ops.widestProduct());
             chunkStart[dimensionChunks] = t;
             chunkVectorCount[dimensionChunks++] = vectors;
             t += vectors * lanes;
@@ -224,6 +210,11 @@ final class ClassStatisticsKernel extends PhasedKernel {
 
         runPhase(ROWS);
         if (gradient) {
+            long nonzeros = 0;
+            for (int p = 0; p < n; p++) {
+                nonzeros += nonzeroCounts[p];
+            }
+            sparseClassSums = nonzeros * 8 <= (long) n * k; // a data-dependent choice, never a thread-dependent one
             runPhase(CLASS_SUMS);
             runPhase(GRADIENT);
         }
@@ -236,6 +227,16 @@ final class ClassStatisticsKernel extends PhasedKernel {
     void runPhase(int phase, int worker, int workers) {
         int item;
         switch (phase) {
+            case PREPARE_ROWS -> {
+                while ((item = next.getAndIncrement()) < rowChunks()) {
+                    prepareRows(item);
+                }
+            }
+            case STATISTICS -> {
+                while ((item = next.getAndIncrement()) < data.k) {
+                    classStatistics(item, worker);
+                }
+            }
             case ROWS -> {
                 while ((item = next.getAndIncrement()) < rowChunks()) {
                     rows(item, worker);
@@ -259,6 +260,94 @@ final class ClassStatisticsKernel extends PhasedKernel {
         }
     }
 
+    /** Cosine: rows to unit length (norms floored in the caller's units); squared Euclidean: |x_p|^2. */
+    private void prepareRows(int chunk) {
+        int dp = data.dp;
+        float[] x = data.x;
+        int from = chunk * ROW_CHUNK;
+        int to = Math.min(data.n, from + ROW_CHUNK);
+        for (int p = from; p < to; p++) {
+            if (cosine) {
+                double norm = Math.sqrt(ops.dot(x, p * dp, x, p * dp, dp)) * data.invScale;
+                boolean belowFloor = !(norm >= Metric.COSINE_NORM_FLOOR);
+                double floored = belowFloor ? Metric.COSINE_NORM_FLOOR : norm;
+                rowNorms[p] = floored;
+                ops.scale(x, p * dp, (p + 1) * dp, (float) (data.invScale / floored));
+                unitNorms[p] = ops.dot(x, p * dp, x, p * dp, dp);
+                // Above the floor |u_i| = 1 by construction: the correction is exactly 0, not rounding noise.
+                normCorrection[p] = belowFloor ? 0.5 * (1.0 - unitNorms[p]) : 0.0;
+            } else {
+                rowSquares[p] = ops.dot(x, p * dp, x, p * dp, dp);
+            }
+        }
+    }
+
+    /**
+     * Cosine, after the unit rows: centre them on their mean (|u_i - u_j| is translation invariant; centring removes
+     * what nearly parallel rows share), then their squared norms and the class totals of the corrections. In row
+     * order, once per call: O(N*D), deterministic.
+     */
+    private void centreUnitRows() {
+        int n = data.n;
+        int d = data.d;
+        int dp = data.dp;
+        float[] x = data.x;
+        Arrays.fill(unitMeanSum, 0, dp, 0.0);
+        for (int p = 0; p < n; p++) {
+            for (int t = 0; t < d; t++) {
+                unitMeanSum[t] += x[p * dp + t];
+            }
+        }
+        for (int t = 0; t < dp; t++) {
+            unitMean[t] = (float) (unitMeanSum[t] / n);
+        }
+        for (int p = 0; p < n; p++) {
+            for (int t = 0; t < d; t++) {
+                x[p * dp + t] -= unitMean[t];
+            }
+            rowSquares[p] = ops.dot(x, p * dp, x, p * dp, dp);
+        }
+        int[] offsets = data.offsets;
+        for (int c = 0; c < data.k; c++) {
+            double total = 0.0;
+            for (int p = offsets[c]; p < offsets[c + 1]; p++) {
+                total += normCorrection[p];
+            }
+            classCorrection[c] = total;
+        }
+    }
+
+    /** One class's statistics: float partial sums over short blocks of rows, accumulated in double. */
+    private void classStatistics(int c, int worker) {
+        int dp = data.dp;
+        float[] x = data.x;
+        int[] offsets = data.offsets;
+        double[] classSums = statsSums[worker];
+        float[] blockSum = statsBlock[worker];
+        Arrays.fill(classSums, 0, dp, 0.0);
+        for (int a = offsets[c]; a < offsets[c + 1]; a += STATS_BLOCK) {
+            int b = Math.min(offsets[c + 1], a + STATS_BLOCK);
+            ops.sumRows(x, a * dp, b - a, dp, dp, blockSum);
+            for (int t = 0; t < dp; t++) {
+                classSums[t] += blockSum[t];
+            }
+        }
+        int size = offsets[c + 1] - offsets[c];
+        for (int t = 0; t < dp; t++) {
+            centres[c * dp + t] = (float) (classSums[t] / size);
+        }
+        if (gradient) {
+            for (int t = 0; t < dp; t++) {
+                classTotals[c * dp + t] = (float) classSums[t];
+            }
+        }
+        double w = 0.0;
+        for (int p = offsets[c]; p < offsets[c + 1]; p++) {
+            w += ops.squaredDistance(x, p * dp, centres, c * dp, dp);
+        }
+        scatter[c] = w;
+    }
+
     private void rows(int chunk, int worker) {
         int n = data.n;
         int k = data.k;
@@ -274,21 +363,35 @@ final class ClassStatisticsKernel extends PhasedKernel {
         int from = chunk * ROW_CHUNK;
         int to = Math.min(n, from + ROW_CHUNK);
         double total = 0.0;
+        double[] chunkT = chunkClassTotals;
+        if (gradient) {
+            Arrays.fill(chunkT, chunk * k, (chunk + 1) * k, 0.0);
+        }
+        int chunkTOff = chunk * k;
         for (int p0 = from; p0 < to; p0 += 4) {
-            int v = 0;
-            for (; v + 2 <= kp / lanes; v += 2) {
-                kernel(2, x, p0 * dp, panelStride, v, block);
-            }
-            if (v < kp / lanes) {
-                kernel(1, x, p0 * dp, panelStride, v, block);
+            // block = <x_p, centre_c> for 4 rows and every class: one FMA per element (the Gram form)
+            for (int v = 0, panels = kp / lanes; v < panels; ) {
+                int vectors = SortedBatch.productVectors(panels - v, ops.widestProduct());
+                ops.multiplyAdd(vectors, x, p0 * dp, dp, 1, centresPacked, v * panelStride, panelStride, lanes,
+                        data.d, block, v * lanes, kp, false);
+                v += vectors;
             }
             for (int r = 0; r < 4 && p0 + r < to; r++) {
                 int p = p0 + r;
                 int own = data.classOf[p];
                 int row = r * kp;
-                for (int c = 0; c < k; c++) {
-                    int size = offsets[c + 1] - offsets[c];
-                    sums[c] = (size * (double) block[row + c] + scatter[c]) * unitsSquared;
+                {
+                    // |x_p - m_c|^2 = |x_p|^2 + |m_c|^2 - 2 <x_p, m_c> (2g is exact: one rounding), recomputed
+                    // directly where it is small next to the norms and the expansion has cancelled most digits.
+                    float rowNorm = rowSquares[p];
+                    for (int c = 0; c < k; c++) {
+                        float norms = rowNorm + centreNorms[c];
+                        float squared = Math.max(norms - 2f * block[row + c], 0f);
+                        if (squared < norms * NEAR) {
+                            squared = ops.squaredDistance(x, p * dp, centres, c * dp, dp);
+                        }
+                        sums[c] = ((offsets[c + 1] - offsets[c]) * (double) squared + scatter[c]) * unitsSquared;
+                    }
                 }
                 if (cosine) {
                     double ci = normCorrection[p];
@@ -303,30 +406,43 @@ final class ClassStatisticsKernel extends PhasedKernel {
                         sums[c] += pairs * ci + classCorrection[c] - (c == own ? ci : 0.0);
                     }
                 }
-                double s = SilhouetteMath.rowSilhouette(own, sums, 0, offsets, tau, derivative, 0);
+                double s = ops.rowSilhouette(own, sums, 0, k, offsets, data.inverseSizes, tau, derivative,
+                        rowScratch[worker]);
+                if (gradient) {
+                    // As in SilhouetteMath: a class whose distance sum is exactly 0 carries no gradient (every pair
+                    // in it is at distance 0), and zeroing it keeps 1/b-sized entries (b -> 0) out of the floats.
+                    for (int c = 0; c < k; c++) {
+                        if (sums[c] == 0.0) {
+                            derivative[c] = 0.0;
+                        }
+                    }
+                }
                 silhouettes[p] = (float) s;
                 total += s;
                 if (gradient) {
-                    double w = -data.rowWeight(weight, rowWeights, p);
+                    // Squared Euclidean: coefficients with respect to the sums in the scaled units (the caller's
+                    // divided by invScale^2), so that 1e-20 or 1e18 data keeps them in float range; the gradient
+                    // factor below undoes it. Cosine sums carry no units.
+                    double w = -data.rowWeight(weight, rowWeights, p) * unitsSquared;
                     double alpha = 0.0;
+                    int coefRow = p * kp;
+                    int nonzeros = 0;
                     for (int c = 0; c < k; c++) {
-                        // In the rows' own units (scaled, or unit for cosine): O(1) even for 1e-20 or 1e18 inputs.
-                        double perSum = w * derivative[c] * unitsSquared;
-                        double value = perSum * (offsets[c + 1] - offsets[c]);
-                        alpha += value;
-                        coef[p * kp + c] = (float) value;
-                        coefT[c * npad + p] = (float) perSum;
+                        float value = (float) (w * derivative[c]);
+                        coef[coefRow + c] = value;
+                        if (value != 0f) {
+                            nonzeroClasses[coefRow + nonzeros++] = c;
+                        }
+                        chunkT[chunkTOff + c] += value;
+                        alpha += value * (double) (offsets[c + 1] - offsets[c]); // sum_k coef_ik n_k
                     }
+                    Arrays.fill(coef, coefRow + k, coefRow + kp, 0f);
                     rowAlpha[p] = (float) alpha;
+                    nonzeroCounts[p] = nonzeros;
                 }
             }
         }
         chunkTotals[chunk] = total;
-    }
-
-    private void kernel(int vectors, float[] x, int aOff, int panelStride, int panel, float[] block) {
-        ops.squaredDifferences(vectors, x, aOff, data.dp, 1, centresPacked, panel * panelStride, panelStride,
-                lanes, data.d, block, panel * lanes, kp);
     }
 
     /**
@@ -338,20 +454,35 @@ final class ClassStatisticsKernel extends PhasedKernel {
         int npad = data.npad;
         int t = chunkStart[chunk];
         int vectors = chunkVectorCount[chunk];
+        if (sparseClassSums) {
+            int len = vectors * lanes;
+            for (int c = 0; c < kRows; c++) {
+                Arrays.fill(classWeights, c * dp + t, c * dp + t + len, 0f);
+            }
+            float[] x = data.x;
+            for (int j = 0, n = data.n; j < n; j++) {
+                int row = j * kp;
+                for (int q = 0, count = nonzeroCounts[j]; q < count; q++) {
+                    int c = nonzeroClasses[row + q];
+                    ops.multiplyAccumulate(coef[row + c], x, j * dp + t, classWeights, c * dp + t, len);
+                }
+            }
+            return;
+        }
         for (int c0 = 0; c0 < kRows; c0 += 4) {
-            ops.multiplyAdd(vectors, coefT, c0 * npad, npad, 1, data.x, t, lanes, dp, data.n, classWeights,
+            ops.multiplyAdd(vectors, coef, c0, 1, kp, data.x, t, lanes, dp, data.n, classWeights,
                     c0 * dp + t, dp, false);
         }
     }
 
-    /** T_c = sum_j coef[j][c], in row order. */
+    /** T_c = sum_j coef[j][c]: the row chunks' partial sums, in chunk order. */
     private void classWeightTotals() {
-        int npad = data.npad;
-        int n = data.n;
-        for (int c = 0; c < data.k; c++) {
+        int k = data.k;
+        int chunks = rowChunks();
+        for (int c = 0; c < k; c++) {
             double total = 0.0;
-            for (int p = 0; p < n; p++) {
-                total += coefT[c * npad + p];
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                total += chunkClassTotals[chunk * k + c];
             }
             classWeightTotals[c] = total;
         }
@@ -370,9 +501,9 @@ final class ClassStatisticsKernel extends PhasedKernel {
             u[t] = x[p * dp + t] + unitMean[t];
         }
         if (normCorrection[p] != 0.0) {
-            // sum over j != i of the pair weights: 2 alpha counts every class's pairs twice over (row and column)
-            // including the row with itself, whose weight 2 coefT[own][p] (in halved units) is removed.
-            double pairWeights = 2.0 * (alpha - 2.0 * coefT[data.classOf[p] * data.npad + p]);
+            // sum over j != i of the pair weights: alpha = (sum_k coef_ik n_k + T_own) in halved units counts the
+            // row with itself once from each side; 2 (alpha - 2 coef_i,own) is the sum in full units without it.
+            double pairWeights = 2.0 * (alpha - 2.0 * coef[p * kp + data.classOf[p]]);
             for (int t = 0; t < d; t++) {
                 g[t] -= (float) (pairWeights * u[t]);
             }
@@ -403,14 +534,28 @@ final class ClassStatisticsKernel extends PhasedKernel {
         float[] out = gradientRows[worker];
         int from = chunk * ROW_CHUNK;
         int to = Math.min(n, from + ROW_CHUNK);
-        // d/dx of the sums in the caller's units: the rows are x / invScale (unit rows for cosine).
+        // Coefficients are in the rows' own units (see rows): scaled rows, or unit rows for cosine.
         float factor = (float) (cosine ? 2.0 : 2.0 / data.invScale);
         for (int p0 = from; p0 < to; p0 += 4) {
             // block rows: sum_k coef_ik (n_k m_k | S_k)
-            for (int t = 0; t < dp; ) {
-                int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
-                ops.multiplyAdd(vectors, coef, p0 * kp, kp, 1, centres, t, lanes, dp, k, block, t, dp, false);
-                t += vectors * lanes;
+            float[] b = classTotals;
+            int rows = Math.min(4, to - p0);
+            int listed = 0;
+            for (int r = 0; r < rows; r++) {
+                listed += nonzeroCounts[p0 + r];
+            }
+            if (listed <= k) {
+                for (int r = 0; r < rows; r++) {
+                    int p = p0 + r;
+                    ops.sparseMultiply(coef, p * kp, nonzeroClasses, p * kp, nonzeroCounts[p], b, dp, block, r * dp,
+                            dp);
+                }
+            } else {
+                for (int t = 0; t < dp; ) {
+                    int vectors = SortedBatch.productVectors((dp - t) / lanes, ops.widestProduct());
+                    ops.multiplyAdd(vectors, coef, p0 * kp, kp, 1, b, t, lanes, dp, k, block, t, dp, false);
+                    t += vectors * lanes;
+                }
             }
             for (int r = 0; r < 4 && p0 + r < to; r++) {
                 int p = p0 + r;

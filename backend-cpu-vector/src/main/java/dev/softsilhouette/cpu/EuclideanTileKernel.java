@@ -3,7 +3,6 @@ package dev.softsilhouette.cpu;
 import dev.softsilhouette.cpu.parallel.WorkerPool;
 import dev.softsilhouette.cpu.simd.SimdOps;
 import dev.softsilhouette.spi.PreparedBatch;
-import dev.softsilhouette.spi.SilhouetteMath;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -63,6 +62,7 @@ final class EuclideanTileKernel extends PhasedKernel {
     private final float[][] tiles;
     private final float[][] columnScratch;
     private final double[][] derivatives;
+    private final double[][] rowScratch;
     private final float[][] gradientRows;
 
     EuclideanTileKernel(SortedBatch data, WorkerPool pool) {
@@ -73,6 +73,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         tiles = new float[w][0];
         columnScratch = new float[w][0];
         derivatives = new double[w][0];
+        rowScratch = new double[w][0];
         gradientRows = new float[w][0];
     }
 
@@ -119,7 +120,7 @@ final class EuclideanTileKernel extends PhasedKernel {
                 }
             }
         }
-        sums = SortedBatch.grow(sums, n * k);
+        sums = SortedBatch.grow(sums, n * k + data.rowScratch); // padded: the row math reads whole vectors
         Arrays.fill(sums, 0, n * k, 0.0);
         columnSums = SortedBatch.grow(columnSums, k * n);
         Arrays.fill(columnSums, 0, k * n, 0.0);
@@ -128,6 +129,7 @@ final class EuclideanTileKernel extends PhasedKernel {
             tiles[w] = SortedBatch.grow(tiles[w], tile * tile);
             columnScratch[w] = SortedBatch.grow(columnScratch[w], tile);
             derivatives[w] = SortedBatch.grow(derivatives[w], k);
+            rowScratch[w] = SortedBatch.grow(rowScratch[w], data.rowScratch);
             gradientRows[w] = SortedBatch.grow(gradientRows[w], dp);
         }
         if (gradient) {
@@ -340,7 +342,8 @@ final class EuclideanTileKernel extends PhasedKernel {
                 // both sides of the pairs, back in the caller's units (the temperature is in them)
                 sums[base + c] = (sums[base + c] + columnSums[c * n + p]) * invScale;
             }
-            double s = SilhouetteMath.rowSilhouette(data.classOf[p], sums, base, data.offsets, tau, derivative, 0);
+            double s = ops.rowSilhouette(data.classOf[p], sums, base, k, data.offsets, data.inverseSizes,
+                    tau, derivative, rowScratch[worker]);
             silhouettes[p] = (float) s;
             total += s;
             if (gradient) {
@@ -392,7 +395,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         // grad_I += W x_J  (accumulated, subtracted at the end)
         // Dimension slices outermost: the slice of x_J stays in L1 while every row group of W streams past it.
         for (int t = 0; t < dp; ) {
-            int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
+            int vectors = SortedBatch.productVectors((dp - t) / lanes, ops.widestProduct());
             for (int rb = 0; rb < rowsEnd; rb += 4) {
                 ops.multiplyAdd(vectors, buffer, rb * r, r, 1, x, j0 * dp + t, lanes, dp, colsValid, accumulated,
                         (i0 + rb) * dp + t, dp, true);
@@ -408,7 +411,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         // grad_J += W^T x_I
         int colsEnd4 = SortedBatch.roundUp(colsValid, 4);
         for (int t = 0; t < dp; ) {
-            int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
+            int vectors = SortedBatch.productVectors((dp - t) / lanes, ops.widestProduct());
             for (int cb = 0; cb < colsEnd4; cb += 4) {
                 ops.multiplyAdd(vectors, buffer, cb, 1, r, x, i0 * dp + t, lanes, dp, rowsValid, accumulated,
                         (j0 + cb) * dp + t, dp, true);

@@ -31,6 +31,10 @@ final class SortedBatch {
     /** Compact class of each sorted position; padding rows get class {@code k} (an all-zero coefficient column). */
     int[] classOf = new int[0];
     int[] offsets;
+    /** {@code 1.0 / n_k}, padded with zeros to whole double vectors (the per-row silhouette math reads vectors). */
+    double[] inverseSizes = new double[0];
+    /** Doubles of per-row scratch the per-row silhouette math needs. */
+    int rowScratch;
     int[] sortedRows;
     private float[] shift = new float[0];
 
@@ -63,6 +67,17 @@ final class SortedBatch {
         return remaining == 4 ? 2 : Math.min(3, remaining);
     }
 
+    /**
+     * Vectors in the next chunk of a {@link SimdOps#multiplyAdd} product, up to {@code widest} (4 or 3), never leaving
+     * a lone 1-vector chunk when wider ones came first (16 = 4+4+4+4, 7 = 4+3, 6 = 3+3, 5 = 3+2).
+     */
+    static int productVectors(int remaining, int widest) {
+        if (widest < 4) {
+            return chunkVectors(remaining);
+        }
+        return remaining == 5 || remaining == 6 ? 3 : Math.min(4, remaining);
+    }
+
     void load(PreparedBatch batch, int rowMultiple, boolean centre) {
         n = batch.rows();
         d = batch.dims();
@@ -77,6 +92,13 @@ final class SortedBatch {
                     + " split the batch");
         }
         offsets = batch.classOffsets();
+        int classesPadded = roundUp(k, ops.doubleLanes());
+        rowScratch = 2 * classesPadded + ops.doubleLanes();
+        inverseSizes = grow(inverseSizes, classesPadded);
+        for (int c = 0; c < k; c++) {
+            inverseSizes[c] = 1.0 / (offsets[c + 1] - offsets[c]);
+        }
+        Arrays.fill(inverseSizes, k, classesPadded, 0.0);
         sortedRows = batch.sortedRows();
         x = grow(x, npad * dp);
         classOf = grow(classOf, npad);

@@ -162,6 +162,25 @@ class AccuracyTest {
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
+    /**
+     * Many classes: at small temperatures most softmin weights underflow and the class-statistics backward runs over
+     * the non-zero coefficients only; at a large one every coefficient counts (the dense products).
+     */
+    @Test
+    void manyClassesMatchAtEveryTemperature() {
+        List<String> failures = new ArrayList<>();
+        long seed = 700;
+        for (Metric metric : Metric.values()) {
+            for (double tau : new double[]{0.0, 0.01, 0.1, 100}) {
+                String problem = compare(new Case(600, 40, 60, metric, tau, Reduction.MEAN, seed++), 1.0, 0.0);
+                if (problem != null) {
+                    failures.add(metric + " tau=" + tau + ": " + problem);
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
     /** Compares loss, gradient (and per-sample values for NONE) and, where defined, the score; null when all pass. */
     static String compare(Case c, double magnitude, double offset) {
         SplittableRandom random = new SplittableRandom(c.seed());

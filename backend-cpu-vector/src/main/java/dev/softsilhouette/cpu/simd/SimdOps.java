@@ -21,7 +21,10 @@ public interface SimdOps {
     /** The vector shape in words, for diagnostics. */
     String describe();
 
-    /** {@code c (+)= sum_l a * b}: the register-blocked product of 4 rows by 1, 2 or 3 vectors. */
+    /** The most vectors {@link #multiplyAdd} takes at once on this machine: 4 with 32 vector registers, else 3. */
+    int widestProduct();
+
+    /** {@code c (+)= sum_l a * b}: the register-blocked product of 4 rows by 1 to {@link #widestProduct()} vectors. */
     void multiplyAdd(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
                      float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
                      float[] c, int cOff, int cRowStride, boolean accumulate);
@@ -32,11 +35,6 @@ public interface SimdOps {
      */
     void multiply6x3(float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff, int bVectorStride,
                      int bLoopStride, int count, float[] c, int cOff, int cRowStride);
-
-    /** {@code c = sum_l (a - b)^2}: squared distances of 4 rows to 1 or 2 vectors of points, without expansion. */
-    void squaredDifferences(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
-                            float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
-                            float[] c, int cOff, int cRowStride);
 
     /** {@code sum_t a[aOff+t] * b[bOff+t]}, t < len, with 4 vector accumulators and vector and scalar tails. */
     float dot(float[] a, int aOff, float[] b, int bOff, int len);
@@ -78,4 +76,36 @@ public interface SimdOps {
      */
     float pairWeights(float[] tile, int off, int len, float[] rowCoef, int rowCoefOff, int[] classOf, int j0,
                       float[] colCoef, int colCoefOff, float[] columnSums);
+
+    /** Doubles per vector of the per-row silhouette math (8 with AVX-512, 4 with AVX2). */
+    int doubleLanes();
+
+    /**
+     * {@link dev.softsilhouette.spi.SilhouetteMath#rowSilhouette} over the classes in double vectors: the same
+     * function and derivative (to a few ulps: means are products with reciprocal class sizes, and the softmin's exp is
+     * a fixed polynomial whose weights below e^-708 count as 0), with the same conventions. Every step is an IEEE
+     * operation in a fixed order, so the bits do not depend on the JIT tier or the thread.
+     *
+     * @param own          the row's class
+     * @param sums         {@code sums[sumsOff + k]}, k < classes: the row's sums of distances to each class
+     * @param classOffsets class boundaries (length classes + 1)
+     * @param inverseSizes {@code 1.0 / n_k}, padded with zeros to a whole number of {@link #doubleLanes()}
+     * @param tau          temperature, {@code >= 0}
+     * @param derivative   when not null, receives {@code ds_i / d sums[k]} at {@code derivative[k]}, k < classes
+     * @param scratch      at least {@code 2 * classes} rounded up to {@link #doubleLanes()}, plus {@link #doubleLanes()}, doubles
+     * @return {@code s_i}
+     */
+    double rowSilhouette(int own, double[] sums, int sumsOff, int classes, int[] classOffsets, double[] inverseSizes,
+                         double tau, double[] derivative, double[] scratch);
+
+    /**
+     * {@code out[outOff+t] = sum_q coef[coefOff + index[indexOff+q]] * b[index[indexOff+q]*bStride + t]}, t < len (a
+     * multiple of lanes), the terms added in q order by FMA from zero: the same bits as {@link #multiplyAdd} over
+     * every index with the skipped coefficients zero.
+     */
+    void sparseMultiply(float[] coef, int coefOff, int[] index, int indexOff, int count, float[] b, int bStride,
+                        float[] out, int outOff, int len);
+
+    /** {@code y[yOff+t] = fma(x[xOff+t], alpha, y[yOff+t])}, t < len (a multiple of lanes). */
+    void multiplyAccumulate(float alpha, float[] x, int xOff, float[] y, int yOff, int len);
 }

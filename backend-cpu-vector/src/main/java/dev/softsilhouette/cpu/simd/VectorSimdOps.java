@@ -1,5 +1,7 @@
 package dev.softsilhouette.cpu.simd;
 
+import dev.softsilhouette.spi.SilhouetteMath;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -16,6 +18,27 @@ public final class VectorSimdOps implements SimdOps {
     /** Shuffles that fold the upper half of the live lanes onto the lower half: a fixed summation tree. */
     private static final VectorShuffle<Float>[] FOLDS = folds();
 
+    private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    private static final int DL = DS.length();
+    /** Softmin exponents below this count as weight 0 (e^-708 is 3e-308 next to the nearest class's weight 1). */
+    private static final double EXP_FLOOR = -708.0;
+    /** 1.5 * 2^52: adding it rounds a double of magnitude below 2^51 to an integer, kept in the low mantissa bits. */
+    private static final double ROUNDER = 0x1.8p52;
+    private static final double LOG2_E = 1.4426950408889634;
+    private static final double LN2_HI = 0x1.62e42fefa3800p-1;
+    private static final double LN2_LO = 0x1.ef35793c76730p-45;
+    /** 1/j!: Taylor terms of exp; to degree 12 on |r| <= ln(2)/2 the truncation error is below 2e-16 relative. */
+    private static final double EXP_TAYLOR_12 = 1.0 / 479001600;
+    private static final double EXP_TAYLOR_11 = 1.0 / 39916800;
+    private static final double EXP_TAYLOR_10 = 1.0 / 3628800;
+    private static final double EXP_TAYLOR_9 = 1.0 / 362880;
+    private static final double EXP_TAYLOR_8 = 1.0 / 40320;
+    private static final double EXP_TAYLOR_7 = 1.0 / 5040;
+    private static final double EXP_TAYLOR_6 = 1.0 / 720;
+    private static final double EXP_TAYLOR_5 = 1.0 / 120;
+    private static final double EXP_TAYLOR_4 = 1.0 / 24;
+    private static final double EXP_TAYLOR_3 = 1.0 / 6;
+
     @SuppressWarnings("unchecked")
     private static VectorShuffle<Float>[] folds() {
         int steps = Integer.numberOfTrailingZeros(L);
@@ -28,6 +51,11 @@ public final class VectorSimdOps implements SimdOps {
     }
 
     @Override
+    public int widestProduct() {
+        return S.vectorBitSize() >= 512 ? 4 : 3; // 16 accumulators fit the 32 registers of AVX-512, not AVX2's 16
+    }
+
+    @Override
     public int lanes() {
         return L;
     }
@@ -37,19 +65,14 @@ public final class VectorSimdOps implements SimdOps {
         return "Vector API " + S.vectorBitSize() + "-bit, " + L + " float lanes";
     }
 
-    /** The sum of the lanes by a fixed pairwise tree: the same bits interpreted or compiled. */
-    private static float laneSum(FloatVector v) {
-        for (VectorShuffle<Float> fold : FOLDS) {
-            v = v.add(v.rearrange(fold));
-        }
-        return v.lane(0);
-    }
-
     @Override
     public void multiplyAdd(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
                             float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
                             float[] c, int cOff, int cRowStride, boolean accumulate) {
-        if (vectors == 3) {
+        if (vectors == 4) {
+            multiplyAdd4x4(a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride, count, c, cOff,
+                    cRowStride, accumulate);
+        } else if (vectors == 3) {
             multiplyAdd4x3(a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride, count, c, cOff,
                     cRowStride, accumulate);
         } else if (vectors == 2) {
@@ -59,6 +82,66 @@ public final class VectorSimdOps implements SimdOps {
             multiplyAdd4x1(a, aOff, aRowStride, aLoopStride, b, bOff, bLoopStride, count, c, cOff, cRowStride,
                     accumulate);
         }
+    }
+
+    /** 4 rows x 4 vectors: 16 accumulators, 4 loads and 4 broadcasts per 16 FMAs (needs 32 vector registers). */
+    private static void multiplyAdd4x4(float[] a, int aOff, int aRowStride, int aLoopStride,
+                                       float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
+                                       float[] c, int cOff, int cRowStride, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c13 = c00, c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
+        int b0 = bOff, b1 = bOff + bVectorStride, b2 = b1 + bVectorStride, b3 = b2 + bVectorStride;
+        for (int l = 0; l < count; l++) {
+            FloatVector v0 = FloatVector.fromArray(S, b, b0);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1);
+            FloatVector v2 = FloatVector.fromArray(S, b, b2);
+            FloatVector v3 = FloatVector.fromArray(S, b, b3);
+            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            c00 = v0.fma(x, c00);
+            c01 = v1.fma(x, c01);
+            c02 = v2.fma(x, c02);
+            c03 = v3.fma(x, c03);
+            x = FloatVector.broadcast(S, a[a1]);
+            c10 = v0.fma(x, c10);
+            c11 = v1.fma(x, c11);
+            c12 = v2.fma(x, c12);
+            c13 = v3.fma(x, c13);
+            x = FloatVector.broadcast(S, a[a2]);
+            c20 = v0.fma(x, c20);
+            c21 = v1.fma(x, c21);
+            c22 = v2.fma(x, c22);
+            c23 = v3.fma(x, c23);
+            x = FloatVector.broadcast(S, a[a3]);
+            c30 = v0.fma(x, c30);
+            c31 = v1.fma(x, c31);
+            c32 = v2.fma(x, c32);
+            c33 = v3.fma(x, c33);
+            a0 += aLoopStride;
+            a1 += aLoopStride;
+            a2 += aLoopStride;
+            a3 += aLoopStride;
+            b0 += bLoopStride;
+            b1 += bLoopStride;
+            b2 += bLoopStride;
+            b3 += bLoopStride;
+        }
+        (accumulate ? c00.add(FloatVector.fromArray(S, c, cOff)) : c00).intoArray(c, cOff);
+        (accumulate ? c01.add(FloatVector.fromArray(S, c, cOff + L)) : c01).intoArray(c, cOff + L);
+        (accumulate ? c02.add(FloatVector.fromArray(S, c, cOff + 2 * L)) : c02).intoArray(c, cOff + 2 * L);
+        (accumulate ? c03.add(FloatVector.fromArray(S, c, cOff + 3 * L)) : c03).intoArray(c, cOff + 3 * L);
+        (accumulate ? c10.add(FloatVector.fromArray(S, c, cOff + cRowStride)) : c10).intoArray(c, cOff + cRowStride);
+        (accumulate ? c11.add(FloatVector.fromArray(S, c, cOff + cRowStride + L)) : c11).intoArray(c, cOff + cRowStride + L);
+        (accumulate ? c12.add(FloatVector.fromArray(S, c, cOff + cRowStride + 2 * L)) : c12).intoArray(c, cOff + cRowStride + 2 * L);
+        (accumulate ? c13.add(FloatVector.fromArray(S, c, cOff + cRowStride + 3 * L)) : c13).intoArray(c, cOff + cRowStride + 3 * L);
+        (accumulate ? c20.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride)) : c20).intoArray(c, cOff + 2 * cRowStride);
+        (accumulate ? c21.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride + L)) : c21).intoArray(c, cOff + 2 * cRowStride + L);
+        (accumulate ? c22.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride + 2 * L)) : c22).intoArray(c, cOff + 2 * cRowStride + 2 * L);
+        (accumulate ? c23.add(FloatVector.fromArray(S, c, cOff + 2 * cRowStride + 3 * L)) : c23).intoArray(c, cOff + 2 * cRowStride + 3 * L);
+        (accumulate ? c30.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride)) : c30).intoArray(c, cOff + 3 * cRowStride);
+        (accumulate ? c31.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride + L)) : c31).intoArray(c, cOff + 3 * cRowStride + L);
+        (accumulate ? c32.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride + 2 * L)) : c32).intoArray(c, cOff + 3 * cRowStride + 2 * L);
+        (accumulate ? c33.add(FloatVector.fromArray(S, c, cOff + 3 * cRowStride + 3 * L)) : c33).intoArray(c, cOff + 3 * cRowStride + 3 * L);
     }
 
     /** 4 rows x 3 vectors: 12 accumulators, 3 loads and 4 broadcasts per 12 FMAs. */
@@ -243,78 +326,6 @@ public final class VectorSimdOps implements SimdOps {
     }
 
     @Override
-    public void squaredDifferences(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
-                                   float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
-                                   float[] c, int cOff, int cRowStride) {
-        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
-        if (vectors == 2) {
-            FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
-            FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-            int b0 = bOff, b1 = bOff + bVectorStride;
-            for (int l = 0; l < count; l++) {
-                FloatVector v0 = FloatVector.fromArray(S, b, b0);
-                FloatVector v1 = FloatVector.fromArray(S, b, b1);
-                FloatVector x = FloatVector.broadcast(S, a[a0]);
-                FloatVector e0 = x.sub(v0), e1 = x.sub(v1);
-                c00 = e0.fma(e0, c00);
-                c01 = e1.fma(e1, c01);
-                x = FloatVector.broadcast(S, a[a1]);
-                e0 = x.sub(v0);
-                e1 = x.sub(v1);
-                c10 = e0.fma(e0, c10);
-                c11 = e1.fma(e1, c11);
-                x = FloatVector.broadcast(S, a[a2]);
-                e0 = x.sub(v0);
-                e1 = x.sub(v1);
-                c20 = e0.fma(e0, c20);
-                c21 = e1.fma(e1, c21);
-                x = FloatVector.broadcast(S, a[a3]);
-                e0 = x.sub(v0);
-                e1 = x.sub(v1);
-                c30 = e0.fma(e0, c30);
-                c31 = e1.fma(e1, c31);
-                a0 += aLoopStride;
-                a1 += aLoopStride;
-                a2 += aLoopStride;
-                a3 += aLoopStride;
-                b0 += bLoopStride;
-                b1 += bLoopStride;
-            }
-            c00.intoArray(c, cOff);
-            c01.intoArray(c, cOff + L);
-            c10.intoArray(c, cOff + cRowStride);
-            c11.intoArray(c, cOff + cRowStride + L);
-            c20.intoArray(c, cOff + 2 * cRowStride);
-            c21.intoArray(c, cOff + 2 * cRowStride + L);
-            c30.intoArray(c, cOff + 3 * cRowStride);
-            c31.intoArray(c, cOff + 3 * cRowStride + L);
-        } else {
-            FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-            int b0 = bOff;
-            for (int l = 0; l < count; l++) {
-                FloatVector v0 = FloatVector.fromArray(S, b, b0);
-                FloatVector e = FloatVector.broadcast(S, a[a0]).sub(v0);
-                c0 = e.fma(e, c0);
-                e = FloatVector.broadcast(S, a[a1]).sub(v0);
-                c1 = e.fma(e, c1);
-                e = FloatVector.broadcast(S, a[a2]).sub(v0);
-                c2 = e.fma(e, c2);
-                e = FloatVector.broadcast(S, a[a3]).sub(v0);
-                c3 = e.fma(e, c3);
-                a0 += aLoopStride;
-                a1 += aLoopStride;
-                a2 += aLoopStride;
-                a3 += aLoopStride;
-                b0 += bLoopStride;
-            }
-            c0.intoArray(c, cOff);
-            c1.intoArray(c, cOff + cRowStride);
-            c2.intoArray(c, cOff + 2 * cRowStride);
-            c3.intoArray(c, cOff + 3 * cRowStride);
-        }
-    }
-
-    @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int len) {
         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
         int t = 0;
@@ -328,7 +339,11 @@ public final class VectorSimdOps implements SimdOps {
         for (; t < bound; t += L) { // vector tail
             s0 = FloatVector.fromArray(S, a, aOff + t).fma(FloatVector.fromArray(S, b, bOff + t), s0);
         }
-        float sum = laneSum(s0.add(s1).add(s2.add(s3)));
+        FloatVector total = s0.add(s1).add(s2.add(s3));
+        for (VectorShuffle<Float> fold : FOLDS) { // the lane sum, written out: no vector crosses a call
+            total = total.add(total.rearrange(fold));
+        }
+        float sum = total.lane(0);
         for (; t < len; t++) { // scalar tail
             sum = Math.fma(a[aOff + t], b[bOff + t], sum);
         }
@@ -356,7 +371,11 @@ public final class VectorSimdOps implements SimdOps {
             FloatVector e = FloatVector.fromArray(S, a, aOff + t).sub(FloatVector.fromArray(S, b, bOff + t));
             s0 = e.fma(e, s0);
         }
-        float sum = laneSum(s0.add(s1).add(s2.add(s3)));
+        FloatVector total = s0.add(s1).add(s2.add(s3));
+        for (VectorShuffle<Float> fold : FOLDS) { // the lane sum, written out: no vector crosses a call
+            total = total.add(total.rearrange(fold));
+        }
+        float sum = total.lane(0);
         for (; t < len; t++) { // scalar tail
             float e = a[aOff + t] - b[bOff + t];
             sum = Math.fma(e, e, sum);
@@ -375,7 +394,10 @@ public final class VectorSimdOps implements SimdOps {
             VectorMask<Float> m = S.indexInRange(t, to);
             s = s.add(FloatVector.fromArray(S, a, t, m));
         }
-        return laneSum(s);
+        for (VectorShuffle<Float> fold : FOLDS) { // the lane sum, written out: no vector crosses a call
+            s = s.add(s.rearrange(fold));
+        }
+        return s.lane(0);
     }
 
     @Override
@@ -498,6 +520,196 @@ public final class VectorSimdOps implements SimdOps {
                 FloatVector.fromArray(S, columnSums, c).add(w).intoArray(columnSums, c);
             }
         }
-        return laneSum(rowSum);
+        for (VectorShuffle<Float> fold : FOLDS) { // the lane sum, written out: no vector crosses a call
+            rowSum = rowSum.add(rowSum.rearrange(fold));
+        }
+        return rowSum.lane(0);
+    }
+
+    @Override
+    public int doubleLanes() {
+        return DL;
+    }
+
+    /** The lanes of a vector stored at {@code scratch[off..off+DL)}, added in lane order. */
+    private static double storedLaneSum(double[] scratch, int off) {
+        double sum = 0.0;
+        for (int lane = 0; lane < DL; lane++) {
+            sum += scratch[off + lane];
+        }
+        return sum;
+    }
+
+    @Override
+    public double rowSilhouette(int own, double[] sums, int sumsOff, int classes, int[] classOffsets,
+                                double[] inverseSizes, double tau, double[] derivative, double[] scratch) {
+        int ownSize = classOffsets[own + 1] - classOffsets[own];
+        double invTau = 1.0 / tau;
+        if (tau != 0.0 && !(invTau < Double.POSITIVE_INFINITY)) {
+            // A subnormal temperature: 1/tau overflows; the scalar form divides instead.
+            return SilhouetteMath.rowSilhouette(own, sums, sumsOff, classOffsets, tau, derivative, 0);
+        }
+        if (ownSize < 2 || classes < 2) {
+            if (derivative != null) {
+                java.util.Arrays.fill(derivative, 0, classes, 0.0);
+            }
+            return 0.0; // singleton class, or a single class in the batch: s_i = 0, no gradient
+        }
+        int padded = (classes + DL - 1) / DL * DL;
+        int weightsOff = padded;
+        int sumsScratch = 2 * padded;
+        DoubleVector inf = DoubleVector.broadcast(DS, Double.POSITIVE_INFINITY);
+        // Pass 1: the means delta_k (own class and padding +inf) into scratch, and their minimum.
+        DoubleVector vmin = inf;
+        DoubleVector laneIndex = DoubleVector.zero(DS).addIndex(1);
+        for (int c = 0; c < padded; c += DL) {
+            VectorMask<Double> dead = DS.indexInRange(c, classes).not()
+                    .or(laneIndex.compare(VectorOperators.EQ, (double) (own - c)));
+            DoubleVector delta = DoubleVector.fromArray(DS, sums, sumsOff + c, dead.not())
+                    .mul(DoubleVector.fromArray(DS, inverseSizes, c)).blend(inf, dead);
+            delta.intoArray(scratch, c);
+            vmin = vmin.min(delta); // min is exact in any order
+        }
+        double min = vmin.reduceLanes(VectorOperators.MIN);
+        double a = sums[sumsOff + own] / (ownSize - 1);
+
+        double b;
+        double z = 0.0;
+        int argmin = -1;
+        if (tau == 0.0) {
+            b = min;
+            for (int c = 0; c < classes; c++) {
+                if (scratch[c] == min) {
+                    argmin = c; // the lowest index on a tie
+                    break;
+                }
+            }
+        } else {
+            DoubleVector zs = DoubleVector.zero(DS);
+            DoubleVector weighted = zs;
+            DoubleVector vMin = DoubleVector.broadcast(DS, min);
+            DoubleVector vInvTau = DoubleVector.broadcast(DS, invTau);
+            DoubleVector floor = DoubleVector.broadcast(DS, EXP_FLOOR);
+            DoubleVector zero = DoubleVector.zero(DS);
+            DoubleVector log2e = DoubleVector.broadcast(DS, LOG2_E);
+            DoubleVector rounder = DoubleVector.broadcast(DS, ROUNDER);
+            DoubleVector ln2Hi = DoubleVector.broadcast(DS, -LN2_HI);
+            DoubleVector ln2Lo = DoubleVector.broadcast(DS, -LN2_LO);
+            DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+            for (int c = 0; c < padded; c += DL) {
+                DoubleVector delta = DoubleVector.fromArray(DS, scratch, c);
+                // delta - min >= 0, so x <= 0; own class and padding (delta = inf) fall below the floor.
+                DoubleVector x = vMin.sub(delta).mul(vInvTau);
+                VectorMask<Double> dead = x.compare(VectorOperators.GE, floor).not(); // also catches NaN
+                x = x.max(floor);
+                // e^x: x = n ln2 + r, |r| <= ln2/2; a degree-12 Taylor polynomial in r, times 2^n built from bits
+                // (n sits in the low bits of t; n + 1023 in [1, 1023] shifted into the exponent field is 2^n).
+                // Written out here, not in a helper, so that no vector crosses a call the JIT might not inline.
+                DoubleVector t = x.fma(log2e, rounder);
+                DoubleVector n = t.sub(rounder);
+                DoubleVector r = n.fma(ln2Hi, x);
+                r = n.fma(ln2Lo, r);
+                DoubleVector p = DoubleVector.broadcast(DS, EXP_TAYLOR_12);
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_11));
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_10));
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_9));
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_8));
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_7));
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_6));
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_5));
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_4));
+                p = p.fma(r, DoubleVector.broadcast(DS, EXP_TAYLOR_3));
+                p = p.fma(r, DoubleVector.broadcast(DS, 0.5));
+                p = p.fma(r, one);
+                p = p.fma(r, one);
+                DoubleVector scale = t.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52L)
+                        .reinterpretAsDoubles();
+                DoubleVector e = p.mul(scale).blend(zero, dead);
+                zs = zs.add(e);
+                weighted = e.fma(delta.blend(zero, dead), weighted);
+                e.intoArray(scratch, weightsOff + c);
+            }
+            zs.intoArray(scratch, sumsScratch);
+            z = storedLaneSum(scratch, sumsScratch);
+            weighted.intoArray(scratch, sumsScratch);
+            b = storedLaneSum(scratch, sumsScratch) / z;
+            if (b < min) {
+                b = min; // the weighted mean lies in [min, mean]; rounding must not push it below
+            }
+        }
+
+        double m = Math.max(a, b);
+        if (m == 0.0) {
+            if (derivative != null) {
+                java.util.Arrays.fill(derivative, 0, classes, 0.0);
+            }
+            return 0.0; // max(a, b) = 0: s_i = 0, no gradient
+        }
+        double s;
+        double dsda;
+        double dsdb;
+        if (a < b) {
+            s = 1.0 - a / b;
+            dsda = -1.0 / b;
+            dsdb = a / (b * b);
+        } else {
+            s = b / a - 1.0;
+            dsda = -b / (a * a);
+            dsdb = 1.0 / a;
+        }
+        if (derivative != null) {
+            if (tau == 0.0) {
+                java.util.Arrays.fill(derivative, 0, classes, 0.0);
+                derivative[argmin] = dsdb * inverseSizes[argmin];
+            } else {
+                // ds/d sums_k = dsdb * pi_k * (1 - (delta_k - b)/tau) / n_k, 0 where the weight is 0.
+                DoubleVector factor = DoubleVector.broadcast(DS, dsdb / z);
+                DoubleVector vb = DoubleVector.broadcast(DS, b);
+                DoubleVector vInvTau = DoubleVector.broadcast(DS, invTau);
+                DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+                DoubleVector zero = DoubleVector.zero(DS);
+                for (int c = 0; c < padded; c += DL) {
+                    DoubleVector e = DoubleVector.fromArray(DS, scratch, weightsOff + c);
+                    VectorMask<Double> dead = e.compare(VectorOperators.EQ, 0.0);
+                    DoubleVector delta = DoubleVector.fromArray(DS, scratch, c).blend(vb, dead);
+                    DoubleVector dbd = delta.sub(vb).mul(vInvTau).neg().add(one).mul(e);
+                    DoubleVector value = dbd.mul(factor).mul(DoubleVector.fromArray(DS, inverseSizes, c))
+                            .blend(zero, dead);
+                    if (c + DL <= classes) {
+                        value.intoArray(derivative, c);
+                    } else {
+                        value.intoArray(derivative, c, DS.indexInRange(c, classes));
+                    }
+                }
+            }
+            derivative[own] = dsda / (ownSize - 1);
+        }
+        return Math.max(-1.0, Math.min(1.0, s));
+    }
+
+    @Override
+    public void sparseMultiply(float[] coef, int coefOff, int[] index, int indexOff, int count, float[] b,
+                               int bStride, float[] out, int outOff, int len) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int t = 0; t < len; t += L) {
+            zero.intoArray(out, outOff + t);
+        }
+        for (int q = 0; q < count; q++) {
+            int c = index[indexOff + q];
+            FloatVector a = FloatVector.broadcast(S, coef[coefOff + c]);
+            int bOff = c * bStride;
+            for (int t = 0; t < len; t += L) {
+                FloatVector.fromArray(S, b, bOff + t).fma(a, FloatVector.fromArray(S, out, outOff + t))
+                        .intoArray(out, outOff + t);
+            }
+        }
+    }
+
+    @Override
+    public void multiplyAccumulate(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
+        FloatVector a = FloatVector.broadcast(S, alpha);
+        for (int t = 0; t < len; t += L) {
+            FloatVector.fromArray(S, x, xOff + t).fma(a, FloatVector.fromArray(S, y, yOff + t)).intoArray(y, yOff + t);
+        }
     }
 }
