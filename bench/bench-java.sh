@@ -32,7 +32,10 @@ run_bench() {
     if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
         mvn -B -q -pl bench -am package -DskipTests
     fi
-    export BENCH_COMMAND="bench/run-$profile.sh${*:+ $*}"
-    "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+    # BENCH_JAVA_OPTS: JVM options for the runner; its -Dsilhouette.* properties reach every benchmark JVM
+    # (e.g. BENCH_JAVA_OPTS=-Dsilhouette.cpu.threads=1).
+    export BENCH_COMMAND="${BENCH_JAVA_OPTS:+BENCH_JAVA_OPTS='$BENCH_JAVA_OPTS' }bench/run-$profile.sh${*:+ $*}"
+    # shellcheck disable=SC2086
+    "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED ${BENCH_JAVA_OPTS:-} \
         -jar bench/target/benchmarks.jar --profile "$profile" "$@"
 }

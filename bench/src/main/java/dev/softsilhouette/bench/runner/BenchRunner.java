@@ -87,10 +87,25 @@ public final class BenchRunner {
         new BenchRunner(options).run();
     }
 
+    /**
+     * The library's own settings given to the runner ({@code -Dsilhouette.cpu.threads=1}, {@code -Dsilhouette.backend},
+     * ...) go to every benchmark JVM too, so that one command measures, say, cpu-vector on one thread.
+     */
+    static List<String> forwardedProperties() {
+        List<String> args = new ArrayList<>();
+        for (String name : new java.util.TreeSet<>(System.getProperties().stringPropertyNames())) {
+            if (name.startsWith("silhouette.")) {
+                args.add("-D" + name + "=" + System.getProperty(name));
+            }
+        }
+        return args;
+    }
+
     private static int relaunch(String[] args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(FORK_FLAGS);
+        command.addAll(forwardedProperties());
         command.add("-D" + RELAUNCHED + "=true");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -141,6 +156,7 @@ public final class BenchRunner {
         List<Workload> allWorkloads = new ArrayList<>(profile.workloads());
         allWorkloads.addAll(profile.largeWorkloads());
         List<String> forkArgs = new ArrayList<>(FORK_FLAGS);
+        forkArgs.addAll(forwardedProperties());
 
         // Ceilings first: every shape any selected backend will be compared at.
         int step = 0;
