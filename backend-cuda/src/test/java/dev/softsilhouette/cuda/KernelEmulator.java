@@ -283,7 +283,7 @@ final class KernelEmulator implements DeviceStream {
             double w = weight * (hasRowWeights ? (double) f32(rowWeights, i32(sortedRows, p)) : 1.0);
             for (int c = 0; c < k; c++) {
                 double derivative = 0.0;
-                if (zero) {
+                if (zero || f64(sums, row + c) == 0.0) {
                     derivative = 0.0;
                 } else if (c == own) {
                     derivative = dsda / (ownSize - 1);

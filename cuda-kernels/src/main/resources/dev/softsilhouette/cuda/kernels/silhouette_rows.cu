@@ -119,7 +119,9 @@ extern "C" __global__ void row_silhouettes(double* __restrict__ sums, const int*
     const double w = weight * (hasRowWeights ? (double)rowWeights[sortedRows[p]] : 1.0);
     for (int c = 0; c < k; c++) {
         double derivative = 0.0;
-        if (zero) {
+        if (zero || row[c] == 0.0) {
+            // A class whose distance sum is exactly 0 has every pair at distance 0, where the pair derivative is 0:
+            // no gradient (as SilhouetteMath), and no 1/b-sized coefficient times rounding noise when b -> 0.
             derivative = 0.0;
         } else if (c == own) {
             derivative = dsda / (ownSize - 1);
