@@ -289,22 +289,23 @@ final class ClassStatisticsKernel extends PhasedKernel {
      */
     private void centreUnitRows() {
         int n = data.n;
-        int d = data.d;
         int dp = data.dp;
         float[] x = data.x;
+        // Float partial sums over short blocks of rows, accumulated in double (as the class statistics).
+        float[] blockSum = statsBlock[0];
         Arrays.fill(unitMeanSum, 0, dp, 0.0);
-        for (int p = 0; p < n; p++) {
-            for (int t = 0; t < d; t++) {
-                unitMeanSum[t] += x[p * dp + t];
+        for (int a = 0; a < n; a += STATS_BLOCK) {
+            ops.sumRows(x, a * dp, Math.min(n, a + STATS_BLOCK) - a, dp, dp, blockSum);
+            for (int t = 0; t < dp; t++) {
+                unitMeanSum[t] += blockSum[t];
             }
         }
         for (int t = 0; t < dp; t++) {
             unitMean[t] = (float) (unitMeanSum[t] / n);
+            blockSum[t] = -unitMean[t]; // padding columns stay 0
         }
         for (int p = 0; p < n; p++) {
-            for (int t = 0; t < d; t++) {
-                x[p * dp + t] -= unitMean[t];
-            }
+            ops.add(x, p * dp, blockSum, 0, dp);
             rowSquares[p] = ops.dot(x, p * dp, x, p * dp, dp);
         }
         int[] offsets = data.offsets;
