@@ -37,17 +37,22 @@ public final class ReferenceBackend implements SilhouetteBackend {
         }
         double[] norms = new double[n];
         double[][] unit = null;
+        double[] floorCorrection = null;
         if (metric == Metric.COSINE) {
             unit = new double[n][d];
+            floorCorrection = new double[n];
             for (int i = 0; i < n; i++) {
                 double sq = 0;
                 for (int t = 0; t < d; t++) {
                     sq += x[i][t] * x[i][t];
                 }
-                norms[i] = Math.max(Math.sqrt(sq), Metric.COSINE_NORM_FLOOR);
+                double norm = Math.sqrt(sq);
+                norms[i] = Math.max(norm, Metric.COSINE_NORM_FLOOR);
                 for (int t = 0; t < d; t++) {
                     unit[i][t] = x[i][t] / norms[i];
                 }
+                // A row at or above the floor was divided by its own norm: |u_i| = 1 by construction, correction 0.
+                floorCorrection[i] = norm >= Metric.COSINE_NORM_FLOOR ? 0.0 : 0.5 * (1.0 - dot(unit[i], unit[i]));
             }
         }
 
@@ -56,7 +61,7 @@ public final class ReferenceBackend implements SilhouetteBackend {
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 if (j != i) {
-                    sums[i * k + y[j]] += distance(metric, x, unit, i, j);
+                    sums[i * k + y[j]] += distance(metric, x, unit, floorCorrection, i, j);
                 }
             }
         }
@@ -102,28 +107,19 @@ public final class ReferenceBackend implements SilhouetteBackend {
         return total;
     }
 
-    private static double distance(Metric metric, double[][] x, double[][] unit, int i, int j) {
+    /**
+     * The pair distance. {@code COSINE}'s {@code 1 - <u_i, u_j>} is written as
+     * {@code |u_i - u_j|^2 / 2 + c_i + c_j} with {@code c_i = (1 - |u_i|^2) / 2}, exactly 0 for rows at or above the
+     * norm floor: the same value, but identical rows give exactly 0 (not rounding noise), so the max(a, b) = 0
+     * convention applies to them as SPEC section 3 says.
+     */
+    private static double distance(Metric metric, double[][] x, double[][] unit, double[] floorCorrection, int i,
+                                   int j) {
         return switch (metric) {
             case EUCLIDEAN -> Math.sqrt(squaredDistance(x[i], x[j]));
             case SQUARED_EUCLIDEAN -> squaredDistance(x[i], x[j]);
-            case COSINE -> cosineDistance(unit[i], unit[j]);
+            case COSINE -> 0.5 * squaredDistance(unit[i], unit[j]) + floorCorrection[i] + floorCorrection[j];
         };
-    }
-
-    /**
-     * {@code 1 - <u, v>} written as {@code |u - v|^2 / 2 + (1 - |u|^2) / 2 + (1 - |v|^2) / 2}, where the last two
-     * terms are exactly 0 for rows normalised to unit length (norm above the floor). Same value, but identical rows
-     * give exactly 0 (not rounding noise), so the max(a, b) = 0 convention applies to them as SPEC section 3 says.
-     */
-    private static double cosineDistance(double[] u, double[] v) {
-        double half = 0.5 * squaredDistance(u, v);
-        return half + belowFloorCorrection(u) + belowFloorCorrection(v);
-    }
-
-    private static double belowFloorCorrection(double[] u) {
-        double sq = dot(u, u);
-        // A row whose norm was at least the floor was divided by its own norm: its length is 1 by construction.
-        return Math.sqrt(sq) >= 1.0 - 1e-9 ? 0.0 : 0.5 * (1.0 - sq);
     }
 
     /** g += scale * d d(x_i, x_j) / d x_i (SPEC section 5). */

@@ -65,7 +65,6 @@ final class ClassStatisticsKernel extends PhasedKernel {
      * not be inlined whole, and the JIT would box its vectors).
      */
     private float[] rowSquares = new float[0];
-    private float[] unitNorms = new float[0];
     private double[] rowNorms = new double[0];
     /** Cosine: the mean unit row the unit rows were centred on, and c_i = (1 - |u_i|^2) / 2 with class totals. */
     private float[] unitMean = new float[0];
@@ -144,7 +143,6 @@ final class ClassStatisticsKernel extends PhasedKernel {
             statsBlock[w] = SortedBatch.grow(statsBlock[w], dp);
         }
         if (cosine) {
-            unitNorms = SortedBatch.grow(unitNorms, npad);
             rowNorms = SortedBatch.grow(rowNorms, npad);
             normCorrection = SortedBatch.grow(normCorrection, npad);
             classCorrection = SortedBatch.grow(classCorrection, k);
@@ -273,9 +271,8 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 double floored = belowFloor ? Metric.COSINE_NORM_FLOOR : norm;
                 rowNorms[p] = floored;
                 ops.scale(x, p * dp, (p + 1) * dp, (float) (data.invScale / floored));
-                unitNorms[p] = ops.dot(x, p * dp, x, p * dp, dp);
                 // Above the floor |u_i| = 1 by construction: the correction is exactly 0, not rounding noise.
-                normCorrection[p] = belowFloor ? 0.5 * (1.0 - unitNorms[p]) : 0.0;
+                normCorrection[p] = belowFloor ? 0.5 * (1.0 - ops.dot(x, p * dp, x, p * dp, dp)) : 0.0;
             } else {
                 rowSquares[p] = ops.dot(x, p * dp, x, p * dp, dp);
             }
@@ -409,15 +406,6 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 }
                 double s = ops.rowSilhouette(own, sums, 0, k, offsets, data.inverseSizes, tau, derivative,
                         rowScratch[worker]);
-                if (gradient) {
-                    // As in SilhouetteMath: a class whose distance sum is exactly 0 carries no gradient (every pair
-                    // in it is at distance 0), and zeroing it keeps 1/b-sized entries (b -> 0) out of the floats.
-                    for (int c = 0; c < k; c++) {
-                        if (sums[c] == 0.0) {
-                            derivative[c] = 0.0;
-                        }
-                    }
-                }
                 silhouettes[p] = (float) s;
                 total += s;
                 if (gradient) {

@@ -683,6 +683,13 @@ public final class VectorSimdOps implements SimdOps {
                 }
             }
             derivative[own] = dsda / (ownSize - 1);
+            // As SilhouetteMath: a class whose distance sum is exactly 0 carries no gradient (its pairs are all at
+            // distance 0), which also keeps 1/b-sized entries (b -> 0) out of the kernels' float coefficients.
+            for (int c = 0; c < classes; c++) {
+                if (sums[sumsOff + c] == 0.0) {
+                    derivative[c] = 0.0;
+                }
+            }
         }
         return Math.max(-1.0, Math.min(1.0, s));
     }
