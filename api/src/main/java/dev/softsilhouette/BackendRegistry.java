@@ -147,45 +147,50 @@ final class BackendRegistry {
         return AUTO;
     }
 
-    private static String configuredSource() {
+    private static BackendSelectionException.Origin configuredOrigin() {
         String p = System.getProperty(PROPERTY);
         if (p != null && !p.isBlank()) {
-            return "system property " + PROPERTY;
+            return BackendSelectionException.Origin.SYSTEM_PROPERTY;
         }
         String e = System.getenv(ENVIRONMENT);
         if (e != null && !e.isBlank()) {
-            return "environment variable " + ENVIRONMENT;
+            return BackendSelectionException.Origin.ENVIRONMENT;
         }
-        return "default";
+        return BackendSelectionException.Origin.DEFAULT;
     }
 
     /** Resolves an explicit name or list, or (when {@code explicit} is null) the configured one. */
     SilhouetteBackend select(String explicit) {
         String spec = explicit != null ? explicit : configuredSpec();
-        String source = explicit != null ? "requested by name" : configuredSource();
-        Entry chosen = resolve(spec);
+        BackendSelectionException.Origin origin = explicit != null ? BackendSelectionException.Origin.API
+                : configuredOrigin();
+        Entry chosen = resolve(spec, origin);
         SilhouetteBackend backend;
         try {
             backend = chosen.instance();
         } catch (RuntimeException e) {
-            throw new BackendSelectionException("backend '" + chosen.provider.name() + "' could not be created: " + e
-                    + "\n" + listing(), e);
+            throw new BackendSelectionException("backend '" + chosen.provider.name() + "' could not be created: " + e,
+                    origin, listing(), e);
         }
         String key = spec + "->" + chosen.provider.name();
         if (logged.add(key)) {
             LOG.log(Level.INFO, "Soft silhouette backend ''{0}'' selected ({1}: {2}); found: {3}; reasons: "
                             + "Backends.describe()",
-                    chosen.provider.name(), source, spec.trim(), summary());
+                    chosen.provider.name(), origin.description(), spec.trim(), summary());
         }
         return backend;
     }
 
     /** Name of the backend the specification resolves to, without creating it. */
-    String resolveName(String spec) {
-        return resolve(spec).provider.name();
+    String resolveName(String spec, BackendSelectionException.Origin origin) {
+        return resolve(spec, origin).provider.name();
     }
 
-    private Entry resolve(String spec) {
+    String resolveConfiguredName() {
+        return resolveName(configuredSpec(), configuredOrigin());
+    }
+
+    private Entry resolve(String spec, BackendSelectionException.Origin origin) {
         String[] tokens = spec.trim().toLowerCase(Locale.ROOT).split("\\s*,\\s*");
         List<String> wanted = new ArrayList<>();
         for (String t : tokens) {
@@ -213,7 +218,7 @@ final class BackendRegistry {
         String what;
         if (wanted.size() == 1 && !wanted.get(0).equals(AUTO)) {
             Entry e = find(wanted.get(0));
-            what = e == null ? "backend '" + wanted.get(0) + "' was not found"
+            what = e == null ? notFound(wanted.get(0))
                     : "backend '" + wanted.get(0) + "' is unavailable: " + e.availability().reason();
         } else {
             what = "none of the backends in '" + spec.trim() + "' is available";
@@ -223,7 +228,62 @@ final class BackendRegistry {
             Entry e = find(wanted.get(0));
             cause = e == null ? null : e.availability().cause();
         }
-        throw new BackendSelectionException(what + "\n" + listing(), cause);
+        throw new BackendSelectionException(what, origin, listing(), cause);
+    }
+
+    /** This project's backends that live in modules of their own: a missing one is a missing dependency. */
+    private static final Map<String, String> PROJECT_BACKEND_ARTIFACTS = Map.of(
+            "cpu-vector", "soft-silhouette-backend-cpu-vector",
+            "cuda", "soft-silhouette-backend-cuda",
+            "ffm-cublas", "soft-silhouette-backend-ffm-cublas");
+
+    /** "was not found", with the module to add for one of ours, or the closest name found for a typo. */
+    private String notFound(String name) {
+        String message = "backend '" + name + "' was not found";
+        String artifact = PROJECT_BACKEND_ARTIFACTS.get(name);
+        if (artifact != null) {
+            return message + ": its module is not on the class path; add the dependency dev.softsilhouette:"
+                    + artifact;
+        }
+        String closest = null;
+        int best = Integer.MAX_VALUE;
+        List<String> candidates = new ArrayList<>(PROJECT_BACKEND_ARTIFACTS.keySet());
+        for (Entry e : entries) {
+            candidates.add(e.provider.name());
+        }
+        candidates.add(AUTO);
+        for (String candidate : candidates.stream().distinct().sorted().toList()) {
+            int distance = editDistance(name, candidate);
+            if (distance < best) {
+                best = distance;
+                closest = candidate;
+            }
+        }
+        // A typo is a few edits away; anything further is a different name, not a misspelling.
+        if (closest != null && best <= Math.max(2, closest.length() / 3)) {
+            return message + "; did you mean '" + closest + "'?";
+        }
+        return message;
+    }
+
+    /** Levenshtein distance (insertions, deletions, substitutions), for the "did you mean" hint. */
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     private Entry find(String name) {
@@ -257,8 +317,6 @@ final class BackendRegistry {
         for (String p : loadProblems) {
             sb.append("\n  (could not load a provider: ").append(p).append(')');
         }
-        sb.append("\nChoose with -D").append(PROPERTY).append("=NAME[,NAME...]|auto or ").append(ENVIRONMENT)
-                .append('.');
         return sb.toString();
     }
 }

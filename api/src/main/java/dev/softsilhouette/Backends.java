@@ -30,12 +30,13 @@ public final class Backends {
 
     /** Human-readable listing of {@link #list()}, one backend per line. */
     public static String describe() {
-        return BackendRegistry.get().listing();
+        return BackendRegistry.get().listing() + "\nChoose with -D" + PROPERTY + "=NAME[,NAME...]|auto or "
+                + ENVIRONMENT + ".";
     }
 
     /** The name {@code auto} resolves to on this machine. */
     public static String autoChoice() {
-        return BackendRegistry.get().resolveName(BackendRegistry.AUTO);
+        return BackendRegistry.get().resolveName(BackendRegistry.AUTO, BackendSelectionException.Origin.DEFAULT);
     }
 
     /**
@@ -44,7 +45,8 @@ public final class Backends {
      * @throws BackendSelectionException when nothing it names is available
      */
     public static String resolve(String spec) {
-        return BackendRegistry.get().resolveName(spec == null ? BackendRegistry.configuredSpec() : spec);
+        return spec == null ? BackendRegistry.get().resolveConfiguredName()
+                : BackendRegistry.get().resolveName(spec, BackendSelectionException.Origin.API);
     }
 
     /**

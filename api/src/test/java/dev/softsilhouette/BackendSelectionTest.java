@@ -113,6 +113,40 @@ class BackendSelectionTest {
     }
 
     @Test
+    void aTypoSuggestsTheClosestNameAndSaysWhereTheChoiceCameFrom() {
+        System.setProperty(Backends.PROPERTY, "refrence");
+        BackendSelectionException e = assertThrows(BackendSelectionException.class, SoftSilhouetteLoss::create);
+        assertEquals("backend 'refrence' was not found; did you mean 'reference'?", e.problem());
+        assertEquals(BackendSelectionException.Origin.SYSTEM_PROPERTY, e.origin());
+        assertTrue(e.getMessage().contains("(from the system property silhouette.backend)"), e.getMessage());
+        assertListsEveryBackend(e.backendsFound());
+    }
+
+    @Test
+    void aNameFarFromEveryBackendGetsNoSuggestion() {
+        BackendSelectionException e = assertThrows(BackendSelectionException.class,
+                () -> Backends.resolve("tensorflow"));
+        assertEquals("backend 'tensorflow' was not found", e.problem());
+        assertEquals(BackendSelectionException.Origin.API, e.origin());
+    }
+
+    @Test
+    void oneOfOurBackendsWithoutItsModuleNamesTheDependencyToAdd() {
+        BackendSelectionException e = assertThrows(BackendSelectionException.class,
+                () -> SoftSilhouetteLoss.builder().backend("cuda").build());
+        assertEquals("backend 'cuda' was not found: its module is not on the class path; add the dependency "
+                + "dev.softsilhouette:soft-silhouette-backend-cuda", e.problem());
+    }
+
+    @Test
+    void editDistanceCountsInsertionsDeletionsAndSubstitutions() {
+        assertEquals(0, BackendRegistry.editDistance("cuda", "cuda"));
+        assertEquals(1, BackendRegistry.editDistance("refrence", "reference"));
+        assertEquals(2, BackendRegistry.editDistance("cpu-vectro", "cpu-vector"));
+        assertEquals(4, BackendRegistry.editDistance("", "auto"));
+    }
+
+    @Test
     void describeHasOneLinePerBackendWithReasons() {
         String d = Backends.describe();
         assertListsEveryBackend(d);

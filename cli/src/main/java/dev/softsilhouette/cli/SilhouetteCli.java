@@ -66,8 +66,12 @@ public final class SilhouetteCli {
             err.println("silhouette: " + e.getMessage());
             return USAGE;
         } catch (BackendSelectionException e) {
-            // The message's first line says what was asked; the rest lists every backend found and why not.
-            err.println("silhouette: " + e.getMessage());
+            // In the command line a name given to the API can only have come from --backend.
+            String origin = e.origin() == BackendSelectionException.Origin.API ? "--backend"
+                    : e.origin().description();
+            err.println("silhouette: " + e.problem() + " (from " + origin + ")");
+            err.println(e.backendsFound());
+            err.println("Choose with --backend NAME[,NAME...]|auto (or SILHOUETTE_BACKEND); see silhouette backends.");
             return USAGE;
         } catch (IllegalArgumentException e) {
             // The API's validation (SPEC section 9): the message names the argument, index and value.

@@ -216,6 +216,15 @@ class BadInputTest {
     }
 
     @Test
+    void aMisspeltBackendSaysItCameFromTheOptionAndSuggestsTheName() {
+        CliRunner.Result r = CliRunner.run("score", "--embeddings", x, "--labels", y, "--backend", "refrence");
+        assertEquals(SilhouetteCli.USAGE, r.status(), r.toString());
+        assertEquals("silhouette: backend 'refrence' was not found; did you mean 'reference'? (from --backend)",
+                r.err().lines().findFirst().orElseThrow(), r.err());
+        assertTrue(r.err().contains("Choose with --backend NAME"), r.err());
+    }
+
+    @Test
     void noArgumentsPrintsUsageAndExitsTwo() {
         CliRunner.Result r = CliRunner.run();
         assertEquals(SilhouetteCli.USAGE, r.status());
