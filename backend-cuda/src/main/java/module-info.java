@@ -3,7 +3,7 @@
  * compiled at run time with NVRTC and driven through the JavaCPP CUDA 13 bindings.
  */
 module dev.softsilhouette.backend.cuda {
-    requires dev.softsilhouette.api;
+    requires transitive dev.softsilhouette.api; // its exported provider implements the SPI
     requires dev.softsilhouette.cuda.kernels;
     requires org.bytedeco.javacpp;
     requires org.bytedeco.cuda;

@@ -27,6 +27,10 @@ public final class CudaBackendProvider implements BackendProvider {
 
     private volatile CudaDevice device;
 
+    /** For {@link java.util.ServiceLoader}. */
+    public CudaBackendProvider() {
+    }
+
     @Override
     public String name() {
         return NAME;

@@ -4,7 +4,6 @@ import java.io.InputStream;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.FieldModel;
-import java.lang.classfile.attribute.ConstantValueAttribute;
 import java.lang.constant.ConstantDesc;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,7 +20,7 @@ final class ClassFileConstants {
             Map<String, Integer> constants = new HashMap<>();
             for (FieldModel field : model.fields()) {
                 field.findAttribute(java.lang.classfile.Attributes.constantValue()).ifPresent(attribute -> {
-                    ConstantDesc value = ((ConstantValueAttribute) attribute).constant().constantValue();
+                    ConstantDesc value = attribute.constant().constantValue();
                     if (value instanceof Integer i) {
                         constants.put(field.fieldName().stringValue(), i);
                     }

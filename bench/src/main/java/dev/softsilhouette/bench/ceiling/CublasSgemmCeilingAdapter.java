@@ -9,6 +9,10 @@ import dev.softsilhouette.cuda.CublasSgemmCeiling;
  */
 public final class CublasSgemmCeilingAdapter implements GemmCeiling {
 
+    /** For {@link java.util.ServiceLoader}. */
+    public CublasSgemmCeilingAdapter() {
+    }
+
     @Override
     public String name() {
         return "cublas-sgemm";

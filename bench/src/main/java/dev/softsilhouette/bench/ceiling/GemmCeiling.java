@@ -5,7 +5,7 @@ package dev.softsilhouette.bench.ceiling;
  * so that every backend's effective rate has a "what this hardware does on the same flops" to be compared with.
  *
  * <p>Found with {@link java.util.ServiceLoader} (register in
- * {@code META-INF/services/dev.softsilhouette.bench.ceiling.GemmCeiling} and {@code provides} in module-info). This
+ * {@code META-INF/services/dev.softsilhouette.bench.ceiling.GemmCeiling}). This
  * module ships {@link OpenBlasSgemmCeiling} ({@code openblas-sgemm}, the ceiling of CPU backends); a GPU module plugs
  * in a cuBLAS SGEMM ceiling ({@code cublas-sgemm}) for the GPU backends by implementing this interface.
  *
