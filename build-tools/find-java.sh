@@ -37,8 +37,25 @@ candidate_homes() {
   return 0
 }
 
+# The feature version of the java binary $1 (25 from "25.0.1"), or nothing when it does not run.
+java_binary_version() {
+  local v
+  v="$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.version = //p' | head -n 1)"
+  v="${v#1.}"
+  echo "${v%%[.+-]*}"
+}
+
 find_java() {
   if [ -n "${SILHOUETTE_JAVA:-}" ]; then
+    # Taken as given, but checked: a JDK 17 here would end in a raw UnsupportedClassVersionError later.
+    local v
+    v="$(java_binary_version "$SILHOUETTE_JAVA")"
+    if [ -z "$v" ] || [ "$v" -lt "$MIN_JAVA" ]; then
+      local what="not a runnable java"
+      [ -n "$v" ] && what="Java $v"
+      echo "SILHOUETTE_JAVA=$SILHOUETTE_JAVA is $what; Java $MIN_JAVA or newer is needed (unset it to search the installed JDKs)" >&2
+      return 0
+    fi
     echo "$SILHOUETTE_JAVA"
     return
   fi

@@ -25,6 +25,8 @@ public final class CpuVectorBackendProvider implements BackendProvider {
     private static final String BACKEND_CLASS = "dev.softsilhouette.cpu.CpuVectorBackend";
     private static final System.Logger LOG = System.getLogger("dev.softsilhouette.cpu");
 
+    private int threads; // 0 until read; guarded by this
+
     @Override
     public String name() {
         return NAME;
@@ -43,7 +45,8 @@ public final class CpuVectorBackendProvider implements BackendProvider {
             return Availability.unavailable(reason, null);
         }
         try (SilhouetteBackend backend = newBackend(1)) {
-            String details = SelfTest.run(backend) + ", " + configuredThreads() + " threads";
+            int threads = threads();
+            String details = SelfTest.run(backend) + ", " + threads + (threads == 1 ? " thread" : " threads");
             LOG.log(Level.INFO, "Soft silhouette backend ''{0}'' available: {1}", NAME, details);
             return Availability.available(details);
         } catch (LinkageError | ReflectiveOperationException | RuntimeException e) {
@@ -57,7 +60,7 @@ public final class CpuVectorBackendProvider implements BackendProvider {
     @Override
     public SilhouetteBackend create() {
         try {
-            return newBackend(configuredThreads());
+            return newBackend(threads());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create " + NAME + ": " + e, e);
         }
@@ -66,6 +69,14 @@ public final class CpuVectorBackendProvider implements BackendProvider {
     private static SilhouetteBackend newBackend(int threads) throws ReflectiveOperationException {
         return Class.forName(BACKEND_CLASS).asSubclass(SilhouetteBackend.class)
                 .getConstructor(int.class).newInstance(threads);
+    }
+
+    /** The worker count, read once per provider so that a bad value is reported once, by the probe. */
+    private synchronized int threads() {
+        if (threads == 0) {
+            threads = configuredThreads();
+        }
+        return threads;
     }
 
     /** The worker count: {@value #THREADS_PROPERTY}, else the available processors. */

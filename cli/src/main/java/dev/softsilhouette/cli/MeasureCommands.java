@@ -8,11 +8,8 @@ import dev.softsilhouette.SoftSilhouetteLoss;
 import dev.softsilhouette.cli.io.Inputs;
 import dev.softsilhouette.cli.io.Json;
 import dev.softsilhouette.cli.io.Matrix;
-import dev.softsilhouette.cli.io.Npy;
-import dev.softsilhouette.cli.io.NpyArray;
+import dev.softsilhouette.cli.io.Outputs;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -44,7 +41,7 @@ final class MeasureCommands {
         Options o = Options.parse("score", args, 0, SCORE_OPTIONS, FLAGS);
         Metric metric = o.metric();
         int repeats = o.has("repeat") ? o.positiveInt("repeat", 1) : 0;
-        Path samplesOut = writableTarget(o.optionalPath("samples-out"), "samples-out");
+        Path samplesOut = Outputs.checkedTarget(o.optionalPath("samples-out"), "samples-out");
         Input in = load(o);
         SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(metric).backend(o.backend()).build();
         int n = in.x().rows();
@@ -52,11 +49,16 @@ final class MeasureCommands {
         Timing.Timed<Double> timed;
         try (Progress progress = ctx.progress("score", repeats)) {
             timed = Timing.run(() -> loss.score(in.floats(), in.ints(), n, d), repeats, progress);
+        } catch (IllegalArgumentException e) {
+            // The inputs were checked as they were read; what the score alone refuses is the labelling, which the
+            // API names by its argument name ("labels: ...") and the command line by its file.
+            String reason = e.getMessage().startsWith("labels: ") ? e.getMessage().substring(8) : e.getMessage();
+            throw new UsageException(o.requiredPath("labels") + ": " + reason);
         }
         if (samplesOut != null) {
             float[] samples = new float[n];
             loss.samples(in.floats(), in.ints(), n, d, Floats.of(samples));
-            write(samplesOut, NpyArray.ofFloat32(samples, n));
+            Outputs.writeFloats(samplesOut, samples, n, 0);
         }
         double score = timed.result();
         if (o.flag("json")) {
@@ -71,7 +73,7 @@ final class MeasureCommands {
             ctx.out().printf(Locale.ROOT, "score     %.6f  (hard silhouette, %s)%n", score, metric.externalName());
             common(ctx, loss.backendName(), n, d, in.classes(), timed);
             if (samplesOut != null) {
-                ctx.out().println("samples   " + samplesOut + "  (float32, shape (" + n + ",))");
+                ctx.out().println("samples   " + samplesOut + "  (" + Outputs.formatName(samplesOut) + ", shape (" + n + ",))");
             }
         }
         return SilhouetteCli.OK;
@@ -89,7 +91,7 @@ final class MeasureCommands {
                     + o.string("reduction", "") + "'");
         };
         int repeats = o.has("repeat") ? o.positiveInt("repeat", 1) : 0;
-        Path gradOut = writableTarget(o.optionalPath("grad-out"), "grad-out");
+        Path gradOut = Outputs.checkedTarget(o.optionalPath("grad-out"), "grad-out");
         Input in = load(o);
         SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(metric).temperature(tau).reduction(reduction)
                 .backend(o.backend()).build();
@@ -103,7 +105,7 @@ final class MeasureCommands {
                     : loss.forwardBackward(in.floats(), in.ints(), n, d, Floats.of(gradient)), repeats, progress);
         }
         if (gradOut != null) {
-            write(gradOut, NpyArray.ofFloat32(gradient, n, d));
+            Outputs.writeFloats(gradOut, gradient, n, d);
         }
         double value = timed.result();
         String what = gradient == null ? "loss" : "loss and gradient";
@@ -121,7 +123,8 @@ final class MeasureCommands {
                     metric.externalName(), tau, reductionName);
             common(ctx, loss.backendName(), n, d, in.classes(), timed);
             if (gradOut != null) {
-                ctx.out().println("gradient  " + gradOut + "  (dL/dX, float32, shape (" + n + ", " + d + "))");
+                ctx.out().println("gradient  " + gradOut + "  (dL/dX, " + Outputs.formatName(gradOut) + ", shape (" + n + ", "
+                        + d + "))");
             }
         }
         return SilhouetteCli.OK;
@@ -129,7 +132,8 @@ final class MeasureCommands {
 
     private static void common(CommandContext ctx, String backend, int n, int d, int classes, Timing.Timed<?> t) {
         ctx.out().println("backend   " + backend);
-        ctx.out().println("data      " + n + " rows x " + d + " dims, " + classes + " classes");
+        ctx.out().println("data      " + n + (n == 1 ? " row x " : " rows x ") + d + (d == 1 ? " dim, " : " dims, ")
+                + classes + (classes == 1 ? " class" : " classes"));
         ctx.out().printf(Locale.ROOT, "seconds   %.6f  (%s)%n", t.seconds(),
                 t.repeats() == 0 ? "one cold run, includes JIT warm-up"
                         : "median of " + t.repeats() + " run" + (t.repeats() > 1 ? "s" : "") + " after one warm-up");
@@ -153,28 +157,5 @@ final class MeasureCommands {
             }
         }
         return new Input(x, y, classes);
-    }
-
-    /** Checks before any work that an output file can be created, so a long run does not fail at its end. */
-    private static Path writableTarget(Path file, String option) {
-        if (file == null) {
-            return null;
-        }
-        if (Files.isDirectory(file)) {
-            throw new UsageException("--" + option + " " + file + ": is a directory");
-        }
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw new UsageException("--" + option + " " + file + ": the directory " + parent + " does not exist");
-        }
-        return file;
-    }
-
-    private static void write(Path file, NpyArray array) {
-        try {
-            Npy.write(file, array);
-        } catch (IOException e) {
-            throw new UsageException(file + ": cannot write: " + e.getMessage());
-        }
     }
 }

@@ -115,6 +115,13 @@ class BadInputTest {
         c.add(of("flag with value", "--json takes no value", "backends", "--json=yes"));
         c.add(of("output directory missing", "does not exist", "score", "--embeddings", x, "--labels", y,
                 "--samples-out", f("no/such/dir/s.npy")));
+        c.add(of("gradient output of unknown type", "--grad-out " + f("g.bin")
+                + ": unknown output type; name it .npy (float32) or .csv", "loss", "--embeddings", x, "--labels", y,
+                "--grad-out", f("g.bin")));
+        c.add(of("samples output of unknown type", "unknown output type", "score", "--embeddings", x, "--labels", y,
+                "--samples-out", f("s.json")));
+        c.add(of("demo plot of unknown type", "demo: --plot " + f("plot.gif")
+                + ": the plot is written as PNG or JPEG; name it .png or .jpg", "demo", "--plot", f("plot.gif")));
         c.add(of("demo dataset", "--dataset must be digits or fashion-mnist, got 'cifar'", "demo", "--dataset",
                 "cifar"));
         c.add(of("demo epochs", "--epochs must be a positive integer, got '0'", "demo", "--epochs", "0"));
@@ -182,9 +189,11 @@ class BadInputTest {
                 "--embeddings", x, "--labels", f("float-y.csv")));
         c.add(of("two labels a line", "two-per-line-y.csv: line 1 holds several values", "score", "--embeddings",
                 x, "--labels", f("two-per-line-y.csv")));
-        c.add(of("one class", "the number of distinct labels is 1; the silhouette score needs 2 to n-1", "score",
+        c.add(of("one class", "one-class-y.npy: the number of distinct labels is 1; the silhouette score needs 2 to n-1",
+                "score",
                 "--embeddings", x, "--labels", f("one-class-y.npy")));
-        c.add(of("every row its own class", "the number of distinct labels is 12; the silhouette score needs 2 to "
+        c.add(of("every row its own class", "all-distinct-y.npy: the number of distinct labels is 12; the silhouette "
+                + "score needs 2 to "
                 + "n-1 (n=12)", "score", "--embeddings", x, "--labels", f("all-distinct-y.npy")));
         return c.stream();
     }

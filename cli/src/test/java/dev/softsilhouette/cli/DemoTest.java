@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +49,15 @@ class DemoTest {
     }
 
     @Test
-    void withLambdaZeroBothModelsTrainIdentically() {
+    void withLambdaZeroBothModelsTrainIdentically() throws IOException {
         // Same seed: same initialization and batch order; lambda 0 adds nothing, so any difference between A and B
         // would come from the harness, not from the loss.
+        Path plot = dir.resolve("zero.jpg");
         CliRunner.Result r = CliRunner.run("demo", "--epochs", "3", "--seeds", "2", "--lambda", "0", "--plot",
-                dir.resolve("zero.png").toString(), "--json");
+                plot.toString(), "--json");
         assertEquals(0, r.status(), r.toString());
+        byte[] start = Files.readAllBytes(plot);
+        assertTrue((start[0] & 0xff) == 0xFF && (start[1] & 0xff) == 0xD8, "a .jpg plot is a JPEG (FF D8 ...)");
         Map<String, Object> j = MiniJson.parseObject(r.out());
         List<?> a = (List<?>) ((Map<?, ?>) j.get("cross_entropy")).get("accuracy_per_seed");
         List<?> b = (List<?>) ((Map<?, ?>) j.get("cross_entropy_plus_soft_silhouette")).get("accuracy_per_seed");

@@ -80,6 +80,6 @@ class LossGradientMatchesReferenceTest {
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().startsWith("loss      "), r.out());
         assertTrue(r.out().contains("backend   reference"), r.out());
-        assertTrue(r.out().contains("gradient  " + grad + "  (dL/dX, float32, shape (240, 16))"), r.out());
+        assertTrue(r.out().contains("gradient  " + grad + "  (dL/dX, float32 .npy, shape (240, 16))"), r.out());
     }
 }

@@ -79,7 +79,7 @@ public final class OpenBlasSgemmCeiling implements GemmCeiling {
             try (Sgemm check = new Sgemm(new GemmShape(2, 2, 2))) {
                 check.run();
             }
-            return Probe.available(openblas_nolapack.OPENBLAS_VERSION.trim() + ", " + threads + " threads, javacpp "
+            return Probe.available(openblas_nolapack.OPENBLAS_VERSION.trim() + ", " + threads + (threads == 1 ? " thread" : " threads") + ", javacpp "
                     + Loader.getVersion());
         }
 

@@ -238,6 +238,11 @@ public final class DemoCommand {
                 throw new UsageException("demo: --data-dir is for --dataset fashion-mnist; digits are bundled");
             }
             Path plot = o.has("plot") ? o.path("plot") : Path.of("silhouette-demo.png");
+            try {
+                DemoPlot.formatOf(plot);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("demo: --plot " + plot + ": " + e.getMessage());
+            }
             Path parent = plot.toAbsolutePath().getParent();
             if (parent != null && !Files.isDirectory(parent)) {
                 throw new UsageException("demo: --plot " + plot + ": the directory " + parent + " does not exist");

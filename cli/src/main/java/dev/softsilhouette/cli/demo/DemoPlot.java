@@ -86,9 +86,26 @@ final class DemoPlot {
         } finally {
             g.dispose();
         }
-        if (!ImageIO.write(image, "png", file.toFile())) {
-            throw new IOException("no PNG writer available");
+        String format = formatOf(file);
+        if (!ImageIO.write(image, format, file.toFile())) {
+            throw new IOException("no " + format + " writer available");
         }
+    }
+
+    /**
+     * The image format the file name asks for: {@code png}, or {@code jpeg} for {@code .jpg}/{@code .jpeg}.
+     *
+     * @throws IllegalArgumentException for any other name, saying which names work
+     */
+    static String formatOf(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".png")) {
+            return "png";
+        }
+        if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
+            return "jpeg";
+        }
+        throw new IllegalArgumentException("the plot is written as PNG or JPEG; name it .png or .jpg");
     }
 
     private static void scatter(Graphics2D g, int x, int y, int w, int h, Panel p) {
