@@ -81,6 +81,17 @@ final class Arguments {
         }
     }
 
+    /** The float64 embeddings' check: the first row holding NaN or an infinity is reported. */
+    static void finite(double[] x, int n, int d) {
+        long count = (long) n * d;
+        for (int i = 0; i < count; i++) {
+            if (!Double.isFinite(x[i])) {
+                throw new IllegalArgumentException("embeddings: row " + (i / d) + " column " + (i % d) + " is " + x[i]
+                        + "; every value must be finite");
+            }
+        }
+    }
+
     static void finiteRowValues(String name, MemorySegment values, int n) {
         for (int i = 0; i < n; i++) {
             float v = values.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);

@@ -43,6 +43,26 @@ final class LabelPreparation {
 
     /** Labels must already have passed {@link #checkNonNegative}. */
     PreparedBatch prepare(MemorySegment embeddings, int n, int d, MemorySegment labels) {
+        int classes = prepareClasses(n, labels);
+        return new PreparedBatch(embeddings, n, d, classes, compact, sortedRows, positions, offsets);
+    }
+
+    /**
+     * The compact class of each row and the class boundaries, for the float64 path, which has no float32
+     * {@link PreparedBatch}. The arrays are this workspace's, valid until its next call. Labels must already have
+     * passed {@link #checkNonNegative}.
+     */
+    Classes classes(int n, MemorySegment labels) {
+        prepareClasses(n, labels);
+        return new Classes(compact, offsets);
+    }
+
+    /** @param labels compact class of each row (N values); @param offsets class boundaries in class order (K+1) */
+    record Classes(int[] labels, int[] offsets) {
+    }
+
+    /** Fills the workspace for these labels; returns K. */
+    private int prepareClasses(int n, MemorySegment labels) {
         if (keys.length != n) {
             keys = new long[n];
             sortBuffer = new long[n];
@@ -76,7 +96,7 @@ final class LabelPreparation {
             offsets = new int[classes + 1];
         }
         System.arraycopy(scratchOffsets, 0, offsets, 0, classes + 1);
-        return new PreparedBatch(embeddings, n, d, classes, compact, sortedRows, positions, offsets);
+        return classes;
     }
 
     /**

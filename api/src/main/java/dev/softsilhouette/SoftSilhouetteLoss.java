@@ -1,10 +1,12 @@
 package dev.softsilhouette;
 
+import dev.softsilhouette.reference.ReferenceBackend;
 import dev.softsilhouette.spi.PreparedBatch;
 import dev.softsilhouette.spi.SilhouetteBackend;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -200,6 +202,57 @@ public final class SoftSilhouetteLoss {
     public double score(float[] embeddings, int[] labels, int d) {
         Arguments.notNull(labels, "labels");
         return score(Floats.of(nonNull(embeddings, "embeddings")), Ints.of(labels), labels.length, d);
+    }
+
+    // ---------------------------------------------------------------- float64
+
+    /**
+     * The loss on float64 embeddings, computed in float64 end to end: {@link #forward(float[], int[], int)} without
+     * the float32 rounding of the input. It runs the {@code reference} math (one thread, O(N^2 D) for every
+     * metric) whatever backend this loss was built with: for gradient checks and float64 models, not for speed.
+     * Arguments are validated as for the float32 calls; n is {@code labels.length}.
+     */
+    public double forwardFloat64(double[] embeddings, int[] labels, int d) {
+        return forwardBackwardFloat64(embeddings, labels, d, null, "forwardFloat64");
+    }
+
+    /**
+     * The loss and {@code dL/dX} on float64 embeddings, both in float64 end to end (see
+     * {@link #forwardFloat64}): a central finite difference of {@link #forwardFloat64} agrees with this gradient
+     * to float64 accuracy, which a float32 kernel cannot offer. n is {@code labels.length}; {@code gradientOut}
+     * receives N*D values.
+     */
+    public double forwardBackwardFloat64(double[] embeddings, int[] labels, int d, double[] gradientOut) {
+        Arguments.notNull(gradientOut, "gradient");
+        return forwardBackwardFloat64(embeddings, labels, d, gradientOut, "forwardBackwardFloat64");
+    }
+
+    private double forwardBackwardFloat64(double[] embeddings, int[] labels, int d, double[] gradientOut,
+                                          String what) {
+        requireScalarReduction(what);
+        Arguments.notNull(embeddings, "embeddings");
+        Arguments.notNull(labels, "labels");
+        int n = labels.length;
+        Arguments.shape(n, d);
+        String size = "n*d (n=" + n + ", d=" + d + ")";
+        Arguments.length("embeddings", embeddings.length, (long) n * d, size);
+        if (gradientOut != null) {
+            Arguments.length("gradient", gradientOut.length, (long) n * d, size);
+            if (gradientOut == embeddings) {
+                throw new IllegalArgumentException("gradient: the output overlaps embeddings");
+            }
+        }
+        MemorySegment ys = MemorySegment.ofArray(labels);
+        LabelPreparation.checkNonNegative(ys, n);
+        Arguments.finite(embeddings, n, d);
+        double[][] rows = new double[n][];
+        for (int i = 0; i < n; i++) {
+            rows[i] = Arrays.copyOfRange(embeddings, i * d, (i + 1) * d);
+        }
+        LabelPreparation.Classes classes = LabelPreparation.forThisThread().classes(n, ys);
+        double sum = ReferenceBackend.silhouettesAndGradient(rows, classes.labels(), classes.offsets(), metric, tau,
+                rowWeight(n), gradientOut);
+        return reduce(sum, n);
     }
 
     // ---------------------------------------------------------------- internals

@@ -25,16 +25,56 @@ public final class ReferenceBackend implements SilhouetteBackend {
                                   MemorySegment rowWeights, MemorySegment silhouettesOut, MemorySegment gradientOut) {
         int n = batch.rows();
         int d = batch.dims();
-        int k = batch.classCount();
-        int[] y = batch.labels();
-        int[] offsets = batch.classOffsets();
-
         double[][] x = new double[n][d];
         for (int i = 0; i < n; i++) {
             for (int t = 0; t < d; t++) {
                 x[i][t] = batch.value(i, t);
             }
         }
+        double[] w = null;
+        if (rowWeights != null) {
+            w = new double[n];
+            for (int i = 0; i < n; i++) {
+                w[i] = rowWeights.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);
+            }
+        }
+        double[] s = silhouettesOut == null ? null : new double[n];
+        double[] g = gradientOut == null ? null : new double[n * d];
+        double total = compute(x, batch.labels(), batch.classOffsets(), metric, tau, weight, w, s, g);
+        if (s != null) {
+            for (int i = 0; i < n; i++) {
+                silhouettesOut.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) s[i]);
+            }
+        }
+        if (g != null) {
+            for (int i = 0; i < g.length; i++) {
+                gradientOut.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) g[i]);
+            }
+        }
+        return total;
+    }
+
+    /**
+     * The same function on float64 rows, with a float64 gradient: no float32 rounding of the input or the output.
+     * The API's float64 entry ({@code SoftSilhouetteLoss.forwardBackwardFloat64}) calls it after validating and
+     * preparing the labels.
+     *
+     * @param classes      compact class of each row (as {@link PreparedBatch#labels()})
+     * @param classOffsets class boundaries, K+1 values (as {@link PreparedBatch#classOffsets()})
+     * @param gradientOut  N*D values, row-major, overwritten with {@code weight * d(sum_i (1 - s_i))/dX}; or
+     *                     {@code null} for the forward only
+     * @return {@code sum_i s_i}
+     */
+    public static double silhouettesAndGradient(double[][] rows, int[] classes, int[] classOffsets, Metric metric,
+                                                double tau, double weight, double[] gradientOut) {
+        return compute(rows, classes, classOffsets, metric, tau, weight, null, null, gradientOut);
+    }
+
+    private static double compute(double[][] x, int[] y, int[] offsets, Metric metric, double tau, double weight,
+                                  double[] rowWeights, double[] silhouettesOut, double[] gradientOut) {
+        int n = x.length;
+        int d = x[0].length;
+        int k = offsets.length - 1;
         double[] norms = new double[n];
         double[][] unit = null;
         double[] floorCorrection = null;
@@ -74,10 +114,10 @@ public final class ReferenceBackend implements SilhouetteBackend {
             double s = SilhouetteMath.rowSilhouette(y[i], sums, i * k, offsets, tau, coef, i * k);
             total += s;
             if (silhouettesOut != null) {
-                silhouettesOut.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) s);
+                silhouettesOut[i] = s;
             }
             if (gradient) {
-                double w = weight * (rowWeights == null ? 1.0 : rowWeights.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i));
+                double w = weight * (rowWeights == null ? 1.0 : rowWeights[i]);
                 for (int c = 0; c < k; c++) {
                     coef[i * k + c] *= -w;
                 }
@@ -100,9 +140,7 @@ public final class ReferenceBackend implements SilhouetteBackend {
                     addDistanceGradient(metric, x, unit, norms, i, j, dLdd, g);
                 }
             }
-            for (int t = 0; t < d; t++) {
-                gradientOut.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (long) i * d + t, (float) g[t]);
-            }
+            System.arraycopy(g, 0, gradientOut, i * d, d);
         }
         return total;
     }
