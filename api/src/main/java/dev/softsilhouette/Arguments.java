@@ -71,11 +71,15 @@ final class Arguments {
 
     /** The first row holding NaN or an infinity is reported. */
     static void finite(MemorySegment x, int n, int d) {
+        finite("embeddings", x, n, d);
+    }
+
+    static void finite(String name, MemorySegment x, int n, int d) {
         long count = (long) n * d;
         for (long i = 0; i < count; i++) {
             float v = x.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);
             if (!Float.isFinite(v)) {
-                throw new IllegalArgumentException("embeddings: row " + (i / d) + " column " + (i % d) + " is " + v
+                throw new IllegalArgumentException(name + ": row " + (i / d) + " column " + (i % d) + " is " + v
                         + "; every value must be finite");
             }
         }
@@ -89,6 +93,14 @@ final class Arguments {
                 throw new IllegalArgumentException("embeddings: row " + (i / d) + " column " + (i % d) + " is " + x[i]
                         + "; every value must be finite");
             }
+        }
+    }
+
+    /** SPEC section 7: the score needs 2 to n-1 distinct labels. */
+    static void scoreClasses(int classes, long n) {
+        if (classes < 2 || classes > n - 1) {
+            throw new IllegalArgumentException("labels: the number of distinct labels is " + classes
+                    + "; the silhouette score needs 2 to n-1 (n=" + n + ")");
         }
     }
 

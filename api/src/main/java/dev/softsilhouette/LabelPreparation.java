@@ -33,10 +33,14 @@ final class LabelPreparation {
 
     /** Checks the labels (the first negative one is reported) without writing anything the caller can see. */
     static void checkNonNegative(MemorySegment labels, int n) {
+        checkNonNegative("labels", labels, n);
+    }
+
+    static void checkNonNegative(String name, MemorySegment labels, int n) {
         for (int i = 0; i < n; i++) {
             int label = labels.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
             if (label < 0) {
-                throw new IllegalArgumentException("labels: index " + i + " is " + label + "; labels must be >= 0");
+                throw new IllegalArgumentException(name + ": index " + i + " is " + label + "; labels must be >= 0");
             }
         }
     }

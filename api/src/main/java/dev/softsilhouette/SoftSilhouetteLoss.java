@@ -313,11 +313,7 @@ public final class SoftSilhouetteLoss {
     }
 
     private static void requireScoreClasses(PreparedBatch batch) {
-        int k = batch.classCount();
-        if (k < 2 || k > batch.rows() - 1) {
-            throw new IllegalArgumentException("labels: the number of distinct labels is " + k
-                    + "; the silhouette score needs 2 to n-1 (n=" + batch.rows() + ")");
-        }
+        Arguments.scoreClasses(batch.classCount(), batch.rows());
     }
 
     private static void requireFiniteUpstream(double upstream) {

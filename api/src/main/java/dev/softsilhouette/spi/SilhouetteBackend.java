@@ -41,6 +41,47 @@ public interface SilhouetteBackend extends AutoCloseable {
     double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight,
                                   MemorySegment rowWeights, MemorySegment silhouettesOut, MemorySegment gradientOut);
 
+    // ---------------------------------------------------------------- block decomposition (SPEC section 12)
+    //
+    // Every argument has been validated by the API layer (dev.softsilhouette.BlockSilhouette): shapes, finite rows,
+    // class indices within the common table, statistics of the same dims and shift. The defaults compute in plain
+    // float64 (BlockMath): the reference backend's implementation, and what a backend that does not override them
+    // (the GPU backends) runs, on the CPU. Overrides must agree with them to 1e-6 in s_i (float64 accumulation).
+
+    /**
+     * Adds the block's class statistics ({@code S_k}, {@code Q_k}, {@code C_k} of {@link ClassTable}) into
+     * {@code statistics}, whose counts the API layer has already filled in.
+     */
+    default void addClassStatistics(PreparedBlock block, Metric metric, ClassTable statistics) {
+        BlockMath.addClassStatistics(block, metric, statistics);
+    }
+
+    /**
+     * s_i of every row of the block under {@code SQUARED_EUCLIDEAN} or {@code COSINE}, from the statistics merged
+     * over every block (O(rows*K*D)).
+     *
+     * @param silhouettesOut {@code block.rows()} float32 values in the block's row order, or {@code null}
+     * @return {@code sum_i s_i} over the block, accumulated in a fixed order
+     */
+    default double blockSilhouettes(PreparedBlock block, Metric metric, double tau, ClassTable statistics,
+                                    MemorySegment silhouettesOut) {
+        return BlockMath.blockSilhouettes(block, metric, tau, statistics, silhouettesOut);
+    }
+
+    /**
+     * {@code EUCLIDEAN} distance sums of two distinct blocks, both directions from one pass over the pairs:
+     * {@code rowSums[i*K + y_j] += d(x_i, x_j)} and {@code columnSums[j*K + y_i] += d(x_i, x_j)} for every row i of
+     * {@code rows} and j of {@code columns}, K = {@link PreparedBlock#classCount()}. Added to, in float64.
+     */
+    default void addEuclideanSums(PreparedBlock rows, PreparedBlock columns, double[] rowSums, double[] columnSums) {
+        BlockMath.addEuclideanSums(rows, columns, rowSums, columnSums);
+    }
+
+    /** The diagonal tile: {@code sums[i*K + y_j] += d(x_i, x_j)} for every ordered pair of distinct rows. */
+    default void addEuclideanSumsWithin(PreparedBlock block, double[] sums) {
+        BlockMath.addEuclideanSumsWithin(block, sums);
+    }
+
     /** Releases native resources. The registry's shared instances live as long as the JVM. */
     @Override
     default void close() {
