@@ -1,5 +1,7 @@
 package dev.softsilhouette;
 
+import dev.softsilhouette.spi.PreparedBatch;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -111,5 +113,74 @@ final class Arguments {
                 throw new IllegalArgumentException(name + ": index " + i + " is " + v + "; every value must be finite");
             }
         }
+    }
+
+    static void finiteUpstream(double upstream) {
+        if (!Double.isFinite(upstream)) {
+            throw new IllegalArgumentException("upstream: the upstream gradient must be finite, got " + upstream);
+        }
+    }
+
+    /** A temperature that divides: finite and {@code > 0}. */
+    static void positiveTemperature(String name, double value) {
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException(name + ": the temperature must be finite and > 0, got " + value);
+        }
+    }
+
+    /** A term's weight in a sum of losses: finite and {@code >= 0}. */
+    static void termWeight(String name, double value) {
+        if (!(value >= 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException(name + ": the weight must be finite and >= 0, got " + value);
+        }
+    }
+
+    /**
+     * Every check of one call on a batch (shapes, lengths, read-only and overlapping outputs, labels, finiteness), then
+     * the label preparation: what every loss does before its backend runs. {@code perRowName} is how messages name
+     * the per-row output ({@code losses}, {@code samples}); null arguments are the ones the call does not have.
+     */
+    static PreparedBatch prepare(Floats x, Ints labels, int n, int d, Floats upstream, String perRowName,
+                                 Floats perRowOut, Floats gradientOut) {
+        shape(n, d);
+        embeddings(x, n, d);
+        labels(labels, n);
+        if (upstream != null) {
+            perRow("upstream", upstream, n);
+        }
+        if (perRowOut != null) {
+            output(perRowName, perRowOut, n, "n");
+        }
+        if (gradientOut != null) {
+            output("gradient", gradientOut, (long) n * d, "n*d (n=" + n + ", d=" + d + ")");
+        }
+        MemorySegment xs = x.segment((long) n * d);
+        MemorySegment ys = labels.segment().asSlice(0, (long) n * Integer.BYTES);
+        MemorySegment us = upstream == null ? null : upstream.segment(n);
+        MemorySegment os = perRowOut == null ? null : perRowOut.segment(n);
+        MemorySegment gs = gradientOut == null ? null : gradientOut.segment((long) n * d);
+        if (gs != null) {
+            disjoint("gradient", gs, "embeddings", xs);
+            disjoint("gradient", gs, "labels", ys);
+            if (us != null) {
+                disjoint("gradient", gs, "upstream", us);
+            }
+            if (os != null) {
+                disjoint("gradient", gs, perRowName, os);
+            }
+        }
+        if (os != null) {
+            disjoint(perRowName, os, "embeddings", xs);
+            disjoint(perRowName, os, "labels", ys);
+            if (us != null) {
+                disjoint(perRowName, os, "upstream", us);
+            }
+        }
+        LabelPreparation.checkNonNegative(ys, n);
+        finite(xs, n, d);
+        if (us != null) {
+            finiteRowValues("upstream", us, n);
+        }
+        return LabelPreparation.forThisThread().prepare(xs, n, d, ys);
     }
 }

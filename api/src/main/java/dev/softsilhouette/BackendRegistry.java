@@ -165,13 +165,7 @@ final class BackendRegistry {
         BackendSelectionException.Origin origin = explicit != null ? BackendSelectionException.Origin.API
                 : configuredOrigin();
         Entry chosen = resolve(spec, origin);
-        SilhouetteBackend backend;
-        try {
-            backend = chosen.instance();
-        } catch (RuntimeException e) {
-            throw new BackendSelectionException("backend '" + chosen.provider.name() + "' could not be created: " + e,
-                    origin, listing(), e);
-        }
+        SilhouetteBackend backend = instance(chosen, origin);
         String key = spec + "->" + chosen.provider.name();
         if (logged.add(key)) {
             LOG.log(Level.INFO, "Soft silhouette backend ''{0}'' selected ({1}: {2}); found: {3}; reasons: "
@@ -179,6 +173,58 @@ final class BackendRegistry {
                     chosen.provider.name(), origin.description(), spec.trim(), summary());
         }
         return backend;
+    }
+
+    /**
+     * As {@link #select(String)}, for an operation that only some backends implement ({@code capability}, an SPI
+     * interface next to {@link SilhouetteBackend}): {@code auto} (alone or in a list) takes the available backend with
+     * the highest priority that implements it; a backend named explicitly that lacks it is skipped in a list and an
+     * error when it is the only choice, naming the backends that have it. {@code what} names the operation.
+     */
+    <C> C select(String explicit, Class<C> capability, String what) {
+        String spec = explicit != null ? explicit : configuredSpec();
+        BackendSelectionException.Origin origin = explicit != null ? BackendSelectionException.Origin.API
+                : configuredOrigin();
+        List<String> lacking = new ArrayList<>();
+        for (String name : tokens(spec)) {
+            for (Entry e : entries) {
+                if (!(name.equals(AUTO) || e.provider.name().equals(name)) || !e.availability().available()) {
+                    continue;
+                }
+                SilhouetteBackend backend = instance(e, origin);
+                if (capability.isInstance(backend)) {
+                    if (logged.add(spec + "->" + e.provider.name() + " for " + what)) {
+                        LOG.log(Level.INFO, "Backend ''{0}'' selected for {1} ({2}: {3})", e.provider.name(), what,
+                                origin.description(), spec.trim());
+                    }
+                    return capability.cast(backend);
+                }
+                if (!name.equals(AUTO)) {
+                    lacking.add(name);
+                }
+            }
+        }
+        if (lacking.isEmpty()) {
+            resolve(spec, origin); // throws the usual "missing or unavailable" error
+        }
+        List<String> capable = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.availability().available() && capability.isInstance(instance(e, origin))) {
+                capable.add(e.provider.name());
+            }
+        }
+        throw new BackendSelectionException("backend '" + String.join("', '", lacking) + "' does not implement "
+                + what + "; the available backends that do: " + (capable.isEmpty() ? "none" : String.join(", ", capable)),
+                origin, listing(), null);
+    }
+
+    private SilhouetteBackend instance(Entry chosen, BackendSelectionException.Origin origin) {
+        try {
+            return chosen.instance();
+        } catch (RuntimeException e) {
+            throw new BackendSelectionException("backend '" + chosen.provider.name() + "' could not be created: " + e,
+                    origin, listing(), e);
+        }
     }
 
     /** Name of the backend the specification resolves to, without creating it. */
@@ -190,10 +236,10 @@ final class BackendRegistry {
         return resolveName(configuredSpec(), configuredOrigin());
     }
 
-    private Entry resolve(String spec, BackendSelectionException.Origin origin) {
-        String[] tokens = spec.trim().toLowerCase(Locale.ROOT).split("\\s*,\\s*");
+    /** The names of a specification, in order; {@code auto} when it names none. */
+    private static List<String> tokens(String spec) {
         List<String> wanted = new ArrayList<>();
-        for (String t : tokens) {
+        for (String t : spec.trim().toLowerCase(Locale.ROOT).split("\\s*,\\s*")) {
             if (!t.isEmpty()) {
                 wanted.add(t);
             }
@@ -201,6 +247,11 @@ final class BackendRegistry {
         if (wanted.isEmpty()) {
             wanted.add(AUTO);
         }
+        return wanted;
+    }
+
+    private Entry resolve(String spec, BackendSelectionException.Origin origin) {
+        List<String> wanted = tokens(spec);
         for (String name : wanted) {
             if (name.equals(AUTO)) {
                 for (Entry e : entries) {

@@ -104,7 +104,7 @@ public final class SoftSilhouetteLoss {
      */
     public void backward(Floats embeddings, Ints labels, int n, int d, double upstream, Floats gradientOut) {
         requireScalarReduction("backward with a scalar upstream gradient");
-        requireFiniteUpstream(upstream);
+        Arguments.finiteUpstream(upstream);
         Arguments.notNull(gradientOut, "gradient");
         PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, null, gradientOut);
         backend.silhouettesAndGradient(batch, metric, tau, upstream * rowWeight(n), null, null,
@@ -136,7 +136,7 @@ public final class SoftSilhouetteLoss {
     /** The loss, and {@code upstream * dL/dX} into {@code gradientOut}, in one pass ({@code MEAN}, {@code SUM}). */
     public double forwardBackward(Floats embeddings, Ints labels, int n, int d, double upstream, Floats gradientOut) {
         requireScalarReduction("forwardBackward with a scalar upstream gradient");
-        requireFiniteUpstream(upstream);
+        Arguments.finiteUpstream(upstream);
         Arguments.notNull(gradientOut, "gradient");
         PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, null, gradientOut);
         double sum = backend.silhouettesAndGradient(batch, metric, tau, upstream * rowWeight(n), null, null,
@@ -264,81 +264,28 @@ public final class SoftSilhouetteLoss {
 
     private PreparedBatch validateAndPrepare(Floats x, Ints labels, int n, int d, Floats upstream, Floats perRowOut,
                                              Floats gradientOut) {
-        return validateAndPrepare(x, labels, n, d, upstream, "out", perRowOut, gradientOut);
+        return Arguments.prepare(x, labels, n, d, upstream, "out", perRowOut, gradientOut);
     }
 
-    /** {@code perRowName} is how messages name the per-row output: {@code losses} or {@code samples}. */
     private PreparedBatch validateAndPrepare(Floats x, Ints labels, int n, int d, Floats upstream, String perRowName,
                                              Floats perRowOut, Floats gradientOut) {
-        Arguments.shape(n, d);
-        Arguments.embeddings(x, n, d);
-        Arguments.labels(labels, n);
-        if (upstream != null) {
-            Arguments.perRow("upstream", upstream, n);
-        }
-        if (perRowOut != null) {
-            Arguments.output(perRowName, perRowOut, n, "n");
-        }
-        if (gradientOut != null) {
-            Arguments.output("gradient", gradientOut, (long) n * d, "n*d (n=" + n + ", d=" + d + ")");
-        }
-        MemorySegment xs = x.segment((long) n * d);
-        MemorySegment ys = labels.segment().asSlice(0, (long) n * Integer.BYTES);
-        MemorySegment us = upstream == null ? null : upstream.segment(n);
-        MemorySegment os = perRowOut == null ? null : perRowOut.segment(n);
-        MemorySegment gs = gradientOut == null ? null : gradientOut.segment((long) n * d);
-        if (gs != null) {
-            Arguments.disjoint("gradient", gs, "embeddings", xs);
-            Arguments.disjoint("gradient", gs, "labels", ys);
-            if (us != null) {
-                Arguments.disjoint("gradient", gs, "upstream", us);
-            }
-            if (os != null) {
-                Arguments.disjoint("gradient", gs, perRowName, os);
-            }
-        }
-        if (os != null) {
-            Arguments.disjoint(perRowName, os, "embeddings", xs);
-            Arguments.disjoint(perRowName, os, "labels", ys);
-            if (us != null) {
-                Arguments.disjoint(perRowName, os, "upstream", us);
-            }
-        }
-        LabelPreparation.checkNonNegative(ys, n);
-        Arguments.finite(xs, n, d);
-        if (us != null) {
-            Arguments.finiteRowValues("upstream", us, n);
-        }
-        return LabelPreparation.forThisThread().prepare(xs, n, d, ys);
+        return Arguments.prepare(x, labels, n, d, upstream, perRowName, perRowOut, gradientOut);
     }
 
     private static void requireScoreClasses(PreparedBatch batch) {
         Arguments.scoreClasses(batch.classCount(), batch.rows());
     }
 
-    private static void requireFiniteUpstream(double upstream) {
-        if (!Double.isFinite(upstream)) {
-            throw new IllegalArgumentException("upstream: the upstream gradient must be finite, got " + upstream);
-        }
-    }
-
     private void requireScalarReduction(String what) {
-        if (reduction == Reduction.NONE) {
-            throw new IllegalStateException(what + " needs reduction MEAN or SUM; this loss has NONE "
-                    + "(use the overload with a per-sample output or upstream gradient)");
-        }
+        Reductions.requireScalar(reduction, what);
     }
 
     private void requireNone(String what) {
-        if (reduction != Reduction.NONE) {
-            throw new IllegalStateException(what + " needs reduction NONE; this loss has " + reduction
-                    + " (use the overload with a scalar upstream gradient)");
-        }
+        Reductions.requireNone(reduction, what);
     }
 
-    /** w_i for a scalar reduction: 1/N for MEAN, 1 for SUM. */
     private double rowWeight(int n) {
-        return reduction == Reduction.MEAN ? 1.0 / n : 1.0;
+        return Reductions.rowWeight(reduction, n);
     }
 
     private double reduce(double sumOfSilhouettes, int n) {

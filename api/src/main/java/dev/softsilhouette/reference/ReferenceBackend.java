@@ -4,6 +4,7 @@ import dev.softsilhouette.Metric;
 import dev.softsilhouette.spi.PreparedBatch;
 import dev.softsilhouette.spi.SilhouetteBackend;
 import dev.softsilhouette.spi.SilhouetteMath;
+import dev.softsilhouette.spi.SupConBackend;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -12,8 +13,9 @@ import java.lang.foreign.ValueLayout;
  * SPEC sections 2 to 5 written plainly in float64: every pair distance computed directly (no expanded forms, no
  * class statistics), per-class sums, the shared per-row math, then the gradient pair by pair. Memory O(N*K + N*D);
  * time O(N^2 D). It is the oracle every other backend is compared against, so it favours obviousness over speed.
+ * SupCon (SPEC section 11) is {@link ReferenceSupCon}.
  */
-public final class ReferenceBackend implements SilhouetteBackend {
+public final class ReferenceBackend implements SilhouetteBackend, SupConBackend {
 
     @Override
     public String name() {
@@ -24,6 +26,50 @@ public final class ReferenceBackend implements SilhouetteBackend {
     public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight,
                                   MemorySegment rowWeights, MemorySegment silhouettesOut, MemorySegment gradientOut) {
         int n = batch.rows();
+        double[] s = silhouettesOut == null ? null : new double[n];
+        double[] g = gradientOut == null ? null : new double[n * batch.dims()];
+        double total = compute(rows(batch), batch.labels(), batch.classOffsets(), metric, tau, weight,
+                floats(rowWeights, n), s, g);
+        write(s, silhouettesOut);
+        write(g, gradientOut);
+        return total;
+    }
+
+    @Override
+    public double supConAndGradient(PreparedBatch batch, SupConTemperatures temperatures, double weight,
+                                    MemorySegment rowWeights, MemorySegment lossesOut, MemorySegment gradientOut) {
+        int n = batch.rows();
+        double[] losses = lossesOut == null ? null : new double[n];
+        double[] g = gradientOut == null ? null : new double[n * batch.dims()];
+        double total = ReferenceSupCon.compute(rows(batch), batch.labels(), temperatures.temperature(),
+                temperatures.baseTemperature(), weight, floats(rowWeights, n), losses, g);
+        write(losses, lossesOut);
+        write(g, gradientOut);
+        return total;
+    }
+
+    @Override
+    public double hybridAndGradient(PreparedBatch batch, HybridTerms terms, MemorySegment gradientOut) {
+        int n = batch.rows();
+        double[][] x = rows(batch);
+        double[] supConGradient = gradientOut == null ? null : new double[n * batch.dims()];
+        double[] silhouetteGradient = gradientOut == null ? null : new double[n * batch.dims()];
+        SupConTemperatures t = terms.temperatures();
+        double supCon = ReferenceSupCon.compute(x, batch.labels(), t.temperature(), t.baseTemperature(),
+                terms.supConWeight(), null, null, supConGradient);
+        double silhouettes = compute(x, batch.labels(), batch.classOffsets(), Metric.COSINE, terms.silhouetteTau(),
+                terms.silhouetteWeight(), null, null, silhouetteGradient);
+        if (gradientOut != null) {
+            for (int i = 0; i < supConGradient.length; i++) {
+                supConGradient[i] += silhouetteGradient[i];
+            }
+            write(supConGradient, gradientOut);
+        }
+        return terms.supConWeight() * supCon + terms.silhouetteWeight() * (n - silhouettes);
+    }
+
+    private static double[][] rows(PreparedBatch batch) {
+        int n = batch.rows();
         int d = batch.dims();
         double[][] x = new double[n][d];
         for (int i = 0; i < n; i++) {
@@ -31,27 +77,26 @@ public final class ReferenceBackend implements SilhouetteBackend {
                 x[i][t] = batch.value(i, t);
             }
         }
-        double[] w = null;
-        if (rowWeights != null) {
-            w = new double[n];
-            for (int i = 0; i < n; i++) {
-                w[i] = rowWeights.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);
+        return x;
+    }
+
+    private static double[] floats(MemorySegment values, int n) {
+        if (values == null) {
+            return null;
+        }
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = values.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);
+        }
+        return out;
+    }
+
+    private static void write(double[] values, MemorySegment out) {
+        if (values != null) {
+            for (int i = 0; i < values.length; i++) {
+                out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) values[i]);
             }
         }
-        double[] s = silhouettesOut == null ? null : new double[n];
-        double[] g = gradientOut == null ? null : new double[n * d];
-        double total = compute(x, batch.labels(), batch.classOffsets(), metric, tau, weight, w, s, g);
-        if (s != null) {
-            for (int i = 0; i < n; i++) {
-                silhouettesOut.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) s[i]);
-            }
-        }
-        if (g != null) {
-            for (int i = 0; i < g.length; i++) {
-                gradientOut.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) g[i]);
-            }
-        }
-        return total;
     }
 
     /**

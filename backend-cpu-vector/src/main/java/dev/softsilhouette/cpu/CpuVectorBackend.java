@@ -5,7 +5,7 @@ import dev.softsilhouette.cpu.parallel.WorkerPool;
 import dev.softsilhouette.cpu.simd.SimdOps;
 import dev.softsilhouette.cpu.simd.VectorSimdOps;
 import dev.softsilhouette.spi.PreparedBatch;
-import dev.softsilhouette.spi.SilhouetteBackend;
+import dev.softsilhouette.spi.SupConBackend;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -13,12 +13,12 @@ import java.lang.foreign.ValueLayout;
 /**
  * The {@code cpu-vector} backend: {@code EUCLIDEAN} by {@link EuclideanTileKernel}, {@code SQUARED_EUCLIDEAN} and
  * {@code COSINE} by {@link ClassStatisticsKernel}, on a {@link WorkerPool} of {@value CpuVectorBackendProvider#THREADS_PROPERTY}
- * threads. Each calling thread keeps its own workspaces, sized by the largest batch it has seen, so steady-state calls
+ * threads; SupCon and the hybrid objective (SPEC section 11) by {@link SupConKernel}. Each calling thread keeps its own workspaces, sized by the largest batch it has seen, so steady-state calls
  * allocate nothing; results are bit-identical from call to call and for any thread count.
  *
  * <p>Loaded only once the provider has found {@code jdk.incubator.vector}.
  */
-public final class CpuVectorBackend implements SilhouetteBackend {
+public final class CpuVectorBackend implements SupConBackend {
     private final SimdOps ops;
     private final WorkerPool pool;
     private final ThreadLocal<Workspace> workspaces;
@@ -27,11 +27,13 @@ public final class CpuVectorBackend implements SilhouetteBackend {
     private static final class Workspace {
         final EuclideanTileKernel euclidean;
         final ClassStatisticsKernel statistics;
+        final SupConKernel supCon;
 
         Workspace(SimdOps ops, WorkerPool pool) {
             SortedBatch data = new SortedBatch(ops);
             euclidean = new EuclideanTileKernel(data, pool);
             statistics = new ClassStatisticsKernel(data, pool);
+            supCon = new SupConKernel(data, pool);
         }
     }
 
@@ -83,5 +85,16 @@ public final class CpuVectorBackend implements SilhouetteBackend {
             case SQUARED_EUCLIDEAN, COSINE ->
                     w.statistics.compute(batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
         };
+    }
+
+    @Override
+    public double supConAndGradient(PreparedBatch batch, SupConTemperatures temperatures, double weight,
+                                    MemorySegment rowWeights, MemorySegment lossesOut, MemorySegment gradientOut) {
+        return workspaces.get().supCon.supCon(batch, temperatures, weight, rowWeights, lossesOut, gradientOut);
+    }
+
+    @Override
+    public double hybridAndGradient(PreparedBatch batch, HybridTerms terms, MemorySegment gradientOut) {
+        return workspaces.get().supCon.hybrid(batch, terms, gradientOut);
     }
 }

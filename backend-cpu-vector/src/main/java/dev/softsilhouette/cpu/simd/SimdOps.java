@@ -108,4 +108,22 @@ public interface SimdOps {
 
     /** {@code y[yOff+t] = fma(x[xOff+t], alpha, y[yOff+t])}, t < len (a multiple of lanes). */
     void multiplyAccumulate(float alpha, float[] x, int xOff, float[] y, int yOff, int len);
+
+    /** {@code max a[off..off+len)} (len a multiple of lanes); exact in any order. */
+    float max(float[] a, int off, int len);
+
+    /**
+     * {@code sum_t exp(a[off+t] - shift)}, t < len (a multiple of lanes), summed in a fixed order; an exponent below
+     * -87 (and {@code -inf}) counts as 0. The exponential is a fixed polynomial (relative error below 1e-7), the same
+     * bits on every tier.
+     */
+    float sumExp(float[] a, int off, int len, float shift);
+
+    /**
+     * SupCon's pair weights in place over a row of similarities {@code c_t} (len a multiple of lanes):
+     * {@code c_t <- rowScale * exp(c_t * invT - rowShift) + colScale[colOff+t] * exp(c_t * invT - colShift[colOff+t])},
+     * with the exponential of {@link #sumExp}.
+     */
+    void contrastWeights(float[] tile, int off, int len, float invT, float rowShift, float rowScale, float[] colShift,
+                         float[] colScale, int colOff);
 }

@@ -39,6 +39,15 @@ public final class VectorSimdOps implements SimdOps {
     private static final double EXP_TAYLOR_4 = 1.0 / 24;
     private static final double EXP_TAYLOR_3 = 1.0 / 6;
 
+    /** Float exponents below this give 0 (e^-87 is near the smallest normal float); above the cap, clamped. */
+    private static final float EXP_FLOOR_F = -87.0f;
+    private static final float EXP_CAP_F = 88.0f;
+    /** 1.5 * 2^23: adding it rounds a float of magnitude below 2^22 to an integer, kept in the low mantissa bits. */
+    private static final float ROUNDER_F = 0x1.8p23f;
+    private static final float LOG2_E_F = 1.44269504f;
+    private static final float LN2_HI_F = 0.693145751953125f;
+    private static final float LN2_LO_F = 1.42860677e-6f;
+
     @SuppressWarnings("unchecked")
     private static VectorShuffle<Float>[] folds() {
         int steps = Integer.numberOfTrailingZeros(L);
@@ -718,5 +727,66 @@ public final class VectorSimdOps implements SimdOps {
         for (int t = 0; t < len; t += L) {
             FloatVector.fromArray(S, x, xOff + t).fma(a, FloatVector.fromArray(S, y, yOff + t)).intoArray(y, yOff + t);
         }
+    }
+
+    @Override
+    public float max(float[] a, int off, int len) {
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int t = 0; t < len; t += L) {
+            m = m.max(FloatVector.fromArray(S, a, off + t));
+        }
+        return m.reduceLanes(VectorOperators.MAX); // max is exact in any order
+    }
+
+    @Override
+    public float sumExp(float[] a, int off, int len, float shift) {
+        FloatVector s = FloatVector.zero(S);
+        FloatVector vShift = FloatVector.broadcast(S, shift);
+        for (int t = 0; t < len; t += L) {
+            s = s.add(exp(FloatVector.fromArray(S, a, off + t).sub(vShift)));
+        }
+        for (VectorShuffle<Float> fold : FOLDS) {
+            s = s.add(s.rearrange(fold));
+        }
+        return s.lane(0);
+    }
+
+    @Override
+    public void contrastWeights(float[] tile, int off, int len, float invT, float rowShift, float rowScale,
+                                float[] colShift, float[] colScale, int colOff) {
+        FloatVector vInvT = FloatVector.broadcast(S, invT);
+        FloatVector vRowShift = FloatVector.broadcast(S, rowShift);
+        FloatVector vRowScale = FloatVector.broadcast(S, rowScale);
+        for (int t = 0; t < len; t += L) {
+            FloatVector s = FloatVector.fromArray(S, tile, off + t).mul(vInvT);
+            FloatVector row = exp(s.sub(vRowShift)).mul(vRowScale);
+            FloatVector col = exp(s.sub(FloatVector.fromArray(S, colShift, colOff + t)));
+            col.fma(FloatVector.fromArray(S, colScale, colOff + t), row).intoArray(tile, off + t);
+        }
+    }
+
+    /**
+     * e^x in float: x = n ln2 + r, |r| <= ln2/2, a degree-7 Taylor polynomial in r (truncation below 1e-8 relative),
+     * times 2^n built from bits; 0 below {@link #EXP_FLOOR_F} (and for -inf and NaN).
+     */
+    private static FloatVector exp(FloatVector x) {
+        VectorMask<Float> dead = x.compare(VectorOperators.GE, EXP_FLOOR_F).not();
+        FloatVector c = x.max(EXP_FLOOR_F).min(EXP_CAP_F);
+        FloatVector rounder = FloatVector.broadcast(S, ROUNDER_F);
+        FloatVector t = c.fma(FloatVector.broadcast(S, LOG2_E_F), rounder);
+        FloatVector n = t.sub(rounder);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI_F), c);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO_F), r);
+        FloatVector p = FloatVector.broadcast(S, 1.0f / 5040);
+        p = p.fma(r, FloatVector.broadcast(S, 1.0f / 720));
+        p = p.fma(r, FloatVector.broadcast(S, 1.0f / 120));
+        p = p.fma(r, FloatVector.broadcast(S, 1.0f / 24));
+        p = p.fma(r, FloatVector.broadcast(S, 1.0f / 6));
+        p = p.fma(r, FloatVector.broadcast(S, 0.5f));
+        p = p.fma(r, FloatVector.broadcast(S, 1.0f));
+        p = p.fma(r, FloatVector.broadcast(S, 1.0f));
+        // n + 127 in [1, 254] shifted into the exponent field is 2^n (n sits in the low bits of t).
+        FloatVector scale = t.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale).blend(0f, dead);
     }
 }
