@@ -56,7 +56,8 @@ public interface AccuracyContract extends BackendUnderTest {
         Tolerances.loss("MEAN loss from forwardBackward", actual.loss(), expected.loss());
         Tolerances.finite("gradient", actual.gradient());
         if (gradientComparable(p)) {
-            Tolerances.gradient("MEAN gradient", actual.gradient(), expected.gradient());
+            Tolerances.gradient("MEAN gradient", actual.gradient(), expected.gradient(),
+                    AbsoluteGradient.norm(p, 1.0 / p.n()));
         }
     }
 
@@ -65,7 +66,8 @@ public interface AccuracyContract extends BackendUnderTest {
         float[] actual = Calls.backward(loss(p, Reduction.SUM), p, 1.0);
         Tolerances.finite("gradient", actual);
         if (gradientComparable(p)) {
-            Tolerances.gradient("SUM gradient", actual, Calls.backward(referenceLoss(p, Reduction.SUM), p, 1.0));
+            Tolerances.gradient("SUM gradient", actual, Calls.backward(referenceLoss(p, Reduction.SUM), p, 1.0),
+                    AbsoluteGradient.norm(p, 1.0));
         }
     }
 
@@ -78,7 +80,7 @@ public interface AccuracyContract extends BackendUnderTest {
         Tolerances.perSampleLosses("l from forwardBackward", actual.perSample(), expected.perSample());
         Tolerances.finite("gradient", actual.gradient());
         if (gradientComparable(p)) {
-            Tolerances.gradient("NONE gradient", actual.gradient(), expected.gradient());
+            Tolerances.gradient("NONE gradient", actual.gradient(), expected.gradient(), AbsoluteGradient.norm(p, g));
         }
     }
 
@@ -90,7 +92,8 @@ public interface AccuracyContract extends BackendUnderTest {
         float[] actual = Calls.backward(loss(p, Reduction.MEAN), p, 1.0);
         Tolerances.finite("gradient", actual);
         if (gradientComparable(p)) {
-            Tolerances.gradient("tau=0 gradient", actual, Calls.backward(referenceLoss(p, Reduction.MEAN), p, 1.0));
+            Tolerances.gradient("tau=0 gradient", actual, Calls.backward(referenceLoss(p, Reduction.MEAN), p, 1.0),
+                    AbsoluteGradient.norm(p, 1.0 / p.n()));
         }
     }
 

@@ -8,9 +8,11 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
 /**
  * The one thing a conformance class says: which backend it tests. Every property compares that backend with the
  * float64 {@code reference} backend (SPEC section 8) or checks a law of the function on it. An unavailable backend
- * is skipped with its reason ({@link SkipUnavailableBackend}); a missing one fails.
+ * is skipped with its reason ({@link SkipUnavailableBackend}); a missing one fails. Seeds are fixed unless the
+ * build explores ({@link ReproducibleSeeds}).
  */
 @AddLifecycleHook(SkipUnavailableBackend.class)
+@AddLifecycleHook(ReproducibleSeeds.class)
 public interface BackendUnderTest {
 
     /** The name of the backend under test, as {@code silhouette.backend} would name it. */

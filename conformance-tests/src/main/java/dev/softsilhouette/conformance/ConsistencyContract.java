@@ -38,6 +38,11 @@ public interface ConsistencyContract extends BackendUnderTest {
         return p.tau() > 0.0 || p.hardMinimumHasMargin();
     }
 
+    /** w_i of every row for a scalar upstream of 1: 1/N for MEAN, 1 for SUM. */
+    private static double weight(Problem p, Reduction reduction) {
+        return reduction == Reduction.MEAN ? 1.0 / p.n() : 1.0;
+    }
+
     @Property(tries = 90)
     default void fusedEqualsForwardThenBackward(@ForAll("consistencyProblems") Problem p,
                                                 @ForAll("scalarReductions") Reduction reduction) {
@@ -45,7 +50,8 @@ public interface ConsistencyContract extends BackendUnderTest {
         Calls.Fused fused = Calls.forwardBackward(loss, p, 1.0);
         Tolerances.loss("fused loss vs forward", fused.loss(), Calls.forward(loss, p));
         if (gradientComparable(p)) {
-            Tolerances.gradient("fused gradient vs backward", fused.gradient(), Calls.backward(loss, p, 1.0));
+            Tolerances.gradient("fused gradient vs backward", fused.gradient(), Calls.backward(loss, p, 1.0),
+                    AbsoluteGradient.norm(p, weight(p, reduction)));
         }
     }
 
@@ -56,7 +62,8 @@ public interface ConsistencyContract extends BackendUnderTest {
         Calls.Fused fused = Calls.forwardBackward(loss, p, g);
         Tolerances.perSampleLosses("fused l vs forward", fused.perSample(), Calls.perSampleLosses(loss, p));
         if (gradientComparable(p)) {
-            Tolerances.gradient("fused gradient vs backward", fused.gradient(), Calls.backward(loss, p, g));
+            Tolerances.gradient("fused gradient vs backward", fused.gradient(), Calls.backward(loss, p, g),
+                    AbsoluteGradient.norm(p, g));
         }
     }
 
@@ -72,7 +79,8 @@ public interface ConsistencyContract extends BackendUnderTest {
             expected[i] = (float) (c * unit[i]);
         }
         Calls.Fused scaled = Calls.forwardBackward(loss, p, c);
-        Tolerances.gradient("backward(" + c + ") vs " + c + " * backward(1)", scaled.gradient(), expected);
+        Tolerances.gradient("backward(" + c + ") vs " + c + " * backward(1)", scaled.gradient(), expected,
+                AbsoluteGradient.norm(p, c * weight(p, reduction)));
         Tolerances.loss("loss with upstream " + c, scaled.loss(), Calls.forward(loss, p));
     }
 
@@ -99,7 +107,8 @@ public interface ConsistencyContract extends BackendUnderTest {
             expected[i] = (float) (a * gradient1[i] + gradient2[i]);
         }
         double bound = Tolerances.GRADIENT_RELATIVE
-                * (Math.abs(a) * Tolerances.frobenius(gradient1) + Tolerances.frobenius(gradient2))
+                * (Math.abs(a) * Math.max(Tolerances.frobenius(gradient1), AbsoluteGradient.norm(p, g1))
+                + Math.max(Tolerances.frobenius(gradient2), AbsoluteGradient.norm(p, g2)))
                 + Tolerances.GRADIENT_ABSOLUTE;
         Tolerances.gradientWithin("G(a g1 + g2) vs a G(g1) + G(g2)", Calls.backward(loss, p, combined), expected, bound);
     }
@@ -112,7 +121,7 @@ public interface ConsistencyContract extends BackendUnderTest {
         java.util.Arrays.fill(g, (float) c);
         float[] none = Calls.backward(loss(p, Reduction.NONE), p, g);
         Tolerances.gradient("NONE gradient with upstream " + c + " vs SUM", none,
-                Calls.backward(loss(p, Reduction.SUM), p, (float) c));
+                Calls.backward(loss(p, Reduction.SUM), p, (float) c), AbsoluteGradient.norm(p, c));
         double total = 0.0;
         for (float v : Calls.perSampleLosses(loss(p, Reduction.NONE), p)) {
             total += v;
@@ -129,7 +138,7 @@ public interface ConsistencyContract extends BackendUnderTest {
         Tolerances.value("N * MEAN vs SUM", mean * p.n(), sum, 1e-12 * Math.max(1.0, sum));
         float[] meanGradient = Calls.backward(loss(p, Reduction.MEAN), p, p.n());
         Tolerances.gradient("MEAN gradient with upstream N vs SUM gradient", meanGradient,
-                Calls.backward(loss(p, Reduction.SUM), p, 1.0));
+                Calls.backward(loss(p, Reduction.SUM), p, 1.0), AbsoluteGradient.norm(p, 1.0));
     }
 
     /** Outputs are overwritten, never accumulated into: garbage in the output buffers changes nothing. */

@@ -46,7 +46,8 @@ public interface InvarianceContract extends BackendUnderTest {
             for (int i = 0; i < p.n(); i++) {
                 System.arraycopy(actual.gradient(), i * p.d(), unpermuted, perm[i] * p.d(), p.d());
             }
-            Tolerances.gradient("gradient of permuted rows, permuted back", unpermuted, expected.gradient());
+            Tolerances.gradient("gradient of permuted rows, permuted back", unpermuted, expected.gradient(),
+                    AbsoluteGradient.norm(p, 1.0));
         }
     }
 
@@ -87,7 +88,8 @@ public interface InvarianceContract extends BackendUnderTest {
         Calls.Fused expected = Calls.forwardBackward(referenceLoss(p, Reduction.NONE), p, ones(p.n()));
         Tolerances.perSampleLosses("l after relabelling", actual.perSample(), expected.perSample());
         if (gradientComparable(p)) {
-            Tolerances.gradient("gradient after relabelling", actual.gradient(), expected.gradient());
+            Tolerances.gradient("gradient after relabelling", actual.gradient(), expected.gradient(),
+                    AbsoluteGradient.norm(p, 1.0));
         }
     }
 
@@ -115,7 +117,8 @@ public interface InvarianceContract extends BackendUnderTest {
         Calls.Fused expected = Calls.forwardBackward(referenceLoss(p, Reduction.MEAN), p, 1.0);
         Tolerances.loss("loss after translation", actual.loss(), expected.loss());
         if (gradientComparable(p)) {
-            Tolerances.gradient("gradient after translation", actual.gradient(), expected.gradient());
+            Tolerances.gradient("gradient after translation", actual.gradient(), expected.gradient(),
+                    AbsoluteGradient.norm(p, 1.0 / p.n()));
         }
     }
 
@@ -127,15 +130,15 @@ public interface InvarianceContract extends BackendUnderTest {
     default void euclideanFamilyGradientRowsSumToZero(@ForAll("lawProblems") Problem problem,
                                                       @ForAll boolean squared, @ForAll long seed) {
         Problem p = problem.withMetric(squared ? Metric.SQUARED_EUCLIDEAN : Metric.EUCLIDEAN);
-        float[] g = Calls.backward(loss(p, Reduction.NONE), p, Calls.upstream(p.n(), seed));
+        float[] upstream = Calls.upstream(p.n(), seed);
+        float[] g = Calls.backward(loss(p, Reduction.NONE), p, upstream);
         Tolerances.finite("gradient", g);
         double[] sum = new double[p.d()];
         for (int i = 0; i < g.length; i++) {
             sum[i % p.d()] += g[i];
         }
         double norm = Math.sqrt(java.util.Arrays.stream(sum).map(v -> v * v).sum());
-        double bound = Math.sqrt(p.n()) * (Tolerances.GRADIENT_RELATIVE * Tolerances.frobenius(g)
-                + Tolerances.GRADIENT_ABSOLUTE);
+        double bound = Math.sqrt(p.n()) * Tolerances.gradientBound(g, AbsoluteGradient.norm(p, upstream));
         if (!(norm <= bound)) {
             throw new AssertionError("||sum_i G_i|| = " + norm + " exceeds " + bound);
         }
@@ -146,9 +149,10 @@ public interface InvarianceContract extends BackendUnderTest {
     default void cosineGradientRowsAreOrthogonalToTheirRows(@ForAll("lawProblems") Problem problem,
                                                             @ForAll long seed) {
         Problem p = problem.withMetric(Metric.COSINE);
-        float[] g = Calls.backward(loss(p, Reduction.NONE), p, Calls.upstream(p.n(), seed));
+        float[] upstream = Calls.upstream(p.n(), seed);
+        float[] g = Calls.backward(loss(p, Reduction.NONE), p, upstream);
         Tolerances.finite("gradient", g);
-        double bound = Tolerances.GRADIENT_RELATIVE * Tolerances.frobenius(g) + Tolerances.GRADIENT_ABSOLUTE;
+        double bound = Tolerances.gradientBound(g, AbsoluteGradient.norm(p, upstream));
         for (int i = 0; i < p.n(); i++) {
             double dot = 0.0;
             for (int t = 0; t < p.d(); t++) {
@@ -191,7 +195,8 @@ public interface InvarianceContract extends BackendUnderTest {
         Calls.Fused expected = Calls.forwardBackward(referenceLoss(p, Reduction.MEAN), p, 1.0);
         Tolerances.loss("loss after scaling", actual.loss(), expected.loss());
         if (gradientComparable(p)) {
-            Tolerances.gradient("c * gradient after scaling", scale(actual.gradient(), c), expected.gradient());
+            Tolerances.gradient("c * gradient after scaling", scale(actual.gradient(), c), expected.gradient(),
+                    AbsoluteGradient.norm(p, 1.0 / p.n()));
         }
     }
 

@@ -90,7 +90,8 @@ public interface RobustnessContract extends BackendUnderTest {
         Calls.Fused expected = Calls.forwardBackward(referenceLoss(p, Reduction.MEAN), p, 1.0);
         Tolerances.stressLoss("loss", actual.loss(), expected.loss());
         if (p.tau() > 0.0 || p.hardMinimumHasMargin()) {
-            Tolerances.stressGradient("gradient", actual.gradient(), expected.gradient());
+            Tolerances.stressGradient("gradient", actual.gradient(), expected.gradient(),
+                    AbsoluteGradient.norm(p, 1.0 / p.n()));
         }
         Tolerances.stressSamples("l", Calls.perSampleLosses(loss(p, Reduction.NONE), p),
                 Calls.perSampleLosses(referenceLoss(p, Reduction.NONE), p));

@@ -11,9 +11,11 @@ package dev.softsilhouette.conformance;
  *
  * <p>Every property compares the backend with the float64 {@code reference} backend within SPEC section 8, or checks
  * a law of the function (invariances, conventions, bounds), agreement between operations and buffer types,
- * thread safety, and the rejections of SPEC section 9. An unavailable backend is skipped with its reason, printed
+ * thread safety, the rejections of SPEC section 9, and every failure ever found, pinned
+ * ({@link RegressionContract}). An unavailable backend is skipped with its reason, printed
  * as {@code [conformance] SKIPPED name: reason}; a backend that is not found fails.
  */
 public interface SoftSilhouetteContract
-        extends AccuracyContract, InvarianceContract, RobustnessContract, ConsistencyContract, BadInputContract {
+        extends AccuracyContract, InvarianceContract, RobustnessContract, ConsistencyContract, BadInputContract,
+        RegressionContract {
 }

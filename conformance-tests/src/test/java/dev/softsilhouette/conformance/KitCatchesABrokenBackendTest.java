@@ -1,6 +1,8 @@
 package dev.softsilhouette.conformance;
 
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
@@ -14,12 +16,15 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /**
- * A conformance kit that cannot fail is worth nothing: run it on {@code broken-fake} (the reference with a 0.3 %
- * error on every other gradient value) and require failures on the gradient comparisons, and only there.
+ * A conformance kit that cannot fail is worth nothing. Run it on deliberately broken backends: {@code broken-fake}
+ * (the reference with a 0.3 % error on every other gradient value) must fail the gradient comparisons, and only
+ * those; each defective backend of {@link dev.softsilhouette.conformance.fakes.DefectiveProvider} (a flipped sign, a
+ * dropped pair term, a wrong temperature, the own-class mean over n_c) must fail at least one accuracy property.
  */
 class KitCatchesABrokenBackendTest {
 
@@ -33,13 +38,13 @@ class KitCatchesABrokenBackendTest {
             "perSampleLossesMatchReference", "scoreMatchesReference", "samplesMatchReference",
             "silhouettesAndLossesStayInRange", "rejectsANegativeLabelWithItsIndex", "rejectsReadOnlyOutputs");
 
-    @Test
-    void theKitFailsABackendWhoseGradientIsSlightlyOff() {
+    /** Runs the properties of one conformance class; returns the names of those that failed. */
+    private static Set<String> failedProperties(Class<?> conformance, int expectedProperties) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass(BrokenFakeConformance.class))
+                .selectors(selectClass(conformance))
                 // A failure here is expected: no need to spend time shrinking it.
                 .configurationParameter("jqwik.shrinking.default", "OFF")
-                .configurationParameter("jqwik.database", "target/jqwik-database-broken-fake")
+                .configurationParameter("jqwik.database", "target/jqwik-database-broken")
                 .build();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         // jqwik prints each (expected) failure's sample; keep them out of the build log.
@@ -51,21 +56,37 @@ class KitCatchesABrokenBackendTest {
             System.setOut(out);
         }
         TestExecutionSummary summary = listener.getSummary();
-
         Set<String> failed = new TreeSet<>();
         for (TestExecutionSummary.Failure f : summary.getFailures()) {
             failed.add(f.getTestIdentifier().getDisplayName());
             assertTrue(f.getException() instanceof AssertionError, f.getTestIdentifier().getDisplayName() + ": "
                     + f.getException());
         }
-        assertEquals(51, summary.getTestsFoundCount(), "every property of the kit ran");
-        System.out.println("[conformance] broken-fake, as expected, failed " + failed.size() + " of "
-                + summary.getTestsFoundCount() + " properties: " + failed);
+        assertEquals(expectedProperties, summary.getTestsFoundCount(), "every property of " + conformance + " ran");
+        assertEquals(0, summary.getTestsSkippedCount() + summary.getTestsAbortedCount(), "nothing was skipped");
+        System.out.println("[conformance] " + conformance.getSimpleName() + ", as expected, failed " + failed.size()
+                + " of " + summary.getTestsFoundCount() + " properties: " + failed);
+        return failed;
+    }
+
+    @Test
+    void theKitFailsABackendWhoseGradientIsSlightlyOff() {
+        Set<String> failed = failedProperties(BrokenFakeConformance.class, 52);
         for (String name : MUST_FAIL) {
             assertTrue(failed.contains(name), name + " did not catch the broken gradient; failed: " + failed);
         }
         for (String name : MUST_PASS) {
-            assertTrue(!failed.contains(name), name + " failed although it never reads a gradient: " + failed);
+            assertFalse(failed.contains(name), name + " failed although it never reads a gradient: " + failed);
         }
+    }
+
+    @TestFactory
+    List<DynamicTest> theAccuracyPropertiesCatchEachCommonMistake() {
+        return List.of(DefectiveConformance.FlippedGradientSign.class, DefectiveConformance.DroppedPairTerm.class,
+                        DefectiveConformance.WrongTemperature.class, DefectiveConformance.OwnMeanOverClassSize.class)
+                .stream().map(c -> DynamicTest.dynamicTest(c.getSimpleName(), () -> {
+                    Set<String> failed = failedProperties(c, 9);
+                    assertFalse(failed.isEmpty(), c.getSimpleName() + " passed every accuracy property");
+                })).toList();
     }
 }

@@ -9,12 +9,14 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * Checks (a) and (b) of SPEC section 8 on the reference backend itself: against {@link LiteralDefinition} (SPEC
  * section 3 with nested loops, sharing no code with {@code SilhouetteMath} or {@code ReferenceBackend}) and against
  * central finite differences of that float64 definition.
  */
+@AddLifecycleHook(ReproducibleSeeds.class)
 class ReferenceMatchesLiteralDefinitionProperties {
 
     private static SoftSilhouetteLoss reference(Problem p, Reduction reduction) {

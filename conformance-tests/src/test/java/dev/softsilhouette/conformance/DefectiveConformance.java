@@ -1,0 +1,38 @@
+package dev.softsilhouette.conformance;
+
+import dev.softsilhouette.conformance.fakes.DefectiveProvider;
+
+/**
+ * The accuracy properties on each defective backend. Not picked up by Surefire (no matching name, nested classes):
+ * {@link KitCatchesABrokenBackendTest} runs them and requires each backend to fail at least one property.
+ */
+abstract class DefectiveConformance implements AccuracyContract {
+
+    static final class FlippedGradientSign extends DefectiveConformance {
+        @Override
+        public String backendName() {
+            return DefectiveProvider.FlippedGradientSign.NAME;
+        }
+    }
+
+    static final class DroppedPairTerm extends DefectiveConformance {
+        @Override
+        public String backendName() {
+            return DefectiveProvider.DroppedPairTerm.NAME;
+        }
+    }
+
+    static final class WrongTemperature extends DefectiveConformance {
+        @Override
+        public String backendName() {
+            return DefectiveProvider.WrongTemperature.NAME;
+        }
+    }
+
+    static final class OwnMeanOverClassSize extends DefectiveConformance {
+        @Override
+        public String backendName() {
+            return DefectiveProvider.OwnMeanOverClassSize.NAME;
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.softsilhouette.conformance.fakes;
+
+import dev.softsilhouette.Backends;
+import dev.softsilhouette.Metric;
+import dev.softsilhouette.spi.Availability;
+import dev.softsilhouette.spi.BackendProvider;
+import dev.softsilhouette.spi.PreparedBatch;
+import dev.softsilhouette.spi.SilhouetteBackend;
+import dev.softsilhouette.spi.SilhouetteMath;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+
+/**
+ * Test doubles with the mistakes a backend author makes, one each: the reference except for one defect. The kit
+ * must fail each of them ({@code KitCatchesABrokenBackendTest}). The two defects inside the math are built on
+ * {@code EUCLIDEAN} only (the other metrics go to the reference), which is enough for the kit to see them.
+ */
+public abstract class DefectiveProvider implements BackendProvider {
+    /** The names of every defective backend. */
+    public static final List<String> NAMES = List.of(FlippedGradientSign.NAME, DroppedPairTerm.NAME,
+            WrongTemperature.NAME, OwnMeanOverClassSize.NAME);
+
+    private final String name;
+    private final String defect;
+
+    DefectiveProvider(String name, String defect) {
+        this.name = name;
+        this.defect = defect;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int priority() {
+        return -2;
+    }
+
+    @Override
+    public Availability probe() {
+        return Availability.available("the reference with " + defect + " (test double)");
+    }
+
+    /** Every gradient value negated. */
+    public static final class FlippedGradientSign extends DefectiveProvider {
+        public static final String NAME = "broken-sign";
+
+        public FlippedGradientSign() {
+            super(NAME, "the gradient's sign flipped");
+        }
+
+        @Override
+        public SilhouetteBackend create() {
+            SilhouetteBackend reference = Backends.backend("reference");
+            return backend(NAME, (batch, metric, tau, weight, rowWeights, out, gradient) -> {
+                double sum = reference.silhouettesAndGradient(batch, metric, tau, weight, rowWeights, out, gradient);
+                if (gradient != null) {
+                    for (long i = 0; i < (long) batch.rows() * batch.dims(); i++) {
+                        float g = gradient.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);
+                        gradient.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, -g);
+                    }
+                }
+                return sum;
+            });
+        }
+    }
+
+    /** The softmin computed at twice the temperature asked for. */
+    public static final class WrongTemperature extends DefectiveProvider {
+        public static final String NAME = "broken-temperature";
+
+        public WrongTemperature() {
+            super(NAME, "the temperature doubled");
+        }
+
+        @Override
+        public SilhouetteBackend create() {
+            SilhouetteBackend reference = Backends.backend("reference");
+            return backend(NAME, (batch, metric, tau, weight, rowWeights, out, gradient) ->
+                    reference.silhouettesAndGradient(batch, metric, 2.0 * tau, weight, rowWeights, out, gradient));
+        }
+    }
+
+    /** Each pair distance's derivative takes only the term of s_i, not the symmetric one of s_j (EUCLIDEAN). */
+    public static final class DroppedPairTerm extends DefectiveProvider {
+        public static final String NAME = "broken-pair-term";
+
+        public DroppedPairTerm() {
+            super(NAME, "the symmetric pair term dropped from the EUCLIDEAN gradient");
+        }
+
+        @Override
+        public SilhouetteBackend create() {
+            return euclideanWithDefect(NAME, true, false);
+        }
+    }
+
+    /** a_i divided by n_c instead of n_c - 1 (EUCLIDEAN). */
+    public static final class OwnMeanOverClassSize extends DefectiveProvider {
+        public static final String NAME = "broken-own-mean";
+
+        public OwnMeanOverClassSize() {
+            super(NAME, "the own-class mean taken over n_c instead of n_c - 1 (EUCLIDEAN)");
+        }
+
+        @Override
+        public SilhouetteBackend create() {
+            return euclideanWithDefect(NAME, false, true);
+        }
+    }
+
+    /** The one method of the SPI, as a lambda. */
+    private interface Compute {
+        double apply(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
+                     MemorySegment silhouettesOut, MemorySegment gradientOut);
+    }
+
+    private static SilhouetteBackend backend(String name, Compute compute) {
+        return new SilhouetteBackend() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight,
+                                                 MemorySegment rowWeights, MemorySegment out, MemorySegment gradient) {
+                return compute.apply(batch, metric, tau, weight, rowWeights, out, gradient);
+            }
+        };
+    }
+
+    /** SPEC sections 3 and 5 for EUCLIDEAN, pair by pair in float64, with one of two defects; else the reference. */
+    private static SilhouetteBackend euclideanWithDefect(String name, boolean dropPairTerm, boolean ownMeanOverSize) {
+        SilhouetteBackend reference = Backends.backend("reference");
+        return backend(name, (batch, metric, tau, weight, rowWeights, out, gradient) -> {
+            if (metric != Metric.EUCLIDEAN) {
+                return reference.silhouettesAndGradient(batch, metric, tau, weight, rowWeights, out, gradient);
+            }
+            int n = batch.rows();
+            int d = batch.dims();
+            int k = batch.classCount();
+            int[] y = batch.labels();
+            double[] sums = new double[n * k];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    if (j != i) {
+                        sums[i * k + y[j]] += distance(batch, i, j);
+                    }
+                }
+            }
+            double[] coef = new double[n * k];
+            double total = 0.0;
+            for (int i = 0; i < n; i++) {
+                int[] offsets = batch.classOffsets();
+                if (ownMeanOverSize && batch.classSize(y[i]) > 1) {
+                    offsets = offsets.clone(); // the own class looks one row larger: a_i = sum / n_c
+                    for (int c = y[i] + 1; c < offsets.length; c++) {
+                        offsets[c]++;
+                    }
+                }
+                double s = SilhouetteMath.rowSilhouette(y[i], sums, i * k, offsets, tau, coef, i * k);
+                total += s;
+                if (out != null) {
+                    out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) s);
+                }
+                double w = weight * (rowWeights == null ? 1.0 : rowWeights.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i));
+                for (int c = 0; c < k; c++) {
+                    coef[i * k + c] *= -w;
+                }
+            }
+            if (gradient == null) {
+                return total;
+            }
+            for (int i = 0; i < n; i++) {
+                double[] g = new double[d];
+                for (int j = 0; j < n; j++) {
+                    double dist = j == i ? 0.0 : distance(batch, i, j);
+                    if (dist == 0.0) {
+                        continue;
+                    }
+                    double dLdd = coef[i * k + y[j]] + (dropPairTerm ? 0.0 : coef[j * k + y[i]]);
+                    for (int t = 0; t < d; t++) {
+                        g[t] += dLdd * ((double) batch.value(i, t) - batch.value(j, t)) / dist;
+                    }
+                }
+                for (int t = 0; t < d; t++) {
+                    gradient.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (long) i * d + t, (float) g[t]);
+                }
+            }
+            return total;
+        });
+    }
+
+    private static double distance(PreparedBatch batch, int i, int j) {
+        double sq = 0.0;
+        for (int t = 0; t < batch.dims(); t++) {
+            double diff = (double) batch.value(i, t) - batch.value(j, t);
+            sq += diff * diff;
+        }
+        return Math.sqrt(sq);
+    }
+}
