@@ -14,6 +14,7 @@ final class Help {
               demo       train a small embedding network with and without the soft silhouette loss
               score      hard silhouette score of labelled embeddings (equals scikit-learn's)
               loss       soft silhouette loss (and its gradient) of labelled embeddings
+              supcon     supervised contrastive loss (and its gradient) of labelled embeddings
               backends   every backend found, available or not, and the one 'auto' picks
 
               silhouette COMMAND --help   options of one command
@@ -63,6 +64,24 @@ final class Help {
               --grad-out FILE      write dL/dX as float32 .npy, shape (n, d)
               --repeat R           run R times after one warm-up; report the median seconds
               --json               one JSON object on stdout
+            """;
+
+    static final String SUPCON = """
+            Usage: silhouette supcon --embeddings FILE --labels FILE [options]
+
+            The supervised contrastive loss (Khosla et al., 2020; SPEC section 11) on the normalised rows: every
+            other row of the anchor's class is a positive; an anchor without a positive contributes 0 (and counts
+            in the mean).
+
+              --embeddings FILE        .npy (float32/float64, shape (n, d)) or .csv (n lines of d numbers)
+              --labels FILE            .npy (int32/int64/uint8, shape (n,)) or .csv (n integers, one per line)
+              --temperature T          T > 0 (default 0.07)
+              --base-temperature T     T_b > 0 (default 0.07); the loss is scaled by T / T_b
+              --reduction R            mean (default) or sum
+              --backend NAME           a backend with SupCon (cpu-vector, reference) or a list (default: auto)
+              --grad-out FILE          write dL/dX as float32 .npy, shape (n, d)
+              --repeat R               run R times after one warm-up; report the median seconds
+              --json                   one JSON object on stdout
             """;
 
     static final String DEMO = """

@@ -5,6 +5,7 @@ import dev.softsilhouette.Ints;
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.Reduction;
 import dev.softsilhouette.SoftSilhouetteLoss;
+import dev.softsilhouette.SupConLoss;
 import dev.softsilhouette.cli.io.Inputs;
 import dev.softsilhouette.cli.io.Json;
 import dev.softsilhouette.cli.io.Matrix;
@@ -15,12 +16,14 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 
-/** {@code silhouette score} and {@code silhouette loss}: one computation on labelled embeddings read from files. */
+/** {@code silhouette score}, {@code silhouette loss} and {@code silhouette supcon}: one computation on labelled embeddings read from files. */
 final class MeasureCommands {
     private static final Set<String> SCORE_OPTIONS =
             Set.of("embeddings", "labels", "metric", "backend", "samples-out", "repeat");
     private static final Set<String> LOSS_OPTIONS =
             Set.of("embeddings", "labels", "metric", "tau", "reduction", "backend", "grad-out", "repeat");
+    private static final Set<String> SUPCON_OPTIONS = Set.of("embeddings", "labels", "temperature",
+            "base-temperature", "reduction", "backend", "grad-out", "repeat");
     private static final Set<String> FLAGS = Set.of("json");
 
     private MeasureCommands() {
@@ -83,13 +86,8 @@ final class MeasureCommands {
         Options o = Options.parse("loss", args, 0, LOSS_OPTIONS, FLAGS);
         Metric metric = o.metric();
         double tau = o.nonNegative("tau", SoftSilhouetteLoss.DEFAULT_TEMPERATURE);
-        String reductionName = o.string("reduction", "mean").strip().toLowerCase(Locale.ROOT);
-        Reduction reduction = switch (reductionName) {
-            case "mean" -> Reduction.MEAN;
-            case "sum" -> Reduction.SUM;
-            default -> throw new UsageException("loss: --reduction must be mean or sum, got '"
-                    + o.string("reduction", "") + "'");
-        };
+        String reductionName = reductionName(o, "loss");
+        Reduction reduction = Reduction.parse(reductionName);
         int repeats = o.has("repeat") ? o.positiveInt("repeat", 1) : 0;
         Path gradOut = Outputs.checkedTarget(o.optionalPath("grad-out"), "grad-out");
         Input in = load(o);
@@ -125,6 +123,61 @@ final class MeasureCommands {
             if (gradOut != null) {
                 ctx.out().println("gradient  " + gradOut + "  (dL/dX, " + Outputs.formatName(gradOut) + ", shape (" + n + ", "
                         + d + "))");
+            }
+        }
+        return SilhouetteCli.OK;
+    }
+
+    /** {@code mean} or {@code sum}, lower case. */
+    private static String reductionName(Options o, String command) {
+        String name = o.string("reduction", "mean").strip().toLowerCase(Locale.ROOT);
+        if (!name.equals("mean") && !name.equals("sum")) {
+            throw new UsageException(command + ": --reduction must be mean or sum, got '" + o.string("reduction", "")
+                    + "'");
+        }
+        return name;
+    }
+
+    static int supCon(String[] args, CommandContext ctx) {
+        Options o = Options.parse("supcon", args, 0, SUPCON_OPTIONS, FLAGS);
+        double temperature = o.positive("temperature", SupConLoss.DEFAULT_TEMPERATURE);
+        double baseTemperature = o.positive("base-temperature", SupConLoss.DEFAULT_BASE_TEMPERATURE);
+        String reductionName = reductionName(o, "supcon");
+        int repeats = o.has("repeat") ? o.positiveInt("repeat", 1) : 0;
+        Path gradOut = Outputs.checkedTarget(o.optionalPath("grad-out"), "grad-out");
+        Input in = load(o);
+        SupConLoss loss = SupConLoss.builder().temperature(temperature).baseTemperature(baseTemperature)
+                .reduction(Reduction.parse(reductionName)).backend(o.backend()).build();
+        int n = in.x().rows();
+        int d = in.x().cols();
+        float[] gradient = gradOut == null ? null : new float[n * d];
+        Timing.Timed<Double> timed;
+        try (Progress progress = ctx.progress("supcon", repeats)) {
+            timed = Timing.run(() -> gradient == null
+                    ? loss.forward(in.floats(), in.ints(), n, d)
+                    : loss.forwardBackward(in.floats(), in.ints(), n, d, Floats.of(gradient)), repeats, progress);
+        }
+        if (gradOut != null) {
+            Outputs.writeFloats(gradOut, gradient, n, d);
+        }
+        double value = timed.result();
+        if (o.flag("json")) {
+            Json j = new Json().put("loss", value).put("temperature", temperature)
+                    .put("base_temperature", baseTemperature).put("reduction", reductionName)
+                    .put("backend", loss.backendName()).put("n", n).put("d", d).put("classes", in.classes())
+                    .put("seconds", timed.seconds()).put("repeat", timed.repeats())
+                    .put("timed", gradient == null ? "loss" : "loss and gradient");
+            if (gradOut != null) {
+                j.put("grad_out", gradOut.toString());
+            }
+            ctx.out().println(j);
+        } else {
+            ctx.out().printf(Locale.ROOT, "loss      %.6f  (SupCon, temperature %s, base temperature %s, %s)%n",
+                    value, temperature, baseTemperature, reductionName);
+            common(ctx, loss.backendName(), n, d, in.classes(), timed);
+            if (gradOut != null) {
+                ctx.out().println("gradient  " + gradOut + "  (dL/dX, " + Outputs.formatName(gradOut) + ", shape ("
+                        + n + ", " + d + "))");
             }
         }
         return SilhouetteCli.OK;

@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.Properties;
 
 /**
- * The {@code silhouette} command: {@code backends}, {@code score}, {@code loss} and {@code demo}.
+ * The {@code silhouette} command: {@code backends}, {@code score}, {@code loss}, {@code supcon} and {@code demo}.
  *
  * <p>Exit status: 0 success, 2 bad usage or bad input (one line naming the file, option or row), 1 anything else.
  * {@link #run(String[], PrintStream, PrintStream, boolean)} returns the status instead of exiting, for tests and
@@ -58,9 +58,10 @@ public final class SilhouetteCli {
                 case "backends" -> help ? printHelp(out, Help.BACKENDS) : BackendsCommand.run(rest, context);
                 case "score" -> help ? printHelp(out, Help.SCORE) : MeasureCommands.score(rest, context);
                 case "loss" -> help ? printHelp(out, Help.LOSS) : MeasureCommands.loss(rest, context);
+                case "supcon" -> help ? printHelp(out, Help.SUPCON) : MeasureCommands.supCon(rest, context);
                 case "demo" -> help ? printHelp(out, Help.DEMO) : DemoCommand.run(rest, context);
                 default -> throw new UsageException("unknown command '" + command
-                        + "'; commands: backends, score, loss, demo (see silhouette --help)");
+                        + "'; commands: backends, score, loss, supcon, demo (see silhouette --help)");
             };
         } catch (UsageException e) {
             err.println("silhouette: " + e.getMessage());
