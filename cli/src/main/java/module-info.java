@@ -7,6 +7,8 @@ module dev.softsilhouette.cli {
     requires transitive dev.softsilhouette.api;
     // Java2D and ImageIO for the demo's PNG (headless).
     requires java.desktop;
+    // The library logs through System.Logger, which the JDK backs with java.util.logging: quiet, or --verbose.
+    requires java.logging;
 
     exports dev.softsilhouette.cli;
 }

@@ -19,6 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Every backend found through {@link ServiceLoader}, probed once each (lazily), with one shared instance per
  * available backend. Selection follows SPEC section 10.
+ *
+ * <p>Logging policy (providers report, the registry logs, quietly): which backend won is logged once per
+ * specification at DEBUG; a WARNING only when a backend the user named (by the API, the property or the environment
+ * variable) is missing or unavailable and a later choice is used instead. The reasons are in {@link #listing()}.
  */
 final class BackendRegistry {
     static final String PROPERTY = "silhouette.backend";
@@ -102,8 +106,8 @@ final class BackendRegistry {
                 }
                 provider = iterator.next();
             } catch (ServiceConfigurationError e) {
-                problems.add(e.getMessage());
-                LOG.log(Level.WARNING, "A soft silhouette backend provider could not be loaded: {0}", e.getMessage());
+                problems.add(e.getMessage()); // reported by listing(), which every selection failure includes
+                LOG.log(Level.DEBUG, "A soft silhouette backend provider could not be loaded: {0}", e.getMessage());
                 continue;
             }
             Entry previous = byName.putIfAbsent(provider.name(), new Entry(provider));
@@ -168,8 +172,17 @@ final class BackendRegistry {
         SilhouetteBackend backend = instance(chosen, origin);
         String key = spec + "->" + chosen.provider.name();
         if (logged.add(key)) {
-            LOG.log(Level.INFO, "Soft silhouette backend ''{0}'' selected ({1}: {2}); found: {3}; reasons: "
-                            + "Backends.describe()",
+            for (String name : tokens(spec)) {
+                if (name.equals(AUTO) || name.equals(chosen.provider.name())) {
+                    break;
+                }
+                Entry skipped = find(name);
+                LOG.log(Level.WARNING, "Soft silhouette backend ''{0}'' ({1}) is {2}; using ''{3}''. "
+                                + "Backends.describe() says why.", name, origin.description(),
+                        skipped == null ? "not on the class or module path" : "unavailable",
+                        chosen.provider.name());
+            }
+            LOG.log(Level.DEBUG, "Soft silhouette backend ''{0}'' selected ({1}: {2}); found: {3}",
                     chosen.provider.name(), origin.description(), spec.trim(), summary());
         }
         return backend;
@@ -194,7 +207,7 @@ final class BackendRegistry {
                 SilhouetteBackend backend = instance(e, origin);
                 if (capability.isInstance(backend)) {
                     if (logged.add(spec + "->" + e.provider.name() + " for " + what)) {
-                        LOG.log(Level.INFO, "Backend ''{0}'' selected for {1} ({2}: {3})", e.provider.name(), what,
+                        LOG.log(Level.DEBUG, "Backend ''{0}'' selected for {1} ({2}: {3})", e.provider.name(), what,
                                 origin.description(), spec.trim());
                     }
                     return capability.cast(backend);

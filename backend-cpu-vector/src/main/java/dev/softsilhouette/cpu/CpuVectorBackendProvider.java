@@ -4,8 +4,6 @@ import dev.softsilhouette.spi.Availability;
 import dev.softsilhouette.spi.BackendProvider;
 import dev.softsilhouette.spi.SilhouetteBackend;
 
-import java.lang.System.Logger.Level;
-
 /**
  * Provider of the {@code cpu-vector} backend, priority {@value #PRIORITY}. Names no Vector API type: the backend
  * class is loaded reflectively, and only once the probe has found {@code jdk.incubator.vector} in the boot layer, so
@@ -23,7 +21,6 @@ public final class CpuVectorBackendProvider implements BackendProvider {
 
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final String BACKEND_CLASS = "dev.softsilhouette.cpu.CpuVectorBackend";
-    private static final System.Logger LOG = System.getLogger("dev.softsilhouette.cpu");
 
     private int threads; // 0 until read; guarded by this
 
@@ -40,20 +37,16 @@ public final class CpuVectorBackendProvider implements BackendProvider {
     @Override
     public Availability probe() {
         if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
-            String reason = "the Vector API module is not in this JVM; start it with " + VECTOR_FLAG;
-            LOG.log(Level.WARNING, "Soft silhouette backend ''{0}'' unavailable: {1}", NAME, reason);
-            return Availability.unavailable(reason, null);
+            return Availability.unavailable("the Vector API module is not in this JVM; start it with " + VECTOR_FLAG,
+                    null);
         }
         try (SilhouetteBackend backend = newBackend(1)) {
             int threads = threads();
-            String details = SelfTest.run(backend) + ", " + threads + (threads == 1 ? " thread" : " threads");
-            LOG.log(Level.INFO, "Soft silhouette backend ''{0}'' available: {1}", NAME, details);
-            return Availability.available(details);
+            return Availability.available(SelfTest.run(backend) + ", " + threads + (threads == 1 ? " thread" : " threads")
+                    + threadsPropertyProblem());
         } catch (LinkageError | ReflectiveOperationException | RuntimeException e) {
-            String reason = "the Vector API failed its self-test (" + e + "); check that the JVM runs with "
-                    + VECTOR_FLAG;
-            LOG.log(Level.WARNING, "Soft silhouette backend ''{0}'' unavailable: {1}", NAME, reason);
-            return Availability.unavailable(reason, e);
+            return Availability.unavailable("the Vector API failed its self-test (" + e + "); check that the JVM runs "
+                    + "with " + VECTOR_FLAG, e);
         }
     }
 
@@ -71,7 +64,7 @@ public final class CpuVectorBackendProvider implements BackendProvider {
                 .getConstructor(int.class).newInstance(threads);
     }
 
-    /** The worker count, read once per provider so that a bad value is reported once, by the probe. */
+    /** The worker count, read once per provider. */
     private synchronized int threads() {
         if (threads == 0) {
             threads = configuredThreads();
@@ -79,21 +72,28 @@ public final class CpuVectorBackendProvider implements BackendProvider {
         return threads;
     }
 
-    /** The worker count: {@value #THREADS_PROPERTY}, else the available processors. */
+    /** The worker count: {@value #THREADS_PROPERTY} when it is a positive integer, else the available processors. */
     static int configuredThreads() {
+        int threads = positiveInteger(System.getProperty(THREADS_PROPERTY));
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Empty, or why {@value #THREADS_PROPERTY} was ignored (the provider reports; it does not log). */
+    private static String threadsPropertyProblem() {
         String value = System.getProperty(THREADS_PROPERTY);
-        if (value != null && !value.isBlank()) {
-            try {
-                int threads = Integer.parseInt(value.trim());
-                if (threads >= 1) {
-                    return threads;
-                }
-            } catch (NumberFormatException ignored) {
-                // fall through to the warning
-            }
-            LOG.log(Level.WARNING, "{0}={1} is not a positive integer; using {2} threads", THREADS_PROPERTY, value,
-                    Runtime.getRuntime().availableProcessors());
+        return value == null || value.isBlank() || positiveInteger(value) > 0 ? ""
+                : " (" + THREADS_PROPERTY + "=" + value + " ignored: not a positive integer)";
+    }
+
+    /** The value as a positive int, or 0 when it is missing or not one. */
+    private static int positiveInteger(String value) {
+        if (value == null) {
+            return 0;
         }
-        return Runtime.getRuntime().availableProcessors();
+        try {
+            return Math.max(0, Integer.parseInt(value.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }

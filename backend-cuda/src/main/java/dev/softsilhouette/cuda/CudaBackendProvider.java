@@ -7,8 +7,6 @@ import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.nvrtc;
 import org.bytedeco.javacpp.Loader;
 
-import java.lang.System.Logger.Level;
-
 /**
  * The {@code cuda} provider, priority 300 (the highest). The probe does real work, Netty style, and keeps the
  * cause: loads the JavaCPP CUDA libraries, initialises the driver, checks its version and the device count, retains
@@ -22,8 +20,6 @@ public final class CudaBackendProvider implements BackendProvider {
     /** The first driver API version the CUDA 13 bindings run on (13.0). */
     public static final int MINIMUM_DRIVER_VERSION = 13000;
     public static final String DEVICE_PROPERTY = "silhouette.cuda.device";
-
-    private static final System.Logger LOG = System.getLogger("dev.softsilhouette.cuda");
 
     private volatile CudaDevice device;
 
@@ -43,13 +39,7 @@ public final class CudaBackendProvider implements BackendProvider {
 
     @Override
     public Availability probe() {
-        Availability a = doProbe();
-        if (a.available()) {
-            LOG.log(Level.INFO, "Soft silhouette backend ''cuda'' available: {0}", a.details());
-        } else {
-            LOG.log(Level.WARNING, "Soft silhouette backend ''cuda'' unavailable: {0}", a.reason());
-        }
-        return a;
+        return doProbe(); // reported, not logged: the registry logs the selection
     }
 
     private Availability doProbe() {

@@ -10,7 +10,6 @@ import dev.softsilhouette.spi.BackendProvider;
 import dev.softsilhouette.spi.PreparedBatch;
 import dev.softsilhouette.spi.SilhouetteBackend;
 
-import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -28,8 +27,6 @@ public final class FfmCublasBackendProvider implements BackendProvider {
     public static final String NAME = "ffm-cublas";
     public static final int PRIORITY = 200;
 
-    private static final System.Logger LOG = System.getLogger("dev.softsilhouette.ffm");
-
     private volatile FfmCublasBackend probed;
 
     @Override
@@ -44,18 +41,7 @@ public final class FfmCublasBackendProvider implements BackendProvider {
 
     @Override
     public synchronized Availability probe() {
-        Availability result = doProbe();
-        if (result.available()) {
-            LOG.log(Level.INFO, "Soft silhouette backend ''{0}'' available: {1}", NAME, result.details());
-        } else if (result.cause() != null) {
-            // The libraries are there but something failed: a fallback the user can fix.
-            LOG.log(Level.WARNING, "Soft silhouette backend ''{0}'' unavailable, falling back: {1}", NAME,
-                    result.reason());
-        } else {
-            // No CUDA here at all: the normal state of a CPU-only machine, not worth a warning.
-            LOG.log(Level.DEBUG, "Soft silhouette backend ''{0}'' unavailable: {1}", NAME, result.reason());
-        }
-        return result;
+        return doProbe(); // reported, not logged: the registry logs the selection
     }
 
     private Availability doProbe() {

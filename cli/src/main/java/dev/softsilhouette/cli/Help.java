@@ -18,6 +18,8 @@ final class Help {
               backends   every backend found, available or not, and the one 'auto' picks
 
               silhouette COMMAND --help   options of one command
+              silhouette COMMAND --verbose  also the library's log on stderr (and, for backends, every reason
+                                            in full)
               silhouette --version        the version
 
             Inputs: embeddings as .npy (float32/float64, 2-D, C order) or .csv (one row per line);
@@ -28,12 +30,13 @@ final class Help {
             """;
 
     static final String BACKENDS = """
-            Usage: silhouette backends [--json]
+            Usage: silhouette backends [--json] [--verbose]
 
             Lists every backend found on the class path with its priority, whether it is available (with its
-            device or SIMD details) or why not, and the backend 'auto' picks on this machine.
+            device or SIMD details) or why not (the first cause), and the backend 'auto' picks on this machine.
 
-              --json   one JSON object on stdout
+              --json      one JSON object on stdout (reasons in full)
+              --verbose   every reason in full, with every place searched
             """;
 
     static final String SCORE = """

@@ -6,11 +6,16 @@ import dev.softsilhouette.cli.demo.DemoCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 
 /**
  * The {@code silhouette} command: {@code backends}, {@code score}, {@code loss}, {@code supcon} and {@code demo}.
+ *
+ * <p>Quiet by default: results on stdout, one line on stderr when something fails, nothing else; {@value #VERBOSE}
+ * (any command) adds the library's log on stderr.
  *
  * <p>Exit status: 0 success, 2 bad usage or bad input (one line naming the file, option or row), 1 anything else.
  * {@link #run(String[], PrintStream, PrintStream, boolean)} returns the status instead of exiting, for tests and
@@ -23,6 +28,8 @@ public final class SilhouetteCli {
 
     /** Set by the launcher when stderr is a terminal ({@code [ -t 2 ]}); Java alone cannot ask about stderr. */
     static final String STDERR_TTY_PROPERTY = "silhouette.stderr.tty";
+    /** Any command: also print the library's log (DEBUG included) and, for {@code backends}, every reason in full. */
+    static final String VERBOSE = "--verbose";
 
     private SilhouetteCli() {
     }
@@ -40,10 +47,12 @@ public final class SilhouetteCli {
      * @param terminal whether {@code err} is a terminal (progress bars are drawn only then)
      */
     public static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) {
-        String command = args.length == 0 ? "" : args[0];
-        try {
-            CommandContext context = new CommandContext(out, err, terminal);
-            String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        List<String> words = new ArrayList<>(Arrays.asList(args));
+        boolean verbose = words.removeIf(VERBOSE::equals);
+        String command = words.isEmpty() ? "" : words.get(0);
+        String[] rest = words.subList(Math.min(1, words.size()), words.size()).toArray(String[]::new);
+        try (LibraryLogging _ = LibraryLogging.forCommand(verbose, err)) {
+            CommandContext context = new CommandContext(out, err, terminal, verbose);
             boolean help = Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h");
             return switch (command) {
                 case "" -> {
