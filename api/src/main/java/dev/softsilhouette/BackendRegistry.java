@@ -17,8 +17,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every backend found through {@link ServiceLoader}, probed once each (lazily), with one shared instance per
- * available backend. Selection follows SPEC section 10.
+ * Every backend found through {@link ServiceLoader}, probed once each (lazily). Each available backend has at most
+ * one instance at a time, shared by every lease on it: {@link SoftSilhouetteLoss} holds one, {@link Backends#backend}
+ * hands one out, and closing the last lease closes the instance (its threads stop, its memory is freed). Selection
+ * follows SPEC section 10.
  *
  * <p>Logging policy (providers report, the registry logs, quietly): which backend won is logged once per
  * specification at DEBUG; a WARNING only when a backend the user named (by the API, the property or the environment
@@ -31,11 +33,15 @@ final class BackendRegistry {
 
     private static final System.Logger LOG = System.getLogger("dev.softsilhouette");
 
-    /** One provider, its probe result and its shared instance, each computed at most once. */
-    private static final class Entry {
+    /**
+     * One provider, its probe result (computed at most once) and its shared instance while leases are held: the
+     * first lease creates the instance, the last lease's close closes it, and a later lease creates a new one.
+     */
+    static final class Entry {
         final BackendProvider provider;
         private volatile Availability availability;
-        private volatile SilhouetteBackend instance;
+        private SilhouetteBackend instance; // guarded by this
+        private int leases; // guarded by this
 
         Entry(BackendProvider provider) {
             this.provider = provider;
@@ -63,19 +69,44 @@ final class BackendRegistry {
             return a;
         }
 
-        SilhouetteBackend instance() {
-            SilhouetteBackend b = instance;
-            if (b == null) {
-                synchronized (this) {
-                    b = instance;
-                    if (b == null) {
-                        availability().ensureAvailable(provider.name());
-                        b = provider.create();
-                        instance = b;
-                    }
-                }
+        /**
+         * The shared instance, created if there is none, without a lease: to ask what it implements. An instance
+         * created here and never leased lives on until a lease on it is opened and closed.
+         */
+        synchronized SilhouetteBackend instance() {
+            availability().ensureAvailable(provider.name());
+            if (instance == null) {
+                instance = provider.create();
             }
-            return b;
+            return instance;
+        }
+
+        /** A new lease on the shared instance, creating the instance if there is none. */
+        synchronized BackendLease lease(String holder) {
+            SilhouetteBackend backend = instance();
+            leases++;
+            return BackendLease.of(this, backend, holder);
+        }
+
+        /** Called once per lease, by its close. The last one closes the instance. */
+        synchronized void release(SilhouetteBackend leased) {
+            if (leased != instance || leases <= 0) {
+                throw new IllegalStateException("a lease of backend '" + provider.name() + "' was released twice");
+            }
+            if (--leases > 0) {
+                return;
+            }
+            instance = null;
+            try {
+                leased.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Soft silhouette backend ''{0}'' failed to close: {1}", provider.name(), e);
+            }
+        }
+
+        /** Open leases, for tests. */
+        synchronized int openLeases() {
+            return leases;
         }
 
         BackendInfo info() {
@@ -163,13 +194,22 @@ final class BackendRegistry {
         return BackendSelectionException.Origin.DEFAULT;
     }
 
-    /** Resolves an explicit name or list, or (when {@code explicit} is null) the configured one. */
-    SilhouetteBackend select(String explicit) {
+    /**
+     * Resolves an explicit name or list, or (when {@code explicit} is null) the configured one, and leases its
+     * backend. {@code holder} names the lease's owner in the message of a call after close.
+     */
+    BackendLease lease(String explicit, String holder) {
         String spec = explicit != null ? explicit : configuredSpec();
         BackendSelectionException.Origin origin = explicit != null ? BackendSelectionException.Origin.API
                 : configuredOrigin();
         Entry chosen = resolve(spec, origin);
-        SilhouetteBackend backend = instance(chosen, origin);
+        BackendLease lease;
+        try {
+            lease = chosen.lease(holder);
+        } catch (RuntimeException e) {
+            throw new BackendSelectionException("backend '" + chosen.provider.name() + "' could not be created: " + e,
+                    origin, listing(), e);
+        }
         String key = spec + "->" + chosen.provider.name();
         if (logged.add(key)) {
             for (String name : tokens(spec)) {
@@ -185,16 +225,23 @@ final class BackendRegistry {
             LOG.log(Level.DEBUG, "Soft silhouette backend ''{0}'' selected ({1}: {2}); found: {3}",
                     chosen.provider.name(), origin.description(), spec.trim(), summary());
         }
-        return backend;
+        return lease;
+    }
+
+    /** Open leases on the named backend (0 when none is open or the name is unknown), for tests. */
+    int openLeases(String name) {
+        Entry e = find(name);
+        return e == null ? 0 : e.openLeases();
     }
 
     /**
-     * As {@link #select(String)}, for an operation that only some backends implement ({@code capability}, an SPI
-     * interface next to {@link SilhouetteBackend}): {@code auto} (alone or in a list) takes the available backend with
-     * the highest priority that implements it; a backend named explicitly that lacks it is skipped in a list and an
-     * error when it is the only choice, naming the backends that have it. {@code what} names the operation.
+     * As {@link #lease(String, String)}, for an operation that only some backends implement ({@code capability}, an
+     * SPI interface next to {@link SilhouetteBackend}): {@code auto} (alone or in a list) takes the available backend
+     * with the highest priority that implements it; a backend named explicitly that lacks it is skipped in a list and
+     * an error when it is the only choice, naming the backends that have it. {@code what} names the operation. The
+     * lease returned implements the capability (see {@link BackendLease#of}).
      */
-    <C> C select(String explicit, Class<C> capability, String what) {
+    <C> C lease(String explicit, Class<C> capability, String what, String holder) {
         String spec = explicit != null ? explicit : configuredSpec();
         BackendSelectionException.Origin origin = explicit != null ? BackendSelectionException.Origin.API
                 : configuredOrigin();
@@ -210,7 +257,12 @@ final class BackendRegistry {
                         LOG.log(Level.DEBUG, "Backend ''{0}'' selected for {1} ({2}: {3})", e.provider.name(), what,
                                 origin.description(), spec.trim());
                     }
-                    return capability.cast(backend);
+                    BackendLease lease = e.lease(holder);
+                    if (!capability.isInstance(lease)) {
+                        lease.close();
+                        throw new IllegalStateException("no lease type implements " + capability.getName());
+                    }
+                    return capability.cast(lease);
                 }
                 if (!name.equals(AUTO)) {
                     lacking.add(name);

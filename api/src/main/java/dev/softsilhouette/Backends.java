@@ -50,10 +50,17 @@ public final class Backends {
     }
 
     /**
-     * The shared instance of the backend the specification resolves to, for code that drives the SPI directly
-     * (benchmarks, conformance tests). Most users want {@link SoftSilhouetteLoss}.
+     * A lease on the backend the specification resolves to, for code that drives the SPI directly (benchmarks,
+     * conformance tests). Most users want {@link SoftSilhouetteLoss}.
+     *
+     * <p>Every lease on a backend shares its one instance. Close the lease when done (try-with-resources): closing
+     * the last open lease, this one or a loss's, closes the instance (worker threads stop, workspaces and native
+     * memory are freed); the next lease creates a new one. A call on a closed lease is an
+     * {@link IllegalStateException}. A lease never closed keeps its backend for the life of the JVM.
+     *
+     * @throws BackendSelectionException when nothing it names is available
      */
     public static SilhouetteBackend backend(String spec) {
-        return BackendRegistry.get().select(spec);
+        return BackendRegistry.get().lease(spec, "this lease from Backends.backend");
     }
 }

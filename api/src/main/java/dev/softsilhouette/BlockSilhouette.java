@@ -51,17 +51,27 @@ import java.util.Objects;
  *
  * <p>Each block operation runs on the backend chosen at build time (its native block kernels, or the float64
  * defaults of {@link SilhouetteBackend}); every argument is validated first (SPEC section 9) and nothing is written
- * when one is rejected. Immutable and thread-safe.
+ * when one is rejected. Thread-safe; its settings never change. It holds a lease on its backend like
+ * {@link SoftSilhouetteLoss}: close it when done (try-with-resources).
  */
-public final class BlockSilhouette {
+public final class BlockSilhouette implements AutoCloseable {
     private final Metric metric;
     private final double tau;
-    private final SilhouetteBackend backend;
+    private final BackendLease backend;
 
     private BlockSilhouette(Builder b) {
         this.metric = b.metric;
         this.tau = b.tau;
-        this.backend = BackendRegistry.get().select(b.backend);
+        this.backend = BackendRegistry.get().lease(b.backend, "this BlockSilhouette");
+    }
+
+    /**
+     * Returns the backend lease, as {@link SoftSilhouetteLoss#close()} does (the last lease on a backend closes it);
+     * every later operation throws {@link IllegalStateException}. Idempotent.
+     */
+    @Override
+    public void close() {
+        backend.close();
     }
 
     public static Builder builder() {
@@ -90,6 +100,7 @@ public final class BlockSilhouette {
      * block's (the first, a sample) serves every block, as long as all use the same one.
      */
     public double[] shift(RowBlock block) {
+        backend.ensureOpen();
         requireStatisticsMetric("shift");
         PreparedBlock prepared = prepare("block", block, null, -1);
         int d = block.dims();
@@ -114,6 +125,7 @@ public final class BlockSilhouette {
      * @param shift D finite values, the same for every block of the data set (see {@link #shift})
      */
     public ClassStatistics statistics(RowBlock block, double[] shift) {
+        backend.ensureOpen();
         requireStatisticsMetric("statistics");
         Arguments.notNull(block, "block");
         Arguments.notNull(shift, "shift");
@@ -150,6 +162,7 @@ public final class BlockSilhouette {
      * @return {@code sum_i s_i} over the block (the score is the sum over blocks divided by N)
      */
     public double silhouettes(ClassStatistics statistics, RowBlock block, Floats silhouettesOut) {
+        backend.ensureOpen();
         requireStatisticsMetric("silhouettes");
         Arguments.notNull(statistics, "statistics");
         if (statistics.metric() != metric) {
@@ -179,6 +192,7 @@ public final class BlockSilhouette {
      */
     public void addEuclideanSums(ClassCounts classes, RowBlock rows, RowBlock columns, double[] rowSums,
                                  double[] columnSums) {
+        backend.ensureOpen();
         requireEuclidean("addEuclideanSums");
         Arguments.notNull(classes, "classes");
         Arguments.notNull(rows, "rows");
@@ -200,6 +214,7 @@ public final class BlockSilhouette {
      * @param sums at least {@code block.rows() * K} values, added to
      */
     public void addEuclideanSums(ClassCounts classes, RowBlock block, double[] sums) {
+        backend.ensureOpen();
         requireEuclidean("addEuclideanSums");
         Arguments.notNull(classes, "classes");
         Arguments.notNull(block, "block");
@@ -219,6 +234,7 @@ public final class BlockSilhouette {
      */
     public double silhouettesFromSums(ClassCounts classes, Ints labels, int rows, double[] sums,
                                       Floats silhouettesOut) {
+        backend.ensureOpen();
         Arguments.notNull(classes, "classes");
         Arguments.notNull(labels, "labels");
         if (rows < 1) {

@@ -13,14 +13,15 @@ import java.util.Objects;
  * the value and writes the gradient of the sum; add cross-entropy in the training loop. Both terms read the same
  * normalised rows, so a backend computes them together ({@code cpu-vector}: one pass over the normalised Gram tiles).
  *
- * <p>Immutable, thread-safe, validated like the other losses; runs on a {@link SupConBackend}.
+ * <p>Thread-safe, validated and closed (it holds a backend lease) like the other losses; runs on a
+ * {@link SupConBackend}.
  */
-public final class HybridLoss {
+public final class HybridLoss implements AutoCloseable {
     private final HybridTerms perRow;
     private final double alpha;
     private final double beta;
     private final Reduction reduction;
-    private final SupConBackend backend;
+    private final SupConLease backend;
 
     private HybridLoss(Builder b) {
         this.alpha = b.alpha;
@@ -28,11 +29,21 @@ public final class HybridLoss {
         this.reduction = b.reduction;
         this.perRow = new HybridTerms(new SupConTemperatures(b.temperature, b.baseTemperature), alpha, b.silhouetteTau,
                 beta);
-        this.backend = BackendRegistry.get().select(b.backend, SupConBackend.class, SupConLoss.OPERATION);
+        this.backend = (SupConLease) BackendRegistry.get().lease(b.backend, SupConBackend.class, SupConLoss.OPERATION,
+                "this HybridLoss");
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Closes it as {@link SoftSilhouetteLoss#close()} does: new calls are refused with
+     * {@link IllegalStateException}, calls already running finish, the backend lease is returned. Idempotent.
+     */
+    @Override
+    public void close() {
+        backend.close();
     }
 
     public double supConWeight() {
@@ -53,12 +64,14 @@ public final class HybridLoss {
 
     /** {@code alpha * SupCon + beta * soft silhouette loss}, without a gradient. */
     public double forward(Floats embeddings, Ints labels, int n, int d) {
+        backend.ensureOpen();
         PreparedBatch batch = Arguments.prepare(embeddings, labels, n, d, null, null, null, null);
         return backend.hybridAndGradient(batch, weighted(n), null);
     }
 
     /** The objective, and its gradient with respect to the embeddings into {@code gradientOut} (N*D values). */
     public double forwardBackward(Floats embeddings, Ints labels, int n, int d, Floats gradientOut) {
+        backend.ensureOpen();
         Arguments.notNull(gradientOut, "gradient");
         PreparedBatch batch = Arguments.prepare(embeddings, labels, n, d, null, null, null, gradientOut);
         return backend.hybridAndGradient(batch, weighted(n), gradientOut.segment((long) n * d));

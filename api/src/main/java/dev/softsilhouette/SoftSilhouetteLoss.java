@@ -2,7 +2,6 @@ package dev.softsilhouette;
 
 import dev.softsilhouette.reference.ReferenceBackend;
 import dev.softsilhouette.spi.PreparedBatch;
-import dev.softsilhouette.spi.SilhouetteBackend;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,31 +13,39 @@ import java.util.Objects;
  * sample toward its own class and pushes it from the nearest competing class, over the whole batch. SPEC sections
  * 3 to 5 define the function and its gradient; section 7 the hard score.
  *
- * <p>Immutable and safe to share between threads. The backend is chosen when the loss is built (see
- * {@link Backends}) and shared with every other loss that chose it.
+ * <p>Safe to share between threads; its settings never change. The backend is chosen when the loss is built (see
+ * {@link Backends}) and shared with every other loss that chose it: each loss holds a lease on that one instance.
+ *
+ * <p>Close the loss when done, with try-with-resources. {@link #close()} refuses new calls, waits for the calls
+ * already running, and returns the lease; when the last loss (or {@link Backends#backend} lease) on a backend is
+ * closed, the backend is closed too: its worker threads stop and its workspaces and native (GPU) memory are freed.
+ * A later {@code build()} creates a fresh backend. Any call on a closed loss throws {@link IllegalStateException}.
+ * A loss that is never closed keeps its backend for the life of the JVM. The label-sorting scratch of each calling
+ * thread (a few ints per row, shared by every loss) belongs to that thread and goes with it.
  *
  * <pre>{@code
- * SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(Metric.COSINE).temperature(0.1).build();
- * double value = loss.forwardBackward(Floats.of(x), Ints.of(y), n, d, Floats.of(grad));
+ * try (SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(Metric.COSINE).temperature(0.1).build()) {
+ *     double value = loss.forwardBackward(Floats.of(x), Ints.of(y), n, d, Floats.of(grad));
+ * }
  * }</pre>
  *
  * <p>Every operation validates all its arguments first (SPEC section 9): a rejected call throws
  * {@link IllegalArgumentException} naming the argument and writes nothing.
  */
-public final class SoftSilhouetteLoss {
+public final class SoftSilhouetteLoss implements AutoCloseable {
     /** Our default temperature: soft enough that every competing class gets gradient early in training, close to the hard minimum once classes separate. */
     public static final double DEFAULT_TEMPERATURE = 0.1;
 
     private final Metric metric;
     private final double tau;
     private final Reduction reduction;
-    private final SilhouetteBackend backend;
+    private final BackendLease backend;
 
     private SoftSilhouetteLoss(Builder b) {
         this.metric = b.metric;
         this.tau = b.tau;
         this.reduction = b.reduction;
-        this.backend = BackendRegistry.get().select(b.backend);
+        this.backend = BackendRegistry.get().lease(b.backend, "this SoftSilhouetteLoss");
     }
 
     /** A loss with every default: {@code EUCLIDEAN}, tau 0.1, {@code MEAN}, the configured backend. */
@@ -50,7 +57,21 @@ public final class SoftSilhouetteLoss {
         return new Builder();
     }
 
-    /** A builder holding this loss's settings. */
+    /**
+     * Closes this loss: new calls are refused with {@link IllegalStateException}, calls already running finish, and
+     * the backend lease is returned (the last lease on a backend closes it). Idempotent.
+     */
+    @Override
+    public void close() {
+        backend.close();
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return backend.isClosed();
+    }
+
+    /** A builder holding this loss's settings (usable after close: its {@code build()} leases the backend anew). */
     public Builder toBuilder() {
         return new Builder().metric(metric).temperature(tau).reduction(reduction).backend(backend.name());
     }
@@ -80,6 +101,7 @@ public final class SoftSilhouetteLoss {
      * @throws IllegalStateException for {@code NONE}: use {@link #forward(Floats, Ints, int, int, Floats)}
      */
     public double forward(Floats embeddings, Ints labels, int n, int d) {
+        backend.ensureOpen();
         requireScalarReduction("forward(embeddings, labels, n, d)");
         PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, null, null);
         double sum = backend.silhouettes(batch, metric, tau, null);
@@ -88,6 +110,7 @@ public final class SoftSilhouetteLoss {
 
     /** The N per-sample losses {@code l_i = 1 - s_i}, written to {@code lossesOut}; any reduction. */
     public void forward(Floats embeddings, Ints labels, int n, int d, Floats lossesOut) {
+        backend.ensureOpen();
         Arguments.notNull(lossesOut, "losses");
         PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, "losses", lossesOut, null);
         MemorySegment out = lossesOut.segment(n);
@@ -103,6 +126,7 @@ public final class SoftSilhouetteLoss {
      * @throws IllegalStateException for {@code NONE}: use {@link #backward(Floats, Ints, int, int, Floats, Floats)}
      */
     public void backward(Floats embeddings, Ints labels, int n, int d, double upstream, Floats gradientOut) {
+        backend.ensureOpen();
         requireScalarReduction("backward with a scalar upstream gradient");
         Arguments.finiteUpstream(upstream);
         Arguments.notNull(gradientOut, "gradient");
@@ -118,6 +142,7 @@ public final class SoftSilhouetteLoss {
      * @throws IllegalStateException for {@code MEAN} and {@code SUM}, which take a scalar upstream gradient
      */
     public void backward(Floats embeddings, Ints labels, int n, int d, Floats upstream, Floats gradientOut) {
+        backend.ensureOpen();
         requireNone("backward with a per-sample upstream gradient");
         Arguments.notNull(upstream, "upstream");
         Arguments.notNull(gradientOut, "gradient");
@@ -135,6 +160,7 @@ public final class SoftSilhouetteLoss {
 
     /** The loss, and {@code upstream * dL/dX} into {@code gradientOut}, in one pass ({@code MEAN}, {@code SUM}). */
     public double forwardBackward(Floats embeddings, Ints labels, int n, int d, double upstream, Floats gradientOut) {
+        backend.ensureOpen();
         requireScalarReduction("forwardBackward with a scalar upstream gradient");
         Arguments.finiteUpstream(upstream);
         Arguments.notNull(gradientOut, "gradient");
@@ -150,6 +176,7 @@ public final class SoftSilhouetteLoss {
      */
     public void forwardBackward(Floats embeddings, Ints labels, int n, int d, Floats upstream, Floats lossesOut,
                                 Floats gradientOut) {
+        backend.ensureOpen();
         requireNone("forwardBackward with a per-sample upstream gradient");
         Arguments.notNull(upstream, "upstream");
         Arguments.notNull(lossesOut, "losses");
@@ -170,6 +197,7 @@ public final class SoftSilhouetteLoss {
      * @throws IllegalArgumentException also when the number of distinct labels is not in {@code [2, n-1]}
      */
     public double score(Floats embeddings, Ints labels, int n, int d) {
+        backend.ensureOpen();
         PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, null, null);
         requireScoreClasses(batch);
         return backend.silhouettes(batch, metric, 0.0, null) / n;
@@ -177,6 +205,7 @@ public final class SoftSilhouetteLoss {
 
     /** The N hard silhouette values {@code s_i} (tau = 0), as {@code sklearn.metrics.silhouette_samples}. */
     public void samples(Floats embeddings, Ints labels, int n, int d, Floats samplesOut) {
+        backend.ensureOpen();
         Arguments.notNull(samplesOut, "samples");
         PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, "samples", samplesOut, null);
         requireScoreClasses(batch);
@@ -187,12 +216,14 @@ public final class SoftSilhouetteLoss {
 
     /** {@link #forward(Floats, Ints, int, int)} on whole arrays; n is {@code labels.length}. */
     public double forward(float[] embeddings, int[] labels, int d) {
+        backend.ensureOpen();
         Arguments.notNull(labels, "labels");
         return forward(Floats.of(nonNull(embeddings, "embeddings")), Ints.of(labels), labels.length, d);
     }
 
     /** {@link #forwardBackward(Floats, Ints, int, int, Floats)} on whole arrays; n is {@code labels.length}. */
     public double forwardBackward(float[] embeddings, int[] labels, int d, float[] gradientOut) {
+        backend.ensureOpen();
         Arguments.notNull(labels, "labels");
         return forwardBackward(Floats.of(nonNull(embeddings, "embeddings")), Ints.of(labels), labels.length, d,
                 Floats.of(nonNull(gradientOut, "gradient")));
@@ -200,6 +231,7 @@ public final class SoftSilhouetteLoss {
 
     /** {@link #score(Floats, Ints, int, int)} on whole arrays; n is {@code labels.length}. */
     public double score(float[] embeddings, int[] labels, int d) {
+        backend.ensureOpen();
         Arguments.notNull(labels, "labels");
         return score(Floats.of(nonNull(embeddings, "embeddings")), Ints.of(labels), labels.length, d);
     }
@@ -229,6 +261,7 @@ public final class SoftSilhouetteLoss {
 
     private double forwardBackwardFloat64(double[] embeddings, int[] labels, int d, double[] gradientOut,
                                           String what) {
+        backend.ensureOpen();
         requireScalarReduction(what);
         Arguments.notNull(embeddings, "embeddings");
         Arguments.notNull(labels, "labels");

@@ -12,9 +12,9 @@ import java.util.Objects;
  * through the normalisation), every other row of the anchor's class is a positive, every other row a candidate of
  * the softmax. An anchor without a positive has loss 0 and still counts in a mean, as in the authors' code.
  *
- * <p>Immutable and safe to share between threads, like {@link SoftSilhouetteLoss}; arguments are validated the same
- * way (SPEC section 9) before any backend code runs. It runs on a backend that implements
- * {@link SupConBackend} ({@code cpu-vector}, {@code reference}): {@code auto} picks the best of those, and naming one
+ * <p>Safe to share between threads, and closed when done, like {@link SoftSilhouetteLoss} (it holds a lease on its
+ * backend); arguments are validated the same way (SPEC section 9) before any backend code runs. It runs on a
+ * backend that implements {@link SupConBackend} ({@code cpu-vector}, {@code reference}): {@code auto} picks the best of those, and naming one
  * that lacks it is a {@link BackendSelectionException}.
  *
  * <pre>{@code
@@ -22,7 +22,7 @@ import java.util.Objects;
  * double value = loss.forwardBackward(Floats.of(x), Ints.of(y), n, d, Floats.of(grad));
  * }</pre>
  */
-public final class SupConLoss {
+public final class SupConLoss implements AutoCloseable {
     /** The authors' default temperature. */
     public static final double DEFAULT_TEMPERATURE = 0.07;
     /** The authors' default base temperature ({@code T / T_b} scales the loss). */
@@ -32,12 +32,13 @@ public final class SupConLoss {
 
     private final SupConTemperatures temperatures;
     private final Reduction reduction;
-    private final SupConBackend backend;
+    private final SupConLease backend;
 
     private SupConLoss(Builder b) {
         this.temperatures = new SupConTemperatures(b.temperature, b.baseTemperature);
         this.reduction = b.reduction;
-        this.backend = BackendRegistry.get().select(b.backend, SupConBackend.class, OPERATION);
+        this.backend = (SupConLease) BackendRegistry.get().lease(b.backend, SupConBackend.class, OPERATION,
+                "this SupConLoss");
     }
 
     /** Every default: T 0.07, T_b 0.07, {@code MEAN}, the configured backend. */
@@ -47,6 +48,15 @@ public final class SupConLoss {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Closes it as {@link SoftSilhouetteLoss#close()} does: new calls are refused with
+     * {@link IllegalStateException}, calls already running finish, the backend lease is returned. Idempotent.
+     */
+    @Override
+    public void close() {
+        backend.close();
     }
 
     public Builder toBuilder() {
@@ -76,6 +86,7 @@ public final class SupConLoss {
      * @throws IllegalStateException for {@code NONE}: use {@link #forward(Floats, Ints, int, int, Floats)}
      */
     public double forward(Floats embeddings, Ints labels, int n, int d) {
+        backend.ensureOpen();
         Reductions.requireScalar(reduction, "forward(embeddings, labels, n, d)");
         PreparedBatch batch = Arguments.prepare(embeddings, labels, n, d, null, null, null, null);
         return Reductions.reduce(reduction, backend.supConAndGradient(batch, temperatures, 0.0, null, null, null), n);
@@ -83,6 +94,7 @@ public final class SupConLoss {
 
     /** The N per-anchor losses {@code l_i}, written to {@code lossesOut}; any reduction. */
     public void forward(Floats embeddings, Ints labels, int n, int d, Floats lossesOut) {
+        backend.ensureOpen();
         Arguments.notNull(lossesOut, "losses");
         PreparedBatch batch = Arguments.prepare(embeddings, labels, n, d, null, "losses", lossesOut, null);
         backend.supConAndGradient(batch, temperatures, 0.0, null, lossesOut.segment(n), null);
@@ -94,11 +106,13 @@ public final class SupConLoss {
      * @throws IllegalStateException for {@code NONE}
      */
     public void backward(Floats embeddings, Ints labels, int n, int d, double upstream, Floats gradientOut) {
+        backend.ensureOpen();
         forwardBackward(embeddings, labels, n, d, upstream, gradientOut, "backward with a scalar upstream gradient");
     }
 
     /** For {@code NONE}: {@code d(sum_i g_i l_i)/dX} into {@code gradientOut}, {@code upstream} holding the g_i. */
     public void backward(Floats embeddings, Ints labels, int n, int d, Floats upstream, Floats gradientOut) {
+        backend.ensureOpen();
         Reductions.requireNone(reduction, "backward with a per-sample upstream gradient");
         Arguments.notNull(upstream, "upstream");
         Arguments.notNull(gradientOut, "gradient");
@@ -109,11 +123,13 @@ public final class SupConLoss {
 
     /** The loss and {@code dL/dX} in one call, for {@code MEAN} and {@code SUM}. */
     public double forwardBackward(Floats embeddings, Ints labels, int n, int d, Floats gradientOut) {
+        backend.ensureOpen();
         return forwardBackward(embeddings, labels, n, d, 1.0, gradientOut);
     }
 
     /** The loss, and {@code upstream * dL/dX} into {@code gradientOut}, in one call ({@code MEAN}, {@code SUM}). */
     public double forwardBackward(Floats embeddings, Ints labels, int n, int d, double upstream, Floats gradientOut) {
+        backend.ensureOpen();
         return forwardBackward(embeddings, labels, n, d, upstream, gradientOut,
                 "forwardBackward with a scalar upstream gradient");
     }
@@ -121,6 +137,7 @@ public final class SupConLoss {
     /** For {@code NONE}: the per-anchor losses and {@code d(sum_i g_i l_i)/dX} in one call. */
     public void forwardBackward(Floats embeddings, Ints labels, int n, int d, Floats upstream, Floats lossesOut,
                                 Floats gradientOut) {
+        backend.ensureOpen();
         Reductions.requireNone(reduction, "forwardBackward with a per-sample upstream gradient");
         Arguments.notNull(upstream, "upstream");
         Arguments.notNull(lossesOut, "losses");
@@ -132,6 +149,7 @@ public final class SupConLoss {
 
     /** {@link #forwardBackward(Floats, Ints, int, int, Floats)} on whole arrays; n is {@code labels.length}. */
     public double forwardBackward(float[] embeddings, int[] labels, int d, float[] gradientOut) {
+        backend.ensureOpen();
         Arguments.notNull(labels, "labels");
         Arguments.notNull(embeddings, "embeddings");
         Arguments.notNull(gradientOut, "gradient");

@@ -1,5 +1,6 @@
 package dev.softsilhouette;
 
+import dev.softsilhouette.fakes.CountingFakeProvider;
 import dev.softsilhouette.fakes.ThrowingProbeFakeProvider;
 import dev.softsilhouette.fakes.UnavailableFakeProvider;
 import dev.softsilhouette.spi.Availability;
@@ -16,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * SPEC section 10 with two test doubles on the class path (see {@code src/test/resources/META-INF/services}):
- * {@code unavailable-fake} (priority 1000, unavailable with a reason and a cause) and {@code throwing-fake}
- * (priority 500, its probe throws).
+ * {@code unavailable-fake} (priority 1000, unavailable with a reason and a cause), {@code throwing-fake}
+ * (priority 500, its probe throws) and {@code counting-fake} (priority -1, available; see {@link LeaseLifecycleTest}).
  */
 class BackendSelectionTest {
 
@@ -34,7 +35,8 @@ class BackendSelectionTest {
     @Test
     void listsEveryProviderHighestPriorityFirstWithAvailability() {
         List<BackendInfo> list = Backends.list();
-        assertEquals(List.of(UnavailableFakeProvider.NAME, ThrowingProbeFakeProvider.NAME, "reference"),
+        assertEquals(List.of(UnavailableFakeProvider.NAME, ThrowingProbeFakeProvider.NAME, "reference",
+                        CountingFakeProvider.NAME),
                 list.stream().map(BackendInfo::name).toList());
         BackendInfo reference = info("reference");
         assertTrue(reference.available());
@@ -154,11 +156,6 @@ class BackendSelectionTest {
     }
 
     @Test
-    void theSharedInstanceIsReturnedForEveryRequest() {
-        assertSame(Backends.backend("reference"), Backends.backend("auto"));
-    }
-
-    @Test
     void availabilityRequiresAReasonWhenUnavailableAndKeepsItsCause() {
         assertThrows(IllegalArgumentException.class, () -> Availability.unavailable(" ", null));
         RuntimeException cause = new RuntimeException("driver too old");
@@ -170,7 +167,7 @@ class BackendSelectionTest {
     }
 
     private static void assertListsEveryBackend(String message) {
-        assertTrue(message.contains("Backends found (3)"), message);
+        assertTrue(message.contains("Backends found (4)"), message);
         for (BackendInfo info : Backends.list()) {
             assertTrue(message.contains(info.describe()), "missing line for " + info.name() + " in:\n" + message);
         }

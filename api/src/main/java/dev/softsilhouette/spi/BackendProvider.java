@@ -23,8 +23,9 @@ public interface BackendProvider {
     Availability probe();
 
     /**
-     * Creates the backend. Only called after {@link #probe()} said it is available. The registry keeps one instance
-     * per provider for the life of the JVM; instances must be safe for concurrent calls.
+     * Creates the backend. Only called after {@link #probe()} said it is available. The registry keeps at most one
+     * instance per provider at a time, shared by every lease on it, closes it when the last lease is closed and calls
+     * {@code create()} again on the next demand; instances must be safe for concurrent calls.
      */
     SilhouetteBackend create();
 }

@@ -82,7 +82,11 @@ public interface SilhouetteBackend extends AutoCloseable {
         BlockMath.addEuclideanSumsWithin(block, sums);
     }
 
-    /** Releases native resources. The registry's shared instances live as long as the JVM. */
+    /**
+     * Stops the backend's threads and frees its workspaces and native memory. The registry calls it once, when the
+     * last lease on the instance is closed, after every call through those leases has returned; it never calls the
+     * instance again afterwards.
+     */
     @Override
     default void close() {
     }

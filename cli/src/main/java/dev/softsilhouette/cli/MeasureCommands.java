@@ -46,40 +46,42 @@ final class MeasureCommands {
         int repeats = o.has("repeat") ? o.positiveInt("repeat", 1) : 0;
         Path samplesOut = Outputs.checkedTarget(o.optionalPath("samples-out"), "samples-out");
         Input in = load(o);
-        SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(metric).backend(o.backend()).build();
-        int n = in.x().rows();
-        int d = in.x().cols();
-        Timing.Timed<Double> timed;
-        try (Progress progress = ctx.progress("score", repeats)) {
-            timed = Timing.run(() -> loss.score(in.floats(), in.ints(), n, d), repeats, progress);
-        } catch (IllegalArgumentException e) {
-            // The inputs were checked as they were read; what the score alone refuses is the labelling, which the
-            // API names by its argument name ("labels: ...") and the command line by its file.
-            String reason = e.getMessage().startsWith("labels: ") ? e.getMessage().substring(8) : e.getMessage();
-            throw new UsageException(o.requiredPath("labels") + ": " + reason);
-        }
-        if (samplesOut != null) {
-            float[] samples = new float[n];
-            loss.samples(in.floats(), in.ints(), n, d, Floats.of(samples));
-            Outputs.writeFloats(samplesOut, samples, n, 0);
-        }
-        double score = timed.result();
-        if (o.flag("json")) {
-            Json j = new Json().put("score", score).put("metric", metric.externalName())
-                    .put("backend", loss.backendName()).put("n", n).put("d", d).put("classes", in.classes())
-                    .put("seconds", timed.seconds()).put("repeat", timed.repeats());
-            if (samplesOut != null) {
-                j.put("samples_out", samplesOut.toString());
+        try (SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(metric).backend(o.backend()).build()) {
+            int n = in.x().rows();
+            int d = in.x().cols();
+            Timing.Timed<Double> timed;
+            try (Progress progress = ctx.progress("score", repeats)) {
+                timed = Timing.run(() -> loss.score(in.floats(), in.ints(), n, d), repeats, progress);
+            } catch (IllegalArgumentException e) {
+                // The inputs were checked as they were read; what the score alone refuses is the labelling, which the
+                // API names by its argument name ("labels: ...") and the command line by its file.
+                String reason = e.getMessage().startsWith("labels: ") ? e.getMessage().substring(8) : e.getMessage();
+                throw new UsageException(o.requiredPath("labels") + ": " + reason);
             }
-            ctx.out().println(j);
-        } else {
-            ctx.out().printf(Locale.ROOT, "score     %.6f  (hard silhouette, %s)%n", score, metric.externalName());
-            common(ctx, loss.backendName(), n, d, in.classes(), timed);
             if (samplesOut != null) {
-                ctx.out().println("samples   " + samplesOut + "  (" + Outputs.formatName(samplesOut) + ", shape (" + n + ",))");
+                float[] samples = new float[n];
+                loss.samples(in.floats(), in.ints(), n, d, Floats.of(samples));
+                Outputs.writeFloats(samplesOut, samples, n, 0);
             }
+            double score = timed.result();
+            if (o.flag("json")) {
+                Json j = new Json().put("score", score).put("metric", metric.externalName())
+                        .put("backend", loss.backendName()).put("n", n).put("d", d).put("classes", in.classes())
+                        .put("seconds", timed.seconds()).put("repeat", timed.repeats());
+                if (samplesOut != null) {
+                    j.put("samples_out", samplesOut.toString());
+                }
+                ctx.out().println(j);
+            } else {
+                ctx.out().printf(Locale.ROOT, "score     %.6f  (hard silhouette, %s)%n", score, metric.externalName());
+                common(ctx, loss.backendName(), n, d, in.classes(), timed);
+                if (samplesOut != null) {
+                    ctx.out().println("samples   " + samplesOut + "  (" + Outputs.formatName(samplesOut) + ", shape ("
+                            + n + ",))");
+                }
+            }
+            return SilhouetteCli.OK;
         }
-        return SilhouetteCli.OK;
     }
 
     static int loss(String[] args, CommandContext ctx) {
@@ -91,41 +93,42 @@ final class MeasureCommands {
         int repeats = o.has("repeat") ? o.positiveInt("repeat", 1) : 0;
         Path gradOut = Outputs.checkedTarget(o.optionalPath("grad-out"), "grad-out");
         Input in = load(o);
-        SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(metric).temperature(tau).reduction(reduction)
-                .backend(o.backend()).build();
-        int n = in.x().rows();
-        int d = in.x().cols();
-        float[] gradient = gradOut == null ? null : new float[n * d];
-        Timing.Timed<Double> timed;
-        try (Progress progress = ctx.progress("loss", repeats)) {
-            timed = Timing.run(() -> gradient == null
-                    ? loss.forward(in.floats(), in.ints(), n, d)
-                    : loss.forwardBackward(in.floats(), in.ints(), n, d, Floats.of(gradient)), repeats, progress);
-        }
-        if (gradOut != null) {
-            Outputs.writeFloats(gradOut, gradient, n, d);
-        }
-        double value = timed.result();
-        String what = gradient == null ? "loss" : "loss and gradient";
-        if (o.flag("json")) {
-            Json j = new Json().put("loss", value).put("metric", metric.externalName()).put("tau", tau)
-                    .put("reduction", reductionName).put("backend", loss.backendName()).put("n", n).put("d", d)
-                    .put("classes", in.classes()).put("seconds", timed.seconds()).put("repeat", timed.repeats())
-                    .put("timed", what);
-            if (gradOut != null) {
-                j.put("grad_out", gradOut.toString());
+        try (SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(metric).temperature(tau).reduction(reduction)
+                .backend(o.backend()).build()) {
+            int n = in.x().rows();
+            int d = in.x().cols();
+            float[] gradient = gradOut == null ? null : new float[n * d];
+            Timing.Timed<Double> timed;
+            try (Progress progress = ctx.progress("loss", repeats)) {
+                timed = Timing.run(() -> gradient == null
+                        ? loss.forward(in.floats(), in.ints(), n, d)
+                        : loss.forwardBackward(in.floats(), in.ints(), n, d, Floats.of(gradient)), repeats, progress);
             }
-            ctx.out().println(j);
-        } else {
-            ctx.out().printf(Locale.ROOT, "loss      %.6f  (soft silhouette, %s, tau %s, %s)%n", value,
-                    metric.externalName(), tau, reductionName);
-            common(ctx, loss.backendName(), n, d, in.classes(), timed);
             if (gradOut != null) {
-                ctx.out().println("gradient  " + gradOut + "  (dL/dX, " + Outputs.formatName(gradOut) + ", shape (" + n + ", "
-                        + d + "))");
+                Outputs.writeFloats(gradOut, gradient, n, d);
             }
+            double value = timed.result();
+            String what = gradient == null ? "loss" : "loss and gradient";
+            if (o.flag("json")) {
+                Json j = new Json().put("loss", value).put("metric", metric.externalName()).put("tau", tau)
+                        .put("reduction", reductionName).put("backend", loss.backendName()).put("n", n).put("d", d)
+                        .put("classes", in.classes()).put("seconds", timed.seconds()).put("repeat", timed.repeats())
+                        .put("timed", what);
+                if (gradOut != null) {
+                    j.put("grad_out", gradOut.toString());
+                }
+                ctx.out().println(j);
+            } else {
+                ctx.out().printf(Locale.ROOT, "loss      %.6f  (soft silhouette, %s, tau %s, %s)%n", value,
+                        metric.externalName(), tau, reductionName);
+                common(ctx, loss.backendName(), n, d, in.classes(), timed);
+                if (gradOut != null) {
+                    ctx.out().println("gradient  " + gradOut + "  (dL/dX, " + Outputs.formatName(gradOut)
+                            + ", shape (" + n + ", " + d + "))");
+                }
+            }
+            return SilhouetteCli.OK;
         }
-        return SilhouetteCli.OK;
     }
 
     /** {@code mean} or {@code sum}, lower case. */
@@ -146,41 +149,42 @@ final class MeasureCommands {
         int repeats = o.has("repeat") ? o.positiveInt("repeat", 1) : 0;
         Path gradOut = Outputs.checkedTarget(o.optionalPath("grad-out"), "grad-out");
         Input in = load(o);
-        SupConLoss loss = SupConLoss.builder().temperature(temperature).baseTemperature(baseTemperature)
-                .reduction(Reduction.parse(reductionName)).backend(o.backend()).build();
-        int n = in.x().rows();
-        int d = in.x().cols();
-        float[] gradient = gradOut == null ? null : new float[n * d];
-        Timing.Timed<Double> timed;
-        try (Progress progress = ctx.progress("supcon", repeats)) {
-            timed = Timing.run(() -> gradient == null
-                    ? loss.forward(in.floats(), in.ints(), n, d)
-                    : loss.forwardBackward(in.floats(), in.ints(), n, d, Floats.of(gradient)), repeats, progress);
-        }
-        if (gradOut != null) {
-            Outputs.writeFloats(gradOut, gradient, n, d);
-        }
-        double value = timed.result();
-        if (o.flag("json")) {
-            Json j = new Json().put("loss", value).put("temperature", temperature)
-                    .put("base_temperature", baseTemperature).put("reduction", reductionName)
-                    .put("backend", loss.backendName()).put("n", n).put("d", d).put("classes", in.classes())
-                    .put("seconds", timed.seconds()).put("repeat", timed.repeats())
-                    .put("timed", gradient == null ? "loss" : "loss and gradient");
-            if (gradOut != null) {
-                j.put("grad_out", gradOut.toString());
+        try (SupConLoss loss = SupConLoss.builder().temperature(temperature).baseTemperature(baseTemperature)
+                .reduction(Reduction.parse(reductionName)).backend(o.backend()).build()) {
+            int n = in.x().rows();
+            int d = in.x().cols();
+            float[] gradient = gradOut == null ? null : new float[n * d];
+            Timing.Timed<Double> timed;
+            try (Progress progress = ctx.progress("supcon", repeats)) {
+                timed = Timing.run(() -> gradient == null
+                        ? loss.forward(in.floats(), in.ints(), n, d)
+                        : loss.forwardBackward(in.floats(), in.ints(), n, d, Floats.of(gradient)), repeats, progress);
             }
-            ctx.out().println(j);
-        } else {
-            ctx.out().printf(Locale.ROOT, "loss      %.6f  (SupCon, temperature %s, base temperature %s, %s)%n",
-                    value, temperature, baseTemperature, reductionName);
-            common(ctx, loss.backendName(), n, d, in.classes(), timed);
             if (gradOut != null) {
-                ctx.out().println("gradient  " + gradOut + "  (dL/dX, " + Outputs.formatName(gradOut) + ", shape ("
-                        + n + ", " + d + "))");
+                Outputs.writeFloats(gradOut, gradient, n, d);
             }
+            double value = timed.result();
+            if (o.flag("json")) {
+                Json j = new Json().put("loss", value).put("temperature", temperature)
+                        .put("base_temperature", baseTemperature).put("reduction", reductionName)
+                        .put("backend", loss.backendName()).put("n", n).put("d", d).put("classes", in.classes())
+                        .put("seconds", timed.seconds()).put("repeat", timed.repeats())
+                        .put("timed", gradient == null ? "loss" : "loss and gradient");
+                if (gradOut != null) {
+                    j.put("grad_out", gradOut.toString());
+                }
+                ctx.out().println(j);
+            } else {
+                ctx.out().printf(Locale.ROOT, "loss      %.6f  (SupCon, temperature %s, base temperature %s, %s)%n",
+                        value, temperature, baseTemperature, reductionName);
+                common(ctx, loss.backendName(), n, d, in.classes(), timed);
+                if (gradOut != null) {
+                    ctx.out().println("gradient  " + gradOut + "  (dL/dX, " + Outputs.formatName(gradOut) + ", shape ("
+                            + n + ", " + d + "))");
+                }
+            }
+            return SilhouetteCli.OK;
         }
-        return SilhouetteCli.OK;
     }
 
     private static void common(CommandContext ctx, String backend, int n, int d, int classes, Timing.Timed<?> t) {

@@ -86,7 +86,10 @@ public final class WorkerPool {
         }
     }
 
-    /** Stops the worker threads once they are idle; later runs use the calling thread only. */
+    /**
+     * Stops the worker threads once they are idle and waits for them to end; later runs use the calling thread only.
+     * Idempotent.
+     */
     public void close() {
         lock.lock();
         try {
@@ -96,6 +99,19 @@ public final class WorkerPool {
             }
         } finally {
             lock.unlock();
+        }
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // finish waiting: the threads are about to end; keep the interrupt
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
@@ -79,6 +80,11 @@ public class LossBenchmark {
         if (!loss.backendName().equals(backend)) {
             throw new IllegalStateException("asked for backend " + backend + ", got " + loss.backendName());
         }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        loss.close();
     }
 
     @Benchmark

@@ -42,89 +42,90 @@ public final class DemoCommand {
         if (o.trainLimit() > 0) {
             data = data.limitTrain(o.trainLimit());
         }
-        SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(o.metric()).temperature(o.tau())
-                .backend(o.backend()).build();
-        DemoTrainer.Config config = new DemoTrainer.Config(o.epochs(), o.batchSize(), o.learningRate(), o.hidden(),
-                o.embeddingDim(), o.lambda());
-        PrintStream out = ctx.out();
-        boolean json = o.json();
-        String ssName = "cross-entropy + " + trim(o.lambda()) + " x soft silhouette";
-        if (!json) {
-            out.println("silhouette demo: " + data.name() + " - " + data.description());
-            out.printf(Locale.ROOT, "model     %d -> %d (ReLU) -> %d (embedding) -> %d classes; Adam lr %s, "
-                            + "batch %d, %d epoch%s, seed%s%n", data.features(), o.hidden(), o.embeddingDim(),
-                    data.classes(), trim(o.learningRate()), o.batchSize(), o.epochs(), o.epochs() == 1 ? "" : "s",
-                    o.seeds() == 1 ? " 1" : "s 1.." + o.seeds());
-            out.printf(Locale.ROOT, "losses    A: cross-entropy   B: %s (%s, tau %s) of each batch's embeddings%n",
-                    ssName, o.metric().externalName(), trim(o.tau()));
-            out.println("backend   " + loss.backendName());
-            out.flush();
-        }
+        try (SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(o.metric()).temperature(o.tau())
+                .backend(o.backend()).build()) {
+            DemoTrainer.Config config = new DemoTrainer.Config(o.epochs(), o.batchSize(), o.learningRate(), o.hidden(),
+                    o.embeddingDim(), o.lambda());
+            PrintStream out = ctx.out();
+            boolean json = o.json();
+            String ssName = "cross-entropy + " + trim(o.lambda()) + " x soft silhouette";
+            if (!json) {
+                out.println("silhouette demo: " + data.name() + " - " + data.description());
+                out.printf(Locale.ROOT, "model     %d -> %d (ReLU) -> %d (embedding) -> %d classes; Adam lr %s, "
+                                + "batch %d, %d epoch%s, seed%s%n", data.features(), o.hidden(), o.embeddingDim(),
+                        data.classes(), trim(o.learningRate()), o.batchSize(), o.epochs(), o.epochs() == 1 ? "" : "s",
+                        o.seeds() == 1 ? " 1" : "s 1.." + o.seeds());
+                out.printf(Locale.ROOT, "losses    A: cross-entropy   B: %s (%s, tau %s) of each batch's embeddings%n",
+                        ssName, o.metric().externalName(), trim(o.tau()));
+                out.println("backend   " + loss.backendName());
+                out.flush();
+            }
 
-        List<DemoTrainer.Run> baseline = new ArrayList<>();
-        List<DemoTrainer.Run> withSilhouette = new ArrayList<>();
-        long totalEpochs = 2L * o.seeds() * o.epochs();
-        long start = System.nanoTime();
-        try (Progress progress = ctx.progress("demo", totalEpochs)) {
-            for (int seed = 1; seed <= o.seeds(); seed++) {
-                for (boolean ss : new boolean[] {false, true}) {
-                    long done = (2L * (seed - 1) + (ss ? 1 : 0)) * o.epochs();
-                    String note = "seed " + seed + "/" + o.seeds() + (ss ? " B" : " A");
-                    DemoTrainer.Run run = DemoTrainer.train(data, config, seed, ss, loss,
-                            epoch -> progress.update(done + epoch, note));
-                    (ss ? withSilhouette : baseline).add(run);
+            List<DemoTrainer.Run> baseline = new ArrayList<>();
+            List<DemoTrainer.Run> withSilhouette = new ArrayList<>();
+            long totalEpochs = 2L * o.seeds() * o.epochs();
+            long start = System.nanoTime();
+            try (Progress progress = ctx.progress("demo", totalEpochs)) {
+                for (int seed = 1; seed <= o.seeds(); seed++) {
+                    for (boolean ss : new boolean[] {false, true}) {
+                        long done = (2L * (seed - 1) + (ss ? 1 : 0)) * o.epochs();
+                        String note = "seed " + seed + "/" + o.seeds() + (ss ? " B" : " A");
+                        DemoTrainer.Run run = DemoTrainer.train(data, config, seed, ss, loss,
+                                epoch -> progress.update(done + epoch, note));
+                        (ss ? withSilhouette : baseline).add(run);
+                    }
                 }
             }
-        }
-        double wallSeconds = (System.nanoTime() - start) / 1e9;
+            double wallSeconds = (System.nanoTime() - start) / 1e9;
 
-        Summary a = Summary.of(baseline);
-        Summary b = Summary.of(withSilhouette);
-        double[] paired = new double[o.seeds()];
-        int wins = 0;
-        int losses = 0;
-        for (int i = 0; i < o.seeds(); i++) {
-            paired[i] = withSilhouette.get(i).finalAccuracy() - baseline.get(i).finalAccuracy();
-            wins += paired[i] > 0 ? 1 : 0;
-            losses += paired[i] < 0 ? 1 : 0;
-        }
-        double pairedMean = Summary.mean(paired);
-        double pairedSd = Summary.sd(paired);
-        String accuracyOutcome = accuracyOutcome(pairedMean, pairedSd, wins, losses, o.seeds());
-        String silhouetteOutcome = String.format(Locale.ROOT,
-                "silhouette of the test embeddings %.3f (B) vs %.3f (A): %s", b.score, a.score,
-                b.score > a.score ? "B's classes are more compact and better separated"
-                        : "B's embeddings are not better clustered than A's");
+            Summary a = Summary.of(baseline);
+            Summary b = Summary.of(withSilhouette);
+            double[] paired = new double[o.seeds()];
+            int wins = 0;
+            int losses = 0;
+            for (int i = 0; i < o.seeds(); i++) {
+                paired[i] = withSilhouette.get(i).finalAccuracy() - baseline.get(i).finalAccuracy();
+                wins += paired[i] > 0 ? 1 : 0;
+                losses += paired[i] < 0 ? 1 : 0;
+            }
+            double pairedMean = Summary.mean(paired);
+            double pairedSd = Summary.sd(paired);
+            String accuracyOutcome = accuracyOutcome(pairedMean, pairedSd, wins, losses, o.seeds());
+            String silhouetteOutcome = String.format(Locale.ROOT,
+                    "silhouette of the test embeddings %.3f (B) vs %.3f (A): %s", b.score, a.score,
+                    b.score > a.score ? "B's classes are more compact and better separated"
+                            : "B's embeddings are not better clustered than A's");
 
-        Path plot = o.plot();
-        writePlot(plot, data, o, loss, baseline.getFirst(), withSilhouette.getFirst(), ssName);
+            Path plot = o.plot();
+            writePlot(plot, data, o, loss, baseline.getFirst(), withSilhouette.getFirst(), ssName);
 
-        if (json) {
-            out.println(new Json().put("dataset", data.name()).put("train", data.trainRows())
-                    .put("test", data.testRows()).put("backend", loss.backendName())
-                    .put("metric", o.metric().externalName()).put("tau", o.tau()).put("lambda", o.lambda())
-                    .put("epochs", o.epochs()).put("seeds", o.seeds()).put("batch_size", o.batchSize())
-                    .put("cross_entropy", a.toJson()).put("cross_entropy_plus_soft_silhouette", b.toJson())
-                    .put("accuracy_difference_mean", pairedMean).put("accuracy_difference_sd", pairedSd)
-                    .put("seeds_better", wins).put("seeds_worse", losses).put("wall_seconds", wallSeconds)
-                    .put("plot", plot.toString()));
+            if (json) {
+                out.println(new Json().put("dataset", data.name()).put("train", data.trainRows())
+                        .put("test", data.testRows()).put("backend", loss.backendName())
+                        .put("metric", o.metric().externalName()).put("tau", o.tau()).put("lambda", o.lambda())
+                        .put("epochs", o.epochs()).put("seeds", o.seeds()).put("batch_size", o.batchSize())
+                        .put("cross_entropy", a.toJson()).put("cross_entropy_plus_soft_silhouette", b.toJson())
+                        .put("accuracy_difference_mean", pairedMean).put("accuracy_difference_sd", pairedSd)
+                        .put("seeds_better", wins).put("seeds_worse", losses).put("wall_seconds", wallSeconds)
+                        .put("plot", plot.toString()));
+                return 0;
+            }
+            out.println();
+            out.printf(Locale.ROOT, "held-out test set (%d rows), mean +- sd over %d seed%s:%n", data.testRows(),
+                    o.seeds(), o.seeds() == 1 ? "" : "s");
+            out.println("                                   top-1 accuracy     test silhouette   time/epoch");
+            out.printf(Locale.ROOT, "  A cross-entropy                  %6.2f%% +- %.2f%%   %6.3f +- %.3f    %s%n",
+                    100 * a.accuracy, 100 * a.accuracySd, a.score, a.scoreSd, millis(a.secondsPerEpoch));
+            out.printf(Locale.ROOT, "  B %-30s %6.2f%% +- %.2f%%   %6.3f +- %.3f    %s (soft silhouette %s)%n",
+                    "+ " + trim(o.lambda()) + " x soft silhouette", 100 * b.accuracy, 100 * b.accuracySd, b.score,
+                    b.scoreSd, millis(b.secondsPerEpoch), millis(b.silhouetteSecondsPerEpoch));
+            out.println();
+            out.println("outcome   " + accuracyOutcome);
+            out.println("          " + silhouetteOutcome);
+            out.printf(Locale.ROOT, "plot      %s%n", plot);
+            out.printf(Locale.ROOT, "took      %.1f s (%d trainings)%n", wallSeconds, 2 * o.seeds());
             return 0;
         }
-        out.println();
-        out.printf(Locale.ROOT, "held-out test set (%d rows), mean +- sd over %d seed%s:%n", data.testRows(),
-                o.seeds(), o.seeds() == 1 ? "" : "s");
-        out.println("                                   top-1 accuracy     test silhouette   time/epoch");
-        out.printf(Locale.ROOT, "  A cross-entropy                  %6.2f%% +- %.2f%%   %6.3f +- %.3f    %s%n",
-                100 * a.accuracy, 100 * a.accuracySd, a.score, a.scoreSd, millis(a.secondsPerEpoch));
-        out.printf(Locale.ROOT, "  B %-30s %6.2f%% +- %.2f%%   %6.3f +- %.3f    %s (soft silhouette %s)%n",
-                "+ " + trim(o.lambda()) + " x soft silhouette", 100 * b.accuracy, 100 * b.accuracySd, b.score,
-                b.scoreSd, millis(b.secondsPerEpoch), millis(b.silhouetteSecondsPerEpoch));
-        out.println();
-        out.println("outcome   " + accuracyOutcome);
-        out.println("          " + silhouetteOutcome);
-        out.printf(Locale.ROOT, "plot      %s%n", plot);
-        out.printf(Locale.ROOT, "took      %.1f s (%d trainings)%n", wallSeconds, 2 * o.seeds());
-        return 0;
     }
 
     static String accuracyOutcome(double mean, double sd, int wins, int losses, int seeds) {
