@@ -5,6 +5,8 @@
 module dev.softsilhouette.cli {
     // Options (exported) speaks the API's Metric.
     requires transitive dev.softsilhouette.api;
+    // The demo's data sets.
+    requires dev.softsilhouette.datasets;
     // Java2D and ImageIO for the demo's PNG (headless).
     requires java.desktop;
     // The library logs through System.Logger, which the JDK backs with java.util.logging: quiet, or --verbose.

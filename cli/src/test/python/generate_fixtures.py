@@ -17,7 +17,8 @@ from sklearn.metrics import silhouette_samples, silhouette_score
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODULE = os.path.dirname(os.path.dirname(HERE))
-DIGITS = os.path.join(MODULE, "main", "resources", "dev", "softsilhouette", "cli", "demo", "digits.csv.gz")
+DIGITS = os.path.join(MODULE, "..", "..", "datasets", "src", "main", "resources", "dev", "softsilhouette",
+                      "datasets", "digits.csv.gz")
 OUT = os.path.join(MODULE, "test", "resources", "dev", "softsilhouette", "cli")
 
 

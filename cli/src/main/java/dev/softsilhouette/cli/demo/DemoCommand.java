@@ -7,6 +7,8 @@ import dev.softsilhouette.cli.Options;
 import dev.softsilhouette.cli.Progress;
 import dev.softsilhouette.cli.UsageException;
 import dev.softsilhouette.cli.io.Json;
+import dev.softsilhouette.datasets.Dataset;
+import dev.softsilhouette.datasets.Datasets;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,7 +37,7 @@ public final class DemoCommand {
         DemoOptions o = DemoOptions.parse(args);
         Dataset data = switch (o.dataset()) {
             case "digits" -> Datasets.digits();
-            case "fashion-mnist" -> Datasets.fashionMnist(o.dataDir());
+            case "fashion-mnist" -> fashionMnist(o.dataDir());
             default -> throw new UsageException("demo: --dataset must be digits or fashion-mnist, got '"
                     + o.dataset() + "'");
         };
@@ -222,6 +224,15 @@ public final class DemoCommand {
                 s += (x - m) * (x - m);
             }
             return Math.sqrt(s / (v.length - 1));
+        }
+    }
+
+    /** A problem with the user's Fashion-MNIST files is a usage error of the demo. */
+    private static Dataset fashionMnist(Path dir) {
+        try {
+            return Datasets.fashionMnist(dir);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("demo: " + e.getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.softsilhouette.cli.demo;
 import dev.softsilhouette.Floats;
 import dev.softsilhouette.Ints;
 import dev.softsilhouette.SoftSilhouetteLoss;
+import dev.softsilhouette.datasets.Dataset;
 
 import java.util.Random;
 

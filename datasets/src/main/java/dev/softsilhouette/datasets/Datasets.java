@@ -1,6 +1,4 @@
-package dev.softsilhouette.cli.demo;
-
-import dev.softsilhouette.cli.UsageException;
+package dev.softsilhouette.datasets;
 
 import java.io.BufferedReader;
 import java.io.DataInputStream;
@@ -16,13 +14,16 @@ import java.util.List;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
 
-/** The demo's data sets: the bundled UCI digits, and Fashion-MNIST from its IDX files. */
-final class Datasets {
+/**
+ * The data sets the demos and examples train on: the bundled UCI digits, and Fashion-MNIST from its IDX files.
+ * Problems with a user's files are {@link IllegalArgumentException}s whose message names the file.
+ */
+public final class Datasets {
     /** Where Debian's {@code dataset-fashion-mnist} package puts the IDX files. */
-    static final Path DEBIAN_FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+    public static final Path DEBIAN_FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
     /** Fixed seed of the digits train/test split: every run and every seed evaluates on the same test rows. */
-    static final long SPLIT_SEED = 20260428L;
-    static final double DIGITS_TEST_FRACTION = 0.3;
+    public static final long SPLIT_SEED = 20260428L;
+    public static final double DIGITS_TEST_FRACTION = 0.3;
 
     private static final String DIGITS_RESOURCE = "digits.csv.gz";
     private static final String[] FASHION_CLASSES = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -35,7 +36,7 @@ final class Datasets {
      * The UCI optical digits (Alpaydin and Kaynak; CC BY 4.0), 1797 images of 8x8 pixels with values 0..16, as
      * shipped with scikit-learn; split 70/30 per class with a fixed seed.
      */
-    static Dataset digits() {
+    public static Dataset digits() {
         List<float[]> rows = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         try (InputStream raw = Datasets.class.getResourceAsStream(DIGITS_RESOURCE)) {
@@ -108,9 +109,9 @@ final class Datasets {
     }
 
     /** Fashion-MNIST (Zalando; MIT licence): the official 60000/10000 split from the four IDX files in {@code dir}. */
-    static Dataset fashionMnist(Path dir) {
+    public static Dataset fashionMnist(Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new UsageException("demo: Fashion-MNIST directory " + dir + " does not exist; install Debian's "
+            throw new IllegalArgumentException("Fashion-MNIST directory " + dir + " does not exist; install Debian's "
                     + "dataset-fashion-mnist package (apt-get install dataset-fashion-mnist) or pass --data-dir");
         }
         Images train = images(find(dir, "train-images-idx3-ubyte"));
@@ -118,7 +119,7 @@ final class Datasets {
         Images test = images(find(dir, "t10k-images-idx3-ubyte"));
         int[] testY = idxLabels(find(dir, "t10k-labels-idx1-ubyte"));
         if (train.count() != trainY.length || test.count() != testY.length || train.features() != test.features()) {
-            throw new UsageException("demo: " + dir + ": the image and label counts of the IDX files differ");
+            throw new IllegalArgumentException(dir + ": the image and label counts of the IDX files differ");
         }
         return new Dataset("fashion-mnist", "Fashion-MNIST (28x28, 10 classes, MIT licence), official split "
                 + trainY.length + " train / " + testY.length + " test", train.features(), FASHION_CLASSES.clone(),
@@ -133,7 +134,7 @@ final class Datasets {
                 return p;
             }
         }
-        throw new UsageException("demo: " + dir + " has no " + base + " (or " + base + ".gz); install Debian's "
+        throw new IllegalArgumentException(dir + " has no " + base + " (or " + base + ".gz); install Debian's "
                 + "dataset-fashion-mnist package or pass --data-dir with the four Fashion-MNIST IDX files");
     }
 
@@ -153,8 +154,8 @@ final class Datasets {
         try (DataInputStream in = open(file)) {
             int magic = in.readInt();
             if (magic != 0x00000803) {
-                throw new UsageException(file + ": not an IDX image file (magic 0x" + Integer.toHexString(magic)
-                        + ", expected 0x803)");
+                throw new IllegalArgumentException(file + ": not an IDX image file (magic 0x"
+                        + Integer.toHexString(magic) + ", expected 0x803)");
             }
             int n = in.readInt();
             int rows = in.readInt();
@@ -168,9 +169,9 @@ final class Datasets {
             }
             return new Images(n, d, x);
         } catch (EOFException e) {
-            throw new UsageException(file + ": truncated IDX file");
+            throw new IllegalArgumentException(file + ": truncated IDX file");
         } catch (IOException e) {
-            throw new UsageException(file + ": cannot read: " + e.getMessage());
+            throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
         }
     }
 
@@ -178,8 +179,8 @@ final class Datasets {
         try (DataInputStream in = open(file)) {
             int magic = in.readInt();
             if (magic != 0x00000801) {
-                throw new UsageException(file + ": not an IDX label file (magic 0x" + Integer.toHexString(magic)
-                        + ", expected 0x801)");
+                throw new IllegalArgumentException(file + ": not an IDX label file (magic 0x"
+                        + Integer.toHexString(magic) + ", expected 0x801)");
             }
             int n = in.readInt();
             byte[] bytes = new byte[n];
@@ -188,15 +189,15 @@ final class Datasets {
             for (int i = 0; i < n; i++) {
                 y[i] = Byte.toUnsignedInt(bytes[i]);
                 if (y[i] >= FASHION_CLASSES.length) {
-                    throw new UsageException(file + ": label " + y[i] + " at index " + i + " is not a Fashion-MNIST "
-                            + "class (0..9)");
+                    throw new IllegalArgumentException(file + ": label " + y[i] + " at index " + i
+                            + " is not a Fashion-MNIST class (0..9)");
                 }
             }
             return y;
         } catch (EOFException e) {
-            throw new UsageException(file + ": truncated IDX file");
+            throw new IllegalArgumentException(file + ": truncated IDX file");
         } catch (IOException e) {
-            throw new UsageException(file + ": cannot read: " + e.getMessage());
+            throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
         }
     }
 }

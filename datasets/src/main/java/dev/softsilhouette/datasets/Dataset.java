@@ -1,4 +1,4 @@
-package dev.softsilhouette.cli.demo;
+package dev.softsilhouette.datasets;
 
 /**
  * A labelled train/test split: row-major features scaled to [0, 1] and class labels {@code 0..classes-1}.
@@ -7,23 +7,23 @@ package dev.softsilhouette.cli.demo;
  * @param description one line: source, size, split
  * @param classNames  one display name per class
  */
-record Dataset(String name, String description, int features, String[] classNames,
+public record Dataset(String name, String description, int features, String[] classNames,
                float[] trainX, int[] trainY, float[] testX, int[] testY) {
 
-    int classes() {
+    public int classes() {
         return classNames.length;
     }
 
-    int trainRows() {
+    public int trainRows() {
         return trainY.length;
     }
 
-    int testRows() {
+    public int testRows() {
         return testY.length;
     }
 
     /** The first {@code rows} training rows (the training order is already shuffled or stratified). */
-    Dataset limitTrain(int rows) {
+    public Dataset limitTrain(int rows) {
         if (rows >= trainRows()) {
             return this;
         }
