@@ -49,4 +49,19 @@ class DatasetsTest {
         e = assertThrows(IllegalArgumentException.class, () -> Datasets.fashionMnist(dir));
         assertTrue(e.getMessage().contains("has no train-images-idx3-ubyte"), e.getMessage());
     }
+
+    /** A permutation, the same for the same seed; sd is the sample one. */
+    @Test
+    void seedsShuffleAndSummarise() {
+        int[] a = {0, 1, 2, 3, 4, 5, 6, 7};
+        int[] b = a.clone();
+        Seeds.shuffle(a, new java.util.Random(1));
+        Seeds.shuffle(b, new java.util.Random(1));
+        assertEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(b));
+        assertEquals(28, java.util.Arrays.stream(a).sum());
+        assertTrue(!java.util.Arrays.equals(a, new int[]{0, 1, 2, 3, 4, 5, 6, 7}));
+        assertEquals(2.0, Seeds.mean(new double[]{1, 2, 3}));
+        assertEquals(1.0, Seeds.sd(new double[]{1, 2, 3}), 1e-15);
+        assertEquals(0.0, Seeds.sd(new double[]{5}));
+    }
 }

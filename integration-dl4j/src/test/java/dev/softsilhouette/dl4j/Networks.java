@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** The small networks the tests train and check: the loss on an OutputLayer, on a LossLayer, and in a two-output graph. */
+/** The small networks the tests train and check: the loss on an OutputLayer, on a LossLayer, in a two-output graph. */
 final class Networks {
     private Networks() {
     }

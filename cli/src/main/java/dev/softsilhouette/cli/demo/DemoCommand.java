@@ -9,6 +9,7 @@ import dev.softsilhouette.cli.UsageException;
 import dev.softsilhouette.cli.io.Json;
 import dev.softsilhouette.datasets.Dataset;
 import dev.softsilhouette.datasets.Datasets;
+import dev.softsilhouette.datasets.Seeds;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -90,8 +91,8 @@ public final class DemoCommand {
                 wins += paired[i] > 0 ? 1 : 0;
                 losses += paired[i] < 0 ? 1 : 0;
             }
-            double pairedMean = Summary.mean(paired);
-            double pairedSd = Summary.sd(paired);
+            double pairedMean = Seeds.mean(paired);
+            double pairedSd = Seeds.sd(paired);
             String accuracyOutcome = accuracyOutcome(pairedMean, pairedSd, wins, losses, o.seeds());
             String silhouetteOutcome = String.format(Locale.ROOT,
                     "silhouette of the test embeddings %.3f (B) vs %.3f (A): %s", b.score, a.score,
@@ -194,7 +195,8 @@ public final class DemoCommand {
             double[] sc = runs.stream().mapToDouble(DemoTrainer.Run::testScore).toArray();
             double[] t = runs.stream().mapToDouble(DemoTrainer.Run::secondsPerEpoch).toArray();
             double[] ts = runs.stream().mapToDouble(DemoTrainer.Run::silhouetteSecondsPerEpoch).toArray();
-            return new Summary(mean(acc), sd(acc), mean(sc), sd(sc), mean(t), mean(ts), acc, sc);
+            return new Summary(Seeds.mean(acc), Seeds.sd(acc), Seeds.mean(sc), Seeds.sd(sc), Seeds.mean(t),
+                    Seeds.mean(ts), acc, sc);
         }
 
         Json toJson() {
@@ -204,26 +206,6 @@ public final class DemoCommand {
                     .put("silhouette_seconds_per_epoch", silhouetteSecondsPerEpoch)
                     .put("accuracy_per_seed", java.util.Arrays.stream(accuracies).boxed().toList())
                     .put("test_silhouette_per_seed", java.util.Arrays.stream(scores).boxed().toList());
-        }
-
-        static double mean(double[] v) {
-            double s = 0;
-            for (double x : v) {
-                s += x;
-            }
-            return s / v.length;
-        }
-
-        static double sd(double[] v) {
-            if (v.length < 2) {
-                return 0;
-            }
-            double m = mean(v);
-            double s = 0;
-            for (double x : v) {
-                s += (x - m) * (x - m);
-            }
-            return Math.sqrt(s / (v.length - 1));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.softsilhouette.Floats;
 import dev.softsilhouette.Ints;
 import dev.softsilhouette.SoftSilhouetteLoss;
 import dev.softsilhouette.datasets.Dataset;
+import dev.softsilhouette.datasets.Seeds;
 
 import java.util.Random;
 
@@ -63,7 +64,7 @@ final class DemoTrainer {
         long trainNanos = 0;
         long silhouetteNanos = 0;
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
-            shuffle(order, random);
+            Seeds.shuffle(order, random);
             double ceSum = 0;
             double silSum = 0;
             int batches = 0;
@@ -125,14 +126,5 @@ final class DemoTrainer {
             }
         }
         return (double) correct / n;
-    }
-
-    private static void shuffle(int[] a, Random random) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 }

@@ -6,6 +6,7 @@ import dev.softsilhouette.Metric;
 import dev.softsilhouette.SoftSilhouetteLoss;
 import dev.softsilhouette.datasets.Dataset;
 import dev.softsilhouette.datasets.Datasets;
+import dev.softsilhouette.datasets.Seeds;
 import dev.softsilhouette.dl4j.LossSoftSilhouette;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -93,7 +94,7 @@ public final class DigitsExample {
         }
         long start = System.nanoTime();
         for (int epoch = 0; epoch < c.epochs(); epoch++) {
-            shuffle(order, random);
+            Seeds.shuffle(order, random);
             for (int from = 0; from < n; from += c.batchSize()) {
                 int rows = Math.min(c.batchSize(), n - from);
                 float[] x = new float[rows * d];
@@ -136,15 +137,6 @@ public final class DigitsExample {
             v[i * classes + y[i]] = 1f;
         }
         return Nd4j.create(v, new long[]{y.length, classes}, 'c');
-    }
-
-    private static void shuffle(int[] a, Random random) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 
     public static void main(String[] args) {
@@ -216,7 +208,7 @@ public final class DigitsExample {
                 better += diff[i] > 0 ? 1 : 0;
             }
             System.out.printf(Locale.ROOT, "%naccuracy of B minus A: %+.2f points (paired, sd %.2f); B better on %d "
-                    + "of %d seeds%n", 100 * mean(diff), 100 * sd(diff), better, seeds);
+                    + "of %d seeds%n", 100 * Seeds.mean(diff), 100 * Seeds.sd(diff), better, seeds);
             System.out.printf(Locale.ROOT, "took %.1f s (%d trainings)%n", seconds, 2 * seeds);
         }
 
@@ -225,27 +217,7 @@ public final class DigitsExample {
             double[] sil = results.stream().mapToDouble(Result::testSilhouette).toArray();
             double time = results.stream().mapToDouble(Result::secondsPerEpoch).average().orElse(0);
             System.out.printf(Locale.ROOT, "  %s  %6.2f%% +- %.2f%%    %.3f +- %.3f    %.0f ms%n", name,
-                    100 * mean(acc), 100 * sd(acc), mean(sil), sd(sil), 1000 * time);
-        }
-
-        private static double mean(double[] v) {
-            double s = 0;
-            for (double x : v) {
-                s += x;
-            }
-            return s / v.length;
-        }
-
-        private static double sd(double[] v) {
-            if (v.length < 2) {
-                return 0;
-            }
-            double m = mean(v);
-            double s = 0;
-            for (double x : v) {
-                s += (x - m) * (x - m);
-            }
-            return Math.sqrt(s / (v.length - 1));
+                    100 * Seeds.mean(acc), 100 * Seeds.sd(acc), Seeds.mean(sil), Seeds.sd(sil), 1000 * time);
         }
     }
 }
