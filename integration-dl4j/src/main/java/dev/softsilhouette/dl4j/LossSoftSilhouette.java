@@ -40,7 +40,8 @@ import java.util.Objects;
  * size. This loss undoes that division for the batch-level silhouette: {@code computeScore(..., average=true)} is
  * the {@code MEAN} soft silhouette loss of the batch, {@code average=false} is N times it, and the gradient it
  * returns is N times the {@code MEAN} gradient, so after DL4J's division the parameters receive exactly the
- * gradient of the {@code MEAN} loss. The reduction of a loss passed to the constructor is therefore not used.
+ * gradient of the {@code MEAN} loss. A loss passed to the constructor may be {@code MEAN} or {@code SUM} (both give
+ * this); {@code NONE} is refused.
  *
  * <p><b>Masks.</b> A per-example mask ({@code [N, 1]} or {@code [N]}, values 0 or 1) leaves the rows marked 0 out
  * of the batch: they are neither samples nor neighbours, their gradient is zero, and the score is the {@code MEAN}
@@ -90,7 +91,7 @@ public final class LossSoftSilhouette implements ILossFunction {
      * lambda of {@code cross-entropy + lambda * soft silhouette} when this is one output of a graph.
      */
     public LossSoftSilhouette(SoftSilhouetteLoss loss, double weight) {
-        this(Objects.requireNonNull(loss, "loss").temperature(), loss.metric(), weight, meanOf(loss));
+        this(Objects.requireNonNull(loss, "loss").temperature(), loss.metric(), weight, scalar(loss));
     }
 
     private LossSoftSilhouette(double temperature, Metric metric, double weight, SoftSilhouetteLoss loss) {
@@ -103,8 +104,13 @@ public final class LossSoftSilhouette implements ILossFunction {
         this.loss = loss;
     }
 
-    private static SoftSilhouetteLoss meanOf(SoftSilhouetteLoss loss) {
-        return loss.reduction() == Reduction.MEAN ? loss : loss.toBuilder().reduction(Reduction.MEAN).build();
+    /** MEAN or SUM: either gives the batch's MEAN loss and gradient (DL4J does its own per-example reduction). */
+    private static SoftSilhouetteLoss scalar(SoftSilhouetteLoss loss) {
+        if (loss.reduction() == Reduction.NONE) {
+            throw new IllegalArgumentException("loss: reduction NONE has no batch value; DL4J averages the batch "
+                    + "itself, so give a MEAN (or SUM) loss");
+        }
+        return loss;
     }
 
     public Metric metric() {
@@ -119,7 +125,11 @@ public final class LossSoftSilhouette implements ILossFunction {
         return weight;
     }
 
-    /** The API loss this one runs ({@code MEAN}); after deserialisation, built with the configured backend. */
+    /**
+     * The API loss this one runs: the constructor's (still owned by the caller: closing it while the network
+     * trains makes the next call throw), or, after deserialisation or with the no-argument constructor, one built
+     * on first use with the configured backend and kept for the life of the JVM.
+     */
     public SoftSilhouetteLoss loss() {
         SoftSilhouetteLoss l = loss;
         if (l == null) {
@@ -186,30 +196,34 @@ public final class LossSoftSilhouette implements ILossFunction {
         if (kept == 0) {
             return new Result(0.0, n, withGradient ? Nd4j.zeros(preOutput.dataType(), n, d) : null);
         }
-        double mean;
+        SoftSilhouetteLoss api = loss();
+        double value;
         INDArray dLda = null;
         if (preOutput.dataType() == DataType.DOUBLE) {
             double[] x = batch.keptEmbeddingsFloat64();
             double[] g = withGradient ? new double[kept * d] : null;
-            mean = guarded(batch, () -> g == null ? loss().forwardFloat64(x, batch.keptLabels, d)
-                    : loss().forwardBackwardFloat64(x, batch.keptLabels, d, g));
+            value = guarded(batch, () -> g == null ? api.forwardFloat64(x, batch.keptLabels, d)
+                    : api.forwardBackwardFloat64(x, batch.keptLabels, d, g));
             if (g != null) {
                 dLda = scatter(Nd4j.create(g, new long[]{kept, d}, 'c'), batch);
             }
         } else {
             float[] x = batch.keptEmbeddingsFloat32();
             float[] g = withGradient ? new float[kept * d] : null;
-            mean = guarded(batch, () -> g == null ? loss().forward(Floats.of(x), Ints.of(batch.keptLabels), kept, d)
-                    : loss().forwardBackward(Floats.of(x), Ints.of(batch.keptLabels), kept, d, Floats.of(g)));
+            value = guarded(batch, () -> g == null ? api.forward(Floats.of(x), Ints.of(batch.keptLabels), kept, d)
+                    : api.forwardBackward(Floats.of(x), Ints.of(batch.keptLabels), kept, d, Floats.of(g)));
             if (g != null) {
                 dLda = scatter(Nd4j.create(g, new long[]{kept, d}, 'c'), batch);
             }
         }
+        // A SUM loss computed kept times the MEAN value and gradient.
+        double perMean = api.reduction() == Reduction.MEAN ? 1.0 : 1.0 / kept;
+        double mean = value * perMean;
         if (dLda == null) {
             return new Result(weight * mean, n, null);
         }
         // DL4J divides by the minibatch size N: hand it N times the MEAN gradient.
-        dLda = dLda.castTo(preOutput.dataType()).muli(weight * n);
+        dLda = dLda.castTo(preOutput.dataType()).muli(weight * n * perMean);
         INDArray dLdz = activationFn.backprop(preOutput.dup(), dLda).getFirst();
         return new Result(weight * mean, n, dLdz);
     }

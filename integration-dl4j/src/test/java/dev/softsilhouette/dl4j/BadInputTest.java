@@ -83,6 +83,14 @@ class BadInputTest {
     }
 
     @Test
+    void aPerSampleLossIsRefused() {
+        try (var none = dev.softsilhouette.SoftSilhouetteLoss.builder()
+                .reduction(dev.softsilhouette.Reduction.NONE).build()) {
+            rejects("loss: reduction NONE", () -> new LossSoftSilhouette(none));
+        }
+    }
+
+    @Test
     void weightMustBeFiniteAndNonNegative() {
         rejects("weight: must be finite and >= 0", () -> new LossSoftSilhouette(
                 dev.softsilhouette.SoftSilhouetteLoss.create(), -1));

@@ -16,6 +16,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * On random batches (fixed seeds), what DL4J receives is the API's: the score is the MEAN loss, the gradient N times
@@ -166,6 +167,23 @@ class GradientMatchesApiTest {
         assertArrayEquals(new long[]{batch.n, 1}, perExample.shape());
         assertEquals(loss.computeScore(oneHot, batch.preOutput(DataType.FLOAT), identity, null, false),
                 perExample.sumNumber().doubleValue(), 1e-4);
+    }
+
+    @Test
+    void aSumLossGivesDl4jTheSameAsAMeanLoss() {
+        Batch batch = Batch.random(new Random(11));
+        IActivation identity = Activation.IDENTITY.getActivationFunction();
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            try (SoftSilhouetteLoss mean = SoftSilhouetteLoss.builder().build();
+                 SoftSilhouetteLoss sum = mean.toBuilder().reduction(dev.softsilhouette.Reduction.SUM).build()) {
+                Pair<Double, INDArray> m = new LossSoftSilhouette(mean).computeGradientAndScore(batch.indexLabels(),
+                        batch.preOutput(type), identity, null, true);
+                Pair<Double, INDArray> s = new LossSoftSilhouette(sum).computeGradientAndScore(batch.indexLabels(),
+                        batch.preOutput(type), identity, null, true);
+                assertEquals(m.getFirst(), s.getFirst(), 1e-6 * m.getFirst(), type.toString());
+                assertTrue(m.getSecond().equalsWithEps(s.getSecond(), 1e-5), type.toString());
+            }
+        }
     }
 
     @Test

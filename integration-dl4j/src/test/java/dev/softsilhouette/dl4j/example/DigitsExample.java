@@ -82,8 +82,13 @@ public final class DigitsExample {
 
     /** Trains one model for {@code c.epochs()} epochs (batches drawn with {@code seed}) and evaluates it. */
     public static Result train(Dataset data, Config c, long seed, boolean withSilhouette) {
-        LossSoftSilhouette silhouette = withSilhouette ? new LossSoftSilhouette(SoftSilhouetteLoss.builder()
-                .metric(c.metric()).temperature(c.tau()).build(), c.lambda()) : null;
+        try (SoftSilhouetteLoss api = SoftSilhouetteLoss.builder().metric(c.metric()).temperature(c.tau()).build()) {
+            return train(data, c, seed, withSilhouette ? new LossSoftSilhouette(api, c.lambda()) : null);
+        }
+    }
+
+    private static Result train(Dataset data, Config c, long seed, LossSoftSilhouette silhouette) {
+        boolean withSilhouette = silhouette != null;
         ComputationGraph net = network(c, data.features(), data.classes(), seed, silhouette);
         Random random = new Random(seed);
         int n = data.trainRows();
@@ -127,8 +132,10 @@ public final class DigitsExample {
         INDArray embedding = activations.get("embedding");
         int e = (int) embedding.size(1);
         float[] z = embedding.castTo(DataType.FLOAT).reshape(new long[]{(long) data.testRows() * e}).toFloatVector();
-        double score = SoftSilhouetteLoss.create().score(Floats.of(z), Ints.of(data.testY()), data.testRows(), e);
-        return new Result((double) correct / data.testRows(), score, secondsPerEpoch);
+        try (SoftSilhouetteLoss scorer = SoftSilhouetteLoss.create()) {
+            double score = scorer.score(Floats.of(z), Ints.of(data.testY()), data.testRows(), e);
+            return new Result((double) correct / data.testRows(), score, secondsPerEpoch);
+        }
     }
 
     static INDArray oneHot(int[] y, int classes) {
@@ -191,8 +198,10 @@ public final class DigitsExample {
                     c.embeddingDim(), data.classes(), c.learningRate(), c.batchSize(), c.epochs(), seeds);
             System.out.printf(Locale.ROOT, "losses    A: cross-entropy   B: + %s x LossSoftSilhouette (%s, tau %s) "
                     + "on the embedding (a second output)%n", c.lambda(), c.metric().externalName(), c.tau());
-            System.out.println("backend   " + SoftSilhouetteLoss.create().backendName() + "; ND4J "
-                    + Nd4j.getBackend().getClass().getSimpleName());
+            try (SoftSilhouetteLoss probe = SoftSilhouetteLoss.create()) {
+                System.out.println("backend   " + probe.backendName() + "; ND4J "
+                        + Nd4j.getBackend().getClass().getSimpleName());
+            }
         }
 
         void summary(List<Result> a, List<Result> b, double seconds) {
