@@ -17,5 +17,5 @@ package dev.softsilhouette.conformance;
  */
 public interface SoftSilhouetteContract
         extends AccuracyContract, InvarianceContract, RobustnessContract, ConsistencyContract, BadInputContract,
-        RegressionContract {
+        RegressionContract, BlockDecompositionContract {
 }
