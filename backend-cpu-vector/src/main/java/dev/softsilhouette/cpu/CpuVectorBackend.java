@@ -4,7 +4,9 @@ import dev.softsilhouette.Metric;
 import dev.softsilhouette.cpu.parallel.WorkerPool;
 import dev.softsilhouette.cpu.simd.SimdOps;
 import dev.softsilhouette.cpu.simd.VectorSimdOps;
+import dev.softsilhouette.spi.ClassTable;
 import dev.softsilhouette.spi.PreparedBatch;
+import dev.softsilhouette.spi.PreparedBlock;
 import dev.softsilhouette.spi.SupConBackend;
 
 import java.lang.foreign.MemorySegment;
@@ -15,8 +17,10 @@ import java.util.List;
 /**
  * The {@code cpu-vector} backend: {@code EUCLIDEAN} by {@link EuclideanTileKernel}, {@code SQUARED_EUCLIDEAN} and
  * {@code COSINE} by {@link ClassStatisticsKernel}, on a {@link WorkerPool} of {@value CpuVectorBackendProvider#THREADS_PROPERTY}
- * threads; SupCon and the hybrid objective (SPEC section 11) by {@link SupConKernel}. Each calling thread keeps its own workspaces, sized by the largest batch it has seen, so steady-state calls
- * allocate nothing; results are bit-identical from call to call and for any thread count.
+ * threads; SupCon and the hybrid objective (SPEC section 11) by {@link SupConKernel}; the block decomposition (SPEC
+ * section 12) by {@link BlockKernels} (float64, on the calling thread). Each calling thread keeps its own workspaces,
+ * sized by the largest batch it has seen, so steady-state calls allocate nothing; results are bit-identical from call
+ * to call and for any thread count.
  *
  * <p>{@link #close()} stops the pool's threads (and waits for them to end) and drops every thread's workspaces;
  * a call after close is an {@link IllegalStateException}.
@@ -36,12 +40,14 @@ public final class CpuVectorBackend implements SupConBackend {
         final EuclideanTileKernel euclidean;
         final ClassStatisticsKernel statistics;
         final SupConKernel supCon;
+        final BlockKernels blocks;
 
         Workspace(SimdOps ops, WorkerPool pool) {
             SortedBatch data = new SortedBatch(ops);
             euclidean = new EuclideanTileKernel(data, pool);
             statistics = new ClassStatisticsKernel(data, pool);
             supCon = new SupConKernel(data, pool);
+            blocks = new BlockKernels(ops);
         }
     }
 
@@ -167,5 +173,35 @@ public final class CpuVectorBackend implements SupConBackend {
             throw closedException();
         }
         return workspace().supCon.hybrid(batch, terms, gradientOut);
+    }
+
+    // ---------------------------------------------------------------- block decomposition (BlockKernels)
+
+    @Override
+    public void addClassStatistics(PreparedBlock block, Metric metric, ClassTable statistics) {
+        blockKernels().addClassStatistics(block, metric, statistics);
+    }
+
+    @Override
+    public double blockSilhouettes(PreparedBlock block, Metric metric, double tau, ClassTable statistics,
+                                   MemorySegment silhouettesOut) {
+        return blockKernels().blockSilhouettes(block, metric, tau, statistics, silhouettesOut);
+    }
+
+    @Override
+    public void addEuclideanSums(PreparedBlock rows, PreparedBlock columns, double[] rowSums, double[] columnSums) {
+        blockKernels().addEuclideanSums(rows, columns, rowSums, columnSums);
+    }
+
+    @Override
+    public void addEuclideanSumsWithin(PreparedBlock block, double[] sums) {
+        blockKernels().addEuclideanSumsWithin(block, sums);
+    }
+
+    private BlockKernels blockKernels() {
+        if (closed) {
+            throw closedException();
+        }
+        return workspace().blocks;
     }
 }

@@ -126,4 +126,20 @@ public interface SimdOps {
      */
     void contrastWeights(float[] tile, int off, int len, float invT, float rowShift, float rowScale, float[] colShift,
                          float[] colScale, int colOff);
+
+    // ---------------------------------------------------------------- float64 (the block decomposition)
+
+    /** {@code sum_t (a[aOff+t] - b[bOff+t])^2} in double, t < len, computed directly, in a fixed order. */
+    double squaredDistance(double[] a, int aOff, double[] b, int bOff, int len);
+
+    /**
+     * The squared distances of four rows of {@code a} ({@code aOff + r*aStride}, r < 4) to the row of {@code b} at
+     * {@code bOff}, into {@code out[outOff + r]}: each the same bits as {@link #squaredDistance(double[], int,
+     * double[], int, int)} of that row, the row of {@code b} read once for the four.
+     */
+    void squaredDistances4(double[] a, int aOff, int aStride, double[] b, int bOff, int len, double[] out,
+                           int outOff);
+
+    /** {@code into[intoOff+t] += row[t]}, t < len; returns {@code sum_t row[t]^2} (fixed order). */
+    double addAndSquare(double[] row, double[] into, int intoOff, int len);
 }

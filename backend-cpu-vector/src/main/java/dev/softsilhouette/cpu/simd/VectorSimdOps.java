@@ -16,7 +16,7 @@ public final class VectorSimdOps implements SimdOps {
     private static final float NEAR = 1.0f / 64;
 
     /** Shuffles that fold the upper half of the live lanes onto the lower half: a fixed summation tree. */
-    private static final VectorShuffle<Float>[] FOLDS = folds();
+    private static final VectorShuffle<Float>[] FOLDS = folds(S);
 
     private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
     private static final int DL = DS.length();
@@ -48,13 +48,18 @@ public final class VectorSimdOps implements SimdOps {
     private static final float LN2_HI_F = 0.693145751953125f;
     private static final float LN2_LO_F = 1.42860677e-6f;
 
+    /** The double lanes' summation tree, as {@link #FOLDS}. */
+    private static final VectorShuffle<Double>[] DOUBLE_FOLDS = folds(DS);
+
+    /** Shuffles that fold the upper half of the live lanes onto the lower half, halving until one lane is left. */
     @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] folds() {
-        int steps = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Float>[] folds = (VectorShuffle<Float>[]) new VectorShuffle<?>[steps];
-        for (int s = 0, half = L / 2; s < steps; s++, half /= 2) {
+    private static <E> VectorShuffle<E>[] folds(VectorSpecies<E> species) {
+        int lanes = species.length();
+        int steps = Integer.numberOfTrailingZeros(lanes);
+        VectorShuffle<E>[] folds = (VectorShuffle<E>[]) new VectorShuffle<?>[steps];
+        for (int s = 0, half = lanes / 2; s < steps; s++, half /= 2) {
             int h = half;
-            folds[s] = VectorShuffle.fromOp(S, i -> (i + h) % L);
+            folds[s] = VectorShuffle.fromOp(species, i -> (i + h) % lanes);
         }
         return folds;
     }
@@ -788,5 +793,127 @@ public final class VectorSimdOps implements SimdOps {
         // n + 127 in [1, 254] shifted into the exponent field is 2^n (n sits in the low bits of t).
         FloatVector scale = t.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return p.mul(scale).blend(0f, dead);
+    }
+
+    // ---------------------------------------------------------------- float64
+
+    @Override
+    public double squaredDistance(double[] a, int aOff, double[] b, int bOff, int len) {
+        DoubleVector s0 = DoubleVector.zero(DS), s1 = s0;
+        int t = 0;
+        for (; t + 2 * DL <= len; t += 2 * DL) {
+            DoubleVector e0 = DoubleVector.fromArray(DS, a, aOff + t).sub(DoubleVector.fromArray(DS, b, bOff + t));
+            DoubleVector e1 = DoubleVector.fromArray(DS, a, aOff + t + DL)
+                    .sub(DoubleVector.fromArray(DS, b, bOff + t + DL));
+            s0 = e0.fma(e0, s0);
+            s1 = e1.fma(e1, s1);
+        }
+        for (; t + DL <= len; t += DL) {
+            DoubleVector e = DoubleVector.fromArray(DS, a, aOff + t).sub(DoubleVector.fromArray(DS, b, bOff + t));
+            s0 = e.fma(e, s0);
+        }
+        DoubleVector total = s0.add(s1);
+        for (VectorShuffle<Double> fold : DOUBLE_FOLDS) { // the lane sum, written out: no vector crosses a call
+            total = total.add(total.rearrange(fold));
+        }
+        double sum = total.lane(0);
+        for (; t < len; t++) {
+            double e = a[aOff + t] - b[bOff + t];
+            sum = Math.fma(e, e, sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public void squaredDistances4(double[] a, int aOff, int aStride, double[] b, int bOff, int len, double[] out,
+                                  int outOff) {
+        int a0 = aOff;
+        int a1 = aOff + aStride;
+        int a2 = aOff + 2 * aStride;
+        int a3 = aOff + 3 * aStride;
+        // Per row the same two accumulators, steps and tails as squaredDistance: the same bits.
+        DoubleVector s00 = DoubleVector.zero(DS), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00,
+                s30 = s00, s31 = s00;
+        int t = 0;
+        for (; t + 2 * DL <= len; t += 2 * DL) {
+            DoubleVector b0 = DoubleVector.fromArray(DS, b, bOff + t);
+            DoubleVector b1 = DoubleVector.fromArray(DS, b, bOff + t + DL);
+            DoubleVector e = DoubleVector.fromArray(DS, a, a0 + t).sub(b0);
+            s00 = e.fma(e, s00);
+            e = DoubleVector.fromArray(DS, a, a0 + t + DL).sub(b1);
+            s01 = e.fma(e, s01);
+            e = DoubleVector.fromArray(DS, a, a1 + t).sub(b0);
+            s10 = e.fma(e, s10);
+            e = DoubleVector.fromArray(DS, a, a1 + t + DL).sub(b1);
+            s11 = e.fma(e, s11);
+            e = DoubleVector.fromArray(DS, a, a2 + t).sub(b0);
+            s20 = e.fma(e, s20);
+            e = DoubleVector.fromArray(DS, a, a2 + t + DL).sub(b1);
+            s21 = e.fma(e, s21);
+            e = DoubleVector.fromArray(DS, a, a3 + t).sub(b0);
+            s30 = e.fma(e, s30);
+            e = DoubleVector.fromArray(DS, a, a3 + t + DL).sub(b1);
+            s31 = e.fma(e, s31);
+        }
+        for (; t + DL <= len; t += DL) {
+            DoubleVector b0 = DoubleVector.fromArray(DS, b, bOff + t);
+            DoubleVector e = DoubleVector.fromArray(DS, a, a0 + t).sub(b0);
+            s00 = e.fma(e, s00);
+            e = DoubleVector.fromArray(DS, a, a1 + t).sub(b0);
+            s10 = e.fma(e, s10);
+            e = DoubleVector.fromArray(DS, a, a2 + t).sub(b0);
+            s20 = e.fma(e, s20);
+            e = DoubleVector.fromArray(DS, a, a3 + t).sub(b0);
+            s30 = e.fma(e, s30);
+        }
+        DoubleVector r0 = s00.add(s01);
+        DoubleVector r1 = s10.add(s11);
+        DoubleVector r2 = s20.add(s21);
+        DoubleVector r3 = s30.add(s31);
+        for (VectorShuffle<Double> fold : DOUBLE_FOLDS) {
+            r0 = r0.add(r0.rearrange(fold));
+            r1 = r1.add(r1.rearrange(fold));
+            r2 = r2.add(r2.rearrange(fold));
+            r3 = r3.add(r3.rearrange(fold));
+        }
+        double q0 = r0.lane(0);
+        double q1 = r1.lane(0);
+        double q2 = r2.lane(0);
+        double q3 = r3.lane(0);
+        for (; t < len; t++) {
+            double bt = b[bOff + t];
+            double e = a[a0 + t] - bt;
+            q0 = Math.fma(e, e, q0);
+            e = a[a1 + t] - bt;
+            q1 = Math.fma(e, e, q1);
+            e = a[a2 + t] - bt;
+            q2 = Math.fma(e, e, q2);
+            e = a[a3 + t] - bt;
+            q3 = Math.fma(e, e, q3);
+        }
+        out[outOff] = q0;
+        out[outOff + 1] = q1;
+        out[outOff + 2] = q2;
+        out[outOff + 3] = q3;
+    }
+
+    @Override
+    public double addAndSquare(double[] row, double[] into, int intoOff, int len) {
+        DoubleVector sq = DoubleVector.zero(DS);
+        int t = 0;
+        for (; t + DL <= len; t += DL) {
+            DoubleVector v = DoubleVector.fromArray(DS, row, t);
+            v.add(DoubleVector.fromArray(DS, into, intoOff + t)).intoArray(into, intoOff + t);
+            sq = v.fma(v, sq);
+        }
+        for (VectorShuffle<Double> fold : DOUBLE_FOLDS) {
+            sq = sq.add(sq.rearrange(fold));
+        }
+        double sum = sq.lane(0);
+        for (; t < len; t++) {
+            into[intoOff + t] += row[t];
+            sum = Math.fma(row[t], row[t], sum);
+        }
+        return sum;
     }
 }
