@@ -50,6 +50,9 @@ final class Help {
               --backend NAME       a backend name or comma-separated preference list (default: auto)
               --samples-out FILE   write the n per-sample silhouettes as float32 .npy
               --repeat R           run R times after one warm-up; report the median seconds
+              --block-rows B       stream: memory-map the .npy and score it B rows at a time (memory O(n*k));
+                                   default when the embeddings .npy is larger than a quarter of the heap, with
+                                   B = 65536 (sqeuclidean, cosine) or 2048 (euclidean, every pair of blocks)
               --json               one JSON object on stdout
             """;
 

@@ -1,5 +1,7 @@
 package dev.softsilhouette.cli;
 
+import dev.softsilhouette.BlockSilhouette;
+import dev.softsilhouette.ClassCounts;
 import dev.softsilhouette.Floats;
 import dev.softsilhouette.Ints;
 import dev.softsilhouette.Metric;
@@ -8,9 +10,12 @@ import dev.softsilhouette.SoftSilhouetteLoss;
 import dev.softsilhouette.SupConLoss;
 import dev.softsilhouette.cli.io.Inputs;
 import dev.softsilhouette.cli.io.Json;
+import dev.softsilhouette.cli.io.MappedEmbeddings;
 import dev.softsilhouette.cli.io.Matrix;
 import dev.softsilhouette.cli.io.Outputs;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -19,7 +24,7 @@ import java.util.Set;
 /** {@code silhouette score}, {@code silhouette loss} and {@code silhouette supcon}: one computation on labelled embeddings read from files. */
 final class MeasureCommands {
     private static final Set<String> SCORE_OPTIONS =
-            Set.of("embeddings", "labels", "metric", "backend", "samples-out", "repeat");
+            Set.of("embeddings", "labels", "metric", "backend", "samples-out", "repeat", "block-rows");
     private static final Set<String> LOSS_OPTIONS =
             Set.of("embeddings", "labels", "metric", "tau", "reduction", "backend", "grad-out", "repeat");
     private static final Set<String> SUPCON_OPTIONS = Set.of("embeddings", "labels", "temperature",
@@ -45,6 +50,13 @@ final class MeasureCommands {
         Metric metric = o.metric();
         int repeats = o.has("repeat") ? o.positiveInt("repeat", 1) : 0;
         Path samplesOut = Outputs.checkedTarget(o.optionalPath("samples-out"), "samples-out");
+        if (o.has("block-rows") || largerThanTheHeap(o.requiredPath("embeddings"))) {
+            if (repeats > 0) {
+                throw new UsageException("score: --repeat times in-memory runs; a streamed score (--block-rows, or "
+                        + "an embeddings .npy larger than a quarter of the heap) runs once");
+            }
+            return streamedScore(o, metric, samplesOut, ctx);
+        }
         Input in = load(o);
         try (SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(metric).backend(o.backend()).build()) {
             int n = in.x().rows();
@@ -55,8 +67,7 @@ final class MeasureCommands {
             } catch (IllegalArgumentException e) {
                 // The inputs were checked as they were read; what the score alone refuses is the labelling, which the
                 // API names by its argument name ("labels: ...") and the command line by its file.
-                String reason = e.getMessage().startsWith("labels: ") ? e.getMessage().substring(8) : e.getMessage();
-                throw new UsageException(o.requiredPath("labels") + ": " + reason);
+                throw new UsageException(o.requiredPath("labels") + ": " + withoutArgumentName(e.getMessage()));
             }
             if (samplesOut != null) {
                 float[] samples = new float[n];
@@ -81,6 +92,84 @@ final class MeasureCommands {
                 }
             }
             return SilhouetteCli.OK;
+        }
+    }
+
+    /**
+     * Whether the embeddings are a {@code .npy} file larger than a quarter of the maximum heap: read into a
+     * {@code float[]}, with the workspaces of a whole-batch score, they would not fit; streamed, they need not.
+     */
+    private static boolean largerThanTheHeap(Path embeddings) {
+        String name = String.valueOf(embeddings.getFileName()).toLowerCase(Locale.ROOT);
+        try {
+            return name.endsWith(".npy") && Files.isRegularFile(embeddings)
+                    && Files.size(embeddings) > Runtime.getRuntime().maxMemory() / 4;
+        } catch (IOException e) {
+            return false; // the reader reports what is wrong with the file
+        }
+    }
+
+    /** The score block by block on the memory-mapped file ({@link StreamedScore}). */
+    private static int streamedScore(Options o, Metric metric, Path samplesOut, CommandContext ctx) {
+        Path xFile = o.requiredPath("embeddings");
+        Path yFile = o.requiredPath("labels");
+        int blockRows = o.positiveInt("block-rows", StreamedScore.defaultBlockRows(metric));
+        try (MappedEmbeddings x = MappedEmbeddings.open(xFile);
+             BlockSilhouette blocks = BlockSilhouette.builder().metric(metric).backend(o.backend()).build()) {
+            int[] y = Inputs.labelsMapped(yFile);
+            requireMatchingCounts(xFile, x.rows(), yFile, y.length);
+            ClassCounts classes = ClassCounts.of(y);
+            try {
+                classes.requireScorable();
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(yFile + ": " + withoutArgumentName(e.getMessage()));
+            }
+            int threads = Runtime.getRuntime().availableProcessors();
+            StreamedScore streamed = new StreamedScore(blocks, x, y, classes, blockRows);
+            int n = x.rows();
+            int d = x.cols();
+            float[] samples = samplesOut == null ? null : new float[n];
+            Timing.Timed<StreamedScore.Result> timed;
+            try (Progress progress = ctx.progress("score", streamed.units())) {
+                timed = Timing.run(() -> streamed.run(threads, progress, samples), 0, progress);
+            }
+            if (samplesOut != null) {
+                Outputs.writeFloats(samplesOut, samples, n, 0);
+            }
+            StreamedScore.Result result = timed.result();
+            if (o.flag("json")) {
+                Json j = new Json().put("score", result.score()).put("metric", metric.externalName())
+                        .put("backend", blocks.backendName()).put("n", n).put("d", d)
+                        .put("classes", classes.classCount()).put("seconds", timed.seconds()).put("repeat", 0)
+                        .put("streamed", true).put("blocks", result.blocks()).put("block_rows", result.blockRows())
+                        .put("threads", result.threads());
+                if (samplesOut != null) {
+                    j.put("samples_out", samplesOut.toString());
+                }
+                ctx.out().println(j);
+            } else {
+                ctx.out().printf(Locale.ROOT, "score     %.6f  (hard silhouette, %s)%n", result.score(),
+                        metric.externalName());
+                common(ctx, blocks.backendName(), n, d, classes.classCount(), timed);
+                ctx.out().println("blocks    " + streamed.describe(result.threads()));
+                if (samplesOut != null) {
+                    ctx.out().println("samples   " + samplesOut + "  (" + Outputs.formatName(samplesOut) + ", shape ("
+                            + n + ",))");
+                }
+            }
+        }
+        return SilhouetteCli.OK;
+    }
+
+    /** "labels: the number ..." without the API's argument name, for a message that names the file instead. */
+    private static String withoutArgumentName(String message) {
+        return message.startsWith("labels: ") ? message.substring(8) : message;
+    }
+
+    private static void requireMatchingCounts(Path xFile, int rows, Path yFile, int labels) {
+        if (labels != rows) {
+            throw new UsageException(yFile + " holds " + labels + " labels but " + xFile + " holds " + rows
+                    + " rows; they must match");
         }
     }
 
@@ -201,10 +290,7 @@ final class MeasureCommands {
         Path yFile = o.requiredPath("labels");
         Matrix x = Inputs.embeddings(xFile);
         int[] y = Inputs.labels(yFile);
-        if (y.length != x.rows()) {
-            throw new UsageException(yFile + " holds " + y.length + " labels but " + xFile + " holds " + x.rows()
-                    + " rows; they must match");
-        }
+        requireMatchingCounts(xFile, x.rows(), yFile, y.length);
         int[] sorted = y.clone();
         Arrays.sort(sorted);
         int classes = 1;

@@ -47,16 +47,26 @@ public final class Inputs {
         return labels;
     }
 
+    /**
+     * Labels as {@link #labels}, but a {@code .npy} is memory-mapped rather than read into a byte array first (for
+     * label files of many millions of rows).
+     */
+    public static int[] labelsMapped(Path file) {
+        if (formatOf(file) != Format.NPY) {
+            return labels(file);
+        }
+        int[] labels;
+        try (MappedNpy npy = MappedNpy.open(file)) {
+            labels = labelsFromNpy(file, npy.asArray());
+        }
+        if (labels.length == 0) {
+            throw new UsageException(file + ": holds no labels");
+        }
+        return labels;
+    }
+
     private static Matrix embeddingsFromNpy(Path file, NpyArray a) {
-        if (a.type() != NpyType.FLOAT32 && a.type() != NpyType.FLOAT64) {
-            throw new UsageException(file + ": embeddings must be float32 or float64, this array is "
-                    + a.type().numpyName());
-        }
-        if (a.rank() != 2) {
-            throw new UsageException(file + ": embeddings must be a 2-D array (n, d), this one has shape "
-                    + a.shapeString());
-        }
-        long[] shape = a.shape();
+        long[] shape = checkEmbeddingArray(file, a.type(), a.shape());
         if (shape[0] * shape[1] > Integer.MAX_VALUE - 8) {
             throw new UsageException(file + ": shape " + a.shapeString() + " is too large (more than 2^31 values)");
         }
@@ -65,14 +75,34 @@ public final class Inputs {
         float[] values = new float[n * d];
         for (int i = 0; i < values.length; i++) {
             double v = a.getDouble(i);
-            float f = (float) v;
-            if (!Float.isFinite(f)) {
-                throw new UsageException(file + ": row " + (i / d) + " column " + (i % d) + " is " + v
-                        + (Double.isFinite(v) ? ", beyond the float32 range" : "") + "; every value must be finite");
-            }
-            values[i] = f;
+            checkFiniteFloat(file, v, i / d, i % d);
+            values[i] = (float) v;
         }
         return new Matrix(values, n, d);
+    }
+
+    /** Embeddings are a 2-D float32 or float64 array; returns the shape. */
+    static long[] checkEmbeddingArray(Path file, NpyType type, long[] shape) {
+        if (type != NpyType.FLOAT32 && type != NpyType.FLOAT64) {
+            throw new UsageException(file + ": embeddings must be float32 or float64, this array is "
+                    + type.numpyName());
+        }
+        if (shape.length != 2) {
+            throw new UsageException(file + ": embeddings must be a 2-D array (n, d), this one has shape "
+                    + NpyArray.shapeString(shape));
+        }
+        if (shape[0] == 0 || shape[1] == 0) {
+            throw new UsageException(file + ": holds no data (" + shape[0] + " rows x " + shape[1] + " columns)");
+        }
+        return shape;
+    }
+
+    /** A value read from an embeddings file must be a finite float32. */
+    static void checkFiniteFloat(Path file, double v, long row, int column) {
+        if (!Float.isFinite((float) v)) {
+            throw new UsageException(file + ": row " + row + " column " + column + " is " + v
+                    + (Double.isFinite(v) ? ", beyond the float32 range" : "") + "; every value must be finite");
+        }
     }
 
     private static int[] labelsFromNpy(Path file, NpyArray a) {
@@ -135,7 +165,7 @@ public final class Inputs {
         }
     }
 
-    private static void requireRegularFile(Path file) {
+    static void requireRegularFile(Path file) {
         if (!Files.exists(file)) {
             throw new UsageException(file + ": no such file");
         }

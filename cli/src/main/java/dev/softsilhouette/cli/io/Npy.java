@@ -28,10 +28,28 @@ public final class Npy {
     private Npy() {
     }
 
+    /**
+     * What a {@code .npy} header says, checked against the file's length: the element type, the shape, the data's
+     * byte order and where the data lies in the file.
+     */
+    record Header(NpyType type, long[] shape, ByteOrder order, long dataOffset, long dataBytes) {
+    }
+
     public static NpyArray read(Path file) {
         byte[] bytes = Inputs.readAll(file);
-        String name = file.toString();
-        if (bytes.length == 0) {
+        Header h = header(file.toString(), ByteBuffer.wrap(bytes), bytes.length);
+        ByteBuffer data = ByteBuffer.wrap(bytes, (int) h.dataOffset(), (int) h.dataBytes()).slice().order(h.order());
+        return new NpyArray(h.type(), h.shape(), data);
+    }
+
+    /**
+     * Parses the preamble and header at the start of {@code start} (which holds at least the preamble and the
+     * header, or the whole file when it is shorter) of a file of {@code fileLength} bytes.
+     */
+    static Header header(String name, ByteBuffer start, long fileLength) {
+        byte[] bytes = new byte[(int) Math.min(start.remaining(), fileLength)];
+        start.duplicate().get(bytes);
+        if (fileLength == 0) {
             throw new UsageException(name + ": the file is empty");
         }
         if (bytes.length < 10 || !startsWithMagic(bytes)) {
@@ -49,7 +67,7 @@ public final class Npy {
                 throw new UsageException(name + ": truncated .npy file (the header is cut off)");
             }
             long len = Integer.toUnsignedLong(b.getInt(8));
-            if (len > Integer.MAX_VALUE) {
+            if (len > Integer.MAX_VALUE - 16) {
                 throw new UsageException(name + ": .npy header length " + len + " is not plausible");
             }
             headerLength = (int) len;
@@ -59,7 +77,7 @@ public final class Npy {
         }
         if ((long) headerStart + headerLength > bytes.length) {
             throw new UsageException(name + ": truncated .npy file (the header says " + headerLength
-                    + " bytes, the file has " + (bytes.length - headerStart) + " after the preamble)");
+                    + " bytes, the file has " + (fileLength - headerStart) + " after the preamble)");
         }
         String header = new String(bytes, headerStart, headerLength,
                 major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
@@ -79,13 +97,15 @@ public final class Npy {
         }
         long[] shape = parseShape(shapeText, name);
         long count;
+        long needed;
         try {
             count = NpyArray.product(shape);
+            needed = Math.multiplyExact(count, (long) type.size());
         } catch (ArithmeticException e) {
             throw new UsageException(name + ": shape " + NpyArray.shapeString(shape) + " is too large");
         }
-        long needed = count * type.size();
-        long available = bytes.length - (long) headerStart - headerLength;
+        long dataOffset = (long) headerStart + headerLength;
+        long available = fileLength - dataOffset;
         if (available < needed) {
             throw new UsageException(name + ": truncated .npy file: shape " + NpyArray.shapeString(shape) + " of "
                     + type.numpyName() + " needs " + needed + " data bytes, the file holds " + available);
@@ -94,9 +114,7 @@ public final class Npy {
             throw new UsageException(name + ": " + (available - needed) + " unexpected bytes after the data of shape "
                     + NpyArray.shapeString(shape) + " " + type.numpyName() + " (not a single .npy array?)");
         }
-        ByteBuffer data = ByteBuffer.wrap(bytes, headerStart + headerLength, (int) needed).slice()
-                .order(NpyType.orderOf(descr.charAt(0)));
-        return new NpyArray(type, shape, data);
+        return new Header(type, shape, NpyType.orderOf(descr.charAt(0)), dataOffset, needed);
     }
 
     public static void write(Path file, NpyArray array) throws IOException {
