@@ -64,7 +64,13 @@ class BlockSilhouetteTest {
     }
 
     private static float[] blockwise(Metric metric, int size) {
-        BlockSilhouette blocks = BlockSilhouette.builder().backend("reference").metric(metric).build();
+        try (BlockSilhouette blocks = BlockSilhouette.builder().backend("reference").metric(metric).build()) {
+            return blockwise(blocks, size);
+        }
+    }
+
+    private static float[] blockwise(BlockSilhouette blocks, int size) {
+        Metric metric = blocks.metric();
         List<RowBlock> parts = blocks(size);
         float[] s = new float[N];
         if (metric == Metric.EUCLIDEAN) {
@@ -123,7 +129,12 @@ class BlockSilhouetteTest {
 
     @Test
     void statisticsSurviveSerialization() throws Exception {
-        BlockSilhouette blocks = BlockSilhouette.builder().backend("reference").metric(Metric.COSINE).build();
+        try (BlockSilhouette blocks = BlockSilhouette.builder().backend("reference").metric(Metric.COSINE).build()) {
+            serializationKeepsTheStatistics(blocks);
+        }
+    }
+
+    private static void serializationKeepsTheStatistics(BlockSilhouette blocks) throws Exception {
         RowBlock block = blocks(N).getFirst();
         ClassStatistics stats = blocks.statistics(block, blocks.shift(block));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -140,7 +151,13 @@ class BlockSilhouetteTest {
 
     @Test
     void rejectsInconsistentBlocks() {
-        BlockSilhouette sq = BlockSilhouette.builder().backend("reference").metric(Metric.SQUARED_EUCLIDEAN).build();
+        try (BlockSilhouette sq = BlockSilhouette.builder().backend("reference").metric(Metric.SQUARED_EUCLIDEAN)
+                .build(); BlockSilhouette eu = BlockSilhouette.builder().backend("reference").build()) {
+            rejectsInconsistentBlocks(sq, eu);
+        }
+    }
+
+    private static void rejectsInconsistentBlocks(BlockSilhouette sq, BlockSilhouette eu) {
         RowBlock block = RowBlock.of(new float[]{0, 1, 2, 3}, new int[]{0, 1}, 2);
         ClassStatistics a = sq.statistics(block, new double[]{0, 0});
         ClassStatistics b = sq.statistics(block, new double[]{1, 0});
@@ -158,7 +175,6 @@ class BlockSilhouetteTest {
         assertThrows(IllegalStateException.class, () -> sq.addEuclideanSums(ClassCounts.of(new int[]{0, 1}), block,
                 new double[4]));
 
-        BlockSilhouette eu = BlockSilhouette.builder().backend("reference").build();
         ClassCounts classes = ClassCounts.of(new int[]{0, 1});
         RowBlock other = RowBlock.of(new float[]{0, 1, 2}, new int[]{0}, 3);
         double[] sums = new double[4];

@@ -86,8 +86,14 @@ public interface BlockDecompositionContract extends BackendUnderTest {
 
     private float[] blockwiseSilhouettes(Blocked blocked, boolean reverse) {
         Problem p = blocked.problem();
-        BlockSilhouette blocks = BlockSilhouette.builder().backend(backendName()).metric(p.metric())
-                .temperature(p.tau()).build();
+        try (BlockSilhouette blocks = BlockSilhouette.builder().backend(backendName()).metric(p.metric())
+                .temperature(p.tau()).build()) {
+            return blockwiseSilhouettes(blocks, blocked, reverse);
+        }
+    }
+
+    private static float[] blockwiseSilhouettes(BlockSilhouette blocks, Blocked blocked, boolean reverse) {
+        Problem p = blocked.problem();
         List<RowBlock> parts = blocked.blocks();
         int count = parts.size();
         int first = reverse ? count - 1 : 0;
