@@ -113,7 +113,15 @@ final class Help {
               --tau T              soft silhouette temperature (default 0.1)
               --metric M           euclidean (default), sqeuclidean or cosine
               --backend NAME       a backend name or preference list (default: auto)
-              --plot FILE          PNG to write (default silhouette-demo.png)
+              --plot FILE          PNG to write (default silhouette-demo.png; silhouette-compare.png)
               --json               one JSON object with the results on stdout
+
+            --compare trains four models per seed instead: cross-entropy (CE), CE + SupCon, CE + soft
+            silhouette (cosine, weight lambda, tau T), CE + SupCon + soft silhouette (one hybrid call), and writes
+            a Markdown table (held-out accuracy and test cosine silhouette, mean +- sd; time per epoch) with
+            paired per-seed verdicts (95% t interval, sign test; none below 5 seeds) and a PNG.
+              --supcon-weight W        weight of SupCon (default 1.0)
+              --supcon-temperature T   SupCon's T (default 0.07; T_b 0.07)
+              --table FILE             Markdown file to write (default silhouette-compare.md)
             """;
 }

@@ -64,4 +64,27 @@ class DemoTest {
         assertEquals(a, b);
         assertEquals(0.0, j.get("accuracy_difference_mean"));
     }
+
+    @Test
+    void shortRunWritesTheTableAndThePlot() throws IOException {
+        Path table = dir.resolve("compare.md");
+        Path plot = dir.resolve("compare.png");
+        CliRunner.Result r = CliRunner.run("demo", "--compare", "--epochs", "2", "--seeds", "2", "--table",
+                table.toString(), "--plot", plot.toString());
+        assertEquals(0, r.status(), r.toString());
+        String md = Files.readString(table);
+        for (String arm : new String[] {"CE", "CE + SupCon", "CE + silhouette", "CE + SupCon + silhouette"}) {
+            assertTrue(md.contains("| " + arm + " | "), md);
+        }
+        assertTrue(md.contains("fewer than 5 seeds, not judged."), md);
+        assertTrue(r.out().contains(md.substring(0, 40)), r.out());
+        assertNotNull(ImageIO.read(plot.toFile()), "a PNG ImageIO can read");
+    }
+
+    @Test
+    void compareOptionsNeedCompare() {
+        CliRunner.Result r = CliRunner.run("demo", "--supcon-weight", "2");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("go with --compare"), r.err());
+    }
 }

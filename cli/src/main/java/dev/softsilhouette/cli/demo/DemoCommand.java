@@ -2,6 +2,7 @@ package dev.softsilhouette.cli.demo;
 
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.SoftSilhouetteLoss;
+import dev.softsilhouette.SupConLoss;
 import dev.softsilhouette.cli.CommandContext;
 import dev.softsilhouette.cli.Options;
 import dev.softsilhouette.cli.Progress;
@@ -29,7 +30,7 @@ import java.util.Set;
 public final class DemoCommand {
     private static final Set<String> OPTIONS = Set.of("dataset", "data-dir", "epochs", "seeds", "lambda",
             "batch-size", "learning-rate", "hidden", "embedding-dim", "train-limit", "tau", "metric", "backend",
-            "plot");
+            "plot", "supcon-weight", "supcon-temperature", "table");
 
     private DemoCommand() {
     }
@@ -44,6 +45,9 @@ public final class DemoCommand {
         };
         if (o.trainLimit() > 0) {
             data = data.limitTrain(o.trainLimit());
+        }
+        if (o.compare() != null) {
+            return compare(data, o, ctx, args);
         }
         try (SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(o.metric()).temperature(o.tau())
                 .backend(o.backend()).build()) {
@@ -129,6 +133,44 @@ public final class DemoCommand {
             out.printf(Locale.ROOT, "took      %.1f s (%d trainings)%n", wallSeconds, 2 * o.seeds());
             return 0;
         }
+    }
+
+    /** {@code --compare}: the four arms of the hybrid recipe, a Markdown table and a PNG. */
+    private static int compare(Dataset data, DemoOptions o, CommandContext ctx, String[] args) {
+        CompareOptions c = o.compare();
+        DemoTrainer.Config config = new DemoTrainer.Config(o.epochs(), o.batchSize(), o.learningRate(), o.hidden(),
+                o.embeddingDim(), o.lambda());
+        Comparison.Settings settings = new Comparison.Settings(c.supConWeight(), c.supConTemperature(), o.lambda(),
+                o.tau(), o.backend());
+        PrintStream out = ctx.out();
+        out.println("silhouette demo --compare: " + data.name() + " - " + data.description());
+        out.printf(Locale.ROOT, "model     %d -> %d (ReLU) -> %d (embedding) -> %d classes; Adam lr %s, batch %d, "
+                        + "%d epochs, seeds 1..%d%n", data.features(), o.hidden(), o.embeddingDim(), data.classes(),
+                trim(o.learningRate()), o.batchSize(), o.epochs(), o.seeds());
+        out.flush();
+        Comparison.Results results;
+        int arms = Comparison.Arm.values().length;
+        try (Progress progress = ctx.progress("demo --compare", (long) arms * o.seeds() * o.epochs())) {
+            results = Comparison.run(data, config, o.seeds(), settings, progress);
+        }
+        String command = "./silhouette demo " + String.join(" ", args);
+        String table = Comparison.markdown(results, command);
+        out.println();
+        out.print(table);
+        try {
+            Files.writeString(c.table(), table);
+            ComparePlot.write(o.plot(), results, String.format(Locale.ROOT, "%s. Model %d-%d-%d-%d, Adam lr %s, "
+                            + "batch %d, %d epochs; SupCon weight %s (T %s), soft silhouette weight %s (cosine, tau %s); "
+                            + "backend %s.", data.description(), data.features(), o.hidden(), o.embeddingDim(),
+                    data.classes(), trim(o.learningRate()), o.batchSize(), o.epochs(), trim(c.supConWeight()),
+                    c.supConTemperature(), trim(o.lambda()), o.tau(), results.backend()));
+        } catch (IOException e) {
+            throw new UsageException("demo: cannot write " + c.table() + " or " + o.plot() + ": " + e.getMessage());
+        }
+        out.println();
+        out.println("table     " + c.table());
+        out.println("plot      " + o.plot());
+        return 0;
     }
 
     static String accuracyOutcome(double mean, double sd, int wins, int losses, int seeds) {
@@ -218,20 +260,32 @@ public final class DemoCommand {
         }
     }
 
+    /** The options of {@code --compare}: SupCon's weight and temperature, the Markdown file. */
+    record CompareOptions(double supConWeight, double supConTemperature, Path table) {
+    }
+
     /** The demo's options with their per-dataset defaults. */
     record DemoOptions(String dataset, Path dataDir, int epochs, int seeds, double lambda, int batchSize,
                        double learningRate, int hidden, int embeddingDim, int trainLimit, double tau, Metric metric,
-                       String backend, Path plot, boolean json) {
+                       String backend, Path plot, boolean json, CompareOptions compare) {
 
         static DemoOptions parse(String[] args) {
-            Options o = Options.parse("demo", args, 0, OPTIONS, Set.of("json"));
+            Options o = Options.parse("demo", args, 0, OPTIONS, Set.of("json", "compare"));
+            boolean comparing = o.flag("compare");
+            if (!comparing && (o.has("supcon-weight") || o.has("supcon-temperature") || o.has("table"))) {
+                throw new UsageException("demo: --supcon-weight, --supcon-temperature and --table go with --compare");
+            }
+            if (comparing && o.flag("json")) {
+                throw new UsageException("demo: --compare writes a Markdown table (--table), not --json");
+            }
             String dataset = o.string("dataset", "digits").strip().toLowerCase(Locale.ROOT);
             boolean digits = !dataset.equals("fashion-mnist");
             Path dataDir = o.has("data-dir") ? o.path("data-dir") : Datasets.DEBIAN_FASHION_MNIST;
             if (o.has("data-dir") && digits) {
                 throw new UsageException("demo: --data-dir is for --dataset fashion-mnist; digits are bundled");
             }
-            Path plot = o.has("plot") ? o.path("plot") : Path.of("silhouette-demo.png");
+            Path plot = o.has("plot") ? o.path("plot")
+                    : Path.of(comparing ? "silhouette-compare.png" : "silhouette-demo.png");
             try {
                 DemoPlot.formatOf(plot);
             } catch (IllegalArgumentException e) {
@@ -251,7 +305,10 @@ public final class DemoCommand {
                     o.positiveInt("embedding-dim", 32),
                     o.has("train-limit") ? o.positiveInt("train-limit", 1) : 0,
                     o.nonNegative("tau", SoftSilhouetteLoss.DEFAULT_TEMPERATURE),
-                    o.metric(), o.backend(), plot, o.flag("json"));
+                    o.metric(), o.backend(), plot, o.flag("json"),
+                    comparing ? new CompareOptions(o.nonNegative("supcon-weight", 1.0),
+                            o.positive("supcon-temperature", SupConLoss.DEFAULT_TEMPERATURE),
+                            o.has("table") ? o.path("table") : Path.of("silhouette-compare.md")) : null);
         }
     }
 }

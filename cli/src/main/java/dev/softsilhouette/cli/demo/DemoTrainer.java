@@ -9,9 +9,9 @@ import dev.softsilhouette.datasets.Seeds;
 import java.util.Random;
 
 /**
- * Trains one {@link EmbeddingNetwork} with mini-batch Adam on cross-entropy, optionally plus
- * {@code lambda * SoftSilhouetteLoss(embeddings of the batch, labels of the batch)}, and evaluates it on the test set
- * after every epoch.
+ * Trains one {@link EmbeddingNetwork} with mini-batch Adam on cross-entropy, optionally plus an auxiliary objective of
+ * each batch's embeddings ({@code lambda * SoftSilhouetteLoss}, SupCon, or the hybrid), and evaluates it on the test
+ * set after every epoch.
  */
 final class DemoTrainer {
 
@@ -29,6 +29,12 @@ final class DemoTrainer {
         }
     }
 
+    /** A loss of one batch's embeddings that writes its gradient: the term added to cross-entropy. */
+    interface Auxiliary {
+        /** The loss of {@code rows} embeddings of {@code dims} values, and its gradient into {@code gradient}. */
+        double forwardBackward(Floats embeddings, Ints labels, int rows, int dims, Floats gradient);
+    }
+
     /** Called after each epoch with the number of epochs done. */
     interface EpochListener {
         void epochDone(int epoch);
@@ -39,6 +45,19 @@ final class DemoTrainer {
 
     static Run train(Dataset data, Config config, long seed, boolean withSilhouette, SoftSilhouetteLoss loss,
                      EpochListener listener) {
+        return train(data, config, seed, withSilhouette ? loss::forwardBackward : null, (float) config.lambda(), loss,
+                listener);
+    }
+
+    /**
+     * @param auxiliary the term added to cross-entropy, or null for cross-entropy alone
+     * @param weight    its weight in the gradient
+     * @param monitor   the soft silhouette of the curves and the test score (and the auxiliary's curve when null)
+     */
+    static Run train(Dataset data, Config config, long seed, Auxiliary auxiliary, float weight,
+                     SoftSilhouetteLoss monitor, EpochListener listener) {
+        boolean withSilhouette = auxiliary != null;
+        SoftSilhouetteLoss loss = monitor;
         Random random = new Random(seed);
         int d = data.features();
         int batch = Math.min(config.batchSize(), data.trainRows());
@@ -81,9 +100,9 @@ final class DemoTrainer {
                 ceSum += net.crossEntropy(yb, rows);
                 long t0 = System.nanoTime();
                 if (withSilhouette) {
-                    silSum += loss.forwardBackward(embeddingView, labelView, rows, e, gradientView);
+                    silSum += auxiliary.forwardBackward(embeddingView, labelView, rows, e, gradientView);
                     silhouetteNanos += System.nanoTime() - t0;
-                    net.backwardAndStep(xb, rows, silhouetteGradient, (float) config.lambda(), adam);
+                    net.backwardAndStep(xb, rows, silhouetteGradient, weight, adam);
                 } else {
                     // Monitoring only, for the curve: not part of this model's training time.
                     silSum += loss.forward(embeddingView, labelView, rows, e);
