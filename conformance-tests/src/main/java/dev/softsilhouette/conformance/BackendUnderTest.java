@@ -18,6 +18,18 @@ public interface BackendUnderTest {
     /** The name of the backend under test, as {@code silhouette.backend} would name it. */
     String backendName();
 
+    /**
+     * Never run by the JUnit Platform (it carries no annotation). A runner that does call it is not the JUnit Platform:
+     * Surefire 2.x (Maven 3.8's default 2.12.4) runs public {@code test*} methods of plain classes and would
+     * otherwise report the kit as passed with none of its properties run. This makes that run fail and name the fix.
+     */
+    default void testRunsOnTheJUnitPlatform() {
+        throw new AssertionError("the conformance kit for '" + backendName() + "' was run by a runner that is not the "
+                + "JUnit Platform, so none of its properties ran. Use maven-surefire-plugin 3.x (3.5.4 or newer): "
+                + "<plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-surefire-plugin</artifactId>"
+                + "<version>3.5.4</version></plugin> (docs/conformance.md, \"Running it for your own backend\")");
+    }
+
     /** A loss on the backend under test. */
     default SoftSilhouetteLoss loss(Metric metric, double tau, Reduction reduction) {
         return SoftSilhouetteLoss.builder().backend(backendName()).metric(metric).temperature(tau)
