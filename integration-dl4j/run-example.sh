@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the DL4J example (src/test/java/dev/softsilhouette/dl4j/example/DigitsExample.java): cross-entropy versus
 # cross-entropy + soft silhouette in a two-output ComputationGraph on the bundled digits, over several seeds.
-# Arguments go to the example: --seeds N (5) --epochs E (50) --lambda L (1.0) --metric M (euclidean) --tau T (0.1).
+# Arguments go to the example: --seeds N (3) --epochs E (50) --lambda L (1.0) --metric M (euclidean) --tau T (0.1).
 #
 # Builds the module and its test class path with Maven (the first run downloads DL4J and ND4J, about 150 MB), then
 # runs on Java 25+ found the way the build finds it (JAVA_HOME, ~/.m2/toolchains.xml, the usual JDK folders).

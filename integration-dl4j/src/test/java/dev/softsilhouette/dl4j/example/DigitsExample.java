@@ -148,7 +148,7 @@ public final class DigitsExample {
 
     public static void main(String[] args) {
         Config c = Config.defaults();
-        int seeds = 5;
+        int seeds = 3;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
