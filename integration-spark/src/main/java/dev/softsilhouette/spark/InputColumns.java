@@ -1,0 +1,191 @@
+package dev.softsilhouette.spark;
+
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * The two input columns of an evaluation and how a row of them becomes float32 values and a label: features as a
+ * Spark ML vector (dense or sparse), {@code array<float>} or {@code array<double>}; labels from any integral or
+ * floating column whose values are whole numbers in {@code [0, 2^31 - 1)} (what Spark's clustering models predict).
+ * Reads Catalyst's {@link InternalRow} (ordinal 0 the features, 1 the label) without building Spark SQL rows.
+ * Every bad value is an {@link IllegalArgumentException} naming the column and the row.
+ */
+final class InputColumns implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Catalyst's layout of {@link VectorUDT}: struct(type: byte 0 sparse / 1 dense, size, indices, values). */
+    private static final int VECTOR_FIELDS = 4;
+
+    private enum Features { VECTOR, FLOAT_ARRAY, DOUBLE_ARRAY }
+
+    private enum Labels { BYTE, SHORT, INT, LONG, FLOAT, DOUBLE }
+
+    private final String featuresColumn;
+    private final String predictionColumn;
+    private final Features features;
+    private final Labels labels;
+
+    private InputColumns(String featuresColumn, String predictionColumn, Features features, Labels labels) {
+        this.featuresColumn = featuresColumn;
+        this.predictionColumn = predictionColumn;
+        this.features = features;
+        this.labels = labels;
+    }
+
+    /** Checks that both columns exist with a supported type. */
+    static InputColumns of(StructType schema, String featuresColumn, String predictionColumn) {
+        DataType f = field(schema, featuresColumn, "featuresCol").dataType();
+        Features features;
+        if (f instanceof VectorUDT) {
+            features = Features.VECTOR;
+        } else if (f instanceof ArrayType a && a.elementType().equals(DataTypes.FloatType)) {
+            features = Features.FLOAT_ARRAY;
+        } else if (f instanceof ArrayType a && a.elementType().equals(DataTypes.DoubleType)) {
+            features = Features.DOUBLE_ARRAY;
+        } else {
+            throw new IllegalArgumentException("featuresCol \"" + featuresColumn + "\": type " + f.simpleString()
+                    + "; expected a Spark ML vector, array<float> or array<double>");
+        }
+        DataType p = field(schema, predictionColumn, "predictionCol").dataType();
+        Labels labels;
+        if (p.equals(DataTypes.ByteType)) {
+            labels = Labels.BYTE;
+        } else if (p.equals(DataTypes.ShortType)) {
+            labels = Labels.SHORT;
+        } else if (p.equals(DataTypes.IntegerType)) {
+            labels = Labels.INT;
+        } else if (p.equals(DataTypes.LongType)) {
+            labels = Labels.LONG;
+        } else if (p.equals(DataTypes.FloatType)) {
+            labels = Labels.FLOAT;
+        } else if (p.equals(DataTypes.DoubleType)) {
+            labels = Labels.DOUBLE;
+        } else {
+            throw new IllegalArgumentException("predictionCol \"" + predictionColumn + "\": type " + p.simpleString()
+                    + "; expected an integral or floating-point column of cluster ids");
+        }
+        return new InputColumns(featuresColumn, predictionColumn, features, labels);
+    }
+
+    private static StructField field(StructType schema, String name, String param) {
+        if (!Arrays.asList(schema.fieldNames()).contains(name)) {
+            throw new IllegalArgumentException(param + " \"" + name + "\": no such column; the data set has "
+                    + Arrays.toString(schema.fieldNames()));
+        }
+        return schema.apply(name);
+    }
+
+    /** The number of features of a row (for a sparse vector its size). */
+    int dims(InternalRow row, RowPosition at) {
+        requireFeatures(row, at);
+        return switch (features) {
+            case VECTOR -> {
+                InternalRow v = row.getStruct(0, VECTOR_FIELDS);
+                yield v.getByte(0) == 1 ? v.getArray(3).numElements() : v.getInt(1);
+            }
+            case FLOAT_ARRAY, DOUBLE_ARRAY -> row.getArray(0).numElements();
+        };
+    }
+
+    /** Writes the row's {@code dims} features at {@code into[offset..]} as float32; each must be finite there. */
+    void readFeatures(InternalRow row, RowPosition at, int dims, float[] into, int offset) {
+        int n = dims(row, at);
+        if (n != dims) {
+            throw new IllegalArgumentException("featuresCol \"" + featuresColumn + "\": " + at + " has " + n
+                    + " features, the first row of the data set " + dims
+                    + "; every row needs the same number");
+        }
+        switch (features) {
+            case VECTOR -> {
+                InternalRow v = row.getStruct(0, VECTOR_FIELDS);
+                ArrayData values = v.getArray(3);
+                if (v.getByte(0) == 1) {
+                    for (int t = 0; t < n; t++) {
+                        into[offset + t] = toFloat(values.getDouble(t), t, at);
+                    }
+                } else {
+                    Arrays.fill(into, offset, offset + n, 0f);
+                    ArrayData indices = v.getArray(2);
+                    for (int e = 0, nnz = values.numElements(); e < nnz; e++) {
+                        int t = indices.getInt(e);
+                        into[offset + t] = toFloat(values.getDouble(e), t, at);
+                    }
+                }
+            }
+            case FLOAT_ARRAY -> {
+                ArrayData values = row.getArray(0);
+                for (int t = 0; t < n; t++) {
+                    requireElement(values, t, at);
+                    into[offset + t] = toFloat(values.getFloat(t), t, at);
+                }
+            }
+            case DOUBLE_ARRAY -> {
+                ArrayData values = row.getArray(0);
+                for (int t = 0; t < n; t++) {
+                    requireElement(values, t, at);
+                    into[offset + t] = toFloat(values.getDouble(t), t, at);
+                }
+            }
+        }
+    }
+
+    /** The row's label, a whole number in {@code [0, 2^31 - 1)}. */
+    int readLabel(InternalRow row, RowPosition at) {
+        if (row.isNullAt(1)) {
+            throw new IllegalArgumentException("predictionCol \"" + predictionColumn + "\": " + at + " is null");
+        }
+        double value = switch (labels) {
+            case BYTE -> row.getByte(1);
+            case SHORT -> row.getShort(1);
+            case INT -> row.getInt(1);
+            case LONG -> row.getLong(1);
+            case FLOAT -> row.getFloat(1);
+            case DOUBLE -> row.getDouble(1);
+        };
+        if (!(value >= 0 && value < Integer.MAX_VALUE) || value != Math.rint(value)) {
+            throw new IllegalArgumentException("predictionCol \"" + predictionColumn + "\": " + at + " is " + value
+                    + "; cluster ids must be whole numbers in [0, " + Integer.MAX_VALUE + ")");
+        }
+        return (int) value;
+    }
+
+    String featuresColumn() {
+        return featuresColumn;
+    }
+
+    String predictionColumn() {
+        return predictionColumn;
+    }
+
+    private void requireFeatures(InternalRow row, RowPosition at) {
+        if (row.isNullAt(0)) {
+            throw new IllegalArgumentException("featuresCol \"" + featuresColumn + "\": " + at + " is null");
+        }
+    }
+
+    private void requireElement(ArrayData values, int t, RowPosition at) {
+        if (values.isNullAt(t)) {
+            throw new IllegalArgumentException("featuresCol \"" + featuresColumn + "\": " + at + " holds null at "
+                    + "index " + t);
+        }
+    }
+
+    private float toFloat(double value, int index, RowPosition at) {
+        float f = (float) value;
+        if (!Float.isFinite(f)) {
+            throw new IllegalArgumentException("featuresCol \"" + featuresColumn + "\": " + at + " holds " + value
+                    + " at index " + index + (Double.isFinite(value) ? " (beyond the float32 range)" : "")
+                    + "; every feature must be finite");
+        }
+        return f;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.softsilhouette.spark;
+
+import dev.softsilhouette.BlockSilhouette;
+import dev.softsilhouette.ClassStatistics;
+import dev.softsilhouette.Metric;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * {@code SQUARED_EUCLIDEAN} and {@code COSINE} in two passes over the data (SPEC section 12): per partition, the class
+ * statistics of its blocks (O(rows*D)), merged by one treeAggregate (O(K*D) shuffled per partition); the merged
+ * statistics broadcast; per partition, the s_i of its blocks (O(rows*K*D)), summed per partition and then over the
+ * partitions in partition order.
+ */
+final class StatisticsScore {
+    private StatisticsScore() {
+    }
+
+    static double score(InputRows input, Metric metric, String backend, int blockRows) {
+        Block first = input.firstBlock(blockRows);
+        int dims = first.dims();
+        double[] shift = TaskSilhouettes.get(metric, backend).shift(first.rowBlock());
+        JavaRDD<Block> blocks = input.blocks(blockRows, dims);
+
+        ClassStatistics all = blocks.treeAggregate(null,
+                (ClassStatistics merged, Block b) -> {
+                    ClassStatistics s = TaskSilhouettes.get(metric, backend).statistics(b.rowBlock(), shift);
+                    return merged == null ? s : merged.merge(s);
+                },
+                (ClassStatistics a, ClassStatistics b) -> a == null ? b : b == null ? a : a.merge(b),
+                2);
+        input.requireScorable(all.classes());
+
+        Broadcast<ClassStatistics> shared = JavaSparkContext.fromSparkContext(blocks.context()).broadcast(all);
+        try {
+            List<Double> sums = blocks.mapPartitions(it -> {
+                BlockSilhouette silhouettes = TaskSilhouettes.get(metric, backend);
+                ClassStatistics statistics = shared.value();
+                double sum = 0;
+                while (it.hasNext()) {
+                    sum += silhouettes.silhouettes(statistics, it.next().rowBlock(), null);
+                }
+                return Collections.singletonList(sum).iterator();
+            }, true).collect();
+            double total = 0;
+            for (double s : sums) {
+                total += s;
+            }
+            return total / all.classes().rows();
+        } finally {
+            shared.destroy();
+        }
+    }
+}
