@@ -22,6 +22,25 @@ public record Dataset(String name, String description, int features, String[] cl
         return testY.length;
     }
 
+    /** Training rows gathered into one minibatch: {@code x} row-major ({@code rows x features}), {@code y} labels. */
+    public record Minibatch(float[] x, int[] y) {
+        public int rows() {
+            return y.length;
+        }
+    }
+
+    /** The training rows {@code order[from]} .. {@code order[from + rows - 1]}, copied into a new minibatch. */
+    public Minibatch trainBatch(int[] order, int from, int rows) {
+        float[] x = new float[rows * features];
+        int[] y = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int i = order[from + r];
+            System.arraycopy(trainX, i * features, x, r * features, features);
+            y[r] = trainY[i];
+        }
+        return new Minibatch(x, y);
+    }
+
     /** The first {@code rows} training rows (the training order is already shuffled or stratified). */
     public Dataset limitTrain(int rows) {
         if (rows >= trainRows()) {

@@ -10,6 +10,15 @@ public final class Seeds {
     private Seeds() {
     }
 
+    /** {@code 0, 1, ..., n-1}: the row order the first epoch shuffles. */
+    public static int[] order(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+
     /** Fisher-Yates shuffle of {@code order} in place, drawing from {@code random}. */
     public static void shuffle(int[] order, Random random) {
         for (int i = order.length - 1; i > 0; i--) {

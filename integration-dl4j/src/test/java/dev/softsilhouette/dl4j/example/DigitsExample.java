@@ -6,6 +6,7 @@ import dev.softsilhouette.Metric;
 import dev.softsilhouette.SoftSilhouetteLoss;
 import dev.softsilhouette.datasets.Dataset;
 import dev.softsilhouette.datasets.Datasets;
+import dev.softsilhouette.datasets.SeedComparison;
 import dev.softsilhouette.datasets.Seeds;
 import dev.softsilhouette.dl4j.LossSoftSilhouette;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -92,25 +93,14 @@ public final class DigitsExample {
         ComputationGraph net = network(c, data.features(), data.classes(), seed, silhouette);
         Random random = new Random(seed);
         int n = data.trainRows();
-        int d = data.features();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
+        int[] order = Seeds.order(n);
         long start = System.nanoTime();
         for (int epoch = 0; epoch < c.epochs(); epoch++) {
             Seeds.shuffle(order, random);
             for (int from = 0; from < n; from += c.batchSize()) {
-                int rows = Math.min(c.batchSize(), n - from);
-                float[] x = new float[rows * d];
-                int[] y = new int[rows];
-                for (int r = 0; r < rows; r++) {
-                    int i = order[from + r];
-                    System.arraycopy(data.trainX(), i * d, x, r * d, d);
-                    y[r] = data.trainY()[i];
-                }
-                INDArray features = Nd4j.create(x, new long[]{rows, d}, 'c');
-                INDArray labels = oneHot(y, data.classes());
+                Dataset.Minibatch batch = data.trainBatch(order, from, Math.min(c.batchSize(), n - from));
+                INDArray features = Nd4j.create(batch.x(), new long[]{batch.rows(), data.features()}, 'c');
+                INDArray labels = oneHot(batch.y(), data.classes());
                 INDArray[] targets = withSilhouette ? new INDArray[]{labels, labels} : new INDArray[]{labels};
                 net.fit(new MultiDataSet(new INDArray[]{features}, targets));
             }
@@ -205,28 +195,13 @@ public final class DigitsExample {
         }
 
         void summary(List<Result> a, List<Result> b, double seconds) {
-            System.out.printf(Locale.ROOT, "%nheld-out test set (%d rows), mean +- sd over %d seeds:%n",
-                    data.testRows(), seeds);
-            System.out.println("                                 top-1 accuracy     test silhouette   time/epoch");
-            row("A cross-entropy              ", a);
-            row("B + " + c.lambda() + " x soft silhouette   ", b);
-            int better = 0;
-            double[] diff = new double[seeds];
-            for (int i = 0; i < seeds; i++) {
-                diff[i] = b.get(i).accuracy() - a.get(i).accuracy();
-                better += diff[i] > 0 ? 1 : 0;
-            }
-            System.out.printf(Locale.ROOT, "%naccuracy of B minus A: %+.2f points (paired, sd %.2f); B better on %d "
-                    + "of %d seeds%n", 100 * Seeds.mean(diff), 100 * Seeds.sd(diff), better, seeds);
-            System.out.printf(Locale.ROOT, "took %.1f s (%d trainings)%n", seconds, 2 * seeds);
+            SeedComparison.printSummary(System.out, data.testRows(), "+ " + c.lambda() + " x soft silhouette",
+                    outcomes(a), outcomes(b), seconds);
         }
 
-        private static void row(String name, List<Result> results) {
-            double[] acc = results.stream().mapToDouble(Result::accuracy).toArray();
-            double[] sil = results.stream().mapToDouble(Result::testSilhouette).toArray();
-            double time = results.stream().mapToDouble(Result::secondsPerEpoch).average().orElse(0);
-            System.out.printf(Locale.ROOT, "  %s  %6.2f%% +- %.2f%%    %.3f +- %.3f    %.0f ms%n", name,
-                    100 * Seeds.mean(acc), 100 * Seeds.sd(acc), Seeds.mean(sil), Seeds.sd(sil), 1000 * time);
+        private static List<SeedComparison.Outcome> outcomes(List<Result> results) {
+            return results.stream().map(r -> new SeedComparison.Outcome(r.accuracy(), r.testSilhouette(),
+                    r.secondsPerEpoch())).toList();
         }
     }
 }
