@@ -3,6 +3,11 @@ module dev.softsilhouette.conformance {
     requires transitive dev.softsilhouette.api;
     requires transitive net.jqwik.api;
     requires transitive org.junit.jupiter.api;
+    requires org.junit.platform.engine;
+    requires org.junit.platform.launcher;
 
     exports dev.softsilhouette.conformance;
+
+    // Prints the kit's own count of passed, failed and skipped properties at the end of a run.
+    provides org.junit.platform.launcher.TestExecutionListener with dev.softsilhouette.conformance.ConformanceSummary;
 }
