@@ -2,6 +2,7 @@ package dev.softsilhouette.cpu;
 
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.cpu.parallel.WorkerPool;
+import dev.softsilhouette.cpu.simd.LaneSimdOps;
 import dev.softsilhouette.cpu.simd.SimdOps;
 import dev.softsilhouette.cpu.simd.VectorSimdOps;
 import dev.softsilhouette.spi.ClassTable;
@@ -28,27 +29,51 @@ import java.util.List;
  * <p>Loaded only once the provider has found {@code jdk.incubator.vector}.
  */
 public final class CpuVectorBackend implements SupConBackend {
-    private final SimdOps ops;
+    /** Which code runs the calls. Every choice gives the same bits ({@link LaneSimdOps} is the Vector API code's twin). */
+    public enum Code {
+        /** The Vector API code. */
+        VECTOR,
+        /** The plain-loop twin of the Vector API code. */
+        LANES,
+        /**
+         * The plain loops for the first call, the Vector API code from the second on: the first call of a JVM runs
+         * in the interpreter and C1, where the loops are several times faster than Vector API code that C2 has not
+         * compiled yet (each vector is then a heap object); the calls after it compile the vector code.
+         */
+        LANES_FIRST
+    }
+
+    private final VectorSimdOps vector;
+    private final LaneSimdOps lanes;
     private final WorkerPool pool;
+    /** Whether calls run the Vector API code; once true, stays true. */
+    private volatile boolean vectorCode;
+    private final boolean switchesToVector;
     /** Each calling thread's slot; the slots are also listed in {@code slots} so that close can empty them all. */
     private final ThreadLocal<WorkspaceSlot> workspaces;
     private final List<WorkspaceSlot> slots = new ArrayList<>(); // guarded by itself
     private volatile boolean closed;
 
-    /** The kernels of one calling thread, sharing one sorted copy of the batch. */
-    static final class Workspace {
+    /** The kernels of one calling thread for one kind of code, sharing one sorted copy of the batch. */
+    static final class Kernels {
         final EuclideanTileKernel euclidean;
         final ClassStatisticsKernel statistics;
         final SupConKernel supCon;
         final BlockKernels blocks;
 
-        Workspace(SimdOps ops, WorkerPool pool) {
+        Kernels(SimdOps ops, WorkerPool pool) {
             SortedBatch data = new SortedBatch(ops);
             euclidean = new EuclideanTileKernel(data, pool);
             statistics = new ClassStatisticsKernel(data, pool);
             supCon = new SupConKernel(data, pool);
             blocks = new BlockKernels(ops);
         }
+    }
+
+    /** One calling thread's kernels: the plain-loop set is dropped once the vector code runs. */
+    static final class Workspace {
+        private Kernels lanesKernels;
+        private Kernels vectorKernels;
     }
 
     /**
@@ -63,15 +88,36 @@ public final class CpuVectorBackend implements SupConBackend {
         this(CpuVectorBackendProvider.configuredThreads());
     }
 
+    /** The Vector API code from the first call. */
     public CpuVectorBackend(int threads) {
-        this.ops = new VectorSimdOps();
+        this(threads, Code.VECTOR);
+    }
+
+    /**
+     * For the provider: {@code code} is {@code vector}, {@code lanes}, or anything else (null included) for
+     * {@link Code#LANES_FIRST}.
+     */
+    public CpuVectorBackend(int threads, String code) {
+        this(threads, "vector".equals(code) ? Code.VECTOR : "lanes".equals(code) ? Code.LANES : Code.LANES_FIRST);
+    }
+
+    public CpuVectorBackend(int threads, Code code) {
+        this.vector = new VectorSimdOps();
+        this.lanes = new LaneSimdOps(vector);
         this.pool = new WorkerPool(threads, "soft-silhouette-cpu");
         this.workspaces = ThreadLocal.withInitial(this::newSlot);
+        this.vectorCode = code == Code.VECTOR;
+        this.switchesToVector = code == Code.LANES_FIRST;
+    }
+
+    /** Whether the next call runs the Vector API code. */
+    public boolean runsVectorCode() {
+        return vectorCode;
     }
 
     /** The SIMD shape it runs on, for {@code Backends.describe()}. */
     public String describe() {
-        return ops.describe();
+        return vector.describe();
     }
 
     /** Stops the worker threads, waiting for them to end, and drops every thread's workspaces. Idempotent. */
@@ -115,11 +161,30 @@ public final class CpuVectorBackend implements SupConBackend {
                 if (closed) {
                     throw closedException();
                 }
-                w = new Workspace(ops, pool);
+                w = new Workspace();
                 slot.workspace = w;
             }
         }
         return w;
+    }
+
+    /** The kernels for this call on this thread; the first call of a {@link Code#LANES_FIRST} backend flips it. */
+    private Kernels kernels() {
+        Workspace w = workspace();
+        if (vectorCode) {
+            w.lanesKernels = null;
+            if (w.vectorKernels == null) {
+                w.vectorKernels = new Kernels(vector, pool);
+            }
+            return w.vectorKernels;
+        }
+        if (switchesToVector) {
+            vectorCode = true; // this call is the one that runs the loops
+        }
+        if (w.lanesKernels == null) {
+            w.lanesKernels = new Kernels(lanes, pool);
+        }
+        return w.lanesKernels;
     }
 
     private IllegalStateException closedException() {
@@ -150,7 +215,7 @@ public final class CpuVectorBackend implements SupConBackend {
             }
             return 0.0;
         }
-        Workspace w = workspace();
+        Kernels w = kernels();
         return switch (metric) {
             case EUCLIDEAN -> w.euclidean.compute(batch, tau, weight, rowWeights, silhouettesOut, gradientOut);
             case SQUARED_EUCLIDEAN, COSINE ->
@@ -164,7 +229,7 @@ public final class CpuVectorBackend implements SupConBackend {
         if (closed) {
             throw closedException();
         }
-        return workspace().supCon.supCon(batch, temperatures, weight, rowWeights, lossesOut, gradientOut);
+        return kernels().supCon.supCon(batch, temperatures, weight, rowWeights, lossesOut, gradientOut);
     }
 
     @Override
@@ -172,7 +237,7 @@ public final class CpuVectorBackend implements SupConBackend {
         if (closed) {
             throw closedException();
         }
-        return workspace().supCon.hybrid(batch, terms, gradientOut);
+        return kernels().supCon.hybrid(batch, terms, gradientOut);
     }
 
     // ---------------------------------------------------------------- block decomposition (BlockKernels)
@@ -202,6 +267,6 @@ public final class CpuVectorBackend implements SupConBackend {
         if (closed) {
             throw closedException();
         }
-        return workspace().blocks;
+        return kernels().blocks;
     }
 }

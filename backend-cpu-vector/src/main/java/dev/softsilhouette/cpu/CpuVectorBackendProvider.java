@@ -16,6 +16,12 @@ public final class CpuVectorBackendProvider implements BackendProvider {
     public static final int PRIORITY = 100;
     /** System property: size of the worker pool (the calling thread included). */
     public static final String THREADS_PROPERTY = "silhouette.cpu.threads";
+    /**
+     * System property: {@code vector} runs the Vector API code from the first call, {@code lanes} its plain-loop twin
+     * only (both for measurements); by default calls start on the plain loops while a thread warms the vector code up.
+     * The bits are the same either way.
+     */
+    public static final String CODE_PROPERTY = "silhouette.cpu.code";
     /** The JVM option the backend needs on the class path. */
     public static final String VECTOR_FLAG = "--add-modules jdk.incubator.vector";
 
@@ -53,7 +59,8 @@ public final class CpuVectorBackendProvider implements BackendProvider {
     @Override
     public SilhouetteBackend create() {
         try {
-            return newBackend(threads());
+            return Class.forName(BACKEND_CLASS).asSubclass(SilhouetteBackend.class)
+                    .getConstructor(int.class, String.class).newInstance(threads(), System.getProperty(CODE_PROPERTY));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create " + NAME + ": " + e, e);
         }

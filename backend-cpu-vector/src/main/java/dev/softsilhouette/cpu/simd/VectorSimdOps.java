@@ -8,7 +8,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
-/** {@link SimdOps} on {@code jdk.incubator.vector} with the preferred species (512 bits on AVX-512). */
+/**
+ * {@link SimdOps} on {@code jdk.incubator.vector} with the preferred species (512 bits on AVX-512). Its lane-by-lane
+ * twin {@link LaneSimdOps} shares the constants below and must follow every change to the order of operations.
+ */
 public final class VectorSimdOps implements SimdOps {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
@@ -21,32 +24,32 @@ public final class VectorSimdOps implements SimdOps {
     private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
     private static final int DL = DS.length();
     /** Softmin exponents below this count as weight 0 (e^-708 is 3e-308 next to the nearest class's weight 1). */
-    private static final double EXP_FLOOR = -708.0;
+    static final double EXP_FLOOR = -708.0;
     /** 1.5 * 2^52: adding it rounds a double of magnitude below 2^51 to an integer, kept in the low mantissa bits. */
-    private static final double ROUNDER = 0x1.8p52;
-    private static final double LOG2_E = 1.4426950408889634;
-    private static final double LN2_HI = 0x1.62e42fefa3800p-1;
-    private static final double LN2_LO = 0x1.ef35793c76730p-45;
+    static final double ROUNDER = 0x1.8p52;
+    static final double LOG2_E = 1.4426950408889634;
+    static final double LN2_HI = 0x1.62e42fefa3800p-1;
+    static final double LN2_LO = 0x1.ef35793c76730p-45;
     /** 1/j!: Taylor terms of exp; to degree 12 on |r| <= ln(2)/2 the truncation error is below 2e-16 relative. */
-    private static final double EXP_TAYLOR_12 = 1.0 / 479001600;
-    private static final double EXP_TAYLOR_11 = 1.0 / 39916800;
-    private static final double EXP_TAYLOR_10 = 1.0 / 3628800;
-    private static final double EXP_TAYLOR_9 = 1.0 / 362880;
-    private static final double EXP_TAYLOR_8 = 1.0 / 40320;
-    private static final double EXP_TAYLOR_7 = 1.0 / 5040;
-    private static final double EXP_TAYLOR_6 = 1.0 / 720;
-    private static final double EXP_TAYLOR_5 = 1.0 / 120;
-    private static final double EXP_TAYLOR_4 = 1.0 / 24;
-    private static final double EXP_TAYLOR_3 = 1.0 / 6;
+    static final double EXP_TAYLOR_12 = 1.0 / 479001600;
+    static final double EXP_TAYLOR_11 = 1.0 / 39916800;
+    static final double EXP_TAYLOR_10 = 1.0 / 3628800;
+    static final double EXP_TAYLOR_9 = 1.0 / 362880;
+    static final double EXP_TAYLOR_8 = 1.0 / 40320;
+    static final double EXP_TAYLOR_7 = 1.0 / 5040;
+    static final double EXP_TAYLOR_6 = 1.0 / 720;
+    static final double EXP_TAYLOR_5 = 1.0 / 120;
+    static final double EXP_TAYLOR_4 = 1.0 / 24;
+    static final double EXP_TAYLOR_3 = 1.0 / 6;
 
     /** Float exponents below this give 0 (e^-87 is near the smallest normal float); above the cap, clamped. */
-    private static final float EXP_FLOOR_F = -87.0f;
-    private static final float EXP_CAP_F = 88.0f;
+    static final float EXP_FLOOR_F = -87.0f;
+    static final float EXP_CAP_F = 88.0f;
     /** 1.5 * 2^23: adding it rounds a float of magnitude below 2^22 to an integer, kept in the low mantissa bits. */
-    private static final float ROUNDER_F = 0x1.8p23f;
-    private static final float LOG2_E_F = 1.44269504f;
-    private static final float LN2_HI_F = 0.693145751953125f;
-    private static final float LN2_LO_F = 1.42860677e-6f;
+    static final float ROUNDER_F = 0x1.8p23f;
+    static final float LOG2_E_F = 1.44269504f;
+    static final float LN2_HI_F = 0.693145751953125f;
+    static final float LN2_LO_F = 1.42860677e-6f;
 
     /** The double lanes' summation tree, as {@link #FOLDS}. */
     private static final VectorShuffle<Double>[] DOUBLE_FOLDS = folds(DS);

@@ -1,0 +1,552 @@
+package dev.softsilhouette.cpu.simd;
+
+import dev.softsilhouette.spi.SilhouetteMath;
+
+/**
+ * {@link VectorSimdOps} written with plain loops, lane by lane: the same IEEE operations on the same lanes in the same
+ * order (the same accumulators, the same fixed lane-sum tree, the same polynomial exponentials), so every method
+ * returns the same bits as its vector twin of the same shape. It exists for the first calls of a JVM: until C2 has
+ * compiled the Vector API code, every vector is a heap object and a call is tens of times slower than these loops,
+ * which the interpreter and C1 run well. {@code LaneSimdOpsTest} checks the bit identity method by method.
+ *
+ * <p>Thread-safe: the product accumulators live in a per-thread scratch array.
+ */
+public final class LaneSimdOps implements SimdOps {
+    private final int lanes;
+    private final int doubleLanes;
+    private final int widest;
+    private final String describe;
+    private final ThreadLocal<float[]> accumulators;
+    /** The two double lane accumulators of {@link #rowSilhouette} (softmin weights, weighted means). */
+    private final ThreadLocal<double[]> doubleAccumulators;
+
+    /** The shape of {@code twin}: its lanes, double lanes and widest product. */
+    public LaneSimdOps(SimdOps twin) {
+        this.lanes = twin.lanes();
+        this.doubleLanes = twin.doubleLanes();
+        this.widest = twin.widestProduct();
+        this.describe = twin.describe() + " (plain loops)";
+        int size = 6 * Math.max(3, widest) * lanes;
+        this.accumulators = ThreadLocal.withInitial(() -> new float[size]);
+        this.doubleAccumulators = ThreadLocal.withInitial(() -> new double[2 * doubleLanes]);
+    }
+
+    @Override
+    public int lanes() {
+        return lanes;
+    }
+
+    @Override
+    public String describe() {
+        return describe;
+    }
+
+    @Override
+    public int widestProduct() {
+        return widest;
+    }
+
+    @Override
+    public int doubleLanes() {
+        return doubleLanes;
+    }
+
+    /** The rows x vectors register block: accumulators from 0 in l order, by FMA, as the vector micro-kernels. */
+    private float[] product(int rows, int vectors, float[] a, int aOff, int aRowStride, int aLoopStride, float[] b,
+                            int bOff, int bVectorStride, int bLoopStride, int count) {
+        int L = lanes;
+        float[] acc = new float[rows * vectors * L];
+        for (int l = 0; l < count; l++) {
+            int bl = bOff + l * bLoopStride;
+            for (int r = 0; r < rows; r++) {
+                float x = a[aOff + r * aRowStride + l * aLoopStride];
+                for (int v = 0; v < vectors; v++) {
+                    int bo = bl + v * bVectorStride;
+                    int co = (r * vectors + v) * L;
+                    for (int lane = 0; lane < L; lane++) {
+                        acc[co + lane] = Math.fma(b[bo + lane], x, acc[co + lane]);
+                    }
+                }
+            }
+        }
+        return acc;
+    }
+
+    @Override
+    public void multiplyAdd(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff,
+                            int bVectorStride, int bLoopStride, int count, float[] c, int cOff, int cRowStride,
+                            boolean accumulate) {
+        int L = lanes;
+        float[] acc = product(4, vectors, a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride,
+                count);
+        for (int r = 0; r < 4; r++) {
+            for (int v = 0; v < vectors; v++) {
+                int co = (r * vectors + v) * L;
+                int o = cOff + r * cRowStride + v * L;
+                for (int lane = 0; lane < L; lane++) {
+                    c[o + lane] = accumulate ? acc[co + lane] + c[o + lane] : acc[co + lane];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void multiply6x3(float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff,
+                            int bVectorStride, int bLoopStride, int count, float[] c, int cOff, int cRowStride) {
+        int L = lanes;
+        float[] acc = product(6, 3, a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride, count);
+        for (int r = 0; r < 6; r++) {
+            System.arraycopy(acc, r * 3 * L, c, cOff + r * cRowStride, 3 * L);
+        }
+    }
+
+    /** The vector lane sum: lane i += lane i + h for h = L/2, ..., 1 (the folds of {@link VectorSimdOps}). */
+    private float foldedSum(float[] s, int off) {
+        for (int h = lanes / 2; h >= 1; h /= 2) {
+            for (int i = 0; i < h; i++) {
+                s[off + i] = s[off + i] + s[off + i + h];
+            }
+        }
+        return s[off];
+    }
+
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int len) {
+        int L = lanes;
+        float[] s = accumulators.get();
+        java.util.Arrays.fill(s, 0, 4 * L, 0f);
+        int t = 0;
+        for (; t + 4 * L <= len; t += 4 * L) {
+            for (int q = 0; q < 4 * L; q++) { // accumulator q / L, lane q % L
+                s[q] = Math.fma(a[aOff + t + q], b[bOff + t + q], s[q]);
+            }
+        }
+        int bound = len - len % L;
+        for (; t < bound; t += L) {
+            for (int lane = 0; lane < L; lane++) {
+                s[lane] = Math.fma(a[aOff + t + lane], b[bOff + t + lane], s[lane]);
+            }
+        }
+        for (int lane = 0; lane < L; lane++) { // s0.add(s1).add(s2.add(s3))
+            s[lane] = (s[lane] + s[L + lane]) + (s[2 * L + lane] + s[3 * L + lane]);
+        }
+        float sum = foldedSum(s, 0);
+        for (; t < len; t++) {
+            sum = Math.fma(a[aOff + t], b[bOff + t], sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public float squaredDistance(float[] a, int aOff, float[] b, int bOff, int len) {
+        int L = lanes;
+        float[] s = accumulators.get();
+        java.util.Arrays.fill(s, 0, 4 * L, 0f);
+        int t = 0;
+        for (; t + 4 * L <= len; t += 4 * L) {
+            for (int q = 0; q < 4 * L; q++) {
+                float e = a[aOff + t + q] - b[bOff + t + q];
+                s[q] = Math.fma(e, e, s[q]);
+            }
+        }
+        int bound = len - len % L;
+        for (; t < bound; t += L) {
+            for (int lane = 0; lane < L; lane++) {
+                float e = a[aOff + t + lane] - b[bOff + t + lane];
+                s[lane] = Math.fma(e, e, s[lane]);
+            }
+        }
+        for (int lane = 0; lane < L; lane++) {
+            s[lane] = (s[lane] + s[L + lane]) + (s[2 * L + lane] + s[3 * L + lane]);
+        }
+        float sum = foldedSum(s, 0);
+        for (; t < len; t++) {
+            float e = a[aOff + t] - b[bOff + t];
+            sum = Math.fma(e, e, sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public float sum(float[] a, int from, int to) {
+        int L = lanes;
+        float[] s = accumulators.get();
+        java.util.Arrays.fill(s, 0, L, 0f);
+        int t = from;
+        for (; t + L <= to; t += L) {
+            for (int lane = 0; lane < L; lane++) {
+                s[lane] = s[lane] + a[t + lane];
+            }
+        }
+        if (t < to) { // the masked tail adds 0 to the lanes past the end
+            for (int lane = 0; lane < L; lane++) {
+                s[lane] = s[lane] + (t + lane < to ? a[t + lane] : 0f);
+            }
+        }
+        return foldedSum(s, 0);
+    }
+
+    @Override
+    public void sumRows(float[] a, int off, int rows, int stride, int len, float[] out) {
+        for (int c = 0; c < len; c++) {
+            float s = 0f;
+            int p = off + c;
+            for (int r = 0; r < rows; r++, p += stride) {
+                s = s + a[p];
+            }
+            out[c] = s;
+        }
+    }
+
+    @Override
+    public void add(float[] a, int off, float[] b, int bOff, int len) {
+        for (int t = 0; t < len; t++) {
+            a[off + t] = a[off + t] + b[bOff + t];
+        }
+    }
+
+    @Override
+    public float subtractMaxAbs(float[] a, int off, float[] m, int len) {
+        float max = 0f; // the vector version starts its lanes at 0; max is exact in any order
+        for (int t = 0; t < len; t++) {
+            float v = a[off + t] - m[t];
+            a[off + t] = v;
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
+    }
+
+    @Override
+    public void scale(float[] a, int from, int to, float factor) {
+        for (int t = from; t < to; t++) {
+            a[t] = a[t] * factor;
+        }
+    }
+
+    @Override
+    public void scaledDifference(float factor, float alpha, float[] x, int xOff, float[] y, int yOff, float[] out,
+                                 int outOff, int len) {
+        for (int t = 0; t < len; t++) {
+            out[outOff + t] = Math.fma(x[xOff + t], alpha, -y[yOff + t]) * factor;
+        }
+    }
+
+    @Override
+    public void distancesFromGram(float[] tile, int off, int len, float sqI, float[] sq, int j0, float[] x,
+                                  int iRowOff, int dimsStride, int dims) {
+        int padded = roundUp(len, lanes); // the vector loops run whole vectors
+        boolean anyClose = false;
+        for (int c = 0; c < padded; c++) {
+            float norms = sqI + sq[j0 + c];
+            float d2 = Math.max(Math.fma(tile[off + c], -2f, norms), 0f);
+            anyClose |= d2 < norms * (1.0f / 64);
+            tile[off + c] = d2;
+        }
+        if (anyClose) {
+            for (int c = 0; c < len; c++) {
+                if (tile[off + c] < (sqI + sq[j0 + c]) * (1.0f / 64)) {
+                    tile[off + c] = squaredDistance(x, iRowOff, x, (j0 + c) * dimsStride, dims);
+                }
+            }
+        }
+        for (int c = 0; c < padded; c++) {
+            tile[off + c] = (float) Math.sqrt(tile[off + c]);
+        }
+    }
+
+    @Override
+    public float pairWeights(float[] tile, int off, int len, float[] rowCoef, int rowCoefOff, int[] classOf, int j0,
+                             float[] colCoef, int colCoefOff, float[] columnSums) {
+        int L = lanes;
+        float[] rowSum = accumulators.get();
+        java.util.Arrays.fill(rowSum, 0, L, 0f);
+        for (int c = 0; c < len; c += L) {
+            for (int lane = 0; lane < L; lane++) {
+                float d = tile[off + c + lane];
+                float coef = rowCoef[rowCoefOff + classOf[j0 + c + lane]] + colCoef[colCoefOff + c + lane];
+                float w = d > 0f ? coef / d : 0f;
+                tile[off + c + lane] = w;
+                rowSum[lane] = rowSum[lane] + w;
+                if (columnSums != null) {
+                    columnSums[c + lane] = columnSums[c + lane] + w;
+                }
+            }
+        }
+        return foldedSum(rowSum, 0);
+    }
+
+    @Override
+    public double rowSilhouette(int own, double[] sums, int sumsOff, int classes, int[] classOffsets,
+                                double[] inverseSizes, double tau, double[] derivative, double[] scratch) {
+        int DL = doubleLanes;
+        int ownSize = classOffsets[own + 1] - classOffsets[own];
+        double invTau = 1.0 / tau;
+        if (tau != 0.0 && !(invTau < Double.POSITIVE_INFINITY)) {
+            return SilhouetteMath.rowSilhouette(own, sums, sumsOff, classOffsets, tau, derivative, 0);
+        }
+        if (ownSize < 2 || classes < 2) {
+            if (derivative != null) {
+                java.util.Arrays.fill(derivative, 0, classes, 0.0);
+            }
+            return 0.0;
+        }
+        int padded = (classes + DL - 1) / DL * DL;
+        int weightsOff = padded;
+        double min = Double.POSITIVE_INFINITY;
+        for (int c = 0; c < padded; c++) {
+            boolean dead = c >= classes || c == own;
+            double delta = dead ? Double.POSITIVE_INFINITY : sums[sumsOff + c] * inverseSizes[c];
+            scratch[c] = delta;
+            min = Math.min(min, delta);
+        }
+        double a = sums[sumsOff + own] / (ownSize - 1);
+
+        double b;
+        double z = 0.0;
+        int argmin = -1;
+        if (tau == 0.0) {
+            b = min;
+            for (int c = 0; c < classes; c++) {
+                if (scratch[c] == min) {
+                    argmin = c;
+                    break;
+                }
+            }
+        } else {
+            // The vector version's lane accumulators: zs at [0, DL), weighted at [DL, 2 DL).
+            double[] lanesAcc = doubleAccumulators.get();
+            java.util.Arrays.fill(lanesAcc, 0.0);
+            for (int c = 0; c < padded; c++) {
+                int lane = c % DL;
+                double delta = scratch[c];
+                double x = (min - delta) * invTau;
+                boolean dead = !(x >= VectorSimdOps.EXP_FLOOR);
+                double e = dead ? 0.0 : exp(Math.max(x, VectorSimdOps.EXP_FLOOR));
+                lanesAcc[lane] = lanesAcc[lane] + e;
+                lanesAcc[DL + lane] = Math.fma(e, dead ? 0.0 : delta, lanesAcc[DL + lane]);
+                scratch[weightsOff + c] = e;
+            }
+            z = 0.0;
+            double w = 0.0;
+            for (int lane = 0; lane < DL; lane++) {
+                z += lanesAcc[lane];
+            }
+            for (int lane = 0; lane < DL; lane++) {
+                w += lanesAcc[DL + lane];
+            }
+            b = w / z;
+            if (b < min) {
+                b = min;
+            }
+        }
+
+        double m = Math.max(a, b);
+        if (m == 0.0) {
+            if (derivative != null) {
+                java.util.Arrays.fill(derivative, 0, classes, 0.0);
+            }
+            return 0.0;
+        }
+        double s;
+        double dsda;
+        double dsdb;
+        if (a < b) {
+            s = 1.0 - a / b;
+            dsda = -1.0 / b;
+            dsdb = a / (b * b);
+        } else {
+            s = b / a - 1.0;
+            dsda = -b / (a * a);
+            dsdb = 1.0 / a;
+        }
+        if (derivative != null) {
+            if (tau == 0.0) {
+                java.util.Arrays.fill(derivative, 0, classes, 0.0);
+                derivative[argmin] = dsdb * inverseSizes[argmin];
+            } else {
+                double factor = dsdb / z;
+                for (int c = 0; c < classes; c++) {
+                    double e = scratch[weightsOff + c];
+                    boolean dead = e == 0.0;
+                    double delta = dead ? b : scratch[c];
+                    double dbd = (-((delta - b) * invTau) + 1.0) * e;
+                    derivative[c] = dead ? 0.0 : dbd * factor * inverseSizes[c];
+                }
+            }
+            derivative[own] = dsda / (ownSize - 1);
+            for (int c = 0; c < classes; c++) {
+                if (sums[sumsOff + c] == 0.0) {
+                    derivative[c] = 0.0;
+                }
+            }
+        }
+        return Math.max(-1.0, Math.min(1.0, s));
+    }
+
+    @Override
+    public void sparseMultiply(float[] coef, int coefOff, int[] index, int indexOff, int count, float[] b,
+                               int bStride, float[] out, int outOff, int len) {
+        java.util.Arrays.fill(out, outOff, outOff + len, 0f);
+        for (int q = 0; q < count; q++) {
+            int c = index[indexOff + q];
+            float a = coef[coefOff + c];
+            int bOff = c * bStride;
+            for (int t = 0; t < len; t++) {
+                out[outOff + t] = Math.fma(b[bOff + t], a, out[outOff + t]);
+            }
+        }
+    }
+
+    @Override
+    public void multiplyAccumulate(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
+        for (int t = 0; t < len; t++) {
+            y[yOff + t] = Math.fma(x[xOff + t], alpha, y[yOff + t]);
+        }
+    }
+
+    @Override
+    public float max(float[] a, int off, int len) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int t = 0; t < len; t++) {
+            m = Math.max(m, a[off + t]);
+        }
+        return m;
+    }
+
+    @Override
+    public float sumExp(float[] a, int off, int len, float shift) {
+        int L = lanes;
+        float[] s = accumulators.get();
+        java.util.Arrays.fill(s, 0, L, 0f);
+        for (int t = 0; t < len; t += L) {
+            for (int lane = 0; lane < L; lane++) {
+                s[lane] = s[lane] + expFloat(a[off + t + lane] - shift);
+            }
+        }
+        return foldedSum(s, 0);
+    }
+
+    @Override
+    public void contrastWeights(float[] tile, int off, int len, float invT, float rowShift, float rowScale,
+                                float[] colShift, float[] colScale, int colOff) {
+        for (int t = 0; t < len; t++) {
+            float s = tile[off + t] * invT;
+            float row = expFloat(s - rowShift) * rowScale;
+            float col = expFloat(s - colShift[colOff + t]);
+            tile[off + t] = Math.fma(col, colScale[colOff + t], row);
+        }
+    }
+
+    /** The double lane sum: lane i += lane i + h for h = DL/2, ..., 1. */
+    private double foldedSum(double[] s, int off) {
+        for (int h = doubleLanes / 2; h >= 1; h /= 2) {
+            for (int i = 0; i < h; i++) {
+                s[off + i] = s[off + i] + s[off + i + h];
+            }
+        }
+        return s[off];
+    }
+
+    @Override
+    public double squaredDistance(double[] a, int aOff, double[] b, int bOff, int len) {
+        int DL = doubleLanes;
+        double[] s = new double[2 * DL]; // two accumulators of DL lanes, as the vector version
+        int t = 0;
+        for (; t + 2 * DL <= len; t += 2 * DL) {
+            for (int q = 0; q < 2 * DL; q++) {
+                double e = a[aOff + t + q] - b[bOff + t + q];
+                s[q] = Math.fma(e, e, s[q]);
+            }
+        }
+        for (; t + DL <= len; t += DL) {
+            for (int lane = 0; lane < DL; lane++) {
+                double e = a[aOff + t + lane] - b[bOff + t + lane];
+                s[lane] = Math.fma(e, e, s[lane]);
+            }
+        }
+        for (int lane = 0; lane < DL; lane++) {
+            s[lane] = s[lane] + s[DL + lane];
+        }
+        double sum = foldedSum(s, 0);
+        for (; t < len; t++) {
+            double e = a[aOff + t] - b[bOff + t];
+            sum = Math.fma(e, e, sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public void squaredDistances4(double[] a, int aOff, int aStride, double[] b, int bOff, int len, double[] out,
+                                  int outOff) {
+        for (int r = 0; r < 4; r++) { // the vector version computes each row as squaredDistance does
+            out[outOff + r] = squaredDistance(a, aOff + r * aStride, b, bOff, len);
+        }
+    }
+
+    @Override
+    public double addAndSquare(double[] row, double[] into, int intoOff, int len) {
+        int DL = doubleLanes;
+        double[] sq = new double[DL];
+        int t = 0;
+        for (; t + DL <= len; t += DL) {
+            for (int lane = 0; lane < DL; lane++) {
+                double v = row[t + lane];
+                into[intoOff + t + lane] = v + into[intoOff + t + lane];
+                sq[lane] = Math.fma(v, v, sq[lane]);
+            }
+        }
+        double sum = foldedSum(sq, 0);
+        for (; t < len; t++) {
+            into[intoOff + t] += row[t];
+            sum = Math.fma(row[t], row[t], sum);
+        }
+        return sum;
+    }
+
+    /** The double exponential of {@link VectorSimdOps#rowSilhouette}, for {@code x >= EXP_FLOOR}. */
+    private static double exp(double x) {
+        double t = Math.fma(x, VectorSimdOps.LOG2_E, VectorSimdOps.ROUNDER);
+        double n = t - VectorSimdOps.ROUNDER;
+        double r = Math.fma(n, -VectorSimdOps.LN2_HI, x);
+        r = Math.fma(n, -VectorSimdOps.LN2_LO, r);
+        double p = VectorSimdOps.EXP_TAYLOR_12;
+        p = Math.fma(p, r, VectorSimdOps.EXP_TAYLOR_11);
+        p = Math.fma(p, r, VectorSimdOps.EXP_TAYLOR_10);
+        p = Math.fma(p, r, VectorSimdOps.EXP_TAYLOR_9);
+        p = Math.fma(p, r, VectorSimdOps.EXP_TAYLOR_8);
+        p = Math.fma(p, r, VectorSimdOps.EXP_TAYLOR_7);
+        p = Math.fma(p, r, VectorSimdOps.EXP_TAYLOR_6);
+        p = Math.fma(p, r, VectorSimdOps.EXP_TAYLOR_5);
+        p = Math.fma(p, r, VectorSimdOps.EXP_TAYLOR_4);
+        p = Math.fma(p, r, VectorSimdOps.EXP_TAYLOR_3);
+        p = Math.fma(p, r, 0.5);
+        p = Math.fma(p, r, 1.0);
+        p = Math.fma(p, r, 1.0);
+        double scale = Double.longBitsToDouble((Double.doubleToRawLongBits(t) + 1023L) << 52);
+        return p * scale;
+    }
+
+    /** The float exponential of {@link VectorSimdOps} ({@code sumExp}, {@code contrastWeights}). */
+    private static float expFloat(float x) {
+        boolean dead = !(x >= VectorSimdOps.EXP_FLOOR_F);
+        float c = Math.min(Math.max(x, VectorSimdOps.EXP_FLOOR_F), VectorSimdOps.EXP_CAP_F);
+        float t = Math.fma(c, VectorSimdOps.LOG2_E_F, VectorSimdOps.ROUNDER_F);
+        float n = t - VectorSimdOps.ROUNDER_F;
+        float r = Math.fma(n, -VectorSimdOps.LN2_HI_F, c);
+        r = Math.fma(n, -VectorSimdOps.LN2_LO_F, r);
+        float p = 1.0f / 5040;
+        p = Math.fma(p, r, 1.0f / 720);
+        p = Math.fma(p, r, 1.0f / 120);
+        p = Math.fma(p, r, 1.0f / 24);
+        p = Math.fma(p, r, 1.0f / 6);
+        p = Math.fma(p, r, 0.5f);
+        p = Math.fma(p, r, 1.0f);
+        p = Math.fma(p, r, 1.0f);
+        float scale = Float.intBitsToFloat((Float.floatToRawIntBits(t) + 127) << 23);
+        return dead ? 0f : p * scale;
+    }
+
+    private static int roundUp(int value, int multiple) {
+        return (value + multiple - 1) / multiple * multiple;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.softsilhouette.cpu;
+
+import dev.softsilhouette.Metric;
+import dev.softsilhouette.spi.PreparedBatch;
+import dev.softsilhouette.spi.SupConBackend.HybridTerms;
+import dev.softsilhouette.spi.SupConBackend.SupConTemperatures;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The plain-loop code ({@code LaneSimdOps}) gives the same bits as the Vector API code for every operation, shape,
+ * metric and temperature: the cold path a backend starts on changes speed only. Shapes cover vector and scalar tails
+ * (D from 1 to 257, N around the tile sizes), near-duplicate rows (the direct recomputation of cancelled distances),
+ * many classes, extreme magnitudes, per-row weights and a subnormal temperature.
+ */
+class LaneCodeTest {
+
+    private record Result(double sum, float[] rows, float[] gradient) {
+    }
+
+    private static Result silhouette(CpuVectorBackend backend, PreparedBatch batch, Metric metric, double tau,
+                                     boolean gradient, MemorySegment rowWeights) {
+        int n = batch.rows();
+        float[] s = new float[n];
+        float[] g = gradient ? new float[n * batch.dims()] : null;
+        double sum = backend.silhouettesAndGradient(batch, metric, tau, 1.0 / n, rowWeights, MemorySegment.ofArray(s),
+                g == null ? null : MemorySegment.ofArray(g));
+        return new Result(sum, s, g);
+    }
+
+    private static void assertSameBits(Result expected, Result actual, String what) {
+        assertEquals(Double.doubleToRawLongBits(expected.sum()), Double.doubleToRawLongBits(actual.sum()),
+                what + ": " + expected.sum() + " vs " + actual.sum());
+        assertArrayEquals(bits(expected.rows()), bits(actual.rows()), what);
+        if (expected.gradient() != null) {
+            assertArrayEquals(bits(expected.gradient()), bits(actual.gradient()), what);
+        }
+    }
+
+    private static int[] bits(float[] values) {
+        return values == null ? null : Arrays.stream(toBoxed(values)).mapToInt(Float::floatToRawIntBits).toArray();
+    }
+
+    private static Float[] toBoxed(float[] values) {
+        Float[] out = new Float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    @Test
+    void sameBitsAsTheVectorCode() {
+        CpuVectorBackend vector = new CpuVectorBackend(2, CpuVectorBackend.Code.VECTOR);
+        CpuVectorBackend lanes = new CpuVectorBackend(2, CpuVectorBackend.Code.LANES);
+        assertTrue(vector.runsVectorCode());
+        assertTrue(!lanes.runsVectorCode());
+        int[][] shapes = {{2, 1, 2}, {3, 3, 2}, {17, 7, 3}, {33, 16, 4}, {65, 17, 5}, {97, 31, 12}, {129, 64, 7},
+                {150, 33, 6}, {300, 257, 9}, {200, 48, 60}, {520, 20, 10}};
+        double[] magnitudes = {1.0, 1e-20, 1e18};
+        int index = 0;
+        for (int[] shape : shapes) {
+            int n = shape[0];
+            int d = shape[1];
+            SplittableRandom random = new SplittableRandom(n * 31L + d);
+            int[] y = Batches.labels(n, shape[2], random);
+            double magnitude = magnitudes[index++ % magnitudes.length];
+            float[] x = Batches.embeddings(n, d, y, magnitude, 50.0 * magnitude, random);
+            if (n > 10) { // near-duplicate rows: the expanded distances cancel and are recomputed directly
+                System.arraycopy(x, 0, x, d, d);
+                x[d] = Math.nextUp(x[d]);
+            }
+            PreparedBatch batch = Batches.prepare(x, y, d);
+            float[] weights = new float[n];
+            for (int i = 0; i < n; i++) {
+                weights[i] = (float) random.nextDouble();
+            }
+            for (Metric metric : Metric.values()) {
+                for (double tau : new double[] {0.0, 0.01, 0.1, 1.0, Double.MIN_VALUE}) {
+                    for (boolean gradient : new boolean[] {false, true}) {
+                        String what = metric + " tau=" + tau + " gradient=" + gradient + " " + Arrays.toString(shape);
+                        assertSameBits(silhouette(vector, batch, metric, tau, gradient, null),
+                                silhouette(lanes, batch, metric, tau, gradient, null), what);
+                    }
+                }
+                MemorySegment rowWeights = MemorySegment.ofArray(weights);
+                assertSameBits(silhouette(vector, batch, metric, 0.1, true, rowWeights),
+                        silhouette(lanes, batch, metric, 0.1, true, rowWeights), metric + " row weights");
+            }
+            SupConTemperatures temperatures = new SupConTemperatures(0.1, 0.07);
+            float[] lv = new float[n];
+            float[] ll = new float[n];
+            float[] gv = new float[n * d];
+            float[] gl = new float[n * d];
+            double sv = vector.supConAndGradient(batch, temperatures, 1.0 / n, null, MemorySegment.ofArray(lv),
+                    MemorySegment.ofArray(gv));
+            double sl = lanes.supConAndGradient(batch, temperatures, 1.0 / n, null, MemorySegment.ofArray(ll),
+                    MemorySegment.ofArray(gl));
+            assertSameBits(new Result(sv, lv, gv), new Result(sl, ll, gl), "supcon " + Arrays.toString(shape));
+            HybridTerms terms = new HybridTerms(temperatures, 0.5 / n, 0.1, 0.5 / n);
+            double hv = vector.hybridAndGradient(batch, terms, MemorySegment.ofArray(gv));
+            double hl = lanes.hybridAndGradient(batch, terms, MemorySegment.ofArray(gl));
+            assertSameBits(new Result(hv, new float[0], gv), new Result(hl, new float[0], gl),
+                    "hybrid " + Arrays.toString(shape));
+        }
+        vector.close();
+        lanes.close();
+    }
+
+    /** The float64 operations of the block decomposition, directly (lengths around the double lane count). */
+    @Test
+    void doubleOperationsGiveTheSameBits() {
+        dev.softsilhouette.cpu.simd.VectorSimdOps vector = new dev.softsilhouette.cpu.simd.VectorSimdOps();
+        dev.softsilhouette.cpu.simd.LaneSimdOps lanes = new dev.softsilhouette.cpu.simd.LaneSimdOps(vector);
+        SplittableRandom random = new SplittableRandom(9);
+        for (int len = 0; len <= 41; len++) {
+            double[] a = random.doubles(4 * len + 8, -1e3, 1e3).toArray();
+            double[] b = random.doubles(len + 2, -1e3, 1e3).toArray();
+            assertEquals(Double.doubleToRawLongBits(vector.squaredDistance(a, 1, b, 2, len)),
+                    Double.doubleToRawLongBits(lanes.squaredDistance(a, 1, b, 2, len)), "squaredDistance " + len);
+            double[] outV = new double[5];
+            double[] outL = new double[5];
+            vector.squaredDistances4(a, 1, len + 1, b, 0, len, outV, 1);
+            lanes.squaredDistances4(a, 1, len + 1, b, 0, len, outL, 1);
+            assertArrayEquals(outV, outL, "squaredDistances4 " + len);
+            double[] intoV = random.doubles(len + 3).toArray();
+            double[] intoL = intoV.clone();
+            assertEquals(Double.doubleToRawLongBits(vector.addAndSquare(b, intoV, 0, len)),
+                    Double.doubleToRawLongBits(lanes.addAndSquare(b, intoL, 0, len)), "addAndSquare " + len);
+            assertArrayEquals(intoV, intoL, "addAndSquare " + len);
+        }
+    }
+
+    @Test
+    void theFirstCallRunsTheLoopsTheNextTheVectorCode() {
+        CpuVectorBackend backend = new CpuVectorBackend(1, CpuVectorBackend.Code.LANES_FIRST);
+        assertTrue(!backend.runsVectorCode());
+        SplittableRandom random = new SplittableRandom(5);
+        int[] y = Batches.labels(20, 3, random);
+        PreparedBatch batch = Batches.prepare(Batches.embeddings(20, 4, y, 1.0, 0.0, random), y, 4);
+        Result first = silhouette(backend, batch, Metric.EUCLIDEAN, 0.1, true, null);
+        assertTrue(backend.runsVectorCode());
+        assertSameBits(first, silhouette(backend, batch, Metric.EUCLIDEAN, 0.1, true, null), "second call");
+        backend.close();
+    }
+}

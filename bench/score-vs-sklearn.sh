@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# ./silhouette score against scikit-learn on the same file, end to end (process start to exit, what a user waits
+# for), alternating the two R times (default 5), and the ratio of the medians. Issue 14, item 5.
+#
+#   bench/score-vs-sklearn.sh [--repeat R] [--metric M] [EMBEDDINGS.npy LABELS.npy]
+#
+# Without files it writes the bundled digits (1797 x 64, float32, labels int64) to a temporary folder. Needs a
+# python3 with numpy and scikit-learn (Debian: apt-get install python3-sklearn); SILHOUETTE_PYTHON picks one.
+# Only this script uses Python; the build and the tests never do.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+REPEAT=5
+METRIC=euclidean
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --repeat) REPEAT="$2"; shift 2 ;;
+        --metric) METRIC="$2"; shift 2 ;;
+        *) break ;;
+    esac
+done
+PY="${SILHOUETTE_PYTHON:-}"
+if [ -z "$PY" ]; then
+    for candidate in python3 /usr/bin/python3; do
+        if "$candidate" -c 'import sklearn, numpy' 2>/dev/null; then PY="$candidate"; break; fi
+    done
+fi
+[ -n "$PY" ] || { echo "no python3 with scikit-learn and numpy (apt-get install python3-sklearn)" >&2; exit 1; }
+
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/score-vs-sklearn.XXXXXX")"
+trap 'rm -rf "$TMP"' EXIT
+if [ $# -ge 2 ]; then
+    X="$1"; Y="$2"
+else
+    X="$TMP/digits.npy"; Y="$TMP/digits-labels.npy"
+    "$PY" - "$ROOT/cli/src/main/resources/dev/softsilhouette/cli/demo/digits.csv.gz" "$X" "$Y" <<'PYEOF'
+import gzip, sys
+import numpy as np
+a = np.loadtxt(gzip.open(sys.argv[1]), delimiter=",")
+np.save(sys.argv[2], np.ascontiguousarray(a[:, :-1].astype(np.float32)))
+np.save(sys.argv[3], a[:, -1].astype(np.int64))
+PYEOF
+fi
+cat > "$TMP/score.py" <<'PYEOF'
+import sys
+import numpy as np
+from sklearn.metrics import silhouette_score
+print("score     %.6f" % silhouette_score(np.load(sys.argv[1]), np.load(sys.argv[2]), metric=sys.argv[3]))
+PYEOF
+
+"$ROOT/silhouette" score --embeddings "$X" --labels "$Y" --metric "$METRIC" >/dev/null # builds the jar if needed
+
+now() { date +%s.%N; }
+java_times=()
+python_times=()
+for ((r = 0; r < REPEAT; r++)); do
+    t0=$(now); "$ROOT/silhouette" score --embeddings "$X" --labels "$Y" --metric "$METRIC" >"$TMP/java.out"; t1=$(now)
+    "$PY" "$TMP/score.py" "$X" "$Y" "$METRIC" >"$TMP/python.out"; t2=$(now)
+    java_times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')")
+    python_times+=("$(awk -v a="$t1" -v b="$t2" 'BEGIN {printf "%.3f", b - a}')")
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+J=$(median "${java_times[@]}")
+P=$(median "${python_times[@]}")
+echo "file        $X ($METRIC)"
+echo "silhouette  $(head -1 "$TMP/java.out")   runs: ${java_times[*]} s"
+echo "sklearn     $(head -1 "$TMP/python.out")   runs: ${python_times[*]} s   ($("$PY" -c 'import sklearn; print("scikit-learn", sklearn.__version__)'))"
+echo "median wall: silhouette $J s, scikit-learn $P s; ratio silhouette / scikit-learn = $(awk -v j="$J" -v p="$P" 'BEGIN {printf "%.2f", j / p}')"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (both timed alternately in the same run)"
