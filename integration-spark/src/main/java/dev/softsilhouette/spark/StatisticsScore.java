@@ -7,6 +7,7 @@ import dev.softsilhouette.Metric;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
 
 import java.util.Collections;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.List;
  * {@code SQUARED_EUCLIDEAN} and {@code COSINE} in two passes over the data (SPEC section 12): per partition, the class
  * statistics of its blocks (O(rows*D)), merged by one treeAggregate (O(K*D) shuffled per partition); the merged
  * statistics broadcast; per partition, the s_i of its blocks (O(rows*K*D)), summed per partition and then over the
- * partitions in partition order.
+ * partitions in partition order. The blocks are persisted between the two passes.
  */
 final class StatisticsScore {
     private StatisticsScore() {
@@ -25,8 +26,17 @@ final class StatisticsScore {
         Block first = input.firstBlock(blockRows);
         int dims = first.dims();
         double[] shift = TaskSilhouettes.get(metric, backend).shift(first.rowBlock());
-        JavaRDD<Block> blocks = input.blocks(blockRows, dims);
+        // Kept between the passes: the second reads float32 blocks instead of decoding the rows again (N*D*4 bytes).
+        JavaRDD<Block> blocks = input.blocks(blockRows, dims).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            return score(blocks, metric, backend, shift, input);
+        } finally {
+            blocks.unpersist(false);
+        }
+    }
 
+    private static double score(JavaRDD<Block> blocks, Metric metric, String backend, double[] shift,
+                                InputRows input) {
         ClassStatistics all = blocks.treeAggregate(null,
                 (ClassStatistics merged, Block b) -> {
                     ClassStatistics s = TaskSilhouettes.get(metric, backend).statistics(b.rowBlock(), shift);
