@@ -23,7 +23,9 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
  *       {@code grad = diag(rowsum C) Z - C Z} (the product an SGEMM);</li>
  *   <li>{@code SQUARED_EUCLIDEAN}, {@code COSINE}: class means and scatters in double, {@code <z_i, m_k>} by SGEMM,
  *       the own-class term computed directly (no cancellation), and the backward as two SGEMMs
- *       ({@code (coef n) M} and {@code coef^T Z}) plus one elementwise kernel.</li>
+ *       ({@code (coef n) M} and {@code coef^T Z}) plus one elementwise kernel. COSINE runs on the centred unit rows
+ *       ({@code 1 - <u_i, u_j> = ||u_i - u_j||^2 / 2} plus the floor correction), so that 1 - cos stays resolved
+ *       in float far from the origin, where the unit rows nearly coincide.</li>
  * </ul>
  * The per-row softmin and silhouette (O(N K)) run on the host in double ({@link HostMath}), on the
  * N x K class sums copied back. Outputs are written only after every device step has succeeded.
@@ -129,17 +131,25 @@ final class FfmCublasBackend implements SilhouetteBackend {
         // Z: class-sorted rows; centred and scaled (Euclidean metrics) or normalised (cosine).
         long dZ = ws.device(Workspace.Device.Z, nd * Float.BYTES);
         long dNorms = 0;
+        long dRowCorrection = 0;
+        long dMean = ws.device(Workspace.Device.COLUMN_MEAN, (long) d * Double.BYTES);
         if (metric == Metric.COSINE) {
-            ws.args().ptr(dX).ptr(dOrder).ptr(0L).f64(1.0).i32(n).i32(d).ptr(dZ)
+            // Unit rows (their norms and floor corrections), the mean of the unit rows, then the centred unit rows
+            // from X again in double. Unit rows are bounded by 1, so no scaling is needed (scale stays 1).
+            ws.args().ptr(dX).ptr(dOrder).ptr(0L).ptr(0L).f64(1.0).i32(n).i32(d).ptr(dZ)
                     .launch(FfmKernel.GATHER_ROWS, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
             dNorms = ws.device(Workspace.Device.NORMS, (long) n * Double.BYTES);
-            ws.args().ptr(dZ).i32(n).i32(d).f64(Metric.COSINE_NORM_FLOOR).ptr(dNorms)
+            dRowCorrection = ws.device(Workspace.Device.ROW_CORRECTION, (long) n * Double.BYTES);
+            ws.args().ptr(dZ).i32(n).i32(d).f64(Metric.COSINE_NORM_FLOOR).ptr(dNorms).ptr(dRowCorrection)
                     .launch(FfmKernel.NORMALIZE_ROWS, n, ROW_BLOCK);
+            ws.args().ptr(dZ).i32(n).i32(d).ptr(dMean)
+                    .launch(FfmKernel.COLUMN_MEANS, (d + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
+            ws.args().ptr(dX).ptr(dOrder).ptr(dNorms).ptr(dMean).f64(1.0).i32(n).i32(d).ptr(dZ)
+                    .launch(FfmKernel.GATHER_ROWS, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
         } else {
-            long dMean = ws.device(Workspace.Device.COLUMN_MEAN, (long) d * Double.BYTES);
             ws.args().ptr(dX).i32(n).i32(d).ptr(dMean)
                     .launch(FfmKernel.COLUMN_MEANS, (d + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
-            ws.args().ptr(dX).ptr(dOrder).ptr(dMean).f64(scale).i32(n).i32(d).ptr(dZ)
+            ws.args().ptr(dX).ptr(dOrder).ptr(0L).ptr(dMean).f64(scale).i32(n).i32(d).ptr(dZ)
                     .launch(FfmKernel.GATHER_ROWS, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
         }
 
@@ -166,17 +176,21 @@ final class FfmCublasBackend implements SilhouetteBackend {
             long dRowOwn = ws.device(Workspace.Device.ROW_OWN, (long) n * Double.BYTES);
             long dClassSq = ws.device(Workspace.Device.CLASS_SQ, (long) k * Double.BYTES);
             long dScatter = ws.device(Workspace.Device.CLASS_SCATTER, (long) k * Double.BYTES);
+            long dClassCorrection = metric == Metric.COSINE
+                    ? ws.device(Workspace.Device.CLASS_CORRECTION, (long) k * Double.BYTES) : 0L;
             long dDot = ws.device(Workspace.Device.DOT, nk * Float.BYTES);
             ws.args().ptr(dZ).ptr(dOffsets).i32(k).i32(d).ptr(dMeanD).ptr(dMeanF)
                     .launch(FfmKernel.CLASS_MEANS, Workspace.gridStrideBlocks((long) k * d, THREADS), THREADS);
             ws.args().ptr(dZ).ptr(dLabels).ptr(dMeanD).i32(n).i32(d).ptr(dRowSq).ptr(dRowOwn)
                     .launch(FfmKernel.ROW_TERMS, n, ROW_BLOCK);
-            ws.args().ptr(dMeanD).ptr(dRowOwn).ptr(dOffsets).i32(k).i32(d).ptr(dClassSq).ptr(dScatter)
+            ws.args().ptr(dMeanD).ptr(dRowOwn).ptr(dRowCorrection).ptr(dOffsets).i32(k).i32(d).ptr(dClassSq)
+                    .ptr(dScatter).ptr(dClassCorrection)
                     .launch(FfmKernel.CLASS_TERMS, k, ROW_BLOCK);
             // dot (row-major N x K) = Z M^T: column-major K x N = M^T(KxD) Z(DxN), i.e. op(A)=T on M (D x K).
             Cublas.sgemm(ws.cublas, CublasFunctions.OP_T, CublasFunctions.OP_N, k, n, d,
                     ws.one, dMeanF, d, dZ, d, ws.zero, dDot, k);
-            ws.args().ptr(dDot).ptr(dRowSq).ptr(dRowOwn).ptr(dClassSq).ptr(dScatter).ptr(dLabels).ptr(dOffsets)
+            ws.args().ptr(dDot).ptr(dRowSq).ptr(dRowOwn).ptr(dClassSq).ptr(dScatter).ptr(dRowCorrection)
+                    .ptr(dClassCorrection).ptr(dLabels).ptr(dOffsets)
                     .i32(n).i32(k).i32(metric == Metric.COSINE ? METRIC_COSINE : METRIC_SQUARED_EUCLIDEAN).ptr(dSums)
                     .launch(FfmKernel.CLASS_STAT_SUMS, Workspace.gridStrideBlocks(nk, THREADS), THREADS);
         }
@@ -201,7 +215,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
                 euclideanGradient(ws, plan, dZ, dRowSq, dLabels, dCoef, dOrder, dGrad, n, d, k, scale);
             } else {
                 classStatGradient(ws, metric, coef, offsets, labels, sorted, dZ, dMeanF, dLabels, dOrder, dNorms,
-                        dGrad, n, d, k, scale);
+                        dMean, dGrad, n, d, k, scale);
             }
             gradStaging = ws.host(Workspace.Host.GRAD, nd * Float.BYTES);
             Driver.copyToHost(gradStaging, dGrad, nd * Float.BYTES, ws.stream);
@@ -299,7 +313,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
      */
     private void classStatGradient(Workspace ws, Metric metric, MemorySegment coef, int[] offsets, int[] labels,
                                    int[] sorted, long dZ, long dMeanF, long dLabels, long dOrder, long dNorms,
-                                   long dGrad, int n, int d, int k, double scale) {
+                                   long dUnitMean, long dGrad, int n, int d, int k, double scale) {
         long nk = (long) n * k;
         MemorySegment coefF = ws.host(Workspace.Host.COEF_F, nk * Float.BYTES);
         MemorySegment scaledF = ws.host(Workspace.Host.SCALED_COEF_F, nk * Float.BYTES);
@@ -321,9 +335,9 @@ final class FfmCublasBackend implements SilhouetteBackend {
         // (coef-view K x N, ld K)^T.
         Cublas.sgemm(ws.cublas, CublasFunctions.OP_N, CublasFunctions.OP_T, d, k, n,
                 ws.one, dZ, d, dCoefF, k, ws.zero, dT, d);
+        long dRowScale = ws.device(Workspace.Device.ROW_SCALE, (long) n * Double.BYTES);
+        Driver.copyToDevice(dRowScale, rowScale, (long) n * Double.BYTES, ws.stream);
         if (metric == Metric.SQUARED_EUCLIDEAN) {
-            long dRowScale = ws.device(Workspace.Device.ROW_SCALE, (long) n * Double.BYTES);
-            Driver.copyToDevice(dRowScale, rowScale, (long) n * Double.BYTES, ws.stream);
             ws.args().ptr(dZ).ptr(dR).ptr(dT).ptr(dRowScale).ptr(dLabels).ptr(dOrder).i32(n).i32(d).f64(scale)
                     .ptr(dGrad)
                     .launch(FfmKernel.SQUARED_EUCLIDEAN_GRADIENT, Workspace.gridStrideBlocks((long) n * d, THREADS),
@@ -331,7 +345,8 @@ final class FfmCublasBackend implements SilhouetteBackend {
         } else {
             long dOwnCoef = ws.device(Workspace.Device.OWN_COEF, (long) n * Double.BYTES);
             Driver.copyToDevice(dOwnCoef, ownCoef, (long) n * Double.BYTES, ws.stream);
-            ws.args().ptr(dZ).ptr(dR).ptr(dT).ptr(dOwnCoef).ptr(dNorms).ptr(dLabels).ptr(dOrder).i32(n).i32(d)
+            ws.args().ptr(dZ).ptr(dR).ptr(dT).ptr(dOwnCoef).ptr(dRowScale).ptr(dUnitMean).ptr(dNorms).ptr(dLabels)
+                    .ptr(dOrder).i32(n).i32(d)
                     .ptr(dGrad)
                     .launch(FfmKernel.COSINE_GRADIENT, n, ROW_BLOCK);
         }

@@ -26,7 +26,7 @@ final class Workspace implements AutoCloseable {
     enum Device {
         X, Z, ORDER, LABELS, OFFSETS, COLUMN_MEAN, ROW_SQ, ROW_OWN, NORMS, CLASS_MEAN_D, CLASS_MEAN_F, CLASS_SQ,
         CLASS_SCATTER, DOT, SUMS, COEF, COEF_F, SCALED_COEF_F, ROW_SCALE, OWN_COEF, R, T, GRAM, PARTIAL, SEGMENTS,
-        ROW_SUMS, NEG_CZ, GRAD
+        ROW_SUMS, NEG_CZ, GRAD, ROW_CORRECTION, CLASS_CORRECTION
     }
 
     /** Host (native, pageable) buffers, by role. */

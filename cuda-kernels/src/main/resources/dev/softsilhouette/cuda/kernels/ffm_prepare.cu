@@ -37,18 +37,24 @@ extern "C" __global__ void ffm_column_means(const float* __restrict__ x, int n, 
     mean[t] = sum / (double) n;
 }
 
-// z[p][t] = (x[order[p]][t] - mean[t]) * scale (mean may be null: no centring). Grid-stride over n*d elements.
+// z[p][t] = (x[order[p]][t] / norms[p] - mean[t]) * scale (norms may be null: no division; mean may be null: no
+// centring), in double, rounded once to float. Grid-stride over n*d elements.
 // Centring makes the Gram and class-statistics expansions translation invariant (SPEC 6); `scale` is a power of two
-// that brings the data to magnitude ~1 so that squares neither underflow nor overflow in float.
+// that brings the data to magnitude ~1 so that squares neither underflow nor overflow in float. For COSINE the rows
+// are divided by their norms first: centred unit rows keep |u_i - u_j| (and so 1 - cos) to float precision even when
+// every row points the same way, where 1 - <u_i, u_j> from uncentred float unit rows would be all rounding.
 extern "C" __global__ void ffm_gather_rows(const float* __restrict__ x, const int* __restrict__ order,
-                                           const double* __restrict__ mean, double scale, int n, int d,
-                                           float* __restrict__ z) {
+                                           const double* __restrict__ norms, const double* __restrict__ mean,
+                                           double scale, int n, int d, float* __restrict__ z) {
     long long total = (long long) n * d;
     long long step = (long long) gridDim.x * blockDim.x;
     for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += step) {
         int p = (int) (e / d);
         int t = (int) (e - (long long) p * d);
         double v = (double) x[(long long) order[p] * d + t];
+        if (norms != nullptr) {
+            v /= norms[p];
+        }
         if (mean != nullptr) {
             v -= mean[t];
         }
@@ -56,9 +62,11 @@ extern "C" __global__ void ffm_gather_rows(const float* __restrict__ x, const in
     }
 }
 
-// COSINE: z[p] /= max(||z[p]||, normFloor) in place; norms[p] receives that divisor. One block per row.
+// COSINE: z[p] /= max(||z[p]||, normFloor) in place; norms[p] receives that divisor and correction[p] the row's
+// share of the floor correction, 0.5 (1 - ||u_p||^2) below the floor and exactly 0 above it (as the reference):
+// 1 - <u_i, u_j> = ||u_i - u_j||^2 / 2 + correction[i] + correction[j]. One block per row.
 extern "C" __global__ void ffm_normalize_rows(float* __restrict__ z, int n, int d, double normFloor,
-                                              double* __restrict__ norms) {
+                                              double* __restrict__ norms, double* __restrict__ correction) {
     __shared__ double shared[FFM_BLOCK];
     int p = blockIdx.x;
     if (p >= n) {
@@ -70,12 +78,15 @@ extern "C" __global__ void ffm_normalize_rows(float* __restrict__ z, int n, int 
         double v = (double) row[t];
         sq += v * v;
     }
-    double norm = fmax(sqrt(ffm_prepare_block_sum(sq, shared)), normFloor);
+    double raw = sqrt(ffm_prepare_block_sum(sq, shared));
+    double norm = fmax(raw, normFloor);
     for (int t = threadIdx.x; t < d; t += FFM_BLOCK) {
         row[t] = (float) ((double) row[t] / norm);
     }
     if (threadIdx.x == 0) {
         norms[p] = norm;
+        double unit = raw / norm;
+        correction[p] = raw >= normFloor ? 0.0 : 0.5 * (1.0 - unit * unit);
     }
 }
 
@@ -132,10 +143,13 @@ extern "C" __global__ void ffm_class_means(const float* __restrict__ z, const in
     }
 }
 
-// classSq[c] = ||meanD[c]||^2 and classScatter[c] = sum over the rows p of class c of rowOwn[p]. One block per class.
+// classSq[c] = ||meanD[c]||^2, classScatter[c] = sum over the rows p of class c of rowOwn[p] and, when rowCorrection
+// is not null, classCorrection[c] the same sum of rowCorrection[p] (COSINE). One block per class.
 extern "C" __global__ void ffm_class_terms(const double* __restrict__ meanD, const double* __restrict__ rowOwn,
+                                           const double* __restrict__ rowCorrection,
                                            const int* __restrict__ offsets, int k, int d,
-                                           double* __restrict__ classSq, double* __restrict__ classScatter) {
+                                           double* __restrict__ classSq, double* __restrict__ classScatter,
+                                           double* __restrict__ classCorrection) {
     __shared__ double shared[FFM_BLOCK];
     int c = blockIdx.x;
     if (c >= k) {
@@ -147,25 +161,36 @@ extern "C" __global__ void ffm_class_terms(const double* __restrict__ meanD, con
         sq += mean[t] * mean[t];
     }
     double scatter = 0.0;
+    double corr = 0.0;
     for (int p = offsets[c] + threadIdx.x; p < offsets[c + 1]; p += FFM_BLOCK) {
         scatter += rowOwn[p];
+        if (rowCorrection != nullptr) {
+            corr += rowCorrection[p];
+        }
     }
     double sqTotal = ffm_prepare_block_sum(sq, shared);
     double scatterTotal = ffm_prepare_block_sum(scatter, shared);
+    double corrTotal = ffm_prepare_block_sum(corr, shared);
     if (threadIdx.x == 0) {
         classSq[c] = sqTotal;
         classScatter[c] = scatterTotal;
+        if (rowCorrection != nullptr) {
+            classCorrection[c] = corrTotal;
+        }
     }
 }
 
 // sums[p][c] = sum over rows j != p of class c of d(z_p, z_j), from the class statistics, with
 // dot[p][c] = <z_p, meanF[c]> (an SGEMM). Own class: from rowOwn, computed directly (no cancellation).
 //   SQUARED_EUCLIDEAN: sum_{j in c} ||z_p - z_j||^2 = n_c ||z_p - m_c||^2 + W_c  (W_c = classScatter[c])
-//   COSINE:            sum_{j in c} (1 - <u_p, u_j>) = n_c (1 - <u_p, m_c>), minus the j = p term (1 - ||u_p||^2)
+//   COSINE (z the centred unit rows, scale 1): 1 - <u_p, u_j> = ||z_p - z_j||^2 / 2 + r_p + r_j (r the floor
+//     correction), so sum_{j in c, j != p} = (n_c ||z_p - m_c||^2 + W_c) / 2 + (n_c - [own]) r_p + R_c - [own] r_p
 // Grid-stride over n*k elements.
 extern "C" __global__ void ffm_class_stat_sums(const float* __restrict__ dot, const double* __restrict__ rowSq,
                                                const double* __restrict__ rowOwn, const double* __restrict__ classSq,
-                                               const double* __restrict__ classScatter, const int* __restrict__ y,
+                                               const double* __restrict__ classScatter,
+                                               const double* __restrict__ rowCorrection,
+                                               const double* __restrict__ classCorrection, const int* __restrict__ y,
                                                const int* __restrict__ offsets, int n, int k, int metric,
                                                double* __restrict__ sums) {
     long long total = (long long) n * k;
@@ -175,13 +200,11 @@ extern "C" __global__ void ffm_class_stat_sums(const float* __restrict__ dot, co
         int c = (int) (e - (long long) p * k);
         double size = (double) (offsets[c + 1] - offsets[c]);
         bool own = c == y[p];
-        double sum;
-        if (metric == FFM_SQUARED_EUCLIDEAN) {
-            double toMean = own ? rowOwn[p] : fmax(rowSq[p] - 2.0 * (double) dot[e] + classSq[c], 0.0);
-            sum = size * toMean + classScatter[c];
-        } else {
-            double cosToMean = own ? 0.5 * (rowSq[p] + classSq[c] - rowOwn[p]) : (double) dot[e];
-            sum = size * (1.0 - cosToMean) - (own ? 1.0 - rowSq[p] : 0.0);
+        double toMean = own ? rowOwn[p] : fmax(rowSq[p] - 2.0 * (double) dot[e] + classSq[c], 0.0);
+        double sum = size * toMean + classScatter[c];
+        if (metric == FFM_COSINE) {
+            double others = own ? size - 1.0 : size;
+            sum = 0.5 * sum + others * rowCorrection[p] + classCorrection[c] - (own ? rowCorrection[p] : 0.0);
         }
         sums[e] = fmax(sum, 0.0);
     }
@@ -205,11 +228,13 @@ extern "C" __global__ void ffm_squared_euclidean_gradient(const float* __restric
     }
 }
 
-// COSINE gradient, scattered back to the caller's row order. With V_p = R_p + T[y_p] - 2 ownCoef[p] u_p
-// (= sum_{j != p} (coef[p][y_j] + coef[j][y_p]) u_j):  grad[order[p]] = -(V_p - <u_p, V_p> u_p) / norms[p].
-// One block per row.
-extern "C" __global__ void ffm_cosine_gradient(const float* __restrict__ u, const float* __restrict__ r,
+// COSINE gradient, scattered back to the caller's row order. z are the centred unit rows, u_p = z_p + mean.
+// With C_pj = coef[p][y_j] + coef[j][y_p], V_p = sum_{j != p} C_pj u_j
+//   = R_p + T[y_p] - 2 ownCoef[p] z_p + (rowScale[p] - 2 ownCoef[p]) mean   (sum_{j != p} C_pj = rowScale - 2 own)
+// and grad[order[p]] = -(V_p - <u_p, V_p> u_p) / norms[p]. One block per row.
+extern "C" __global__ void ffm_cosine_gradient(const float* __restrict__ z, const float* __restrict__ r,
                                                const float* __restrict__ tc, const double* __restrict__ ownCoef,
+                                               const double* __restrict__ rowScale, const double* __restrict__ mean,
                                                const double* __restrict__ norms, const int* __restrict__ y,
                                                const int* __restrict__ order, int n, int d,
                                                float* __restrict__ grad) {
@@ -218,20 +243,21 @@ extern "C" __global__ void ffm_cosine_gradient(const float* __restrict__ u, cons
     if (p >= n) {
         return;
     }
-    const float* row = u + (long long) p * d;
+    const float* row = z + (long long) p * d;
     const float* rRow = r + (long long) p * d;
     const float* tRow = tc + (long long) y[p] * d;
     double self = 2.0 * ownCoef[p];
+    double meanWeight = rowScale[p] - self;
     double dot = 0.0;
     for (int t = threadIdx.x; t < d; t += FFM_BLOCK) {
-        double v = (double) rRow[t] + (double) tRow[t] - self * (double) row[t];
-        dot += (double) row[t] * v;
+        double v = (double) rRow[t] + (double) tRow[t] - self * (double) row[t] + meanWeight * mean[t];
+        dot += ((double) row[t] + mean[t]) * v;
     }
     double projection = ffm_prepare_block_sum(dot, shared);
     double inverseNorm = 1.0 / norms[p];
     float* out = grad + (long long) order[p] * d;
     for (int t = threadIdx.x; t < d; t += FFM_BLOCK) {
-        double v = (double) rRow[t] + (double) tRow[t] - self * (double) row[t];
-        out[t] = (float) (-(v - projection * (double) row[t]) * inverseNorm);
+        double v = (double) rRow[t] + (double) tRow[t] - self * (double) row[t] + meanWeight * mean[t];
+        out[t] = (float) (-(v - projection * ((double) row[t] + mean[t])) * inverseNorm);
     }
 }
