@@ -35,4 +35,22 @@ abstract class DefectiveConformance implements AccuracyContract {
             return DefectiveProvider.OwnMeanOverClassSize.NAME;
         }
     }
+
+    /** The block decomposition's properties on the backends whose block operations are defective. */
+    abstract static class Blocks implements BlockDecompositionContract {
+    }
+
+    static final class OneWayTile extends Blocks {
+        @Override
+        public String backendName() {
+            return DefectiveProvider.OneWayTile.NAME;
+        }
+    }
+
+    static final class UnshiftedSquaredNorms extends Blocks {
+        @Override
+        public String backendName() {
+            return DefectiveProvider.UnshiftedSquaredNorms.NAME;
+        }
+    }
 }

@@ -24,7 +24,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
  * A conformance kit that cannot fail is worth nothing. Run it on deliberately broken backends: {@code broken-fake}
  * (the reference with a 0.3 % error on every other gradient value) must fail the gradient comparisons, and only
  * those; each defective backend of {@link dev.softsilhouette.conformance.fakes.DefectiveProvider} (a flipped sign, a
- * dropped pair term, a wrong temperature, the own-class mean over n_c) must fail at least one accuracy property.
+ * dropped pair term, a wrong temperature, the own-class mean over n_c) must fail at least one accuracy property, and
+ * each defective block operation (a one-way Euclidean tile, statistics off the shift) the block decomposition's.
  */
 class KitCatchesABrokenBackendTest {
 
@@ -88,6 +89,16 @@ class KitCatchesABrokenBackendTest {
                 .stream().map(c -> DynamicTest.dynamicTest(c.getSimpleName(), () -> {
                     Set<String> failed = failedProperties(c, 9);
                     assertFalse(failed.isEmpty(), c.getSimpleName() + " passed every accuracy property");
+                })).toList();
+    }
+
+    @TestFactory
+    List<DynamicTest> theBlockPropertiesCatchADefectiveBlockOperation() {
+        return List.of(DefectiveConformance.OneWayTile.class, DefectiveConformance.UnshiftedSquaredNorms.class)
+                .stream().map(c -> DynamicTest.dynamicTest(c.getSimpleName(), () -> {
+                    Set<String> failed = failedProperties(c, 2);
+                    assertTrue(failed.contains("blockwiseEqualsWholeBatch"),
+                            c.getSimpleName() + " passed blockwiseEqualsWholeBatch; failed: " + failed);
                 })).toList();
     }
 }

@@ -4,7 +4,10 @@ import dev.softsilhouette.Backends;
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.spi.Availability;
 import dev.softsilhouette.spi.BackendProvider;
+import dev.softsilhouette.spi.BlockMath;
+import dev.softsilhouette.spi.ClassTable;
 import dev.softsilhouette.spi.PreparedBatch;
+import dev.softsilhouette.spi.PreparedBlock;
 import dev.softsilhouette.spi.SilhouetteBackend;
 import dev.softsilhouette.spi.SilhouetteMath;
 
@@ -20,7 +23,7 @@ import java.util.List;
 public abstract class DefectiveProvider implements BackendProvider {
     /** The names of every defective backend. */
     public static final List<String> NAMES = List.of(FlippedGradientSign.NAME, DroppedPairTerm.NAME,
-            WrongTemperature.NAME, OwnMeanOverClassSize.NAME);
+            WrongTemperature.NAME, OwnMeanOverClassSize.NAME, OneWayTile.NAME, UnshiftedSquaredNorms.NAME);
 
     private final String name;
     private final String defect;
@@ -110,6 +113,80 @@ public abstract class DefectiveProvider implements BackendProvider {
         @Override
         public SilhouetteBackend create() {
             return euclideanWithDefect(NAME, false, true);
+        }
+    }
+
+    /** Block decomposition: each EUCLIDEAN tile of two blocks adds the row direction only (SPEC section 12). */
+    public static final class OneWayTile extends DefectiveProvider {
+        public static final String NAME = "broken-one-way-tile";
+
+        public OneWayTile() {
+            super(NAME, "the column direction of each EUCLIDEAN block tile dropped");
+        }
+
+        @Override
+        public SilhouetteBackend create() {
+            SilhouetteBackend reference = Backends.backend("reference");
+            return new SilhouetteBackend() {
+                @Override
+                public String name() {
+                    return NAME;
+                }
+
+                @Override
+                public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight,
+                                                     MemorySegment rowWeights, MemorySegment out,
+                                                     MemorySegment gradient) {
+                    return reference.silhouettesAndGradient(batch, metric, tau, weight, rowWeights, out, gradient);
+                }
+
+                @Override
+                public void addEuclideanSums(PreparedBlock rows, PreparedBlock columns, double[] rowSums,
+                                             double[] columnSums) {
+                    BlockMath.addEuclideanSums(rows, columns, rowSums, new double[columnSums.length]);
+                }
+            };
+        }
+    }
+
+    /** Block decomposition: class statistics whose Q_k is taken about the origin instead of the common shift. */
+    public static final class UnshiftedSquaredNorms extends DefectiveProvider {
+        public static final String NAME = "broken-block-shift";
+
+        public UnshiftedSquaredNorms() {
+            super(NAME, "the class statistics' squared norms taken about the origin, not the shift");
+        }
+
+        @Override
+        public SilhouetteBackend create() {
+            SilhouetteBackend reference = Backends.backend("reference");
+            return new SilhouetteBackend() {
+                @Override
+                public String name() {
+                    return NAME;
+                }
+
+                @Override
+                public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight,
+                                                     MemorySegment rowWeights, MemorySegment out,
+                                                     MemorySegment gradient) {
+                    return reference.silhouettesAndGradient(batch, metric, tau, weight, rowWeights, out, gradient);
+                }
+
+                @Override
+                public void addClassStatistics(PreparedBlock block, Metric metric, ClassTable statistics) {
+                    int k = statistics.classCount();
+                    ClassTable unshifted = new ClassTable(k, statistics.dims(), new double[statistics.dims()],
+                            statistics.classOffsets(), new double[statistics.sums().length], new double[k],
+                            new double[k]);
+                    BlockMath.addClassStatistics(block, metric, unshifted);
+                    double[] squaredNorms = statistics.squaredNorms().clone();
+                    BlockMath.addClassStatistics(block, metric, statistics);
+                    for (int c = 0; c < k; c++) {
+                        statistics.squaredNorms()[c] = squaredNorms[c] + unshifted.squaredNorms()[c];
+                    }
+                }
+            };
         }
     }
 
