@@ -135,6 +135,13 @@ class LaneCodeTest {
             assertEquals(Double.doubleToRawLongBits(vector.addAndSquare(b, intoV, 0, len)),
                     Double.doubleToRawLongBits(lanes.addAndSquare(b, intoL, 0, len)), "addAndSquare " + len);
             assertArrayEquals(intoV, intoL, "addAndSquare " + len);
+            int dl = vector.doubleLanes();
+            double[] panels = random.doubles(2 * (len + 1) * dl + 3, -1e3, 1e3).toArray();
+            double[] gramV = new double[8 * dl + 2];
+            double[] gramL = new double[8 * dl + 2];
+            vector.gram4x2(a, 1, len + 1, panels, 3, (len + 1) * dl, len, gramV, 2);
+            lanes.gram4x2(a, 1, len + 1, panels, 3, (len + 1) * dl, len, gramL, 2);
+            assertArrayEquals(gramV, gramL, "gram4x2 " + len);
         }
     }
 

@@ -484,6 +484,23 @@ public final class LaneSimdOps implements SimdOps {
     }
 
     @Override
+    public void gram4x2(double[] a, int aOff, int aStride, double[] b, int bOff, int bPanelStride, int len,
+                        double[] c, int cOff) {
+        int DL = doubleLanes;
+        for (int r = 0; r < 4; r++) {
+            for (int v = 0; v < 2; v++) {
+                for (int lane = 0; lane < DL; lane++) {
+                    double acc = 0.0; // from zero, one FMA per t in increasing order, as the vector accumulators
+                    for (int t = 0; t < len; t++) {
+                        acc = Math.fma(a[aOff + r * aStride + t], b[bOff + v * bPanelStride + t * DL + lane], acc);
+                    }
+                    c[cOff + r * 2 * DL + v * DL + lane] = acc;
+                }
+            }
+        }
+    }
+
+    @Override
     public double addAndSquare(double[] row, double[] into, int intoOff, int len) {
         int DL = doubleLanes;
         double[] sq = new double[DL];

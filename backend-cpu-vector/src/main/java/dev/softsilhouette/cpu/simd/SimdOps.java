@@ -142,4 +142,13 @@ public interface SimdOps {
 
     /** {@code into[intoOff+t] += row[t]}, t < len; returns {@code sum_t row[t]^2} (fixed order). */
     double addAndSquare(double[] row, double[] into, int intoOff, int len);
+
+    /**
+     * A 4-row by {@code 2 * doubleLanes()}-column Gram block in double:
+     * {@code c[cOff + r*2L + v*L + lane] = sum_t a[aOff + r*aStride + t] * b[bOff + v*bPanelStride + t*L + lane]}
+     * for r < 4, v < 2, t < len ({@code L = doubleLanes()}): the columns packed as panels of L side by side per
+     * dimension. One FMA per element, 8 accumulators; the sum over t runs in increasing order.
+     */
+    void gram4x2(double[] a, int aOff, int aStride, double[] b, int bOff, int bPanelStride, int len, double[] c,
+                 int cOff);
 }

@@ -919,4 +919,40 @@ public final class VectorSimdOps implements SimdOps {
         }
         return sum;
     }
+
+    @Override
+    public void gram4x2(double[] a, int aOff, int aStride, double[] b, int bOff, int bPanelStride, int len,
+                        double[] c, int cOff) {
+        DoubleVector c00 = DoubleVector.zero(DS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
+                c30 = c00, c31 = c00;
+        int a0 = aOff;
+        int a1 = aOff + aStride;
+        int a2 = aOff + 2 * aStride;
+        int a3 = aOff + 3 * aStride;
+        int b1 = bOff + bPanelStride;
+        for (int t = 0; t < len; t++) {
+            DoubleVector p0 = DoubleVector.fromArray(DS, b, bOff + t * DL);
+            DoubleVector p1 = DoubleVector.fromArray(DS, b, b1 + t * DL);
+            DoubleVector x = DoubleVector.broadcast(DS, a[a0 + t]);
+            c00 = x.fma(p0, c00);
+            c01 = x.fma(p1, c01);
+            x = DoubleVector.broadcast(DS, a[a1 + t]);
+            c10 = x.fma(p0, c10);
+            c11 = x.fma(p1, c11);
+            x = DoubleVector.broadcast(DS, a[a2 + t]);
+            c20 = x.fma(p0, c20);
+            c21 = x.fma(p1, c21);
+            x = DoubleVector.broadcast(DS, a[a3 + t]);
+            c30 = x.fma(p0, c30);
+            c31 = x.fma(p1, c31);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + DL);
+        c10.intoArray(c, cOff + 2 * DL);
+        c11.intoArray(c, cOff + 3 * DL);
+        c20.intoArray(c, cOff + 4 * DL);
+        c21.intoArray(c, cOff + 5 * DL);
+        c30.intoArray(c, cOff + 6 * DL);
+        c31.intoArray(c, cOff + 7 * DL);
+    }
 }
