@@ -126,20 +126,7 @@ public abstract class DefectiveProvider implements BackendProvider {
 
         @Override
         public SilhouetteBackend create() {
-            SilhouetteBackend reference = Backends.backend("reference");
-            return new SilhouetteBackend() {
-                @Override
-                public String name() {
-                    return NAME;
-                }
-
-                @Override
-                public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight,
-                                                     MemorySegment rowWeights, MemorySegment out,
-                                                     MemorySegment gradient) {
-                    return reference.silhouettesAndGradient(batch, metric, tau, weight, rowWeights, out, gradient);
-                }
-
+            return new ReferenceUnderAnotherName(NAME) {
                 @Override
                 public void addEuclideanSums(PreparedBlock rows, PreparedBlock columns, double[] rowSums,
                                              double[] columnSums) {
@@ -159,20 +146,7 @@ public abstract class DefectiveProvider implements BackendProvider {
 
         @Override
         public SilhouetteBackend create() {
-            SilhouetteBackend reference = Backends.backend("reference");
-            return new SilhouetteBackend() {
-                @Override
-                public String name() {
-                    return NAME;
-                }
-
-                @Override
-                public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight,
-                                                     MemorySegment rowWeights, MemorySegment out,
-                                                     MemorySegment gradient) {
-                    return reference.silhouettesAndGradient(batch, metric, tau, weight, rowWeights, out, gradient);
-                }
-
+            return new ReferenceUnderAnotherName(NAME) {
                 @Override
                 public void addClassStatistics(PreparedBlock block, Metric metric, ClassTable statistics) {
                     int k = statistics.classCount();
@@ -187,6 +161,27 @@ public abstract class DefectiveProvider implements BackendProvider {
                     }
                 }
             };
+        }
+    }
+
+    /** The reference backend under another name: the block defects override one block operation of it. */
+    private abstract static class ReferenceUnderAnotherName implements SilhouetteBackend {
+        private final String name;
+        private final SilhouetteBackend reference = Backends.backend("reference");
+
+        ReferenceUnderAnotherName(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight,
+                                             MemorySegment rowWeights, MemorySegment out, MemorySegment gradient) {
+            return reference.silhouettesAndGradient(batch, metric, tau, weight, rowWeights, out, gradient);
         }
     }
 
