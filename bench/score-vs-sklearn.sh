@@ -4,7 +4,7 @@
 #
 #   bench/score-vs-sklearn.sh [--repeat R] [--metric M] [EMBEDDINGS.npy LABELS.npy]
 #
-# Without files it writes the bundled digits (1797 x 64, float32, labels int64) to a temporary folder. Needs a
+# Without files it uses examples/digits.npy and examples/digits-labels.npy (1797 x 64). Needs a
 # python3 with numpy and scikit-learn (Debian: apt-get install python3-sklearn); SILHOUETTE_PYTHON picks one.
 # Only this script uses Python; the build and the tests never do.
 set -euo pipefail
@@ -31,14 +31,7 @@ trap 'rm -rf "$TMP"' EXIT
 if [ $# -ge 2 ]; then
     X="$1"; Y="$2"
 else
-    X="$TMP/digits.npy"; Y="$TMP/digits-labels.npy"
-    "$PY" - "$ROOT/cli/src/main/resources/dev/softsilhouette/cli/demo/digits.csv.gz" "$X" "$Y" <<'PYEOF'
-import gzip, sys
-import numpy as np
-a = np.loadtxt(gzip.open(sys.argv[1]), delimiter=",")
-np.save(sys.argv[2], np.ascontiguousarray(a[:, :-1].astype(np.float32)))
-np.save(sys.argv[3], a[:, -1].astype(np.int64))
-PYEOF
+    X="$ROOT/examples/digits.npy"; Y="$ROOT/examples/digits-labels.npy" # the bundled digits, 1797 x 64
 fi
 cat > "$TMP/score.py" <<'PYEOF'
 import sys
