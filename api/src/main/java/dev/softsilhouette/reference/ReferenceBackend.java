@@ -241,7 +241,8 @@ public final class ReferenceBackend implements SilhouetteBackend, SupConBackend 
         return sum;
     }
 
-    private static double dot(double[] u, double[] v) {
+    /** {@code <u, v>} in float64, in index order (shared with {@link ReferenceSupCon}). */
+    static double dot(double[] u, double[] v) {
         double sum = 0.0;
         for (int t = 0; t < u.length; t++) {
             sum += u[t] * v[t];

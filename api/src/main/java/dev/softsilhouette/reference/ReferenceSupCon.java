@@ -125,11 +125,7 @@ public final class ReferenceSupCon {
         }
     }
 
-    static double dot(double[] u, double[] v) {
-        double sum = 0.0;
-        for (int t = 0; t < u.length; t++) {
-            sum += u[t] * v[t];
-        }
-        return sum;
+    private static double dot(double[] u, double[] v) {
+        return ReferenceBackend.dot(u, v);
     }
 }

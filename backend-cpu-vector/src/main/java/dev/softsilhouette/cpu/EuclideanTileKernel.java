@@ -110,16 +110,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         for (int p = 0; p < npad; p++) {
             norms[p] = ops.dot(x, p * dp, x, p * dp, dp);
         }
-        // Column panels: lanes consecutive rows side by side for each dimension, the B operand of the Gram kernel.
-        for (int p0 = 0; p0 < npad; p0 += lanes) {
-            int base = p0 * dp;
-            for (int lane = 0; lane < lanes; lane++) {
-                int src = (p0 + lane) * dp;
-                for (int t = 0; t < dp; t++) {
-                    packed[base + t * lanes + lane] = x[src + t];
-                }
-            }
-        }
+        SortedBatch.packColumnPanels(x, packed, npad, dp, lanes);
         sums = SortedBatch.grow(sums, n * k + data.rowScratch); // padded: the row math reads whole vectors
         Arrays.fill(sums, 0, n * k, 0.0);
         columnSums = SortedBatch.grow(columnSums, k * n);

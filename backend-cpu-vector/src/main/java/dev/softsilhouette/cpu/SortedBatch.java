@@ -78,6 +78,22 @@ final class SortedBatch {
         return remaining == 5 || remaining == 6 ? 3 : Math.min(4, remaining);
     }
 
+    /**
+     * Column panels, the B operand of the Gram tile products: for each group of {@code lanes} consecutive rows, their
+     * values side by side for each dimension ({@code panels[p0*dp + t*lanes + lane] = rows[(p0+lane)*dp + t]}).
+     */
+    static void packColumnPanels(float[] rows, float[] panels, int npad, int dp, int lanes) {
+        for (int p0 = 0; p0 < npad; p0 += lanes) {
+            int base = p0 * dp;
+            for (int lane = 0; lane < lanes; lane++) {
+                int src = (p0 + lane) * dp;
+                for (int t = 0; t < dp; t++) {
+                    panels[base + t * lanes + lane] = rows[src + t];
+                }
+            }
+        }
+    }
+
     void load(PreparedBatch batch, int rowMultiple, boolean centre) {
         n = batch.rows();
         d = batch.dims();

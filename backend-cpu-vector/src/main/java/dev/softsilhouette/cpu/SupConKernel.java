@@ -159,15 +159,7 @@ final class SupConKernel implements ParallelTask {
             }
             inverseNorms[p] = norm >= floor ? 1.0 / (norm * data.invScale) : -1.0 / (floor * data.invScale);
         }
-        for (int p0 = 0; p0 < npad; p0 += lanes) {
-            int base = p0 * dp;
-            for (int lane = 0; lane < lanes; lane++) {
-                int src = (p0 + lane) * dp;
-                for (int c = 0; c < dp; c++) {
-                    panels[base + c * lanes + lane] = z[src + c];
-                }
-            }
-        }
+        SortedBatch.packColumnPanels(z, panels, npad, dp, lanes);
         if (gradient) {
             gradientSorted = SortedBatch.grow(gradientSorted, n * dp);
         }
