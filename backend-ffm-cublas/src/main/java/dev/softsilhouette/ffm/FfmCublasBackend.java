@@ -18,7 +18,8 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
  * two (both leave every silhouette unchanged and are undone exactly in the gradient), then:
  * <ul>
  *   <li>{@code EUCLIDEAN}: Gram blocks {@code Z_I Z_J^T} by cuBLAS SGEMM, within the {@link GramChunkPlan} budget;
- *       distances and per-class sums by {@code ffm_euclidean.cu}; the backward recomputes each block, turns it into
+ *       distances and per-class sums by {@code ffm_euclidean.cu} (near pairs, where the expanded form cancels,
+ *       recomputed directly from the rows); the backward recomputes each block, turns it into
  *       the coefficient block {@code C_ij = (coef[i][y_j] + coef[j][y_i]) / d_ij} and accumulates
  *       {@code grad = diag(rowsum C) Z - C Z} (the product an SGEMM);</li>
  *   <li>{@code SQUARED_EUCLIDEAN}, {@code COSINE}: class means and scatters in double, {@code <z_i, m_k>} by SGEMM,
@@ -249,7 +250,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
                 int colsJ = plan.blockLength(bj);
                 gram(ws, dZ, dGram, i0, rowsI, j0, colsJ, d);
                 int segCount = segments.segmentCount(bj);
-                ws.args().ptr(dGram).i32(rowsI).i32(colsJ).i32(i0).i32(j0).ptr(dRowSq)
+                ws.args().ptr(dGram).i32(rowsI).i32(colsJ).i32(i0).i32(j0).ptr(dZ).i32(d).ptr(dRowSq)
                         .ptr(dSegments + (long) segments.segmentStartIndex(bj) * Integer.BYTES)
                         .ptr(dSegments + (long) segments.segmentEndIndex(bj) * Integer.BYTES)
                         .i32(segCount).ptr(dPartial)
@@ -291,7 +292,8 @@ final class FfmCublasBackend implements SilhouetteBackend {
                 int j0 = plan.blockStart(bj);
                 int colsJ = plan.blockLength(bj);
                 gram(ws, dZ, dGram, i0, rowsI, j0, colsJ, d);
-                ws.args().ptr(dGram).i32(rowsI).i32(colsJ).i32(i0).i32(j0).ptr(dRowSq).ptr(dLabels).ptr(dCoef).i32(k)
+                ws.args().ptr(dGram).i32(rowsI).i32(colsJ).i32(i0).i32(j0).ptr(dZ).i32(d).ptr(dRowSq).ptr(dLabels).ptr(dCoef)
+                        .i32(k)
                         .launch(FfmKernel.DISTANCE_COEFFICIENTS,
                                 Workspace.gridStrideBlocks((long) rowsI * colsJ, THREADS), THREADS);
                 ws.args().ptr(dGram).i32(rowsI).i32(colsJ).i32(i0).ptr(dRowSums)

@@ -15,9 +15,9 @@ enum FfmKernel {
     CLASS_STAT_SUMS(Source.PREPARE, "ffm_class_stat_sums", "PPPPPPPPPiiiP"),
     SQUARED_EUCLIDEAN_GRADIENT(Source.PREPARE, "ffm_squared_euclidean_gradient", "PPPPPPiidP"),
     COSINE_GRADIENT(Source.PREPARE, "ffm_cosine_gradient", "PPPPPPPPPiiP"),
-    BLOCK_SEGMENT_SUMS(Source.EUCLIDEAN, "ffm_block_segment_sums", "PiiiiPPPiP"),
+    BLOCK_SEGMENT_SUMS(Source.EUCLIDEAN, "ffm_block_segment_sums", "PiiiiPiPPPiP"),
     REDUCE_SEGMENTS(Source.EUCLIDEAN, "ffm_reduce_segments", "PiiPiiiiP"),
-    DISTANCE_COEFFICIENTS(Source.EUCLIDEAN, "ffm_distance_coefficients", "PiiiiPPPi"),
+    DISTANCE_COEFFICIENTS(Source.EUCLIDEAN, "ffm_distance_coefficients", "PiiiiPiPPPi"),
     COEFFICIENT_ROW_SUMS(Source.EUCLIDEAN, "ffm_coefficient_row_sums", "PiiiP"),
     EUCLIDEAN_GRADIENT(Source.EUCLIDEAN, "ffm_euclidean_gradient", "PPPPiidP");
 

@@ -6,16 +6,33 @@
 // block's contribution itself summed in a fixed order, in double. Self-contained for NVRTC (no includes).
 
 #define FFM_BLOCK 128 // threads of the block-per-row kernels (the host launches exactly this)
+// A pair whose expanded squared distance is below (||z_i||^2 + ||z_j||^2) / FFM_EXACT_RATIO has lost too many bits to
+// cancellation in the float Gram entry; it is recomputed directly as sum (z_i - z_j)^2 (as the cuda backend's
+// SS_EXACT_RATIO; the host mirror uses the same number).
+#define FFM_EXACT_RATIO 256.0
 
-// d(i, j) from the Gram entry: sqrt(max(||z_i||^2 + ||z_j||^2 - 2 <z_i, z_j>, 0)), in double.
-__device__ __forceinline__ double ffm_gram_distance(double rowSqI, double rowSqJ, float gram) {
-    return sqrt(fmax(rowSqI + rowSqJ - 2.0 * (double) gram, 0.0));
+// d(i, j) from the Gram entry: sqrt(max(||z_i||^2 + ||z_j||^2 - 2 <z_i, z_j>, 0)), in double, or directly from the
+// rows (in double) where the expanded form cancels.
+__device__ __forceinline__ double ffm_gram_distance(const float* __restrict__ z, int d, int i, int j,
+                                                    double rowSqI, double rowSqJ, float gram) {
+    double sq = rowSqI + rowSqJ - 2.0 * (double) gram;
+    if (sq < (rowSqI + rowSqJ) * (1.0 / FFM_EXACT_RATIO)) {
+        const float* zi = z + (long long) i * d;
+        const float* zj = z + (long long) j * d;
+        sq = 0.0;
+        for (int t = 0; t < d; t++) {
+            double diff = (double) zi[t] - (double) zj[t];
+            sq += diff * diff;
+        }
+    }
+    return sqrt(fmax(sq, 0.0));
 }
 
 // partial[p][s] = sum over columns j of segment s (absolute positions segStart[s] .. segEnd[s]-1, inside the
 // block's columns j0 .. j0+bj-1) of d(i0+p, j), skipping j = i0+p. A segment lies inside one class run and is
 // short (the host caps its length), so per-thread work is bounded. Grid-stride over bi*segCount elements.
 extern "C" __global__ void ffm_block_segment_sums(const float* __restrict__ gram, int bi, int bj, int i0, int j0,
+                                                  const float* __restrict__ z, int d,
                                                   const double* __restrict__ rowSq,
                                                   const int* __restrict__ segStart, const int* __restrict__ segEnd,
                                                   int segCount, double* __restrict__ partial) {
@@ -30,7 +47,7 @@ extern "C" __global__ void ffm_block_segment_sums(const float* __restrict__ gram
         double sum = 0.0;
         for (int j = segStart[s]; j < segEnd[s]; j++) {
             if (j != i) {
-                sum += ffm_gram_distance(rowSqI, rowSq[j], gramRow[j - j0]);
+                sum += ffm_gram_distance(z, d, i, j, rowSqI, rowSq[j], gramRow[j - j0]);
             }
         }
         partial[e] = sum;
@@ -61,6 +78,7 @@ extern "C" __global__ void ffm_reduce_segments(const double* __restrict__ partia
 // d_ij > 0; otherwise 0 (SPEC 5: the Euclidean distance has no gradient where it is 0). In place.
 // Grid-stride over bi*bj elements.
 extern "C" __global__ void ffm_distance_coefficients(float* __restrict__ gram, int bi, int bj, int i0, int j0,
+                                                     const float* __restrict__ z, int d,
                                                      const double* __restrict__ rowSq, const int* __restrict__ y,
                                                      const double* __restrict__ coef, int k) {
     long long total = (long long) bi * bj;
@@ -72,7 +90,7 @@ extern "C" __global__ void ffm_distance_coefficients(float* __restrict__ gram, i
         int j = j0 + q;
         double c = 0.0;
         if (i != j) {
-            double dist = ffm_gram_distance(rowSq[i], rowSq[j], gram[e]);
+            double dist = ffm_gram_distance(z, d, i, j, rowSq[i], rowSq[j], gram[e]);
             if (dist > 0.0) {
                 c = (coef[(long long) i * k + y[j]] + coef[(long long) j * k + y[i]]) / dist;
             }
