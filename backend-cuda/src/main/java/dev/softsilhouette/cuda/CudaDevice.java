@@ -1,5 +1,6 @@
 package dev.softsilhouette.cuda;
 
+import dev.softsilhouette.cuda.kernels.ComputeCapability;
 import dev.softsilhouette.cuda.kernels.KernelCatalog;
 import dev.softsilhouette.cuda.kernels.KernelSource;
 import org.bytedeco.cuda.cudart.CUctx_st;
@@ -60,6 +61,11 @@ final class CudaDevice {
         Cuda.check(cudart.cuDeviceGetAttribute(value, cudart.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
                 device[0]), "cuDeviceGetAttribute");
         int minor = value[0];
+        // the JavaCPP bindings are CUDA 13: NVRTC 13 compiles for sm_75 and newer only
+        String refusal = ComputeCapability.refusal(major, minor, 13);
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
+        }
         Cuda.check(cudart.cuDeviceGetAttribute(value, cudart.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device[0]),
                 "cuDeviceGetAttribute");
         int sms = value[0];

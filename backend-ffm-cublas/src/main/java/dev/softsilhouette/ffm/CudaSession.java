@@ -1,5 +1,6 @@
 package dev.softsilhouette.ffm;
 
+import dev.softsilhouette.cuda.kernels.ComputeCapability;
 import dev.softsilhouette.cuda.kernels.KernelCatalog;
 import dev.softsilhouette.cuda.kernels.KernelSource;
 import dev.softsilhouette.ffm.cuda.Driver;
@@ -71,6 +72,10 @@ final class CudaSession implements AutoCloseable {
         int major = Driver.deviceAttribute(DriverFunctions.ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
         int minor = Driver.deviceAttribute(DriverFunctions.ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
         int capability = major * 10 + minor;
+        String refusal = ComputeCapability.refusal(major, minor, Nvrtc.version()[0]);
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
+        }
         MemorySegment context = Driver.primaryContextRetain(device);
         MemorySegment prepare = null;
         MemorySegment euclidean = null;
