@@ -87,17 +87,15 @@ public final class DemoCommand {
 
             Summary a = Summary.of(baseline);
             Summary b = Summary.of(withSilhouette);
-            double[] paired = new double[o.seeds()];
-            int wins = 0;
-            int losses = 0;
+            double[] accuracyA = new double[o.seeds()];
+            double[] accuracyB = new double[o.seeds()];
             for (int i = 0; i < o.seeds(); i++) {
-                paired[i] = withSilhouette.get(i).finalAccuracy() - baseline.get(i).finalAccuracy();
-                wins += paired[i] > 0 ? 1 : 0;
-                losses += paired[i] < 0 ? 1 : 0;
+                accuracyA[i] = baseline.get(i).finalAccuracy();
+                accuracyB[i] = withSilhouette.get(i).finalAccuracy();
             }
-            double pairedMean = Seeds.mean(paired);
-            double pairedSd = Seeds.sd(paired);
-            String accuracyOutcome = accuracyOutcome(pairedMean, pairedSd, wins, losses, o.seeds());
+            // The same paired verdict as demo --compare: a 95% t interval and a sign test, judged from enough seeds.
+            Comparison.Paired paired = Comparison.Paired.of(accuracyA, accuracyB);
+            String accuracyOutcome = paired.sentence("accuracy", "B", "A", 100, "points", 2);
             String silhouetteOutcome = String.format(Locale.ROOT,
                     "silhouette of the test embeddings %.3f (B) vs %.3f (A): %s", b.score, a.score,
                     b.score > a.score ? "B's classes are more compact and better separated"
@@ -112,8 +110,11 @@ public final class DemoCommand {
                         .put("metric", o.metric().externalName()).put("tau", o.tau()).put("lambda", o.lambda())
                         .put("epochs", o.epochs()).put("seeds", o.seeds()).put("batch_size", o.batchSize())
                         .put("cross_entropy", a.toJson()).put("cross_entropy_plus_soft_silhouette", b.toJson())
-                        .put("accuracy_difference_mean", pairedMean).put("accuracy_difference_sd", pairedSd)
-                        .put("seeds_better", wins).put("seeds_worse", losses).put("wall_seconds", wallSeconds)
+                        .put("accuracy_difference_mean", paired.mean()).put("accuracy_difference_sd", paired.sd())
+                        .put("accuracy_difference_low", paired.low()).put("accuracy_difference_high", paired.high())
+                        .put("seeds_better", paired.better()).put("seeds_worse", paired.worse())
+                        .put("sign_test_p", paired.signTestP()).put("beyond_spread", paired.beyondSpread())
+                        .put("wall_seconds", wallSeconds)
                         .put("plot", plot.toString()));
                 return 0;
             }
@@ -171,21 +172,6 @@ public final class DemoCommand {
         out.println("table     " + c.table());
         out.println("plot      " + o.plot());
         return 0;
-    }
-
-    static String accuracyOutcome(double mean, double sd, int wins, int losses, int seeds) {
-        String direction = mean > 0 ? "higher" : mean < 0 ? "lower" : "equal";
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "accuracy of B minus A: %+.2f points (paired over seeds, sd %.2f); B better on %d, worse on %d "
-                        + "of %d seeds", 100 * mean, 100 * sd, wins, losses, seeds));
-        if (seeds < 2) {
-            sb.append(": one seed, no spread to judge it by");
-        } else if (Math.abs(mean) * Math.sqrt(seeds) > 2 * sd && mean != 0) {
-            sb.append(": B is ").append(direction).append(" beyond the seed-to-seed spread");
-        } else {
-            sb.append(": within the seed-to-seed spread, no clear winner on accuracy");
-        }
-        return sb.toString();
     }
 
     private static void writePlot(Path plot, Dataset data, DemoOptions o, SoftSilhouetteLoss loss,
