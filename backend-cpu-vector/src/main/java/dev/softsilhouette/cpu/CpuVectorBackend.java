@@ -12,6 +12,7 @@ import dev.softsilhouette.spi.SupConBackend;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,9 +50,12 @@ public final class CpuVectorBackend implements SupConBackend {
     /** Whether calls run the Vector API code; once true, stays true. */
     private volatile boolean vectorCode;
     private final boolean switchesToVector;
-    /** Each calling thread's slot; the slots are also listed in {@code slots} so that close can empty them all. */
+    /**
+     * Each calling thread's slot, also listed (weakly) in {@code slots} so that close can empty them all; the slot of
+     * a thread that has ended goes with the thread, workspace included.
+     */
     private final ThreadLocal<WorkspaceSlot> workspaces;
-    private final List<WorkspaceSlot> slots = new ArrayList<>(); // guarded by itself
+    private final List<WeakReference<WorkspaceSlot>> slots = new ArrayList<>(); // guarded by itself
     private volatile boolean closed;
 
     /** The kernels of one calling thread for one kind of code, sharing one sorted copy of the batch. */
@@ -126,17 +130,27 @@ public final class CpuVectorBackend implements SupConBackend {
         pool.close();
         synchronized (slots) {
             closed = true;
-            for (WorkspaceSlot slot : slots) {
-                slot.workspace = null;
+            for (WeakReference<WorkspaceSlot> ref : slots) {
+                WorkspaceSlot slot = ref.get();
+                if (slot != null) {
+                    slot.workspace = null;
+                }
             }
             slots.clear();
         }
     }
 
-    /** The workspaces alive now (one per thread that has called since the last close), for tests. */
+    /** The workspaces still reachable through a slot (one per live calling thread, at least), for tests. */
     int workspaceCount() {
         synchronized (slots) {
-            return slots.size();
+            int count = 0;
+            for (WeakReference<WorkspaceSlot> ref : slots) {
+                WorkspaceSlot slot = ref.get();
+                if (slot != null && slot.workspace != null) {
+                    count++;
+                }
+            }
+            return count;
         }
     }
 
@@ -148,7 +162,8 @@ public final class CpuVectorBackend implements SupConBackend {
     private WorkspaceSlot newSlot() {
         WorkspaceSlot slot = new WorkspaceSlot();
         synchronized (slots) {
-            slots.add(slot);
+            slots.removeIf(ref -> ref.get() == null); // threads that have ended
+            slots.add(new WeakReference<>(slot));
         }
         return slot;
     }

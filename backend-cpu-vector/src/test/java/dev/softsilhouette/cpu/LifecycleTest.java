@@ -160,16 +160,27 @@ class LifecycleTest {
                         MemorySegment.ofArray(new float[n * d]));
             }
         };
+        // Callers that end: their workspaces go with them, without a close.
+        List<WeakReference<CpuVectorBackend.Workspace>> ended = new ArrayList<>();
         Thread[] threads = new Thread[4];
         for (int t = 0; t < threads.length; t++) {
-            threads[t] = new Thread(callAll);
+            threads[t] = new Thread(() -> {
+                callAll.run();
+                synchronized (ended) {
+                    ended.add(new WeakReference<>(backend.workspaceOfThisThread()));
+                }
+            });
             threads[t].start();
         }
         callAll.run();
         for (Thread t : threads) {
             t.join();
         }
-        assertEquals(threads.length + 1, backend.workspaceCount());
+        for (int i = 0; i < 20 && ended.stream().anyMatch(r -> r.get() != null); i++) {
+            System.gc();
+        }
+        assertTrue(ended.stream().allMatch(r -> r.get() == null), "an ended thread's workspace is still reachable");
+        assertEquals(1, backend.workspaceCount(), "this thread's");
         WeakReference<CpuVectorBackend.Workspace> mine = new WeakReference<>(backend.workspaceOfThisThread());
 
         backend.close();
