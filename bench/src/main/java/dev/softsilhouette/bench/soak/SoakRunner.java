@@ -111,6 +111,11 @@ public final class SoakRunner {
                 TEMPERATURES.length, MAX_N, MAX_D, o.seed(), o.samples());
         System.out.printf(Locale.ROOT, "%6s %12s %10s %14s %14s %10s%n", "done", "calls", "seconds", "heap after GC",
                 "RSS", "NMT committed");
+        // A first reading before any call: it starts the platform MBean server (about 0.5 MiB of heap) that every
+        // later NMT reading uses, so that it is not counted as growth between 10 % and 100 %.
+        MemoryReading before = MemoryReading.now();
+        System.out.printf(Locale.ROOT, "%5d%% %,12d %10.1f %14s %14s %14s%n", 0, 0, 0.0, mib(before.heapAfterGc()),
+                mib(before.residentSet()), mib(before.nativeCommitted()));
         AtomicLong next = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         MemoryReading atTenth = null;

@@ -6,12 +6,21 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Plain CSV: embeddings one row per line (comma-separated numbers, every line the same count), labels one integer
  * per line. Blank lines are skipped; there is no header. Errors name the file and the 1-based line.
  */
 final class CsvFiles {
+    /** The most values one array holds. */
+    private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
+    /** What Java's parser reads that a CSV number may be; it alone also takes "1f", "0x1p3" and the like. */
+    private static final Pattern NUMBER = Pattern.compile("[-+0-9.eE]+");
+    private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]+");
+    private static final Pattern NAN_OR_INFINITY = Pattern.compile("[-+]?(?i:nan|inf|infinity)");
+
     private CsvFiles() {
     }
 
@@ -29,23 +38,35 @@ final class CsvFiles {
                 if (line.isBlank()) {
                     continue;
                 }
-                String[] fields = line.split(",", -1);
-                if (cols < 0) {
-                    cols = fields.length;
-                    firstLine = lineNo;
-                } else if (fields.length != cols) {
-                    throw new UsageException(file + ": line " + lineNo + " has " + fields.length + " values, line "
-                            + firstLine + " has " + cols);
-                }
-                if (size + cols > values.length) {
-                    long grown = Math.max((long) values.length * 2, (long) size + cols);
-                    if (grown > Integer.MAX_VALUE - 8) {
-                        throw new UsageException(file + ": too many values (more than 2^31)");
+                // Fields are scanned in place (no split): a 10 MB line must not become millions of strings first.
+                int fields = 0;
+                int start = 0;
+                while (true) {
+                    int comma = line.indexOf(',', start);
+                    int end = comma < 0 ? line.length() : comma;
+                    if (cols >= 0 && fields == cols) {
+                        throw new UsageException(file + ": line " + lineNo + " has more than " + cols
+                                + " values, line " + firstLine + " has " + cols);
                     }
-                    values = Arrays.copyOf(values, (int) grown);
+                    if (size == values.length) {
+                        if (values.length >= MAX_VALUES) {
+                            throw new UsageException(file + ": too many values (more than " + MAX_VALUES + ")");
+                        }
+                        values = Arrays.copyOf(values, (int) Math.min((long) values.length * 2, MAX_VALUES));
+                    }
+                    values[size++] = parseFloat(line.substring(start, end), file, lineNo, fields);
+                    fields++;
+                    if (comma < 0) {
+                        break;
+                    }
+                    start = comma + 1;
                 }
-                for (int c = 0; c < cols; c++) {
-                    values[size++] = parseFloat(fields[c], file, lineNo, c);
+                if (cols < 0) {
+                    cols = fields;
+                    firstLine = lineNo;
+                } else if (fields != cols) {
+                    throw new UsageException(file + ": line " + lineNo + " has " + fields + " values, line "
+                            + firstLine + " has " + cols);
                 }
                 rows++;
             }
@@ -71,14 +92,17 @@ final class CsvFiles {
                     continue;
                 }
                 if (t.indexOf(',') >= 0) {
-                    throw new UsageException(file + ": line " + lineNo + " holds several values ('" + abbreviate(t)
+                    throw new UsageException(file + ": line " + lineNo + " holds several values ('" + Inputs.shown(t)
                             + "'); labels are one integer per line");
                 }
                 long v;
                 try {
+                    if (!INTEGER.matcher(t).matches()) { // Long.parseLong alone also takes non-ASCII digits
+                        throw new NumberFormatException();
+                    }
                     v = Long.parseLong(t);
                 } catch (NumberFormatException e) {
-                    throw new UsageException(file + ": line " + lineNo + ": '" + abbreviate(t)
+                    throw new UsageException(file + ": line " + lineNo + ": '" + Inputs.shown(t)
                             + "' is not an integer label");
                 }
                 if (v < 0 || v > Integer.MAX_VALUE) {
@@ -103,21 +127,21 @@ final class CsvFiles {
         String t = field.strip();
         float v;
         try {
-            // Java's parser also takes "1f", "0x1p3" and the like; reject anything with letters beyond e/E/nan/inf.
-            if (t.isEmpty() || !t.matches("[-+0-9.eE]+|[-+]?(?i:nan|inf|infinity)")) {
+            if (NUMBER.matcher(t).matches()) {
+                v = Float.parseFloat(t);
+            } else if (NAN_OR_INFINITY.matcher(t).matches()) {
+                String lower = t.toLowerCase(Locale.ROOT);
+                v = lower.endsWith("nan") ? Float.NaN
+                        : lower.startsWith("-") ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+            } else {
                 throw new NumberFormatException();
             }
-            String lower = t.toLowerCase(java.util.Locale.ROOT);
-            v = lower.endsWith("nan") ? Float.NaN
-                    : lower.endsWith("inf") || lower.endsWith("infinity")
-                    ? (lower.startsWith("-") ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY)
-                    : Float.parseFloat(t);
         } catch (NumberFormatException e) {
-            throw new UsageException(file + ": line " + lineNo + " column " + (col + 1) + ": '" + abbreviate(t)
+            throw new UsageException(file + ": line " + lineNo + " column " + (col + 1) + ": '" + Inputs.shown(t)
                     + "' is not a number" + (lineNo == 1 ? " (header lines are not supported)" : ""));
         }
         if (!Float.isFinite(v)) {
-            throw new UsageException(file + ": line " + lineNo + " column " + (col + 1) + " is " + t
+            throw new UsageException(file + ": line " + lineNo + " column " + (col + 1) + " is " + Inputs.shown(t)
                     + "; every value must be finite"
                     + (isFiniteDouble(t) ? " (beyond the float32 range)" : ""));
         }
@@ -132,7 +156,4 @@ final class CsvFiles {
         }
     }
 
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
-    }
 }

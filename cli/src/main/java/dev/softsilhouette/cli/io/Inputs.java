@@ -2,10 +2,14 @@ package dev.softsilhouette.cli.io;
 
 import dev.softsilhouette.cli.UsageException;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -13,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Loads the CLI's inputs: embeddings (a 2-D float matrix) and labels (a 1-D integer vector) from {@code .npy} or
@@ -143,25 +148,55 @@ public final class Inputs {
         throw new UsageException(file + ": unknown file type; use .npy or .csv (.csv.gz)");
     }
 
-    static byte[] readAll(Path file) {
-        requireRegularFile(file);
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UsageException(file + ": cannot read: " + describe(e));
-        }
-    }
-
+    /**
+     * A UTF-8 text reader, through gzip for {@code .gz}. A UTF-8 byte-order mark is skipped; a UTF-16 or UTF-32 one
+     * is refused; bytes that are not UTF-8 end the read with an error (see {@link #describe}).
+     */
     static BufferedReader openText(Path file) {
         requireRegularFile(file);
+        InputStream in = null;
         try {
-            InputStream in = Files.newInputStream(file);
+            in = Files.newInputStream(file);
             if (file.toString().toLowerCase(Locale.ROOT).endsWith(".gz")) {
                 in = new GZIPInputStream(in, 1 << 16);
             }
-            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+            in = new BufferedInputStream(in, 1 << 16);
+            skipUtf8ByteOrderMark(in, file);
+            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
         } catch (IOException e) {
+            closeQuietly(in);
             throw new UsageException(file + ": cannot read: " + describe(e));
+        } catch (RuntimeException e) {
+            closeQuietly(in);
+            throw e;
+        }
+    }
+
+    private static void skipUtf8ByteOrderMark(InputStream in, Path file) throws IOException {
+        in.mark(4);
+        byte[] head = in.readNBytes(3);
+        boolean utf8 = head.length == 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB
+                && (head[2] & 0xff) == 0xBF;
+        boolean utf16 = head.length >= 2 && ((head[0] & 0xff) == 0xFE && (head[1] & 0xff) == 0xFF
+                || (head[0] & 0xff) == 0xFF && (head[1] & 0xff) == 0xFE);
+        if (utf16) {
+            throw new UsageException(file + ": the text starts with a UTF-16 or UTF-32 byte-order mark; save it as "
+                    + "UTF-8 (or ASCII)");
+        }
+        if (!utf8) {
+            in.reset();
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the open failed already; that error is the one to report
+            }
         }
     }
 
@@ -174,6 +209,31 @@ public final class Inputs {
         }
     }
 
+    /**
+     * Text taken from a file, fit for a one-line message: at most 40 characters, control and other invisible
+     * characters (line breaks, NUL, byte-order marks) written as {@code \\uXXXX}.
+     */
+    static String shown(String s) {
+        return shown(s, 40);
+    }
+
+    /** {@link #shown(String)} with at most {@code limit} characters. */
+    static String shown(String s, int limit) {
+        String cut = s.length() <= limit ? s : s.substring(0, limit - 3) + "...";
+        StringBuilder sb = new StringBuilder(cut.length());
+        for (int i = 0; i < cut.length(); i++) {
+            char c = cut.charAt(i);
+            int type = Character.getType(c);
+            if (Character.isISOControl(c) || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+                    || type == Character.FORMAT || type == Character.SURROGATE || type == Character.UNASSIGNED) {
+                sb.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
     static String describe(IOException e) {
         if (e instanceof NoSuchFileException) {
             return "no such file";
@@ -181,6 +241,15 @@ public final class Inputs {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof CharacterCodingException) {
+            return "the text is not UTF-8 (a malformed byte sequence)";
+        }
+        if (e instanceof EOFException) {
+            return "the gzip stream is truncated (unexpected end of the compressed data)";
+        }
+        if (e instanceof ZipException) {
+            return "not a valid gzip stream (" + shown(String.valueOf(e.getMessage()), 200) + ")";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : shown(e.getMessage(), 200);
     }
 }

@@ -17,7 +17,7 @@ import java.nio.file.StandardOpenOption;
  */
 final class MappedNpy implements AutoCloseable {
     /** Headers are short (NumPy pads them to 64 bytes); this much of the file is read to parse one. */
-    private static final int HEADER_READ = 1 << 16;
+    private static final int HEADER_READ = Npy.MAX_PREFIX_BYTES;
 
     final Path file;
     final Npy.Header header;

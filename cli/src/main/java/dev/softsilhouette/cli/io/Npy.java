@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -17,13 +19,17 @@ import java.util.regex.Pattern;
 /**
  * Reads and writes NumPy {@code .npy} files (format versions 1.0, 2.0 and 3.0): C-order arrays of float32, float64,
  * int32, int64 and uint8, either byte order. Anything else (Fortran order, other dtypes, object arrays, a truncated
- * file) is a {@link UsageException} that names the file and says what to do.
+ * file, a shape the file cannot hold) is a {@link UsageException}: one line that names the file and says what to do.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+    /** The most the preamble and header may take together (NumPy itself refuses headers over 10,000 bytes). */
+    static final int MAX_PREFIX_BYTES = 1 << 16;
+    /** The data must fit one Java array. */
+    private static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 8;
 
     private Npy() {
     }
@@ -35,11 +41,38 @@ public final class Npy {
     record Header(NpyType type, long[] shape, ByteOrder order, long dataOffset, long dataBytes) {
     }
 
+    /**
+     * Reads the preamble and the header first and checks the shape against the file's size; only then is the data
+     * read, into a buffer of exactly the size the header promises (at most {@value #MAX_DATA_BYTES} bytes).
+     */
     public static NpyArray read(Path file) {
-        byte[] bytes = Inputs.readAll(file);
-        Header h = header(file.toString(), ByteBuffer.wrap(bytes), bytes.length);
-        ByteBuffer data = ByteBuffer.wrap(bytes, (int) h.dataOffset(), (int) h.dataBytes()).slice().order(h.order());
-        return new NpyArray(h.type(), h.shape(), data);
+        Inputs.requireRegularFile(file);
+        String name = file.toString();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            Header h = header(name, readFully(channel, 0, (int) Math.min(size, MAX_PREFIX_BYTES), name), size);
+            if (h.dataBytes() > MAX_DATA_BYTES) {
+                throw new UsageException(name + ": shape " + NpyArray.shapeString(h.shape()) + " of "
+                        + h.type().numpyName() + " holds " + h.dataBytes() + " bytes; arrays over " + MAX_DATA_BYTES
+                        + " bytes are read by blocks (silhouette score), not whole");
+            }
+            ByteBuffer data = readFully(channel, h.dataOffset(), (int) h.dataBytes(), name);
+            return new NpyArray(h.type(), h.shape(), data.order(h.order()));
+        } catch (IOException e) {
+            throw new UsageException(file + ": cannot read: " + Inputs.describe(e));
+        }
+    }
+
+    /** {@code length} bytes from {@code position}, which the caller has checked lie inside the file. */
+    private static ByteBuffer readFully(FileChannel channel, long position, int length, String name)
+            throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                throw new UsageException(name + ": truncated .npy file (the file ended while it was read)");
+            }
+        }
+        return buffer.flip();
     }
 
     /**
@@ -56,7 +89,7 @@ public final class Npy {
             throw new UsageException(name + ": not a .npy file (no \\x93NUMPY magic at the start)");
         }
         int major = bytes[6] & 0xff;
-        int headerLength;
+        long headerLength;
         int headerStart;
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (major == 1) {
@@ -66,20 +99,20 @@ public final class Npy {
             if (bytes.length < 12) {
                 throw new UsageException(name + ": truncated .npy file (the header is cut off)");
             }
-            long len = Integer.toUnsignedLong(b.getInt(8));
-            if (len > Integer.MAX_VALUE - 16) {
-                throw new UsageException(name + ": .npy header length " + len + " is not plausible");
-            }
-            headerLength = (int) len;
+            headerLength = Integer.toUnsignedLong(b.getInt(8));
             headerStart = 12;
         } else {
             throw new UsageException(name + ": unsupported .npy format version " + major + "." + (bytes[7] & 0xff));
         }
-        if ((long) headerStart + headerLength > bytes.length) {
+        if (headerStart + headerLength > fileLength) {
             throw new UsageException(name + ": truncated .npy file (the header says " + headerLength
                     + " bytes, the file has " + (fileLength - headerStart) + " after the preamble)");
         }
-        String header = new String(bytes, headerStart, headerLength,
+        if (headerStart + headerLength > Math.min(bytes.length, MAX_PREFIX_BYTES)) {
+            throw new UsageException(name + ": .npy header length " + headerLength + " is not plausible (NumPy "
+                    + "writes a few hundred bytes; at most " + (MAX_PREFIX_BYTES - headerStart) + " are read)");
+        }
+        String header = new String(bytes, headerStart, (int) headerLength,
                 major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         String descr = group(DESCR, header, name, "descr");
         String fortran = group(FORTRAN, header, name, "fortran_order");
@@ -88,8 +121,8 @@ public final class Npy {
         NpyType type = descr.length() == 3 && "<>|=".indexOf(descr.charAt(0)) >= 0
                 ? NpyType.ofCode(descr.substring(1)) : null;
         if (type == null) {
-            throw new UsageException(name + ": dtype '" + descr + "' is not supported; use float32 or float64 for "
-                    + "embeddings, int32, int64 or uint8 for labels");
+            throw new UsageException(name + ": dtype '" + Inputs.shown(descr) + "' is not supported; use float32 or "
+                    + "float64 for embeddings, int32, int64 or uint8 for labels");
         }
         if (fortran.equals("True")) {
             throw new UsageException(name + ": the array is stored in Fortran order; save a C-order copy "
@@ -102,9 +135,10 @@ public final class Npy {
             count = NpyArray.product(shape);
             needed = Math.multiplyExact(count, (long) type.size());
         } catch (ArithmeticException e) {
-            throw new UsageException(name + ": shape " + NpyArray.shapeString(shape) + " is too large");
+            throw new UsageException(name + ": shape " + NpyArray.shapeString(shape) + " of " + type.numpyName()
+                    + " is too large (more than 2^63 bytes)");
         }
-        long dataOffset = (long) headerStart + headerLength;
+        long dataOffset = headerStart + headerLength;
         long available = fileLength - dataOffset;
         if (available < needed) {
             throw new UsageException(name + ": truncated .npy file: shape " + NpyArray.shapeString(shape) + " of "
@@ -191,7 +225,8 @@ public final class Npy {
                 }
                 dims.add(v);
             } catch (NumberFormatException e) {
-                throw new UsageException(name + ": the .npy header has an unreadable shape (" + text + ")");
+                throw new UsageException(name + ": the .npy header has an unreadable shape (" + Inputs.shown(text)
+                        + "); dimensions are integers >= 0");
             }
         }
         long[] shape = new long[dims.size()];
