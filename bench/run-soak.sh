@@ -6,20 +6,10 @@
 #   bench/run-soak.sh --backend cuda         # the same run on a GPU backend, where a GPU is present
 # BENCH_SKIP_BUILD=1 reuses bench/target/benchmarks.jar; SOAK_HEAP (default 512m) is the fixed heap size.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-# shellcheck source=../build-tools/find-java.sh
-source "$root/build-tools/find-java.sh"
-cd "$root"
-java="$(find_java)"
-if [ -z "$java" ]; then
-    echo "No Java 25 found: set JAVA_HOME to a JDK 25 or newer (or install one under /usr/lib/jvm)." >&2
-    exit 1
-fi
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-    mvn -B -q -pl bench -am package -DskipTests
-fi
+source "$(dirname "$0")/bench-java.sh"
+prepare_bench
 heap="${SOAK_HEAP:-512m}"
 # A fixed, pre-touched heap: the resident set then measures the rest of the process, not the heap growing.
-exec "$java" -XX:NativeMemoryTracking=summary -Xms"$heap" -Xmx"$heap" -XX:+AlwaysPreTouch \
+exec "$BENCH_JAVA" -XX:NativeMemoryTracking=summary -Xms"$heap" -Xmx"$heap" -XX:+AlwaysPreTouch \
     --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
     -cp bench/target/benchmarks.jar dev.softsilhouette.bench.soak.SoakRunner "$@"
