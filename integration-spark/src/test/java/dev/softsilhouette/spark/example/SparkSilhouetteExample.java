@@ -1,5 +1,6 @@
 package dev.softsilhouette.spark.example;
 
+import dev.softsilhouette.BlockSilhouette;
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.SoftSilhouetteLoss;
 import dev.softsilhouette.cli.io.Npy;
@@ -56,8 +57,12 @@ public final class SparkSilhouetteExample {
         Dataset<Row> data = load(spark, o).cache();
         long n = data.count();
         int partitions = data.rdd().getNumPartitions();
-        System.out.printf(Locale.ROOT, "data: %d rows, %s, %d partitions, master %s%n", n, describe(o), partitions,
-                o.master());
+        String backend;
+        try (BlockSilhouette probe = BlockSilhouette.builder().build()) {
+            backend = probe.backendName();
+        }
+        System.out.printf(Locale.ROOT, "data: %d rows, %s, %d partitions, master %s, backend %s%n", n, describe(o),
+                partitions, o.master(), backend);
         for (String measure : new String[] {"squaredEuclidean", "cosine"}) {
             Timed ours = best(o.repeat(), new SilhouetteEvaluator().setFeaturesCol(o.features())
                     .setPredictionCol(o.prediction()).setDistanceMeasure(measure).setBlockRows(o.blockRows()), data);
