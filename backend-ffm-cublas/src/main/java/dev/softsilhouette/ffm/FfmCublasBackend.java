@@ -95,6 +95,25 @@ final class FfmCublasBackend implements SilhouetteBackend {
             return 0.0;
         }
         Workspace ws = workspace();
+        try {
+            return compute(ws, batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
+        } catch (RuntimeException | Error e) {
+            // Work may still be queued on the stream: wait for it, so that the next call's reserve() never frees
+            // device or host buffers a kernel or copy is still using.
+            try {
+                Driver.streamSynchronize(ws.stream);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private double compute(Workspace ws, PreparedBatch batch, Metric metric, double tau, double weight,
+                           MemorySegment rowWeights, MemorySegment silhouettesOut, MemorySegment gradientOut) {
+        int n = batch.rows();
+        int d = batch.dims();
+        int k = batch.classCount();
         Driver.setCurrentContext(session.context);
         boolean gradient = gradientOut != null;
         int[] sorted = batch.sortedRows();
