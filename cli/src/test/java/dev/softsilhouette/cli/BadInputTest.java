@@ -63,7 +63,7 @@ class BadInputTest {
         Files.createDirectories(dir.resolve("a-directory.npy"));
         // Labels that are wrong in one way each.
         Npy.write(dir.resolve("float-y.npy"), NpyArray.ofFloat32(new float[12], 12));
-        Npy.write(dir.resolve("two-d-y.npy"), NpyArray.ofInt32(new int[12], 12, 1));
+        Npy.write(dir.resolve("two-d-y.npy"), NpyArray.ofInt32(new int[24], 12, 2));
         Npy.write(dir.resolve("short-y.npy"), NpyArray.ofInt32(new int[11], 11));
         long[] big = new long[12];
         big[4] = 1L << 40;
@@ -173,9 +173,9 @@ class BadInputTest {
         c.add(of("word in csv", "word.csv: line 2 column 2: 'five' is not a number", "score", "--embeddings",
                 f("word.csv"), "--labels", y));
         // labels
-        c.add(of("float labels", "float-y.npy: labels must be int32, int64 or uint8, this array is float32",
+        c.add(of("float labels", "float-y.npy: labels must be integers (int8 to int64, uint8 to uint32), this array is float32",
                 "score", "--embeddings", x, "--labels", f("float-y.npy")));
-        c.add(of("2-D labels", "two-d-y.npy: labels must be a 1-D array (n,), this one has shape (12, 1)", "score",
+        c.add(of("2-D labels", "two-d-y.npy: labels must be a 1-D array (n,) or a column (n, 1), this one has shape (12, 2)", "score",
                 "--embeddings", x, "--labels", f("two-d-y.npy")));
         c.add(of("count mismatch", "short-y.npy holds 11 labels but " + x + " holds 12 rows", "score",
                 "--embeddings", x, "--labels", f("short-y.npy")));

@@ -283,9 +283,10 @@ class BrokenInputFuzzProperties {
                 });
     }
 
-    private static final List<String> GOOD_DESCR = List.of("<f4", "<f8", ">f4", ">f8", "<i4", "<i8", ">i8", "|u1");
+    private static final List<String> GOOD_DESCR = List.of("<f4", "<f8", ">f4", ">f8", "<i4", "<i8", ">i8", "|u1",
+            "|i1", "<i2", ">u2", "<u4");
     private static final List<String> BAD_DESCR = List.of("<f2", "<c8", "|b1", "<U10", "|O", "", "<f4 ", "f4",
-            "<f16", "<i2", "\u00e9\u00e9", "<M8[ns]");
+            "<f16", "<u8", "\u00e9\u00e9", "<M8[ns]");
     private static final List<String> DIMS = List.of("0", "1", "2", "3", "4", "5", "7", "-1", "-3", "2147483647",
             "2147483648", "4294967297", "3037000500", "4611686018427387904", "9223372036854775807",
             "99999999999999999999", "abc", "2.5", "4L", " 3 ");
@@ -378,9 +379,9 @@ class BrokenInputFuzzProperties {
             return null;
         }
         if (floating) {
-            return new Verdict("labels must be int32, int64 or uint8", "float labels");
+            return new Verdict("labels must be integers \\(int8 to int64, uint8 to uint32\\)", "float labels");
         }
-        if (shape.size() != 1) {
+        if (shape.size() != 1 && !(shape.size() == 2 && shape.get(1) == 1)) {
             return new Verdict("labels must be a 1-D array", "rank " + shape.size());
         }
         if (needed == 0) {
@@ -388,9 +389,15 @@ class BrokenInputFuzzProperties {
         }
         ByteBuffer b = ByteBuffer.wrap(data).order(descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN
                 : ByteOrder.LITTLE_ENDIAN);
-        int size = descr.equals("|u1") ? 1 : descr.charAt(2) - '0';
+        int size = descr.charAt(2) - '0';
+        boolean unsigned = descr.charAt(1) == 'u';
         for (int at = 0; at < data.length; at += size) {
-            long value = size == 1 ? b.get(at) & 0xff : size == 4 ? b.getInt(at) : b.getLong(at);
+            long value = switch (size) {
+                case 1 -> unsigned ? b.get(at) & 0xff : b.get(at);
+                case 2 -> unsigned ? b.getShort(at) & 0xffff : b.getShort(at);
+                case 4 -> unsigned ? b.getInt(at) & 0xffffffffL : b.getInt(at);
+                default -> b.getLong(at);
+            };
             if (value < 0 || value > Integer.MAX_VALUE) {
                 return new Verdict("label at index \\d+ is -?\\d+; labels must be integers", "label out of range");
             }
@@ -403,7 +410,7 @@ class BrokenInputFuzzProperties {
         if (!GOOD_DESCR.contains(descr)) {
             return null;
         }
-        long n = descr.equals("|u1") ? 1 : descr.charAt(2) - '0';
+        long n = descr.charAt(2) - '0';
         try {
             for (String d : dims) {
                 Long v = parseDim(d);

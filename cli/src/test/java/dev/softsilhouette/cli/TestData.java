@@ -1,6 +1,7 @@
 package dev.softsilhouette.cli;
 
 import dev.softsilhouette.cli.io.Npy;
+import dev.softsilhouette.datasets.Datasets;
 import dev.softsilhouette.cli.io.NpyArray;
 
 import java.io.BufferedReader;
@@ -16,7 +17,10 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
 
-/** Inputs for the tests: the bundled digits (unscaled, as scikit-learn saw them) and synthetic clusters. */
+/**
+ * Inputs for the tests: the bundled digits (unscaled, as scikit-learn saw them, read whole from the datasets module's
+ * resource, without the demo's train/test split) and synthetic clusters.
+ */
 final class TestData {
     private TestData() {
     }
@@ -27,7 +31,7 @@ final class TestData {
     static Labelled digits() throws IOException {
         List<float[]> rows = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
-        try (InputStream raw = SilhouetteCli.class.getResourceAsStream("demo/digits.csv.gz");
+        try (InputStream raw = Datasets.class.getResourceAsStream("digits.csv.gz");
              BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw),
                      StandardCharsets.US_ASCII))) {
             String line;

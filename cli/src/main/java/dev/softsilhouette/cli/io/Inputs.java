@@ -40,7 +40,7 @@ public final class Inputs {
         return m;
     }
 
-    /** Labels: int32, int64 or uint8 .npy of shape (n,), or a CSV with one integer per line. */
+    /** Labels: an integer .npy (int8 to int64, uint8 to uint32) of shape (n,) or (n, 1), or a CSV with one integer per line. */
     public static int[] labels(Path file) {
         int[] labels = switch (formatOf(file)) {
             case NPY -> labelsFromNpy(file, Npy.read(file));
@@ -111,13 +111,15 @@ public final class Inputs {
     }
 
     private static int[] labelsFromNpy(Path file, NpyArray a) {
-        if (a.type() != NpyType.INT32 && a.type() != NpyType.INT64 && a.type() != NpyType.UINT8) {
-            throw new UsageException(file + ": labels must be int32, int64 or uint8, this array is "
-                    + a.type().numpyName());
+        if (!a.type().isInteger()) {
+            throw new UsageException(file + ": labels must be integers (int8 to int64, uint8 to uint32), this array "
+                    + "is " + a.type().numpyName());
         }
-        if (a.rank() != 1) {
-            throw new UsageException(file + ": labels must be a 1-D array (n,), this one has shape "
-                    + a.shapeString());
+        // A column (n, 1) is what many pipelines save (y.reshape(-1, 1)): read it as the n labels it holds.
+        boolean column = a.rank() == 2 && a.shape()[1] == 1;
+        if (a.rank() != 1 && !column) {
+            throw new UsageException(file + ": labels must be a 1-D array (n,) or a column (n, 1), this one has "
+                    + "shape " + a.shapeString());
         }
         long n = a.size();
         if (n > Integer.MAX_VALUE - 8) {

@@ -122,7 +122,7 @@ public final class Npy {
                 ? NpyType.ofCode(descr.substring(1)) : null;
         if (type == null) {
             throw new UsageException(name + ": dtype '" + Inputs.shown(descr) + "' is not supported; use float32 or "
-                    + "float64 for embeddings, int32, int64 or uint8 for labels");
+                    + "float64 for embeddings, int8 to int64 or uint8 to uint32 for labels");
         }
         if (fortran.equals("True")) {
             throw new UsageException(name + ": the array is stored in Fortran order; save a C-order copy "

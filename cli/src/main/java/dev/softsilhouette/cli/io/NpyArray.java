@@ -99,9 +99,7 @@ public final class NpyArray {
         return switch (type) {
             case FLOAT32 -> data.getFloat(at);
             case FLOAT64 -> data.getDouble(at);
-            case INT32 -> data.getInt(at);
-            case INT64 -> data.getLong(at);
-            case UINT8 -> Byte.toUnsignedInt(data.get(at));
+            default -> getLong(i);
         };
     }
 
@@ -109,9 +107,13 @@ public final class NpyArray {
     public long getLong(long i) {
         int at = Math.toIntExact(i * type.size());
         return switch (type) {
+            case INT8 -> data.get(at);
+            case INT16 -> data.getShort(at);
             case INT32 -> data.getInt(at);
             case INT64 -> data.getLong(at);
             case UINT8 -> Byte.toUnsignedInt(data.get(at));
+            case UINT16 -> Short.toUnsignedInt(data.getShort(at));
+            case UINT32 -> Integer.toUnsignedLong(data.getInt(at));
             case FLOAT32, FLOAT64 -> throw new IllegalStateException("not an integer array: " + type.numpyName());
         };
     }

@@ -6,9 +6,13 @@ import java.nio.ByteOrder;
 public enum NpyType {
     FLOAT32("f4", "float32", 4),
     FLOAT64("f8", "float64", 8),
+    INT8("i1", "int8", 1),
+    INT16("i2", "int16", 2),
     INT32("i4", "int32", 4),
     INT64("i8", "int64", 8),
-    UINT8("u1", "uint8", 1);
+    UINT8("u1", "uint8", 1),
+    UINT16("u2", "uint16", 2),
+    UINT32("u4", "uint32", 4);
 
     private final String code;
     private final String numpyName;
@@ -18,6 +22,11 @@ public enum NpyType {
         this.code = code;
         this.numpyName = numpyName;
         this.size = size;
+    }
+
+    /** Whether it holds integers (every type but the two floats). */
+    public boolean isInteger() {
+        return this != FLOAT32 && this != FLOAT64;
     }
 
     /** Bytes per element. */
