@@ -3,8 +3,9 @@ module dev.softsilhouette.conformance {
     requires transitive dev.softsilhouette.api;
     requires transitive net.jqwik.api;
     requires transitive org.junit.jupiter.api;
-    requires org.junit.platform.engine;
-    requires org.junit.platform.launcher;
+    // ConformanceSummary, a public launcher listener, exposes their types.
+    requires transitive org.junit.platform.engine;
+    requires transitive org.junit.platform.launcher;
 
     exports dev.softsilhouette.conformance;
 

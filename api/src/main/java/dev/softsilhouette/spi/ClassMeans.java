@@ -25,6 +25,10 @@ public final class ClassMeans {
     private double[] means = new double[0];
     private double[] scatters = new double[0];
 
+    /** An empty workspace: {@link #load} sizes it. */
+    public ClassMeans() {
+    }
+
     /** Computes the means and scatters of {@code table} (O(K*D)). */
     public void load(Metric metric, ClassTable table) {
         this.metric = metric;

@@ -110,6 +110,7 @@ public class WrapperOverheadBenchmark {
     }
 
     @Benchmark
+    @SuppressWarnings("try") // the collector records the autograd graph by being open, as in DJL's training loop
     public float evaluate() {
         try (NDManager batch = manager.newSubManager();
              GradientCollector collector = manager.getEngine().newGradientCollector()) {
