@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.DoubleSupplier;
+import java.util.function.ToDoubleFunction;
 
 /** {@code silhouette score}, {@code silhouette loss} and {@code silhouette supcon}: one computation on labelled embeddings read from files. */
 final class MeasureCommands {
@@ -186,18 +188,11 @@ final class MeasureCommands {
                 .backend(o.backend()).build()) {
             int n = in.x().rows();
             int d = in.x().cols();
-            float[] gradient = gradOut == null ? null : new float[n * d];
-            Timing.Timed<Double> timed;
-            try (Progress progress = ctx.progress("loss", repeats)) {
-                timed = Timing.run(() -> gradient == null
-                        ? loss.forward(in.floats(), in.ints(), n, d)
-                        : loss.forwardBackward(in.floats(), in.ints(), n, d, Floats.of(gradient)), repeats, progress);
-            }
-            if (gradOut != null) {
-                Outputs.writeFloats(gradOut, gradient, n, d);
-            }
+            Timing.Timed<Double> timed = timeLoss(ctx, "loss", repeats, gradOut, n, d,
+                    () -> loss.forward(in.floats(), in.ints(), n, d),
+                    gradient -> loss.forwardBackward(in.floats(), in.ints(), n, d, gradient));
             double value = timed.result();
-            String what = gradient == null ? "loss" : "loss and gradient";
+            String what = gradOut == null ? "loss" : "loss and gradient";
             if (o.flag("json")) {
                 Json j = new Json().put("loss", value).put("metric", metric.externalName()).put("tau", tau)
                         .put("reduction", reductionName).put("backend", loss.backendName()).put("n", n).put("d", d)
@@ -242,23 +237,16 @@ final class MeasureCommands {
                 .reduction(Reduction.parse(reductionName)).backend(o.backend()).build()) {
             int n = in.x().rows();
             int d = in.x().cols();
-            float[] gradient = gradOut == null ? null : new float[n * d];
-            Timing.Timed<Double> timed;
-            try (Progress progress = ctx.progress("supcon", repeats)) {
-                timed = Timing.run(() -> gradient == null
-                        ? loss.forward(in.floats(), in.ints(), n, d)
-                        : loss.forwardBackward(in.floats(), in.ints(), n, d, Floats.of(gradient)), repeats, progress);
-            }
-            if (gradOut != null) {
-                Outputs.writeFloats(gradOut, gradient, n, d);
-            }
+            Timing.Timed<Double> timed = timeLoss(ctx, "supcon", repeats, gradOut, n, d,
+                    () -> loss.forward(in.floats(), in.ints(), n, d),
+                    gradient -> loss.forwardBackward(in.floats(), in.ints(), n, d, gradient));
             double value = timed.result();
             if (o.flag("json")) {
                 Json j = new Json().put("loss", value).put("temperature", temperature)
                         .put("base_temperature", baseTemperature).put("reduction", reductionName)
                         .put("backend", loss.backendName()).put("n", n).put("d", d).put("classes", in.classes())
                         .put("seconds", timed.seconds()).put("repeat", timed.repeats())
-                        .put("timed", gradient == null ? "loss" : "loss and gradient");
+                        .put("timed", gradOut == null ? "loss" : "loss and gradient");
                 if (gradOut != null) {
                     j.put("grad_out", gradOut.toString());
                 }
@@ -274,6 +262,25 @@ final class MeasureCommands {
             }
             return SilhouetteCli.OK;
         }
+    }
+
+    /**
+     * Times one loss the way {@code loss} and {@code supcon} both do: the forward alone, or, when a gradient file is
+     * asked for, the fused forward and backward, whose gradient is then written to that file.
+     */
+    private static Timing.Timed<Double> timeLoss(CommandContext ctx, String command, int repeats, Path gradOut, int n,
+                                                 int d, DoubleSupplier forward,
+                                                 ToDoubleFunction<Floats> forwardBackward) {
+        float[] gradient = gradOut == null ? null : new float[n * d];
+        Timing.Timed<Double> timed;
+        try (Progress progress = ctx.progress(command, repeats)) {
+            timed = Timing.run(() -> gradient == null ? forward.getAsDouble()
+                    : forwardBackward.applyAsDouble(Floats.of(gradient)), repeats, progress);
+        }
+        if (gradOut != null) {
+            Outputs.writeFloats(gradOut, gradient, n, d);
+        }
+        return timed;
     }
 
     private static void common(CommandContext ctx, String backend, int n, int d, int classes, Timing.Timed<?> t) {
