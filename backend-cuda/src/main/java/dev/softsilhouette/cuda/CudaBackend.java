@@ -31,18 +31,25 @@ final class CudaBackend implements SilhouetteBackend {
     private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
 
+    private final DeviceLeases<CudaDevice>.Lease lease;
     private final CudaDevice device;
     private final ThreadLocal<CudaWorkspace> workspaces;
     private final List<CudaWorkspace> all = new ArrayList<>();
+    private boolean closed;
 
-    CudaBackend(CudaDevice device) {
-        this.device = device;
+    /** Holds {@code lease} until {@link #close()}: the device's context and modules live as long as a backend. */
+    CudaBackend(DeviceLeases<CudaDevice>.Lease lease) {
+        this.lease = lease;
+        this.device = lease.device();
         this.workspaces = ThreadLocal.withInitial(() -> {
-            CudaWorkspace w = new CudaWorkspace(device);
             synchronized (all) {
+                if (closed) {
+                    throw new IllegalStateException("backend " + CudaBackendProvider.NAME + " is closed");
+                }
+                CudaWorkspace w = new CudaWorkspace(device);
                 all.add(w);
+                return w;
             }
-            return w;
         });
     }
 
@@ -54,13 +61,38 @@ final class CudaBackend implements SilhouetteBackend {
     @Override
     public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
                            MemorySegment silhouettesOut, MemorySegment gradientOut) {
+        synchronized (all) {
+            if (closed) {
+                throw new IllegalStateException("backend " + CudaBackendProvider.NAME + " is closed");
+            }
+        }
+        CudaWorkspace w = workspaces.get();
         device.makeCurrent();
-        return run(workspaces.get(), batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
+        return run(w, batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
     }
 
-    /** The whole call on one stream; separate from {@link #compute} so that tests can replay it without a GPU. */
+    /**
+     * The whole call on one stream; separate from the instance method so that tests can replay it without a GPU.
+     * A failure after work was queued waits for that work before it is thrown, so that the next call's
+     * {@link DeviceStream#reserve} never frees memory a kernel or copy still uses.
+     */
     static double run(DeviceStream w, PreparedBatch batch, Metric metric, double tau, double weight,
                       MemorySegment rowWeights, MemorySegment silhouettesOut, MemorySegment gradientOut) {
+        try {
+            return queueAndFinish(w, batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
+        } catch (RuntimeException | Error e) {
+            try {
+                w.synchronize();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed); // the same sticky error, typically: the first one is the cause
+            }
+            throw e;
+        }
+    }
+
+    private static double queueAndFinish(DeviceStream w, PreparedBatch batch, Metric metric, double tau,
+                                         double weight, MemorySegment rowWeights, MemorySegment silhouettesOut,
+                                         MemorySegment gradientOut) {
         int n = batch.rows();
         int d = batch.dims();
         int k = batch.classCount();
@@ -334,13 +366,42 @@ final class CudaBackend implements SilhouetteBackend {
                 .launch("class_gradient_rows", n, 1, BLOCK_THREADS, 1);
     }
 
+    /**
+     * Frees every workspace (each waits for its stream first), then gives back the lease on the device: the last
+     * backend on a device unloads the modules and releases the primary context. Idempotent.
+     */
     @Override
     public void close() {
+        RuntimeException failure = null;
         synchronized (all) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             for (CudaWorkspace w : all) {
-                w.close();
+                try {
+                    w.close();
+                } catch (RuntimeException e) {
+                    failure = keep(failure, e);
+                }
             }
             all.clear();
         }
+        try {
+            lease.close();
+        } catch (RuntimeException e) {
+            failure = keep(failure, e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException keep(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 }

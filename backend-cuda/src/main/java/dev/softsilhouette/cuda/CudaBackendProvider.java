@@ -21,7 +21,12 @@ public final class CudaBackendProvider implements BackendProvider {
     public static final int MINIMUM_DRIVER_VERSION = 13000;
     public static final String DEVICE_PROPERTY = "silhouette.cuda.device";
 
-    private volatile CudaDevice device;
+    /** One lease count per device ordinal, shared by every provider instance of this class loader. */
+    private static final java.util.Map<Integer, DeviceLeases<CudaDevice>> DEVICES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The probed device's leases, once a probe succeeded. */
+    private volatile DeviceLeases<CudaDevice> leases;
 
     /** For {@link java.util.ServiceLoader}. */
     public CudaBackendProvider() {
@@ -85,9 +90,14 @@ public final class CudaBackendProvider implements BackendProvider {
             return Availability.unavailable(DEVICE_PROPERTY + "=" + ordinal + " but " + count[0]
                     + " device(s) are visible: use 0.." + (count[0] - 1), null);
         }
-        try {
-            CudaDevice opened = CudaDevice.open(ordinal, version[0]);
-            this.device = opened;
+        int driverVersion = version[0];
+        DeviceLeases<CudaDevice> forDevice = DEVICES.computeIfAbsent(ordinal,
+                o -> new DeviceLeases<>(() -> CudaDevice.open(o, driverVersion), CudaDevice::close));
+        // The probe opens the device (compiling and loading every kernel) and lets go of it again: a backend holds
+        // the context and modules only while it is open.
+        try (DeviceLeases<CudaDevice>.Lease lease = forDevice.acquire()) {
+            CudaDevice opened = lease.device();
+            this.leases = forDevice;
             return Availability.available(opened.describe() + ", fused float32 kernels, NVRTC sm_" + opened.major
                     + opened.minor);
         } catch (RuntimeException | LinkageError e) {
@@ -115,12 +125,12 @@ public final class CudaBackendProvider implements BackendProvider {
 
     @Override
     public SilhouetteBackend create() {
-        CudaDevice d = device;
-        if (d == null) {
+        DeviceLeases<CudaDevice> l = leases;
+        if (l == null) {
             Availability a = doProbe();
             a.ensureAvailable(NAME);
-            d = device;
+            l = leases;
         }
-        return new CudaBackend(d);
+        return new CudaBackend(l.acquire());
     }
 }

@@ -22,7 +22,8 @@ import java.util.Map;
  * One GPU: its primary context and the kernels, compiled by NVRTC for its compute capability and loaded with
  * {@code cuModuleLoadData}. Compiled images are cached per program key (source, options, NVRTC version, compute
  * capability) in memory and on disk ({@link KernelImageCache}), so neither a second backend instance nor the next
- * JVM recompiles.
+ * JVM recompiles. Opened and closed through {@link DeviceLeases}: {@link #close()} unloads the modules and releases
+ * the primary context.
  */
 final class CudaDevice {
     private static final KernelImageCache IMAGES = KernelImageCache.standard();
@@ -35,11 +36,16 @@ final class CudaDevice {
     final long totalMemory;
     final int driverVersion;
     final CUctx_st context;
+    /** The driver's device handle (CUdevice), for releasing the primary context. */
+    private final int handle;
+    private final List<CUmod_st> modules = new ArrayList<>();
     private final Map<String, CUfunc_st> functions = new HashMap<>();
     private final Map<String, KernelSignature> signatures = new HashMap<>();
 
-    private CudaDevice(int ordinal, String name, int major, int minor, int multiprocessors, long totalMemory,
-                       int driverVersion, CUctx_st context) {
+    /** Package-private so that tests can stand in a device without a GPU (a null context, nothing loaded). */
+    CudaDevice(int ordinal, int handle, String name, int major, int minor, int multiprocessors, long totalMemory,
+               int driverVersion, CUctx_st context) {
+        this.handle = handle;
         this.ordinal = ordinal;
         this.name = name;
         this.major = major;
@@ -83,10 +89,57 @@ final class CudaDevice {
         }
         CUctx_st context = new CUctx_st();
         Cuda.check(cudart.cuDevicePrimaryCtxRetain(context, device[0]), "cuDevicePrimaryCtxRetain");
-        CudaDevice result = new CudaDevice(ordinal, name, major, minor, sms, total, driverVersion, context);
-        result.makeCurrent();
-        result.loadKernels();
+        CudaDevice result = new CudaDevice(ordinal, device[0], name, major, minor, sms, total, driverVersion, context);
+        try {
+            result.makeCurrent();
+            result.loadKernels();
+        } catch (RuntimeException | Error e) {
+            try {
+                result.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         return result;
+    }
+
+    /**
+     * Unloads every module and releases the primary context (the driver destroys it when no other retainer is
+     * left). Called by the last {@link DeviceLeases.Lease}, after every workspace on this device was closed.
+     */
+    void close() {
+        RuntimeException failure = null;
+        try {
+            makeCurrent();
+            for (CUmod_st module : modules) {
+                try {
+                    Cuda.check(cudart.cuModuleUnload(module), "cuModuleUnload");
+                } catch (RuntimeException e) {
+                    failure = keep(failure, e);
+                }
+            }
+        } catch (RuntimeException e) {
+            failure = keep(failure, e);
+        }
+        modules.clear();
+        functions.clear();
+        try {
+            Cuda.check(cudart.cuDevicePrimaryCtxRelease(handle), "cuDevicePrimaryCtxRelease");
+        } catch (RuntimeException e) {
+            failure = keep(failure, e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException keep(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 
     /** Binds this device's context to the calling thread (cheap; every call does it first). */
@@ -145,6 +198,7 @@ final class CudaDevice {
                     Cuda.check(cudart.cuModuleLoadData(module, data), "cuModuleLoadData(" + source.fileName() + ")");
                 }
             }
+            modules.add(module);
             signatures.putAll(KernelSignature.parse(source.text()));
             for (String kernel : source.hotKernels()) {
                 CUfunc_st f = new CUfunc_st();

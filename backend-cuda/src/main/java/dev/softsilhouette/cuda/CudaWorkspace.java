@@ -159,9 +159,11 @@ final class CudaWorkspace implements DeviceStream, AutoCloseable {
                 "cuLaunchKernel(" + kernel + ")");
     }
 
+    /** Waits for the stream (a failed call may have left work queued), then frees everything. */
     @Override
     public void close() {
         device.makeCurrent();
+        cudart.cuStreamSynchronize(stream); // a sticky error was reported by the call that caused it
         if (deviceBase != 0) {
             cudart.cuMemFree(deviceBase);
             deviceBase = 0;

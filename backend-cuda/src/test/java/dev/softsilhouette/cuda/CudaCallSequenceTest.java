@@ -85,6 +85,43 @@ class CudaCallSequenceTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Metric.class)
+    void aFailureAfterQueuedWorkWaitsForTheStreamBeforeItIsThrown(Metric metric) {
+        try (Arena arena = Arena.ofConfined()) {
+            int n = 70;
+            int d = 4;
+            PreparedBatch batch = Batches.of(arena, Batches.labels(n, 3, 11), d, 12, 0.0, 1.0);
+            RecordingStream stream = new RecordingStream();
+            stream.failOnLaunch = "row_silhouettes"; // after the uploads and the distance kernels were queued
+            MemorySegment g = arena.allocate((long) n * d * Float.BYTES);
+            BackendFailureException e = assertThrows(BackendFailureException.class,
+                    () -> CudaBackend.run(stream, batch, metric, 0.5, 1.0 / n, null, null, g));
+            assertEquals("CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES", e.errorName());
+            List<String> events = stream.events;
+            assertEquals("launch row_silhouettes", events.get(events.size() - 2));
+            assertEquals("synchronize", events.getLast(), "the stream is drained before the failure leaves run()");
+            // the next call may grow (free and reallocate) the workspace: nothing is in flight any more
+            stream.failOnLaunch = null;
+            CudaBackend.run(stream, batch, metric, 0.5, 1.0 / n, null, null, g);
+            stream.close();
+        }
+    }
+
+    @Test
+    void aFailingSynchronisationIsThrownOnceWithTheRetryAttached() {
+        try (Arena arena = Arena.ofConfined()) {
+            PreparedBatch batch = Batches.of(arena, Batches.labels(30, 2, 13), 3, 14, 0.0, 1.0);
+            RecordingStream stream = new RecordingStream();
+            stream.failOnSynchronize = true;
+            BackendFailureException e = assertThrows(BackendFailureException.class,
+                    () -> CudaBackend.run(stream, batch, Metric.EUCLIDEAN, 0.0, 1.0, null, null, null));
+            assertEquals("cuStreamSynchronize", e.function());
+            assertEquals(1, e.getSuppressed().length, "the drain after the failure reports the same sticky error");
+            stream.close();
+        }
+    }
+
     @Test
     void thePlanIsReusedForTheSameClassLayout() {
         try (Arena arena = Arena.ofConfined()) {

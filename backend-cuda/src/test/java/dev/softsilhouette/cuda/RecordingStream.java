@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * A {@link DeviceStream} without a GPU: device memory is a fake address range, pinned memory is an ordinary native
  * segment. It checks every launch against the kernel's signature parsed from the real sources, every pointer
  * argument and copy against the reserved device range, and the grid limits; it records the launches in order.
- * {@link #failOnSynchronize} makes the final synchronisation fail like a lost device.
+ * {@link #failOnSynchronize} makes the final synchronisation fail like a lost device, {@link #failOnLaunch} a launch
+ * fail; {@link #events} keeps reserves, launches and synchronisations in order.
  */
 final class RecordingStream implements DeviceStream {
     static final long DEVICE_BASE = 0x7f00_0000_0000L;
@@ -43,9 +44,13 @@ final class RecordingStream implements DeviceStream {
     final List<long[]> launchArguments = new ArrayList<>();
     boolean failOnSynchronize;
     boolean synchronizedOnce;
+    /** The kernel whose launch fails (CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES), or null. */
+    String failOnLaunch;
+    final List<String> events = new ArrayList<>();
 
     @Override
     public void reserve(long deviceBytes, long hostBytes) {
+        events.add("reserve");
         this.deviceBytes = Math.max(this.deviceBytes, deviceBytes);
         if (hostBytes > host.byteSize()) {
             host = arena.allocate(hostBytes, 256);
@@ -81,6 +86,7 @@ final class RecordingStream implements DeviceStream {
 
     @Override
     public void synchronize() {
+        events.add("synchronize");
         synchronizedOnce = true;
         if (failOnSynchronize) {
             throw new BackendFailureException("cuda", "cuStreamSynchronize", 700, "CUDA_ERROR_ILLEGAL_ADDRESS", null);
@@ -129,6 +135,11 @@ final class RecordingStream implements DeviceStream {
         }
         assertTrue(gridX >= 1 && gridY >= 1 && gridY <= 65_535, kernel + " grid " + gridX + "x" + gridY);
         assertEquals(true, blockX * blockY >= 32 && blockX * blockY <= 1024, kernel + " block");
+        events.add("launch " + kernel);
+        if (kernel.equals(failOnLaunch)) {
+            throw new BackendFailureException("cuda", "cuLaunchKernel(" + kernel + ")", 701,
+                    "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES", null);
+        }
         launches.add(kernel);
         launchArguments.add(java.util.Arrays.copyOf(values, count));
     }

@@ -213,6 +213,7 @@ final class Workspace implements AutoCloseable {
         RuntimeException failure = null;
         try {
             Driver.setCurrentContext(session.context);
+            Driver.streamSynchronize(stream); // nothing queued may still use what is freed below
         } catch (RuntimeException e) {
             failure = e;
         }
