@@ -382,7 +382,7 @@ final class CudaBackend implements SilhouetteBackend {
                 try {
                     w.close();
                 } catch (RuntimeException e) {
-                    failure = keep(failure, e);
+                    failure = Cuda.firstFailure(failure, e);
                 }
             }
             all.clear();
@@ -390,18 +390,11 @@ final class CudaBackend implements SilhouetteBackend {
         try {
             lease.close();
         } catch (RuntimeException e) {
-            failure = keep(failure, e);
+            failure = Cuda.firstFailure(failure, e);
         }
         if (failure != null) {
             throw failure;
         }
     }
 
-    private static RuntimeException keep(RuntimeException first, RuntimeException next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
-    }
 }

@@ -116,31 +116,24 @@ final class CudaDevice {
                 try {
                     Cuda.check(cudart.cuModuleUnload(module), "cuModuleUnload");
                 } catch (RuntimeException e) {
-                    failure = keep(failure, e);
+                    failure = Cuda.firstFailure(failure, e);
                 }
             }
         } catch (RuntimeException e) {
-            failure = keep(failure, e);
+            failure = Cuda.firstFailure(failure, e);
         }
         modules.clear();
         functions.clear();
         try {
             Cuda.check(cudart.cuDevicePrimaryCtxRelease(handle), "cuDevicePrimaryCtxRelease");
         } catch (RuntimeException e) {
-            failure = keep(failure, e);
+            failure = Cuda.firstFailure(failure, e);
         }
         if (failure != null) {
             throw failure;
         }
     }
 
-    private static RuntimeException keep(RuntimeException first, RuntimeException next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
-    }
 
     /** Binds this device's context to the calling thread (cheap; every call does it first). */
     void makeCurrent() {
