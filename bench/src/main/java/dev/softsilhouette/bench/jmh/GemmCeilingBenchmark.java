@@ -3,6 +3,8 @@ package dev.softsilhouette.bench.jmh;
 import dev.softsilhouette.bench.ceiling.GemmCeiling;
 import dev.softsilhouette.bench.ceiling.GemmCeilings;
 import dev.softsilhouette.bench.ceiling.GemmShape;
+import dev.softsilhouette.bench.ceiling.OpenBlasSgemmCeiling;
+import dev.softsilhouette.bench.ceiling.coretype.OpenBlasSetting;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -40,10 +42,22 @@ public class GemmCeilingBenchmark {
     @Param("256x256x128")
     public String shape;
 
+    /**
+     * The environment the ceiling runs under: for OpenBLAS an {@link OpenBlasSetting} label ({@code as-given},
+     * {@code unset}, {@code SkylakeX}...), set by the process that started this fork; {@code as-given} elsewhere.
+     * It lands in JMH's results, so that each figure says which setting it was measured under.
+     */
+    @Param("as-given")
+    public String setting;
+
     private GemmCeiling.Multiplication multiplication;
 
     @Setup(Level.Trial)
     public void setUp() {
+        if (ceiling.equals(OpenBlasSgemmCeiling.NAME) && !OpenBlasSetting.parse(setting).holdsIn(System.getenv())) {
+            throw new IllegalStateException("labelled " + setting + " but this JVM's environment is not that "
+                    + "setting's: start it through the runner");
+        }
         GemmCeiling c = GemmCeilings.byName(ceiling)
                 .orElseThrow(() -> new IllegalStateException("no ceiling named " + ceiling + " on the class path"));
         GemmCeiling.Probe probe = c.probe();

@@ -30,6 +30,11 @@ public record JmhRecord(String benchmarkClass, String method, Map<String, String
         return v;
     }
 
+    /** A parameter that older result files lack. */
+    public String param(String name, String absent) {
+        return params.getOrDefault(name, absent);
+    }
+
     /** Parses JMH's JSON output (an array of benchmark results). */
     @SuppressWarnings("unchecked")
     public static List<JmhRecord> parseAll(String json) {

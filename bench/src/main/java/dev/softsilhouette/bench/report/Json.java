@@ -30,6 +30,72 @@ public final class Json {
     }
 
     /**
+     * Writes maps, lists, strings, numbers (non-finite ones as JMH writes them: strings), booleans and null as JSON,
+     * two-space indented.
+     */
+    public static String write(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(value, out, "");
+        return out.append("\n").toString();
+    }
+
+    private static void write(Object value, StringBuilder out, String indent) {
+        switch (value) {
+            case null -> out.append("null");
+            case Map<?, ?> map -> {
+                out.append("{");
+                String inner = indent + "  ";
+                String separator = "\n";
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    out.append(separator).append(inner);
+                    quote(String.valueOf(e.getKey()), out);
+                    out.append(": ");
+                    write(e.getValue(), out, inner);
+                    separator = ",\n";
+                }
+                out.append(map.isEmpty() ? "}" : "\n" + indent + "}");
+            }
+            case List<?> list -> {
+                out.append("[");
+                String inner = indent + "  ";
+                String separator = "\n";
+                for (Object o : list) {
+                    out.append(separator).append(inner);
+                    write(o, out, inner);
+                    separator = ",\n";
+                }
+                out.append(list.isEmpty() ? "]" : "\n" + indent + "]");
+            }
+            case Double d when !Double.isFinite(d) -> quote(d.toString(), out);
+            case Number n -> out.append(n);
+            case Boolean b -> out.append(b);
+            default -> quote(value.toString(), out);
+        }
+    }
+
+    private static void quote(String s, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    /**
      * Joins several JSON arrays (JMH writes one per run) into one array, without re-encoding: each file's text
      * between its outer brackets is kept as written.
      */

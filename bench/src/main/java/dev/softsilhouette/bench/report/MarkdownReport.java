@@ -1,9 +1,15 @@
 package dev.softsilhouette.bench.report;
 
+import dev.softsilhouette.bench.ceiling.GemmShape;
+import dev.softsilhouette.bench.ceiling.OpenBlasSgemmCeiling;
+import dev.softsilhouette.bench.ceiling.coretype.CandidateOutcome;
+
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** The report as Markdown: machine, backends, ceilings, the results table, and what was not run and why. */
 public final class MarkdownReport {
@@ -45,12 +51,17 @@ public final class MarkdownReport {
         for (String note : input.ceilingNotes()) {
             md.append("\n").append(note).append("\n");
         }
-        if (!model.ceilings().isEmpty()) {
-            md.append("\n| ceiling | shape M x N x K | time | GFLOP/s |\n|---|---|---:|---:|\n");
-            for (ReportModel.CeilingRow c : model.ceilings()) {
-                md.append("| ").append(c.ceiling()).append(" | ").append(c.shape().label()).append(" | ")
-                        .append(Format.timeWithError(c.seconds(), c.errorSeconds())).append(" | ").append(Format.gflops(c.gflops()))
-                        .append(" |\n");
+        if (!input.openBlasCandidates().isEmpty()) {
+            md.append(openBlasCandidates(input, model));
+        }
+        if (!model.chosenCeilings().isEmpty()) {
+            md.append("\nThe ceiling at each shape (the fastest checked setting there):\n");
+            md.append("\n| ceiling | setting | shape M x N x K | time | GFLOP/s |\n|---|---|---|---:|---:|\n");
+            for (ReportModel.CeilingRow c : model.chosenCeilings()) {
+                md.append("| ").append(c.ceiling()).append(" | ").append(c.setting()).append(" | ")
+                        .append(c.shape().label()).append(" | ")
+                        .append(Format.timeWithError(c.seconds(), c.errorSeconds())).append(" | ")
+                        .append(Format.gflops(c.gflops())).append(" |\n");
             }
         }
 
@@ -72,9 +83,10 @@ public final class MarkdownReport {
         md.append("- Effective GFLOP/s: counted flops over time. `euclidean`: 2·N²·D for forward and score, "
                 + "4·N²·D for forward+backward. `sqeuclidean` and `cosine` (class statistics): 6·N·K·D. Flops a "
                 + "backend does beyond the count are not credited.\n");
-        md.append("- % of ceiling: effective rate over the SGEMM rate measured in this run at the workload's Gram "
-                + "shape (M = N rows, or a row block of at most 2^26 elements of C; N; K = D), OpenBLAS for CPU "
-                + "backends, cuBLAS for GPU backends. For the class-statistics metrics the ratio only says how far "
+        md.append("- ceiling GFLOP/s, % of ceiling: the SGEMM rate measured in this run at the workload's Gram "
+                + "shape (M = N rows, or a row block of at most 2^26 elements of C; N; K = D), and the effective rate "
+                + "over it. OpenBLAS for CPU backends: the fastest of the OpenBLAS settings that were checked against "
+                + "float64 (see Ceilings); cuBLAS for GPU backends. For the class-statistics metrics the ratio only says how far "
                 + "the call is from the machine's matrix-multiply rate; their work is not a Gram matrix.\n");
         md.append("- Speed-up: reference time over this backend's time on the same workload, metric, operation "
                 + "and tau; n/a where the reference was not run there (see Not run).\n");
@@ -92,7 +104,7 @@ public final class MarkdownReport {
     public static String table(ReportModel model, boolean memoryColumns) {
         StringBuilder md = new StringBuilder();
         List<String> header = new ArrayList<>(List.of("backend", "workload N×D×K", "metric", "op", "tau",
-                "time/op", "effective GFLOP/s", "% of ceiling", "speed-up vs reference", "alloc/op"));
+                "time/op", "effective GFLOP/s", "ceiling GFLOP/s", "% of ceiling", "speed-up vs reference", "alloc/op"));
         if (memoryColumns) {
             header.add("peak heap");
             header.add("peak RSS");
@@ -106,7 +118,7 @@ public final class MarkdownReport {
             List<String> cells = new ArrayList<>(List.of(r.backend(), r.workload().label().replace("x", "×"),
                     r.metric().externalName(), r.op().methodName(), tau(r.tau()),
                     Format.timeWithError(r.seconds(), r.errorSeconds()), Format.gflops(r.gflops()),
-                    Format.percent(r.percentOfCeiling()), Format.factor(r.speedUpOverReference()),
+                    Format.gflops(r.ceilingGflops()), Format.percent(r.percentOfCeiling()), Format.factor(r.speedUpOverReference()),
                     Format.bytes(r.allocBytesPerOp())));
             if (memoryColumns) {
                 cells.add(Format.mib(r.heapPeakMiB()));
@@ -118,6 +130,70 @@ public final class MarkdownReport {
             md.append("| (no results) |").append(" |".repeat(header.size() - 1)).append("\n");
         }
         return md.toString();
+    }
+
+    /**
+     * Every OpenBLAS setting tried: its environment, the core OpenBLAS ran, what became of it, and its GFLOP/s at
+     * each shape (the chosen one in bold); then which setting won.
+     */
+    static String openBlasCandidates(ReportInput input, ReportModel model) {
+        List<GemmShape> shapes = model.chosenCeilings().stream()
+                .filter(c -> c.ceiling().equals(OpenBlasSgemmCeiling.NAME)).map(ReportModel.CeilingRow::shape)
+                .toList();
+        StringBuilder md = new StringBuilder();
+        md.append("\n### OpenBLAS settings tried\n\n");
+        md.append("Each setting runs in its own processes (OpenBLAS reads `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` "
+                + "once, when it loads): one checks a product at every shape against float64, then JMH measures the "
+                + "settings that passed. A setting whose kernel faults or gives wrong numbers is excluded; one that "
+                + "gives the same environment, or the same core with the same `OPENBLAS_L2_SIZE`, as an earlier one is "
+                + "not measured again.\n\n");
+        md.append("| setting | environment | OpenBLAS core | outcome |");
+        shapes.forEach(s -> md.append(" ").append(s.label()).append(" |"));
+        md.append("\n|---|---|---|---|").append("---:|".repeat(shapes.size())).append("\n");
+        for (CandidateOutcome c : input.openBlasCandidates()) {
+            md.append("| ").append(c.setting().label()).append(" | ").append(cell(c.environment())).append(" | ")
+                    .append(c.coreName().isEmpty() ? "unknown" : cell(c.coreName())).append(" | ")
+                    .append(switch (c.verdict()) {
+                        case MEASURED -> "measured";
+                        case EXCLUDED -> "**excluded**: " + cell(Format.abbreviate(c.note(), REASON_LENGTH,
+                                "backends.txt"));
+                        case SAME_AS_EARLIER -> "not measured again: " + cell(c.note());
+                    }).append(" |");
+            for (GemmShape shape : shapes) {
+                Optional<ReportModel.CeilingRow> row = model.ceilings().stream()
+                        .filter(r -> r.ceiling().equals(OpenBlasSgemmCeiling.NAME)
+                                && r.setting().equals(c.setting().label()) && r.shape().equals(shape)).findFirst();
+                boolean chosen = row.isPresent() && model.chosenCeilings().contains(row.get());
+                md.append(" ").append(row.map(r -> (chosen ? "**" : "") + Format.gflops(r.gflops())
+                        + (chosen ? "**" : "")).orElse("—")).append(" |");
+            }
+            md.append("\n");
+        }
+        md.append("\n").append(winner(input, model)).append("\n");
+        return md.toString();
+    }
+
+    /** "OpenBLAS ceiling: SkylakeX (...), the fastest checked setting at every shape", or the winner per shape. */
+    static String winner(ReportInput input, ReportModel model) {
+        Map<String, List<String>> shapesBySetting = new LinkedHashMap<>();
+        for (ReportModel.CeilingRow c : model.chosenCeilings()) {
+            if (c.ceiling().equals(OpenBlasSgemmCeiling.NAME)) {
+                shapesBySetting.computeIfAbsent(c.setting(), k -> new ArrayList<>()).add(c.shape().label());
+            }
+        }
+        if (shapesBySetting.isEmpty()) {
+            return "OpenBLAS ceiling: no setting passed its check and gave a result; CPU rows have no ceiling.";
+        }
+        List<String> parts = new ArrayList<>();
+        shapesBySetting.forEach((setting, shapes) -> {
+            String described = input.openBlasCandidates().stream().filter(c -> c.setting().label().equals(setting))
+                    .findFirst().map(c -> " (" + c.environment() + "; OpenBLAS core " + c.coreName() + ")")
+                    .orElse("");
+            parts.add("`" + setting + "`" + described + (shapesBySetting.size() == 1 ? ""
+                    : " at " + String.join(", ", shapes)));
+        });
+        return "OpenBLAS ceiling: " + String.join("; ", parts) + (shapesBySetting.size() == 1
+                ? ", the fastest checked setting at every shape." : " (the fastest checked setting at each shape).");
     }
 
     private static String tau(double tau) {

@@ -1,5 +1,7 @@
 package dev.softsilhouette.bench.report;
 
+import dev.softsilhouette.bench.ceiling.coretype.CandidateOutcome;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,8 @@ import java.util.Map;
  * @param backends          every backend found, available or not
  * @param ceilings          every ceiling found, available or not
  * @param ceilingNotes      ceilings that were not measured and why (for example no GPU)
+ * @param openBlasCandidates every OpenBLAS setting tried for the CPU ceiling, with what became of it (empty when
+ *                          the OpenBLAS ceiling did not run)
  * @param ceilingForBackend the ceiling each backend's rate is compared with
  * @param notRun            planned measurements that were skipped, with the reason
  * @param results           JMH's results, loss and ceiling benchmarks together
@@ -22,7 +26,7 @@ import java.util.Map;
  */
 public record ReportInput(String profile, String command, Duration wallTime, Map<String, String> machine,
                           List<BackendStatus> backends, List<CeilingStatus> ceilings, List<String> ceilingNotes,
-                          Map<String, String> ceilingForBackend, List<NotRun> notRun, List<JmhRecord> results,
+                          List<CandidateOutcome> openBlasCandidates, Map<String, String> ceilingForBackend, List<NotRun> notRun, List<JmhRecord> results,
                           boolean memoryColumns) {
 
     /** A backend as the registry reported it. */

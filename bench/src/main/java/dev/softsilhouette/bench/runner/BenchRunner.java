@@ -6,9 +6,15 @@ import dev.softsilhouette.Metric;
 import dev.softsilhouette.bench.ceiling.GemmCeiling;
 import dev.softsilhouette.bench.ceiling.GemmCeilings;
 import dev.softsilhouette.bench.ceiling.GemmShape;
+import dev.softsilhouette.bench.ceiling.OpenBlasSgemmCeiling;
+import dev.softsilhouette.bench.ceiling.coretype.CandidateOutcome;
+import dev.softsilhouette.bench.ceiling.coretype.ForkedCandidateRunner;
+import dev.softsilhouette.bench.ceiling.coretype.OpenBlasCeilingSearch;
+import dev.softsilhouette.bench.ceiling.coretype.OpenBlasSetting;
 import dev.softsilhouette.bench.jmh.GemmCeilingBenchmark;
 import dev.softsilhouette.bench.jmh.LossBenchmark;
 import dev.softsilhouette.bench.jmh.PeakMemoryProfiler;
+import dev.softsilhouette.bench.report.CeilingJson;
 import dev.softsilhouette.bench.report.Format;
 import dev.softsilhouette.bench.report.JmhRecord;
 import dev.softsilhouette.bench.report.Json;
@@ -45,8 +51,9 @@ import java.util.stream.Collectors;
 /**
  * {@code java -jar benchmarks.jar [options]}: lists every backend and ceiling on the class path, runs the profile's
  * JMH benchmarks for each available backend (one JMH run per backend and workload, each in its own forked JVM), the
- * SGEMM ceilings at the same shapes, and writes into the output folder:
- * {@code jmh-result.json} (all of JMH's results), {@code report.md}, {@code table.md} and {@code chart.png}.
+ * SGEMM ceilings at the same shapes (OpenBLAS under each {@link OpenBlasSetting}, the fastest checked one counts),
+ * and writes into the output folder: {@code jmh-result.json} (all of JMH's results), {@code report.md},
+ * {@code table.md}, {@code chart.png} and {@code ceiling.json} (the settings tried and the ceiling chosen).
  *
  * <p>Run {@code --help} for the options.
  */
@@ -170,7 +177,17 @@ public final class BenchRunner {
             }
         }
         List<Path> jsonFiles = new ArrayList<>();
+        List<CandidateOutcome> openBlasCandidates = List.of();
         for (Map.Entry<String, Set<String>> e : shapesByCeiling.entrySet()) {
+            if (e.getKey().equals(OpenBlasSgemmCeiling.NAME)) {
+                console.printf(Locale.ROOT, "[%d] %s at %s, under each OpenBLAS setting%n", ++step, e.getKey(),
+                        String.join(", ", e.getValue()));
+                OpenBlasCeilingSearch.Result search = searchOpenBlas(profile, forkArgs, out,
+                        e.getValue().stream().map(GemmShape::parse).toList());
+                openBlasCandidates = search.outcomes();
+                jsonFiles.addAll(search.jmhResults());
+                continue;
+            }
             String id = "ceiling-" + e.getKey();
             console.printf(Locale.ROOT, "[%d] %s at %s%n", ++step, e.getKey(), String.join(", ", e.getValue()));
             ChainedOptionsBuilder ob = base(id, profile.iterations(), forkArgs, out)
@@ -237,17 +254,42 @@ public final class BenchRunner {
         ReportInput input = new ReportInput(profile.name(), options.command(), wall,
                 MachineDescription.collect(forkArgs, profile.largeWorkloads().isEmpty() ? ""
                         : "; large workloads also -Xmx" + options.largeHeap, loadAtStart), statuses(found), ceilingStatuses(ceilings), ceilingNotes,
-                ceilingFor, notRun, records, !profile.largeWorkloads().isEmpty());
+                openBlasCandidates, ceilingFor, notRun, records, !profile.largeWorkloads().isEmpty());
         String report = MarkdownReport.render(input);
         Files.writeString(out.resolve("report.md"), report);
         Files.writeString(out.resolve("table.md"), MarkdownReport.table(ReportModel.of(input),
                 input.memoryColumns()));
         ReportChart.write(input, out.resolve("chart.png"));
+        Files.writeString(out.resolve("ceiling.json"), CeilingJson.render(input));
         console.println();
         console.println(MarkdownReport.table(ReportModel.of(input), input.memoryColumns()));
         console.printf(Locale.ROOT, "Wall time %d s. Wrote %s, %s, %s, %s%n", wall.toSeconds(),
                 out.resolve("jmh-result.json"), out.resolve("report.md"), out.resolve("table.md"),
                 out.resolve("chart.png"));
+    }
+
+    /**
+     * The OpenBLAS ceiling: every {@link OpenBlasSetting} in child JVMs of its own environment (this JVM's stays as
+     * given), each checked against float64 before it is measured.
+     */
+    private OpenBlasCeilingSearch.Result searchOpenBlas(Profile profile, List<String> forkArgs, Path out,
+                                                        List<GemmShape> shapes) {
+        List<String> childArgs = new ArrayList<>(forkArgs);
+        String threads = System.getProperty(OpenBlasSgemmCeiling.THREADS_PROPERTY);
+        if (threads != null) {
+            childArgs.add("-D" + OpenBlasSgemmCeiling.THREADS_PROPERTY + "=" + threads);
+        }
+        Profile.Iterations it = profile.ceilingIterations();
+        ForkedCandidateRunner runner = new ForkedCandidateRunner(
+                Path.of(System.getProperty("java.home"), "bin", "java"), System.getProperty("java.class.path"),
+                childArgs, out.resolve("logs"), out.resolve("jmh"), it.warmups(), it.warmupSeconds(),
+                it.measurements(), it.measurementSeconds());
+        long t = System.nanoTime();
+        OpenBlasCeilingSearch.Result result = OpenBlasCeilingSearch.run(OpenBlasSetting.candidates(), shapes,
+                System.getenv(), runner, line -> console.println("    " + line));
+        console.printf(Locale.ROOT, "    done in %d s (logs: %s)%n", (System.nanoTime() - t) / 1_000_000_000L,
+                out.resolve("logs").resolve("ceiling-openblas-*.log"));
+        return result;
     }
 
     private ChainedOptionsBuilder base(String id, Profile.Iterations it, List<String> jvmArgs, Path out) {

@@ -42,7 +42,7 @@ class ReportTest {
                         new ReportInput.BackendStatus("cuda", 300, false, "no CUDA driver: install one")),
                 List.of(new ReportInput.CeilingStatus("openblas-sgemm", true, "OpenBLAS 0.3.31, 2 threads")),
                 List.of("cuBLAS SGEMM ceiling: not measured, no GPU backend ran (cuda unavailable)."),
-                Map.of("reference", "openblas-sgemm", "cpu-vector", "openblas-sgemm"),
+                List.of(), Map.of("reference", "openblas-sgemm", "cpu-vector", "openblas-sgemm"),
                 List.of(new ReportInput.NotRun("reference", "4096x256x100", "forward, forwardBackward, score",
                         "skipped in the quick profile")),
                 JmhRecord.parseAll(fixture()), false);
@@ -101,14 +101,14 @@ class ReportTest {
     void tableHasOneFormattedRowPerMeasurement() throws IOException {
         String table = MarkdownReport.table(ReportModel.of(input()), false);
         List<String> lines = table.lines().toList();
-        assertEquals("| backend | workload N×D×K | metric | op | tau | time/op | effective GFLOP/s | % of ceiling "
-                + "| speed-up vs reference | alloc/op |", lines.get(0));
-        assertEquals("|---|---|---|---|---|---:|---:|---:|---:|---:|", lines.get(1));
-        assertEquals("| reference | 256×128×10 | euclidean | forwardBackward | 0.1 | 16.8 ms | 2.00 | 0.80% "
+        assertEquals("| backend | workload N×D×K | metric | op | tau | time/op | effective GFLOP/s | ceiling GFLOP/s "
+                + "| % of ceiling | speed-up vs reference | alloc/op |", lines.get(0));
+        assertEquals("|---|---|---|---|---|---:|---:|---:|---:|---:|---:|", lines.get(1));
+        assertEquals("| reference | 256×128×10 | euclidean | forwardBackward | 0.1 | 16.8 ms | 2.00 | 250 | 0.80% "
                 + "| 1.00x | 305 KiB |", lines.get(2));
-        assertEquals("| cpu-vector | 256×128×10 | euclidean | forwardBackward | 0.1 | 168 µs ± 5.0% | 200 | 80% "
+        assertEquals("| cpu-vector | 256×128×10 | euclidean | forwardBackward | 0.1 | 168 µs ± 5.0% | 200 | 250 | 80% "
                 + "| 100x | 48 B |", lines.get(3));
-        assertEquals("| cpu-vector | 20000×64×10 | sqeuclidean | score | 0 | 76.8 ms ± 1.6% | 1.00 | n/a | n/a "
+        assertEquals("| cpu-vector | 20000×64×10 | sqeuclidean | score | 0 | 76.8 ms ± 1.6% | 1.00 | n/a | n/a | n/a "
                 + "| 2.00 KiB |", lines.get(4));
         assertEquals(5, lines.size());
     }
@@ -126,7 +126,7 @@ class ReportTest {
         String md = MarkdownReport.render(input());
         assertTrue(md.contains("| cuda | 300 | **unavailable** | no CUDA driver: install one |"), md);
         assertTrue(md.contains("cuBLAS SGEMM ceiling: not measured"));
-        assertTrue(md.contains("| openblas-sgemm | 256x256x128 | 67.1 µs ± 1.5% | 250 |"), md);
+        assertTrue(md.contains("| openblas-sgemm | as-given | 256x256x128 | 67.1 µs ± 1.5% | 250 |"), md);
         assertTrue(md.contains("- reference, 4096x256x100, forward, forwardBackward, score: skipped in the quick "
                 + "profile"));
         assertTrue(md.contains("Wall time: 2 min 05 s"));
@@ -165,7 +165,8 @@ class ReportTest {
     void longReasonsAreCutWithAPointerToTheFullText() {
         String reason = "libcuda.so.1 absent; ".repeat(50);
         ReportInput input = new ReportInput("quick", "cmd", Duration.ofSeconds(1), Map.of(),
-                List.of(new ReportInput.BackendStatus("cuda", 300, false, reason)), List.of(), List.of(), Map.of(),
+                List.of(new ReportInput.BackendStatus("cuda", 300, false, reason)), List.of(), List.of(), List.of(),
+                Map.of(),
                 List.of(new ReportInput.NotRun("cuda", "*", "all", "unavailable: " + reason)), List.of(), false);
         String md = MarkdownReport.render(input);
         String row = md.lines().filter(l -> l.startsWith("| cuda |")).findFirst().orElseThrow();
