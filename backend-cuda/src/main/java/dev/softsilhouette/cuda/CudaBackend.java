@@ -19,8 +19,9 @@ import static dev.softsilhouette.cuda.plan.LaunchGeometry.GEMM_TILE;
 import static dev.softsilhouette.cuda.plan.LaunchGeometry.ROW_THREADS;
 
 /**
- * The {@code cuda} backend. Per call: the host computes the column means and a power-of-two scale (one pass, in
- * double), stages the embeddings, label tables and plan in pinned memory and uploads them; the device gathers the
+ * The {@code cuda} backend. Per call: the host stages the embeddings, label tables and plan in pinned memory and
+ * uploads them; the device computes the column means and spreads (the host picks a power-of-two scale from the D
+ * spreads that come back), gathers the
  * rows into class order and prepares them, computes the per-class distance sums (fused Gram tiles for EUCLIDEAN,
  * class statistics otherwise), the per-row silhouettes and coefficients in double, and the gradient; the results
  * come back to pinned memory and are copied to the caller's buffers only after the stream has finished without
@@ -111,17 +112,10 @@ final class CudaBackend implements SilhouetteBackend {
         w.reserve(layout.deviceBytes(), layout.hostBytes());
         MemorySegment host = w.host();
 
-        // Stage: embeddings, int tables, means, row weights.
+        // Stage: embeddings, int tables, row weights.
         long nd = (long) n * d;
         MemorySegment x = host.asSlice(layout.offset(Host.X), nd * Float.BYTES);
         MemorySegment.copy(batch.embeddings(), 0, x, 0, nd * Float.BYTES);
-        double scale = 1.0;
-        MemorySegment mean = host.asSlice(layout.offset(Host.MEAN), (long) d * Double.BYTES);
-        if (metric == Metric.COSINE) {
-            scale = centreAndScaleUnitRows(x, n, d, mean);
-        } else {
-            scale = centreAndScale(x, n, d, mean);
-        }
         stageInts(host.asSlice(layout.offset(Host.INTS), layout.bytes(Host.INTS)), layout.ints(), batch, plan);
         if (gradient) {
             MemorySegment weights = host.asSlice(layout.offset(Host.ROW_WEIGHTS), (long) n * Float.BYTES);
@@ -131,10 +125,10 @@ final class CudaBackend implements SilhouetteBackend {
         }
         w.upload(layout.offset(Device.X), layout.offset(Host.X), layout.bytes(Host.X));
         w.upload(layout.offset(Device.INTS), layout.offset(Host.INTS), layout.bytes(Host.INTS));
-        w.upload(layout.offset(Device.MEAN), layout.offset(Host.MEAN), layout.bytes(Host.MEAN));
         if (gradient && rowWeights != null) {
             w.upload(layout.offset(Device.ROW_WEIGHTS), layout.offset(Host.ROW_WEIGHTS), layout.bytes(Host.ROW_WEIGHTS));
         }
+        double scale = condition(w, layout, metric == Metric.COSINE, n, d);
 
         WorkspaceLayout.IntTable t = layout.ints();
         long ints = w.device(layout.offset(Device.INTS));
@@ -184,7 +178,7 @@ final class CudaBackend implements SilhouetteBackend {
             long grad = w.device(layout.offset(Device.GRADIENT));
             // d/dx = scale * d/dz for the Euclidean metrics; the COSINE gradient is already in the caller's units.
             double gradientScale = metric == Metric.COSINE ? 1.0 : scale;
-            w.args().ptr(acc).ptr(sortedRows).f64(gradientScale).i32(n).i32(d).ptr(grad)
+            w.args().ptr(acc).i32(layout.gradientSlabs()).ptr(sortedRows).f64(gradientScale).i32(n).i32(d).ptr(grad)
                     .launch("scatter_gradient", n, 1, BLOCK_THREADS, 1);
             w.download(layout.offset(Host.GRADIENT), layout.offset(Device.GRADIENT), layout.bytes(Host.GRADIENT));
         }
@@ -209,67 +203,42 @@ final class CudaBackend implements SilhouetteBackend {
     }
 
     /**
-     * Column means into {@code mean} and the power of two that brings the centred values' largest magnitude into
-     * [1, 2): both Euclidean distances are translation invariant, and the silhouette is scale invariant, so the
-     * device works on well-conditioned numbers whatever the input's magnitude (1e-20 or 1e18).
+     * Conditioning on the device: the column means of the rows (COSINE: of the unit rows) into {@code Device.MEAN},
+     * and each column's largest distance from its mean, which comes back (D doubles, one synchronisation) for the
+     * power of two that brings the centred values into [1, 2). Both Euclidean distances are translation invariant
+     * and the silhouette is scale invariant, so the device works on well-conditioned numbers whatever the input's
+     * offset or magnitude (far from the origin, 1e-20 or 1e18). For COSINE, |u_i - u_j| of the centred unit rows
+     * survives float32 storage even when every row points the same way.
+     *
+     * @return the scale
      */
-    static double centreAndScale(MemorySegment x, int n, int d, MemorySegment mean) {
-        double[] sum = new double[d];
-        float[] min = new float[d];
-        float[] max = new float[d];
-        java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
-        java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
-        long index = 0;
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < d; c++, index++) {
-                float v = x.getAtIndex(FLOAT, index);
-                sum[c] += v;
-                min[c] = Math.min(min[c], v);
-                max[c] = Math.max(max[c], v);
-            }
+    static double condition(DeviceStream w, WorkspaceLayout layout, boolean cosine, int n, int d) {
+        long x = w.device(layout.offset(Device.X));
+        long rowNorm = 0L;
+        if (cosine) {
+            rowNorm = w.device(layout.offset(Device.ROW_NORM));
+            w.args().ptr(x).i32(n).i32(d).ptr(rowNorm).launch("row_norms", n, 1, BLOCK_THREADS, 1);
         }
+        int columnBlocks = LaunchGeometry.blocksFor(d, LaunchGeometry.COLUMN_THREADS);
+        long partials = w.device(layout.offset(Device.COLUMN_PARTIALS));
+        int chunks = LaunchGeometry.columnChunks(n);
+        w.args().ptr(x).ptr(rowNorm).i32(n).i32(d).i32(LaunchGeometry.columnChunkRows(n)).ptr(partials)
+                .launch("column_partials", columnBlocks, chunks, LaunchGeometry.COLUMN_THREADS, 1);
+        w.args().ptr(partials).i32(chunks).i32(n).i32(d).ptr(w.device(layout.offset(Device.MEAN)))
+                .ptr(w.device(layout.offset(Device.SPREAD)))
+                .launch("column_spread", columnBlocks, 1, LaunchGeometry.COLUMN_THREADS, 1);
+        w.download(layout.offset(Host.SPREAD), layout.offset(Device.SPREAD), layout.bytes(Host.SPREAD));
+        w.synchronize();
+        MemorySegment spread = w.host().asSlice(layout.offset(Host.SPREAD), (long) d * Double.BYTES);
         double largest = 0.0;
-        for (int c = 0; c < d; c++) {
-            double m = sum[c] / n;
-            mean.setAtIndex(DOUBLE, c, m);
-            largest = Math.max(largest, Math.max(max[c] - m, m - min[c]));
+        for (int t = 0; t < d; t++) {
+            largest = Math.max(largest, spread.getAtIndex(DOUBLE, t));
         }
-        return largest > 0.0 && Double.isFinite(largest) ? Math.scalb(1.0, -Math.getExponent(largest)) : 1.0;
+        return powerOfTwoScale(largest);
     }
 
-    /**
-     * For COSINE: the mean of the unit rows u = x / max(|x|, 1e-12) into {@code mean}, and the power of two that
-     * brings the largest |u - mean| into [1, 2). Cosine distances are 1 - <u_i, u_j> = |u_i - u_j|^2 / 2 (plus a
-     * correction for zero rows), and |u_i - u_j| survives float32 storage of the centred u even when every row
-     * points the same way (where 1 - <u_i, u_j> computed from float32 u would be all rounding).
-     */
-    static double centreAndScaleUnitRows(MemorySegment x, int n, int d, MemorySegment mean) {
-        double[] sum = new double[d];
-        double[] min = new double[d];
-        double[] max = new double[d];
-        java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
-        java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
-        for (int r = 0; r < n; r++) {
-            long row = (long) r * d;
-            double sq = 0.0;
-            for (int c = 0; c < d; c++) {
-                double v = x.getAtIndex(FLOAT, row + c);
-                sq += v * v;
-            }
-            double norm = Math.max(Math.sqrt(sq), dev.softsilhouette.Metric.COSINE_NORM_FLOOR);
-            for (int c = 0; c < d; c++) {
-                double u = x.getAtIndex(FLOAT, row + c) / norm;
-                sum[c] += u;
-                min[c] = Math.min(min[c], u);
-                max[c] = Math.max(max[c], u);
-            }
-        }
-        double largest = 0.0;
-        for (int c = 0; c < d; c++) {
-            double m = sum[c] / n;
-            mean.setAtIndex(DOUBLE, c, m);
-            largest = Math.max(largest, Math.max(max[c] - m, m - min[c]));
-        }
+    /** The power of two that brings {@code largest} into [1, 2) (1 for 0 or a non-finite value). */
+    static double powerOfTwoScale(double largest) {
         return largest > 0.0 && Double.isFinite(largest) ? Math.scalb(1.0, -Math.getExponent(largest)) : 1.0;
     }
 
@@ -314,16 +283,10 @@ final class CudaBackend implements SilhouetteBackend {
     private static void euclideanGradient(DeviceStream w, EuclideanTilePlan plan, int n, int d, int k, long z,
                                           long selfDot, long sortedLabels, long coef, long acc,
                                           WorkspaceLayout layout) {
-        long pairs = w.device(layout.offset(Device.INTS)) + (long) layout.ints().pairs() * Integer.BYTES;
         w.zero(layout.offset(Device.GRADIENT_ACC), layout.bytes(Device.GRADIENT_ACC));
-        // One launch per round: the rounds' order on the stream fixes the order of the additions into acc.
-        for (int r = 0; r < plan.rounds(); r++) {
-            int first = plan.roundStart(r);
-            int count = plan.roundStart(r + 1) - first;
-            w.args().ptr(z).ptr(selfDot).ptr(sortedLabels).ptr(coef).ptr(pairs).i32(first).i32(n).i32(d).i32(k)
-                    .ptr(acc)
-                    .launch("euclidean_backward_tiles", count, 1, BLOCK_THREADS, 1);
-        }
+        // One launch: block (row tile, column split) is the only writer of its rows in its split's slab.
+        w.args().ptr(z).ptr(selfDot).ptr(sortedLabels).ptr(coef).i32(n).i32(d).i32(k).ptr(acc)
+                .launch("euclidean_backward_rows", plan.tiles(), layout.gradientSlabs(), BLOCK_THREADS, 1);
     }
 
     private static void classStatisticSums(DeviceStream w, WorkspaceLayout layout, Metric metric, double scale,

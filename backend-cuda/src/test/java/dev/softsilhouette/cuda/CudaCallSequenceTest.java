@@ -36,13 +36,17 @@ class CudaCallSequenceTest {
             MemorySegment weights = arena.allocate((long) n * Float.BYTES);
             CudaBackend.run(stream, batch, metric, 0.5, 1.0 / n, weights, s, g);
             assertTrue(stream.synchronizedOnce);
-            List<String> expected = metric == Metric.EUCLIDEAN
+            List<String> conditioning = metric == Metric.COSINE
+                    ? List.of("row_norms", "column_partials", "column_spread")
+                    : List.of("column_partials", "column_spread");
+            List<String> rest = metric == Metric.EUCLIDEAN
                     ? List.of("prepare_rows", "euclidean_forward_tiles", "euclidean_segment_sums", "row_silhouettes",
-                    "euclidean_backward_tiles", "euclidean_backward_tiles", "euclidean_backward_tiles",
-                    "scatter_gradient") // 3 tiles: 3 rounds
+                    "euclidean_backward_rows", "scatter_gradient") // one backward launch, whatever the tile count
                     : List.of("prepare_rows", "class_sums", "gemm_rows_classes", "class_distance_sums",
                     "row_silhouettes", "coef_column_sums", "gemm_coef_rows", "gemm_coef_classes",
                     "class_gradient_rows", "scatter_gradient");
+            List<String> expected = new java.util.ArrayList<>(conditioning);
+            expected.addAll(rest);
             assertEquals(expected, stream.launches);
             stream.close();
         }
@@ -54,8 +58,8 @@ class CudaCallSequenceTest {
             PreparedBatch batch = Batches.of(arena, Batches.labels(40, 3, 3), 5, 4, 0.0, 1.0);
             RecordingStream stream = new RecordingStream();
             CudaBackend.run(stream, batch, Metric.EUCLIDEAN, 0.0, 0.0, null, null, null);
-            assertEquals(List.of("prepare_rows", "euclidean_forward_tiles", "euclidean_segment_sums",
-                    "row_silhouettes"), stream.launches);
+            assertEquals(List.of("column_partials", "column_spread", "prepare_rows", "euclidean_forward_tiles",
+                    "euclidean_segment_sums", "row_silhouettes"), stream.launches);
             stream.close();
         }
     }
@@ -136,24 +140,33 @@ class CudaCallSequenceTest {
     }
 
     @Test
-    void centringAndScalingUsePowersOfTwoForExtremeMagnitudes() {
+    void theBackwardIsOneLaunchOverRowTilesAndSplits() {
         try (Arena arena = Arena.ofConfined()) {
-            for (double magnitude : new double[] {1e-20, 1.0, 1e18}) {
-                int n = 20;
-                int d = 3;
-                PreparedBatch batch = Batches.of(arena, Batches.labels(n, 2, 9), d, 10, 5 * magnitude, magnitude);
-                MemorySegment mean = arena.allocate((long) d * Double.BYTES);
-                double scale = CudaBackend.centreAndScale(batch.embeddings(), n, d, mean);
-                assertEquals(0, Math.getExponent(scale) - Math.log(scale) / Math.log(2), 1e-9, "power of two");
-                double largest = 0;
-                for (int i = 0; i < n; i++) {
-                    for (int t = 0; t < d; t++) {
-                        double m = mean.getAtIndex(ValueLayout.JAVA_DOUBLE, t);
-                        largest = Math.max(largest, Math.abs((batch.value(i, t) - m) * scale));
-                    }
-                }
-                assertTrue(largest >= 1.0 && largest < 2.0, "scaled magnitude " + largest + " for " + magnitude);
-            }
+            int n = 16384;
+            int d = 2;
+            PreparedBatch batch = Batches.of(arena, Batches.labels(n, 1000, 15), d, 16, 0.0, 1.0);
+            RecordingStream stream = new RecordingStream();
+            MemorySegment g = arena.allocate((long) n * d * Float.BYTES);
+            CudaBackend.run(stream, batch, Metric.EUCLIDEAN, 0.0, 1.0 / n, null, null, g);
+            int backward = stream.launches.indexOf("euclidean_backward_rows");
+            assertEquals(backward, stream.launches.lastIndexOf("euclidean_backward_rows"), "one launch");
+            int[] grid = stream.grids.get(backward);
+            assertEquals(256, grid[0], "one block row per 64-row tile");
+            assertEquals(4, grid[1], "1024 blocks: 4 column splits");
+            long[] scatter = stream.launchArguments.get(stream.launches.indexOf("scatter_gradient"));
+            assertEquals(4, scatter[1], "scatter_gradient adds every slab");
+            stream.close();
         }
+    }
+
+    @Test
+    void theScaleIsThePowerOfTwoBringingTheLargestSpreadIntoOneToTwo() {
+        for (double largest : new double[] {1e-20, 3e-7, 1.0, 1.5, 2.0, 1e18, Float.MAX_VALUE}) {
+            double scale = CudaBackend.powerOfTwoScale(largest);
+            assertEquals(scale, Math.scalb(1.0, Math.getExponent(scale)), "power of two");
+            assertTrue(largest * scale >= 1.0 && largest * scale < 2.0, largest + " scaled to " + largest * scale);
+        }
+        assertEquals(1.0, CudaBackend.powerOfTwoScale(0.0));
+        assertEquals(1.0, CudaBackend.powerOfTwoScale(Double.POSITIVE_INFINITY));
     }
 }

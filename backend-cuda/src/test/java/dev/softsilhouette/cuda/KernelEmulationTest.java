@@ -36,6 +36,7 @@ class KernelEmulationTest {
             cases.add(Arguments.of(metric, 129, 6, 5, 0.0, 1.0, 0.0, false));
             cases.add(Arguments.of(metric, 129, 6, 5, 2.0, 1.0, 0.0, true));
             cases.add(Arguments.of(metric, 100, 9, 4, 0.1, 1.0, 1e4, false)); // far from the origin
+            cases.add(Arguments.of(metric, 140, 12, 5, 0.1, 1.0, 30.0, false)); // the kit's FAR_FROM_ORIGIN (+30)
             cases.add(Arguments.of(metric, 100, 9, 4, 0.1, 1e-20, 3e-20, true));
             cases.add(Arguments.of(metric, 100, 9, 4, 0.1, 1e18, 0.0, false));
         }
@@ -56,8 +57,29 @@ class KernelEmulationTest {
         compare(metric, 90, 6, 4, 0.1, 1.0, 0.5, false, true);
     }
 
+    /**
+     * Tight classes (rows within 0.02 of their class centre, centres about 1 apart): most within-class pairs are
+     * "near" (the expanded distance loses more than 8 bits), so the EUCLIDEAN tiles recompute them directly, one warp
+     * per pair; several tiles and column splits.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Metric.class)
+    void tightClustersWithNearPairs(Metric metric) {
+        KernelEmulator emulator = compare(metric, 200, 40, 4, 0.1, 1.0, 3.0, false, false, 0.02);
+        if (metric == Metric.EUCLIDEAN) {
+            assertTrue(emulator.nearPairs() > 1000, "near pairs recomputed: " + emulator.nearPairs());
+        }
+    }
+
     private static void compare(Metric metric, int n, int d, int k, double tau, double spread, double centre,
                                 boolean rowWeights, boolean zeroAndDuplicates) {
+        compare(metric, n, d, k, tau, spread, centre, rowWeights, zeroAndDuplicates, 0.0);
+    }
+
+    /** @param tightness when positive, every row is moved to its class centre plus this much of its own offset */
+    private static KernelEmulator compare(Metric metric, int n, int d, int k, double tau, double spread,
+                                          double centre, boolean rowWeights, boolean zeroAndDuplicates,
+                                          double tightness) {
         try (Arena arena = Arena.ofConfined()) {
             int[] labels = Batches.labels(n, k, n * 7L + d);
             if (k > 2) {
@@ -65,6 +87,22 @@ class KernelEmulationTest {
                 labels = compact(labels);
             }
             PreparedBatch batch = Batches.of(arena, labels, d, n * 13L + k, centre, spread);
+            if (tightness > 0) {
+                MemorySegment x = batch.embeddings();
+                for (int i = 0; i < n; i++) {
+                    int representative = 0;
+                    while (labels[representative] != labels[i]) {
+                        representative++;
+                    }
+                    for (int t = 0; t < d; t++) {
+                        float own = x.getAtIndex(ValueLayout.JAVA_FLOAT, (long) i * d + t);
+                        float anchor = representative == i ? own
+                                : x.getAtIndex(ValueLayout.JAVA_FLOAT, (long) representative * d + t);
+                        x.setAtIndex(ValueLayout.JAVA_FLOAT, (long) i * d + t,
+                                (float) (anchor + tightness * (own - centre)));
+                    }
+                }
+            }
             if (zeroAndDuplicates) {
                 MemorySegment x = batch.embeddings();
                 for (int t = 0; t < d; t++) {
@@ -114,6 +152,7 @@ class KernelEmulationTest {
             if (tau > 0) { // tau = 0 is only comparable where the argmin has a margin (SPEC 8)
                 assertTrue(diff <= 1e-3 * norm + 1e-7, "gradient error " + diff + " vs norm " + norm);
             }
+            return emulator;
         }
     }
 

@@ -19,7 +19,6 @@ final class KernelEmulator implements DeviceStream {
     private static final int TILE = 64;
     private static final int KCHUNK = 16;
     private static final int THREADS = 256;
-    private static final int PRODUCT_CHUNK = 32;
     private static final float EXACT_RATIO = 256.0f;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
@@ -33,6 +32,12 @@ final class KernelEmulator implements DeviceStream {
     private int count;
     private EuclideanTilePlan plan;
     private final RecordingStream checker = new RecordingStream();
+    private long nearPairs;
+
+    /** How many pair distances the EUCLIDEAN tiles recomputed directly (near pairs), over all launches. */
+    long nearPairs() {
+        return nearPairs;
+    }
 
     @Override
     public void reserve(long deviceBytes, long hostBytes) {
@@ -150,6 +155,9 @@ final class KernelEmulator implements DeviceStream {
     public void launch(String kernel, int gridX, int gridY, int blockX, int blockY) {
         checker.launch(kernel, gridX, gridY, blockX, blockY); // signature, addresses, limits
         switch (kernel) {
+            case "row_norms" -> rowNorms(gridX);
+            case "column_partials" -> columnPartials(gridX, gridY, blockX);
+            case "column_spread" -> columnSpread(gridX * blockX);
             case "prepare_rows" -> prepareRows(gridX);
             case "row_silhouettes" -> rowSilhouettes(gridX * blockX);
             case "scatter_gradient" -> scatterGradient(gridX);
@@ -165,7 +173,7 @@ final class KernelEmulator implements DeviceStream {
             case "class_gradient_rows" -> classGradientRows(gridX);
             case "euclidean_forward_tiles" -> euclideanForward(gridX);
             case "euclidean_segment_sums" -> euclideanSegmentSums(gridX * (long) blockX);
-            case "euclidean_backward_tiles" -> euclideanBackward(gridX);
+            case "euclidean_backward_rows" -> euclideanBackward(gridX, gridY);
             default -> throw new IllegalStateException("no emulation of " + kernel);
         }
     }
@@ -304,14 +312,76 @@ final class KernelEmulator implements DeviceStream {
     }
 
     private void scatterGradient(int blocks) {
-        long g = a[0], sortedRows = a[1], grad = a[5];
-        double scale = ad(2);
-        int n = ai(3), d = ai(4);
+        long g = a[0], sortedRows = a[2], grad = a[6];
+        int slabs = ai(1);
+        double scale = ad(3);
+        int n = ai(4), d = ai(5);
+        long slab = (long) n * d;
         for (int p = 0; p < Math.min(blocks, n); p++) {
             long out = (long) i32(sortedRows, p) * d;
             for (int t = 0; t < d; t++) {
-                f32(grad, out + t, (float) (f64(g, (long) p * d + t) * scale));
+                double v = f64(g, (long) p * d + t);
+                for (int sl = 1; sl < slabs; sl++) {
+                    v += f64(g, sl * slab + (long) p * d + t);
+                }
+                f32(grad, out + t, (float) (v * scale));
             }
+        }
+    }
+
+    private void rowNorms(int blocks) {
+        long x = a[0], rowNorm = a[3];
+        int n = ai(1), d = ai(2);
+        for (int r = 0; r < Math.min(blocks, n); r++) {
+            double[] partial = new double[THREADS];
+            for (int tid = 0; tid < THREADS; tid++) {
+                for (int t = tid; t < d; t += THREADS) {
+                    double v = f32(x, (long) r * d + t);
+                    partial[tid] += v * v;
+                }
+            }
+            f64(rowNorm, r, Math.max(Math.sqrt(blockSum(partial)), 1e-12));
+        }
+    }
+
+    private void columnPartials(int gridX, int gridY, int blockX) {
+        long x = a[0], rowNorm = a[1], partials = a[5];
+        int n = ai(2), d = ai(3), rowsPerChunk = ai(4);
+        for (int chunk = 0; chunk < gridY; chunk++) {
+            for (int t = 0; t < Math.min(d, gridX * blockX); t++) {
+                int first = chunk * rowsPerChunk, last = Math.min(n, first + rowsPerChunk);
+                double sum = 0.0, lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+                for (int r = first; r < last; r++) {
+                    double v = f32(x, (long) r * d + t);
+                    if (rowNorm != 0L) {
+                        v /= f64(rowNorm, r);
+                    }
+                    sum += v;
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+                long out = (long) chunk * 3 * d;
+                f64(partials, out + t, sum);
+                f64(partials, out + d + t, lo);
+                f64(partials, out + 2L * d + t, hi);
+            }
+        }
+    }
+
+    private void columnSpread(int threads) {
+        long partials = a[0], mean = a[4], spread = a[5];
+        int chunks = ai(1), n = ai(2), d = ai(3);
+        for (int t = 0; t < Math.min(d, threads); t++) {
+            double sum = 0.0, lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < chunks; c++) {
+                long in = (long) c * 3 * d;
+                sum += f64(partials, in + t);
+                lo = Math.min(lo, f64(partials, in + d + t));
+                hi = Math.max(hi, f64(partials, in + 2L * d + t));
+            }
+            double m = sum / n;
+            f64(mean, t, m);
+            f64(spread, t, Math.max(hi - m, m - lo));
         }
     }
 
@@ -458,17 +528,35 @@ final class KernelEmulator implements DeviceStream {
         return acc;
     }
 
+    /**
+     * tile_distances: the expanded distance, or for a near pair recompute_near_pairs' cooperative sum: lane l of the
+     * warp sums the columns l, l + 32, ... (fmaf), then the butterfly sq += shfl_xor(sq, o) for o = 16 .. 1; lane 0's
+     * value is written.
+     */
     private float pairDistance(long z, int n, int d, int gi, int gj, float normI, float normJ, float gram) {
         if (gi >= n || gj >= n || gi == gj) {
             return 0.0f;
         }
         float sq = normI + normJ - 2.0f * gram;
         if (sq < (normI + normJ) * (1.0f / EXACT_RATIO)) {
-            sq = 0.0f;
-            for (int t = 0; t < d; t++) {
-                float diff = f32(z, (long) gi * d + t) - f32(z, (long) gj * d + t);
-                sq = Math.fma(diff, diff, sq);
+            nearPairs++;
+            float[] lanes = new float[32];
+            for (int lane = 0; lane < 32; lane++) {
+                float partial = 0.0f;
+                for (int t = lane; t < d; t += 32) {
+                    float diff = f32(z, (long) gi * d + t) - f32(z, (long) gj * d + t);
+                    partial = Math.fma(diff, diff, partial);
+                }
+                lanes[lane] = partial;
             }
+            for (int offset = 16; offset > 0; offset >>= 1) {
+                float[] next = new float[32];
+                for (int lane = 0; lane < 32; lane++) {
+                    next[lane] = lanes[lane] + lanes[lane ^ offset];
+                }
+                lanes = next;
+            }
+            sq = lanes[0];
         }
         return (float) Math.sqrt(Math.max(sq, 0.0f));
     }
@@ -556,63 +644,56 @@ final class KernelEmulator implements DeviceStream {
         }
     }
 
-    private void euclideanBackward(int blocks) {
-        long z = a[0], selfDot = a[1], sortedLabels = a[2], coef = a[3], pairs = a[4], g = a[9];
-        int pairOffset = ai(5), n = ai(6), d = ai(7), k = ai(8);
-        for (int b = 0; b < blocks; b++) {
-            int tileI = i32(pairs, 2L * (pairOffset + b)), tileJ = i32(pairs, 2L * (pairOffset + b) + 1);
-            boolean diagonal = tileI == tileJ;
-            int i0 = tileI * TILE, j0 = tileJ * TILE;
-            float[] normI = new float[TILE], normJ = new float[TILE];
-            int[] classI = new int[TILE], classJ = new int[TILE];
-            rowData(selfDot, sortedLabels, n, i0, j0, normI, normJ, classI, classJ);
-            float[][] acc = tileGram(z, n, d, i0, j0);
-            float[][] h = new float[TILE][TILE];
-            for (int li = 0; li < TILE; li++) {
-                for (int lj = 0; lj < TILE; lj++) {
-                    int gi = i0 + li, gj = j0 + lj;
-                    float dij = pairDistance(z, n, d, gi, gj, normI[li], normJ[lj], acc[li][lj]);
-                    float value = 0.0f;
-                    if (dij > 0.0f) {
-                        double m = f64(coef, (long) gi * k + classJ[lj]) + f64(coef, (long) gj * k + classI[li]);
-                        value = (float) (m / (double) dij);
+    /** euclidean_backward_rows: block (row tile I, split s) adds the I-side terms of its column tiles to slab s. */
+    private void euclideanBackward(int gridX, int gridY) {
+        long z = a[0], selfDot = a[1], sortedLabels = a[2], coef = a[3], g = a[7];
+        int n = ai(4), d = ai(5), k = ai(6);
+        int tiles = Math.ceilDiv(n, TILE);
+        for (int split = 0; split < gridY; split++) {
+            int jBegin = (int) ((long) tiles * split / gridY), jEnd = (int) ((long) tiles * (split + 1) / gridY);
+            long slab = (long) split * n * d;
+            for (int tileI = 0; tileI < gridX; tileI++) {
+                for (int tileJ = jBegin; tileJ < jEnd; tileJ++) {
+                    int i0 = tileI * TILE, j0 = tileJ * TILE;
+                    float[] normI = new float[TILE], normJ = new float[TILE];
+                    int[] classI = new int[TILE], classJ = new int[TILE];
+                    rowData(selfDot, sortedLabels, n, i0, j0, normI, normJ, classI, classJ);
+                    float[][] acc = tileGram(z, n, d, i0, j0);
+                    float[][] h = new float[TILE][TILE];
+                    for (int li = 0; li < TILE; li++) {
+                        for (int lj = 0; lj < TILE; lj++) {
+                            int gi = i0 + li, gj = j0 + lj;
+                            float dij = pairDistance(z, n, d, gi, gj, normI[li], normJ[lj], acc[li][lj]);
+                            float value = 0.0f;
+                            if (dij > 0.0f) {
+                                double m = f64(coef, (long) gi * k + classJ[lj]) + f64(coef, (long) gj * k + classI[li]);
+                                value = (float) (m / (double) dij);
+                            }
+                            h[li][lj] = value;
+                        }
                     }
-                    h[li][lj] = value;
-                }
-            }
-            float[] rowSum = new float[TILE], colSum = new float[TILE];
-            for (int t = 0; t < TILE; t++) {
-                float s = 0.0f, c = 0.0f;
-                for (int l = 0; l < TILE; l++) {
-                    s += h[t][l];
-                    c += h[l][t];
-                }
-                rowSum[t] = s;
-                colSum[t] = c;
-            }
-            for (int t0 = 0; t0 < d; t0 += PRODUCT_CHUNK) {
-                for (int row = 0; row < TILE; row++) {
-                    for (int col = 0; col < PRODUCT_CHUNK; col++) {
-                        int gt = t0 + col;
-                        if (gt >= d) {
+                    float[] rowSum = new float[TILE];
+                    for (int t = 0; t < TILE; t++) {
+                        float sum = 0.0f;
+                        for (int l = 0; l < TILE; l++) {
+                            sum += h[t][l];
+                        }
+                        rowSum[t] = sum;
+                    }
+                    for (int row = 0; row < TILE; row++) {
+                        int gi = i0 + row;
+                        if (gi >= n) {
                             continue;
                         }
-                        float outI = 0.0f, outJ = 0.0f;
-                        for (int l = 0; l < TILE; l++) {
-                            float zjl = (j0 + l < n) ? f32(z, (long) (j0 + l) * d + gt) : 0.0f;
-                            float zil = (i0 + l < n) ? f32(z, (long) (i0 + l) * d + gt) : 0.0f;
-                            outI = Math.fma(h[row][l], zjl, outI);
-                            outJ = Math.fma(h[l][row], zil, outJ);
-                        }
-                        int gi = i0 + row;
-                        if (gi < n) {
-                            float contribution = rowSum[row] * f32(z, (long) gi * d + gt) - outI;
-                            f64(g, (long) gi * d + gt, f64(g, (long) gi * d + gt) + (double) contribution);
-                        }
-                        int gj = j0 + row;
-                        if (!diagonal && gj < n) {
-                            float contribution = colSum[row] * f32(z, (long) gj * d + gt) - outJ;
-                            f64(g, (long) gj * d + gt, f64(g, (long) gj * d + gt) + (double) contribution);
+                        for (int gt = 0; gt < d; gt++) {
+                            float out = 0.0f;
+                            for (int l = 0; l < TILE; l++) {
+                                float zjl = (j0 + l < n) ? f32(z, (long) (j0 + l) * d + gt) : 0.0f;
+                                out = Math.fma(h[row][l], zjl, out);
+                            }
+                            float contribution = rowSum[row] * f32(z, (long) gi * d + gt) - out;
+                            long e = slab + (long) gi * d + gt;
+                            f64(g, e, f64(g, e) + (double) contribution);
                         }
                     }
                 }

@@ -34,8 +34,9 @@ class KernelSignatureTest {
         assertEquals(List.of(POINTER, POINTER, POINTER, DOUBLE, INT, INT, INT, POINTER, POINTER, POINTER, POINTER),
                 rows.get("prepare_rows").parameters());
         Map<String, KernelSignature> euclid = KernelSignature.parse(KernelCatalog.EUCLIDEAN_FUSED.text());
-        assertEquals(List.of(POINTER, POINTER, POINTER, POINTER, POINTER, INT, INT, INT, INT, POINTER),
-                euclid.get("euclidean_backward_tiles").parameters());
+        assertEquals(List.of(POINTER, POINTER, POINTER, POINTER, INT, INT, INT, POINTER),
+                euclid.get("euclidean_backward_rows").parameters());
+        assertEquals(List.of(POINTER, POINTER, INT, INT, INT, POINTER), rows.get("column_partials").parameters());
     }
 
     @Test

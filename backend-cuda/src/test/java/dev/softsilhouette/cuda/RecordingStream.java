@@ -42,6 +42,8 @@ final class RecordingStream implements DeviceStream {
     private EuclideanTilePlan plan;
     final List<String> launches = new ArrayList<>();
     final List<long[]> launchArguments = new ArrayList<>();
+    /** The grid (x, y) of each launch. */
+    final List<int[]> grids = new ArrayList<>();
     boolean failOnSynchronize;
     boolean synchronizedOnce;
     /** The kernel whose launch fails (CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES), or null. */
@@ -141,6 +143,7 @@ final class RecordingStream implements DeviceStream {
                     "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES", null);
         }
         launches.add(kernel);
+        grids.add(new int[] {gridX, gridY});
         launchArguments.add(java.util.Arrays.copyOf(values, count));
     }
 

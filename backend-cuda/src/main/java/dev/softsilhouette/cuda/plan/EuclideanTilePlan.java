@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * How the EUCLIDEAN kernels ({@code euclidean_fused.cu}) cut a class-sorted batch: tiles of {@link #TILE} rows, the
- * unordered tile pairs (each once, diagonal included) grouped into rounds in which no tile appears twice (so the
- * backward can add into both tiles' gradient rows without atomics), and the (tile, class) segments the forward writes
- * partial per-class sums into.
+ * unordered tile pairs of the forward (each once, diagonal included), the (tile, class) segments the forward writes
+ * partial per-class sums into, and the column splits of the backward (row tile I, split s: one block, one writer of
+ * its rows in slab s).
  *
  * <p>Segments: the rows of tile {@code t} span the classes {@code firstClass(t) .. lastClass(t)}, every one of them
  * present (classes are contiguous runs in sorted order). Segment {@code segmentStart(t) + c - firstClass(t)} holds,
@@ -15,13 +15,21 @@ import java.util.Arrays;
 public final class EuclideanTilePlan {
     /** Rows per tile; {@code SS_TILE} in {@code common.cuh}. */
     public static final int TILE = 64;
+    /**
+     * Blocks the backward aims for: 8 resident blocks of 256 threads on each of 128 multiprocessors (the tile kernels
+     * use about 40 KiB of shared memory per block).
+     */
+    public static final int BACKWARD_TARGET_BLOCKS = 1024;
+    /** Device memory the backward's split slabs may take together (beyond one slab, which is always allowed). */
+    public static final long SLAB_BUDGET_BYTES = 256L << 20;
+    /** The most splits; also far below the grid's y limit. */
+    public static final int MAX_SPLITS = 64;
 
     private final int rows;
     private final int tiles;
     private final int[] tileFirstClass;
     private final int[] tileSegmentStart;
     private final int[] pairs;
-    private final int[] roundStart;
     private final int[] classOffsets;
 
     private EuclideanTilePlan(int rows, int[] classOffsets) {
@@ -49,7 +57,13 @@ public final class EuclideanTilePlan {
             throw new IllegalArgumentException("rows: " + rows + " is too many for the tile schedule");
         }
         this.pairs = new int[(int) (pairCount * 2)];
-        this.roundStart = schedule(tiles, pairs);
+        int w = 0;
+        for (int i = 0; i < tiles; i++) {
+            for (int j = i; j < tiles; j++) {
+                pairs[w++] = i;
+                pairs[w++] = j;
+            }
+        }
     }
 
     /**
@@ -76,51 +90,6 @@ public final class EuclideanTilePlan {
         return this.rows == rows && Arrays.equals(this.classOffsets, classOffsets);
     }
 
-    /**
-     * Round-robin (circle method) rounds over the tiles: every unordered pair {I, J} with I &lt;= J once, no tile twice
-     * in a round. With an odd count, the tile paired with the extra "bye" seat in a round gets its diagonal pair
-     * instead; with an even count, the diagonals form a last round.
-     */
-    private static int[] schedule(int tiles, int[] pairs) {
-        int seats = tiles % 2 == 0 ? tiles : tiles + 1;
-        int rounds = tiles % 2 == 0 ? tiles : tiles; // even: (tiles - 1) + diagonal round; odd: tiles rounds
-        int[] roundStart = new int[rounds + 1];
-        int w = 0;
-        int round = 0;
-        for (int r = 0; r < seats - 1; r++) {
-            roundStart[round++] = w;
-            w = put(pairs, w, seats - 1, r, tiles);
-            for (int i = 1; i < seats / 2; i++) {
-                w = put(pairs, w, (r + i) % (seats - 1), (r - i + seats - 1) % (seats - 1), tiles);
-            }
-        }
-        if (tiles % 2 == 0) {
-            roundStart[round++] = w;
-            for (int t = 0; t < tiles; t++) {
-                w = put(pairs, w, t, t, tiles);
-            }
-        }
-        roundStart[round] = w;
-        if (round != rounds || w != pairs.length) {
-            throw new IllegalStateException("tile schedule: " + round + " rounds, " + w + " ints");
-        }
-        for (int r = 0; r <= rounds; r++) {
-            roundStart[r] /= 2;
-        }
-        return roundStart;
-    }
-
-    private static int put(int[] pairs, int w, int a, int b, int tiles) {
-        if (a >= tiles) {
-            a = b; // the bye seat: this tile's diagonal pair
-        } else if (b >= tiles) {
-            b = a;
-        }
-        pairs[w] = Math.min(a, b);
-        pairs[w + 1] = Math.max(a, b);
-        return w + 2;
-    }
-
     public int rows() {
         return rows;
     }
@@ -145,7 +114,7 @@ public final class EuclideanTilePlan {
         return tileSegmentStart[tiles];
     }
 
-    /** Pairs (I, J), I &lt;= J, flattened, in round order (length 2 * {@link #pairCount()}); uploaded as is. */
+    /** Pairs (I, J), I &lt;= J, flattened (length 2 * {@link #pairCount()}); uploaded as is. */
     public int[] pairs() {
         return pairs;
     }
@@ -154,13 +123,16 @@ public final class EuclideanTilePlan {
         return pairs.length / 2;
     }
 
-    public int rounds() {
-        return roundStart.length - 1;
-    }
-
-    /** Index of the first pair of round {@code r}; {@code roundStart(rounds())} is {@link #pairCount()}. */
-    public int roundStart(int r) {
-        return roundStart[r];
+    /**
+     * Column splits of the backward ({@code euclidean_backward_rows}'s grid is {@link #tiles()} x splits, and the
+     * gradient accumulator holds one N x D double slab per split): enough blocks to fill the device
+     * ({@link #BACKWARD_TARGET_BLOCKS}), at most one split per tile, and slabs within {@link #SLAB_BUDGET_BYTES}.
+     */
+    public int backwardSplits(int dims) {
+        long slabBytes = (long) rows * dims * Double.BYTES;
+        long byBudget = Math.max(1, SLAB_BUDGET_BYTES / slabBytes);
+        long byOccupancy = Math.ceilDiv(BACKWARD_TARGET_BLOCKS, tiles);
+        return (int) Math.max(1, Math.min(Math.min(tiles, MAX_SPLITS), Math.min(byBudget, byOccupancy)));
     }
 
     /** Bytes of the forward's partial sums, N x segments float32. */

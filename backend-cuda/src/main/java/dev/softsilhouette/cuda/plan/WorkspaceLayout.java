@@ -8,7 +8,8 @@ import java.util.Map;
  * {@link #ALIGNMENT}-byte aligned regions. A workspace grows its two allocations to the largest layout it has seen
  * and reuses them. Regions a call does not need have size 0.
  *
- * <p>Memory: O(N*D + N*K) plus, for EUCLIDEAN, N x segments floats (segments &lt;= K + N/64), never N x N.
+ * <p>Memory: O(N*D + N*K) plus, for EUCLIDEAN, N x segments floats (segments &lt;= K + N/64) and the backward's
+ * split slabs (N x D doubles each, within {@link EuclideanTilePlan#SLAB_BUDGET_BYTES}), never N x N.
  */
 public final class WorkspaceLayout {
     /** Alignment of every region, enough for any vector load and for cuBLAS. */
@@ -20,8 +21,12 @@ public final class WorkspaceLayout {
         X,
         /** The int tables (see {@link IntTable}). */
         INTS,
-        /** Column means, float64 D. */
+        /** Column means, float64 D (column_spread). */
         MEAN,
+        /** Column statistics per row chunk, float64 chunks x 3 x D (column_partials). */
+        COLUMN_PARTIALS,
+        /** Each column's largest distance from its mean, float64 D (column_spread; comes back for the scale). */
+        SPREAD,
         /** Upstream per-row weights, float32 N (gradient only). */
         ROW_WEIGHTS,
         /** Prepared rows in class order, float32 N x D. */
@@ -48,7 +53,10 @@ public final class WorkspaceLayout {
         COEF_ROWS,
         /** V = column sums of coef, float64 K (class statistics, gradient). */
         COEF_SUMS,
-        /** Gradient accumulator in class order, float64 N x D (gradient). */
+        /**
+         * Gradient accumulator in class order, float64 N x D per slab (gradient): one slab, or for EUCLIDEAN one per
+         * backward split ({@link EuclideanTilePlan#backwardSplits}).
+         */
         GRADIENT_ACC,
         /** Gradient in the caller's order, float32 N x D (gradient). */
         GRADIENT
@@ -56,7 +64,7 @@ public final class WorkspaceLayout {
 
     /** Pinned host regions: what is uploaded and what comes back. */
     public enum Host {
-        X, INTS, MEAN, ROW_WEIGHTS, SILHOUETTES, GRADIENT
+        X, INTS, SPREAD, ROW_WEIGHTS, SILHOUETTES, GRADIENT
     }
 
     /** Positions, in ints, of the tables within the INTS region (identical on host and device). */
@@ -69,6 +77,7 @@ public final class WorkspaceLayout {
     private final long deviceBytes;
     private final long hostBytes;
     private final IntTable ints;
+    private final int gradientSlabs;
 
     private WorkspaceLayout(int n, int d, int k, boolean euclidean, boolean gradient, EuclideanTilePlan plan) {
         long nd = (long) n * d;
@@ -93,6 +102,8 @@ public final class WorkspaceLayout {
         region(device, Device.X, nd * Float.BYTES, cursor);
         region(device, Device.INTS, intBytes, cursor);
         region(device, Device.MEAN, (long) d * Double.BYTES, cursor);
+        region(device, Device.COLUMN_PARTIALS, (long) LaunchGeometry.columnChunks(n) * 3 * d * Double.BYTES, cursor);
+        region(device, Device.SPREAD, (long) d * Double.BYTES, cursor);
         region(device, Device.ROW_WEIGHTS, gradient ? (long) n * Float.BYTES : 0, cursor);
         region(device, Device.Z, nd * Float.BYTES, cursor);
         region(device, Device.SELF_DOT, (long) n * Double.BYTES, cursor);
@@ -106,14 +117,15 @@ public final class WorkspaceLayout {
         region(device, Device.CLASS_EXCESS, euclidean ? 0 : (long) k * Double.BYTES, cursor);
         region(device, Device.COEF_ROWS, !euclidean && gradient ? kd * Double.BYTES : 0, cursor);
         region(device, Device.COEF_SUMS, !euclidean && gradient ? (long) k * Double.BYTES : 0, cursor);
-        region(device, Device.GRADIENT_ACC, gradient ? nd * Double.BYTES : 0, cursor);
+        this.gradientSlabs = euclidean ? plan.backwardSplits(d) : 1;
+        region(device, Device.GRADIENT_ACC, gradient ? gradientSlabs * nd * Double.BYTES : 0, cursor);
         region(device, Device.GRADIENT, gradient ? nd * Float.BYTES : 0, cursor);
         this.deviceBytes = cursor[0];
 
         cursor[0] = 0;
         region(host, Host.X, nd * Float.BYTES, cursor);
         region(host, Host.INTS, intBytes, cursor);
-        region(host, Host.MEAN, (long) d * Double.BYTES, cursor);
+        region(host, Host.SPREAD, (long) d * Double.BYTES, cursor);
         region(host, Host.ROW_WEIGHTS, gradient ? (long) n * Float.BYTES : 0, cursor);
         region(host, Host.SILHOUETTES, (long) n * Double.BYTES, cursor);
         region(host, Host.GRADIENT, gradient ? nd * Float.BYTES : 0, cursor);
@@ -171,6 +183,11 @@ public final class WorkspaceLayout {
     /** Total pinned host bytes. */
     public long hostBytes() {
         return hostBytes;
+    }
+
+    /** Slabs of the gradient accumulator (the backward's column splits for EUCLIDEAN, else 1). */
+    public int gradientSlabs() {
+        return gradientSlabs;
     }
 
     public IntTable ints() {

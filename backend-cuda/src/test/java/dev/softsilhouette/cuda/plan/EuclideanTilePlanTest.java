@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The EUCLIDEAN tiling plan, and a Java replay of the index arithmetic of {@code euclidean_fused.cu} (forward
- * partial writes, segment reduction, backward rounds) against direct sums, for awkward N and K.
+ * partial writes, segment reduction, backward grid) against direct sums, for awkward N and K.
  */
 class EuclideanTilePlanTest {
     private static final int TILE = EuclideanTilePlan.TILE;
@@ -71,28 +71,20 @@ class EuclideanTilePlanTest {
 
     @ParameterizedTest
     @MethodSource("classSizes")
-    void scheduleCoversEveryTilePairOnceWithNoTileTwiceInARound(int[] sizes) {
+    void forwardPairsCoverEveryUnorderedTilePairOnce(int[] sizes) {
         int[] offsets = offsets(sizes);
         int n = offsets[sizes.length];
         EuclideanTilePlan plan = EuclideanTilePlan.of(n, offsets);
         int tiles = plan.tiles();
         assertEquals(Math.ceilDiv(n, TILE), tiles);
         assertEquals((long) tiles * (tiles + 1) / 2, plan.pairCount());
-        assertEquals(tiles, plan.rounds());
         int[][] seen = new int[tiles][tiles];
         int[] pairs = plan.pairs();
-        for (int r = 0; r < plan.rounds(); r++) {
-            boolean[] used = new boolean[tiles];
-            assertTrue(plan.roundStart(r + 1) > plan.roundStart(r), "empty round " + r);
-            for (int p = plan.roundStart(r); p < plan.roundStart(r + 1); p++) {
-                int i = pairs[2 * p];
-                int j = pairs[2 * p + 1];
-                assertTrue(i <= j && j < tiles, "pair " + i + "," + j);
-                assertTrue(!used[i] && !used[j], "tile reused in round " + r);
-                used[i] = true;
-                used[j] = true;
-                seen[i][j]++;
-            }
+        for (int p = 0; p < plan.pairCount(); p++) {
+            int i = pairs[2 * p];
+            int j = pairs[2 * p + 1];
+            assertTrue(i <= j && j < tiles, "pair " + i + "," + j);
+            seen[i][j]++;
         }
         for (int i = 0; i < tiles; i++) {
             for (int j = i; j < tiles; j++) {
@@ -211,40 +203,67 @@ class EuclideanTilePlanTest {
         }
     }
 
-    /** Replays the backward rounds: every ordered pair (i, j), i != j, reaches row i's gradient exactly once. */
+    /**
+     * Replays euclidean_backward_rows' grid (row tile x column split, the split's tile range as the kernel computes
+     * it) for every split count up to the tile count: every ordered pair (i, j), i != j, reaches row i's gradient
+     * exactly once, and every gradient element has one writing block per slab.
+     */
     @ParameterizedTest
     @MethodSource("classSizes")
-    void backwardRoundsReachEveryOrderedPairOnce(int[] sizes) {
+    void backwardGridReachesEveryOrderedPairOnce(int[] sizes) {
         int[] offsets = offsets(sizes);
         int n = offsets[sizes.length];
         EuclideanTilePlan plan = EuclideanTilePlan.of(n, offsets);
-        int[][] hits = new int[n][n];
-        int[] pairs = plan.pairs();
-        for (int r = 0; r < plan.rounds(); r++) {
-            for (int b = plan.roundStart(r); b < plan.roundStart(r + 1); b++) {
-                int i0 = pairs[2 * b] * TILE;
-                int j0 = pairs[2 * b + 1] * TILE;
-                boolean diagonal = i0 == j0;
-                for (int li = 0; li < TILE; li++) {
-                    for (int lj = 0; lj < TILE; lj++) {
-                        int gi = i0 + li;
-                        int gj = j0 + lj;
-                        if (gi >= n || gj >= n || gi == gj) {
-                            continue; // h = 0: padding or the diagonal
-                        }
-                        hits[gi][gj]++; // g_i += h_ij (z_i - z_j)
-                        if (!diagonal) {
-                            hits[gj][gi]++; // g_j += h_ij (z_j - z_i)
+        int tiles = plan.tiles();
+        for (int splits = 1; splits <= tiles; splits++) {
+            int[][] hits = new int[n][n];
+            for (int split = 0; split < splits; split++) {
+                int jBegin = (int) ((long) tiles * split / splits);
+                int jEnd = (int) ((long) tiles * (split + 1) / splits);
+                assertTrue(jEnd > jBegin, "empty split " + split + " of " + splits);
+                for (int tileI = 0; tileI < tiles; tileI++) {
+                    for (int tileJ = jBegin; tileJ < jEnd; tileJ++) {
+                        for (int li = 0; li < TILE; li++) {
+                            for (int lj = 0; lj < TILE; lj++) {
+                                int gi = tileI * TILE + li;
+                                int gj = tileJ * TILE + lj;
+                                if (gi < n && gj < n && gi != gj) {
+                                    hits[gi][gj]++; // g_i += h_ij (z_i - z_j), by block (tileI, split) only
+                                }
+                            }
                         }
                     }
                 }
             }
-        }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                assertEquals(i == j ? 0 : 1, hits[i][j], "pair " + i + "," + j);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    assertEquals(i == j ? 0 : 1, hits[i][j], "pair " + i + "," + j + " with " + splits + " splits");
+                }
             }
         }
+    }
+
+    @Test
+    void backwardSplitsFillTheDeviceWithinTheSlabBudget() {
+        int[] one = {0, 64};
+        assertEquals(1, EuclideanTilePlan.of(64, one).backwardSplits(512), "one tile: one split");
+        // N = 16384: 256 tiles, 4 splits make 1024 blocks; 4 slabs of 64 MiB are within the 256 MiB budget
+        EuclideanTilePlan target = EuclideanTilePlan.of(16384, new int[] {0, 8000, 16384});
+        assertEquals(4, target.backwardSplits(512));
+        assertEquals(1024, target.tiles() * target.backwardSplits(512));
+        // D = 4096: one slab is 512 MiB, over the budget by itself: a single split
+        assertEquals(1, target.backwardSplits(4096));
+        // a small batch: as many splits as tiles, capped by the budget only when slabs are big
+        EuclideanTilePlan small = EuclideanTilePlan.of(640, new int[] {0, 320, 640});
+        assertEquals(10, small.backwardSplits(64));
+        for (int d : new int[] {1, 7, 512, 4096, 100_000}) {
+            int s = target.backwardSplits(d);
+            assertTrue(s >= 1 && s <= target.tiles());
+            assertTrue(s == 1 || (long) s * 16384 * d * Double.BYTES <= EuclideanTilePlan.SLAB_BUDGET_BYTES,
+                    "slabs within the budget at d=" + d);
+        }
+        // a huge batch already fills the device: one split
+        assertEquals(1, EuclideanTilePlan.of(131_072, new int[] {0, 131_072}).backwardSplits(64));
     }
 
     private static double distance(int p, int j) {
@@ -262,7 +281,6 @@ class EuclideanTilePlanTest {
         }
         EuclideanTilePlan plan = EuclideanTilePlan.of(n, offsets(sizes));
         assertEquals(256, plan.tiles());
-        assertEquals(256, plan.rounds());
         assertEquals(256 * 257 / 2, plan.pairCount());
         assertTrue(plan.segments() <= k + 255);
         // N x segments floats: far below the N x N matrix (1 GiB)

@@ -10,16 +10,20 @@ public final class KernelCatalog {
     private KernelCatalog() {
     }
 
-    /** Row preparation (gather, centre, scale or normalise), per-row silhouette math, gradient scatter. */
+    /**
+     * Conditioning (column means and spreads), row preparation (gather, centre, scale or normalise), per-row
+     * silhouette math, gradient scatter.
+     */
     public static final KernelSource SILHOUETTE_ROWS = new KernelSource("silhouette_rows.cu",
-            List.of("prepare_rows", "row_silhouettes", "scatter_gradient"));
+            List.of("row_norms", "column_partials", "column_spread", "prepare_rows", "row_silhouettes",
+                    "scatter_gradient"));
     /** SQUARED_EUCLIDEAN and COSINE through per-class statistics (SPEC 6). */
     public static final KernelSource CLASS_STATISTICS = new KernelSource("class_statistics.cu",
             List.of("class_sums", "gemm_rows_classes", "gemm_coef_rows", "gemm_coef_classes",
                     "class_distance_sums", "coef_column_sums", "class_gradient_rows"));
-    /** EUCLIDEAN: fused symmetric Gram tiles, forward and backward. */
+    /** EUCLIDEAN: fused Gram tiles, forward (symmetric tile pairs) and backward (row tiles by column splits). */
     public static final KernelSource EUCLIDEAN_FUSED = new KernelSource("euclidean_fused.cu",
-            List.of("euclidean_forward_tiles", "euclidean_segment_sums", "euclidean_backward_tiles"));
+            List.of("euclidean_forward_tiles", "euclidean_segment_sums", "euclidean_backward_rows"));
     /** Headers the sources include, by the name they include them with (NVRTC needs them passed explicitly). */
     public static final List<String> HEADERS = List.of("common.cuh");
 

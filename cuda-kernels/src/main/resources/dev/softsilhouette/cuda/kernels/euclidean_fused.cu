@@ -1,7 +1,7 @@
 // EUCLIDEAN: fused tiles of the Gram computation on class-sorted, centred and scaled rows (SPEC 6). Each unordered
 // pair of SS_TILE-row tiles is handled once (symmetry); distances never leave shared memory, so there is no N x N
-// buffer. Deterministic: no atomics; every output element has exactly one writer per launch, and launches that add
-// to the same memory are ordered on one stream.
+// buffer. Deterministic: no atomics; every output element has exactly one writer per launch, and each writer adds in
+// a fixed order.
 //
 // Partial sums layout (EuclideanTilePlan on the host): the columns of tile t span the classes
 // tileFirstClass[t] .. tileFirstClass[t+1]-ish; each (tile, class) intersection is a "segment", numbered
@@ -55,24 +55,83 @@ __device__ __forceinline__ void tile_gram(const float* __restrict__ z, int n, in
     }
 }
 
-// d(z_i, z_j) from the Gram entry, recomputed directly where the expanded form cancels. 0 on the diagonal and for
-// padding rows.
-__device__ __forceinline__ float pair_distance(const float* __restrict__ z, int n, int d, int gi, int gj,
-                                               float normI, float normJ, float gram) {
+// d(z_i, z_j) from the Gram entry: 0 on the diagonal and for padding rows, and -1 (SS_NEAR) for a near pair whose
+// expanded form lost more than 8 bits to cancellation; recompute_near_pairs fills those in.
+#define SS_NEAR (-1.0f)
+__device__ __forceinline__ float expanded_distance(int n, int gi, int gj, float normI, float normJ, float gram) {
     if (gi >= n || gj >= n || gi == gj) {
         return 0.0f;
     }
-    float sq = normI + normJ - 2.0f * gram;
+    const float sq = normI + normJ - 2.0f * gram;
     if (sq < (normI + normJ) * (1.0f / SS_EXACT_RATIO)) {
-        const float* zi = z + (size_t)gi * d;
-        const float* zj = z + (size_t)gj * d;
-        sq = 0.0f;
-        for (int t = 0; t < d; t++) {
+        return SS_NEAR;
+    }
+    return sqrtf(fmaxf(sq, 0.0f));
+}
+
+// The near pairs of the calling thread's 4 x 4 block (bit 4q + r of nearMask: pair (ty + 16q, tx + 16r) of the tile)
+// get their distance computed directly, sqrt(sum_t (z_i - z_j)^2), written to out[li][lj]. Cooperative, one pair
+// at a time per warp: the warp takes its lanes' pending pairs lowest lane and lowest bit first, lane l sums the
+// columns l, l + 32, ... and a fixed butterfly of shuffles adds the 32 partial sums, so no lane waits on another
+// lane's serial loop over D and tight clusters cost D/32 steps per near pair. Every thread of the block must call
+// it (no thread may have returned); the caller publishes `out` with a barrier afterwards.
+__device__ __forceinline__ void recompute_near_pairs(const float* __restrict__ z, int d, int i0, int j0,
+                                                     unsigned nearMask, float (*out)[SS_TILE + 1]) {
+    const int lane = threadIdx.x & 31;
+    const int warpBase = threadIdx.x - lane;
+    unsigned pending = __ballot_sync(0xffffffffu, nearMask != 0u);
+    while (pending != 0u) {
+        const int src = __ffs(pending) - 1;
+        const unsigned srcMask = __shfl_sync(0xffffffffu, nearMask, src);
+        const int bit = __ffs(srcMask) - 1;
+        const int srcTid = warpBase + src;
+        const int li = srcTid / 16 + 16 * (bit / 4);
+        const int lj = srcTid % 16 + 16 * (bit % 4);
+        const float* zi = z + (size_t)(i0 + li) * d;
+        const float* zj = z + (size_t)(j0 + lj) * d;
+        float sq = 0.0f;
+        for (int t = lane; t < d; t += 32) {
             const float diff = zi[t] - zj[t];
             sq = fmaf(diff, diff, sq);
         }
+#pragma unroll
+        for (int offset = 16; offset > 0; offset >>= 1) {
+            sq += __shfl_xor_sync(0xffffffffu, sq, offset);
+        }
+        if (lane == 0) {
+            out[li][lj] = sqrtf(fmaxf(sq, 0.0f));
+        }
+        if (lane == src) {
+            nearMask &= nearMask - 1u;
+        }
+        pending = __ballot_sync(0xffffffffu, nearMask != 0u);
     }
-    return sqrtf(fmaxf(sq, 0.0f));
+}
+
+// Fills dist (SS_TILE x SS_TILE) with the distances of tile pair (i0, j0) from this thread's Gram block, near pairs
+// recomputed directly; ends with a barrier.
+__device__ __forceinline__ void tile_distances(const float* __restrict__ z, int n, int d, int i0, int j0,
+                                               const float* normI, const float* normJ, const float acc[4][4],
+                                               float (*dist)[SS_TILE + 1]) {
+    const int tx = threadIdx.x % 16;
+    const int ty = threadIdx.x / 16;
+    unsigned nearMask = 0u;
+#pragma unroll
+    for (int q = 0; q < 4; q++) {
+#pragma unroll
+        for (int r = 0; r < 4; r++) {
+            const int li = ty + 16 * q;
+            const int lj = tx + 16 * r;
+            const float value = expanded_distance(n, i0 + li, j0 + lj, normI[li], normJ[lj], acc[q][r]);
+            if (value == SS_NEAR) {
+                nearMask |= 1u << (4 * q + r);
+            } else {
+                dist[li][lj] = value;
+            }
+        }
+    }
+    recompute_near_pairs(z, d, i0, j0, nearMask, dist);
+    __syncthreads();
 }
 
 // The tile pair of this block and the row data both passes need.
@@ -127,19 +186,9 @@ euclidean_forward_tiles(const float* __restrict__ z, const double* __restrict__ 
     float acc[4][4];
     tile_gram(z, n, d, tp.i0, tp.j0, as, bs, acc); // its barriers also publish normI..classJ
 
+    tile_distances(z, n, d, tp.i0, tp.j0, normI, normJ, acc, dist);
+
     const int tid = threadIdx.x;
-    const int tx = tid % 16;
-    const int ty = tid / 16;
-#pragma unroll
-    for (int q = 0; q < 4; q++) {
-#pragma unroll
-        for (int r = 0; r < 4; r++) {
-            const int li = ty + 16 * q;
-            const int lj = tx + 16 * r;
-            dist[li][lj] = pair_distance(z, n, d, tp.i0 + li, tp.j0 + lj, normI[li], normJ[lj], acc[q][r]);
-        }
-    }
-    __syncthreads();
 
     if (tid < SS_TILE) {
         // Row role: row i0 + tid over the columns of J, class by class.
@@ -206,126 +255,114 @@ extern "C" __global__ void euclidean_segment_sums(const float* __restrict__ part
     }
 }
 
-// Backward for the tile pairs pairs[pairOffset ..] of one round (no tile appears twice in a round):
-// h_ij = (coef[i][y_j] + coef[j][y_i]) / d_ij (0 where d_ij = 0), and
-//   g_i += sum_{j in J} h_ij (z_i - z_j)   for i in I,
-//   g_j += sum_{i in I} h_ij (z_j - z_i)   for j in J (I != J),
-// added in double to g (N x D, sorted order, zeroed before the first round). Rounds run in a fixed order on one
-// stream, and within a round every element of g has at most one writer, so the sum order is fixed.
+// Backward, one launch for the whole batch: block (x = row tile I, y = split s of the column tiles) adds, for the rows
+// i of I and the tiles J of split s in increasing order,
+//   g_i += sum_{j in J} h_ij (z_i - z_j),   h_ij = (coef[i][y_j] + coef[j][y_i]) / d_ij (0 where d_ij = 0),
+// in double to slab s of g (gridDim.y slabs of N x D, sorted order, zeroed first). Every element of g has exactly
+// one writer and its additions a fixed order (J increasing); scatter_gradient adds the slabs in slab order. Each
+// pair is visited from both sides, (I, J) and (J, I): 4/3 of the flops of a symmetric schedule, but the whole
+// grid (tiles x splits blocks) runs at once instead of T/2 blocks per round.
 extern "C" __global__ void __launch_bounds__(SS_THREADS)
-euclidean_backward_tiles(const float* __restrict__ z, const double* __restrict__ selfDot,
-                         const int* __restrict__ sortedLabels, const double* __restrict__ coef,
-                         const int* __restrict__ pairs, int pairOffset, int n, int d, int k,
-                         double* __restrict__ g) {
+euclidean_backward_rows(const float* __restrict__ z, const double* __restrict__ selfDot,
+                        const int* __restrict__ sortedLabels, const double* __restrict__ coef, int n, int d, int k,
+                        double* __restrict__ g) {
     __shared__ float as[SS_KCHUNK][SS_TILE + 1];
     __shared__ float bs[SS_KCHUNK][SS_TILE + 1];
     __shared__ float h[SS_TILE][SS_TILE + 1];
     __shared__ float zi[SS_TILE][SS_PRODUCT_CHUNK + 1];
     __shared__ float zj[SS_TILE][SS_PRODUCT_CHUNK + 1];
     __shared__ float rowSum[SS_TILE];
-    __shared__ float colSum[SS_TILE];
     __shared__ float normI[SS_TILE];
     __shared__ float normJ[SS_TILE];
     __shared__ int classI[SS_TILE];
     __shared__ int classJ[SS_TILE];
 
-    const TilePair tp = load_pair(pairs, pairOffset + blockIdx.x);
-    const bool diagonal = tp.tileI == tp.tileJ;
-    load_row_data(selfDot, sortedLabels, n, tp, normI, normJ, classI, classJ);
-    float acc[4][4];
-    tile_gram(z, n, d, tp.i0, tp.j0, as, bs, acc);
-
+    const int tiles = (n + SS_TILE - 1) / SS_TILE;
+    const int tileI = blockIdx.x;
+    const int split = blockIdx.y;
+    const int jBegin = (int)((long long)tiles * split / gridDim.y);
+    const int jEnd = (int)((long long)tiles * (split + 1) / gridDim.y);
+    double* slab = g + (size_t)split * n * d;
     const int tid = threadIdx.x;
     const int tx = tid % 16;
     const int ty = tid / 16;
-#pragma unroll
-    for (int q = 0; q < 4; q++) {
-#pragma unroll
-        for (int r = 0; r < 4; r++) {
-            const int li = ty + 16 * q;
-            const int lj = tx + 16 * r;
-            const int gi = tp.i0 + li;
-            const int gj = tp.j0 + lj;
-            const float dij = pair_distance(z, n, d, gi, gj, normI[li], normJ[lj], acc[q][r]);
-            float value = 0.0f;
-            if (dij > 0.0f) {
-                const double m = coef[(size_t)gi * k + classJ[lj]] + coef[(size_t)gj * k + classI[li]];
-                value = (float)(m / (double)dij);
-            }
-            h[li][lj] = value;
-        }
-    }
-    __syncthreads();
-    if (tid < SS_TILE) {
-        float s = 0.0f;
-        for (int lj = 0; lj < SS_TILE; lj++) {
-            s += h[tid][lj];
-        }
-        rowSum[tid] = s;
-    } else if (tid < 2 * SS_TILE) {
-        const int lj = tid - SS_TILE;
-        float s = 0.0f;
-        for (int li = 0; li < SS_TILE; li++) {
-            s += h[li][lj];
-        }
-        colSum[lj] = s;
-    }
 
-    for (int t0 = 0; t0 < d; t0 += SS_PRODUCT_CHUNK) {
-        __syncthreads(); // h sums published; the previous chunk's zi/zj no longer read
-        for (int e = tid; e < SS_TILE * SS_PRODUCT_CHUNK; e += SS_THREADS) {
-            const int row = e / SS_PRODUCT_CHUNK;
-            const int col = e % SS_PRODUCT_CHUNK;
-            const int gt = t0 + col;
-            const int gi = tp.i0 + row;
-            const int gj = tp.j0 + row;
-            zi[row][col] = (gi < n && gt < d) ? z[(size_t)gi * d + gt] : 0.0f;
-            zj[row][col] = (gj < n && gt < d) ? z[(size_t)gj * d + gt] : 0.0f;
-        }
-        __syncthreads();
-        // Thread (tx, ty): rows ty + 16q, columns tx and tx + 16 of this chunk.
-        float outI[4][2];
-        float outJ[4][2];
+    for (int tileJ = jBegin; tileJ < jEnd; tileJ++) {
+        __syncthreads(); // the previous tile's shared data is no longer read
+        TilePair tp;
+        tp.tileI = tileI;
+        tp.tileJ = tileJ;
+        tp.i0 = tileI * SS_TILE;
+        tp.j0 = tileJ * SS_TILE;
+        load_row_data(selfDot, sortedLabels, n, tp, normI, normJ, classI, classJ);
+        float acc[4][4];
+        tile_gram(z, n, d, tp.i0, tp.j0, as, bs, acc); // its barriers also publish normI..classJ
+        tile_distances(z, n, d, tp.i0, tp.j0, normI, normJ, acc, h);
 #pragma unroll
         for (int q = 0; q < 4; q++) {
-            outI[q][0] = outI[q][1] = 0.0f;
-            outJ[q][0] = outJ[q][1] = 0.0f;
+#pragma unroll
+            for (int r = 0; r < 4; r++) {
+                const int li = ty + 16 * q;
+                const int lj = tx + 16 * r;
+                const float dij = h[li][lj];
+                float value = 0.0f;
+                if (dij > 0.0f) {
+                    const double m = coef[(size_t)(tp.i0 + li) * k + classJ[lj]]
+                            + coef[(size_t)(tp.j0 + lj) * k + classI[li]];
+                    value = (float)(m / (double)dij);
+                }
+                h[li][lj] = value; // only this thread reads or writes its own entries here
+            }
         }
-        for (int l = 0; l < SS_TILE; l++) {
-            const float zj0 = zj[l][tx];
-            const float zj1 = zj[l][tx + 16];
-            const float zi0 = zi[l][tx];
-            const float zi1 = zi[l][tx + 16];
+        __syncthreads();
+        if (tid < SS_TILE) {
+            float s = 0.0f;
+            for (int lj = 0; lj < SS_TILE; lj++) {
+                s += h[tid][lj];
+            }
+            rowSum[tid] = s;
+        }
+
+        for (int t0 = 0; t0 < d; t0 += SS_PRODUCT_CHUNK) {
+            __syncthreads(); // rowSum published; the previous chunk's zi/zj no longer read
+            for (int e = tid; e < SS_TILE * SS_PRODUCT_CHUNK; e += SS_THREADS) {
+                const int row = e / SS_PRODUCT_CHUNK;
+                const int col = e % SS_PRODUCT_CHUNK;
+                const int gt = t0 + col;
+                const int gi = tp.i0 + row;
+                const int gj = tp.j0 + row;
+                zi[row][col] = (gi < n && gt < d) ? z[(size_t)gi * d + gt] : 0.0f;
+                zj[row][col] = (gj < n && gt < d) ? z[(size_t)gj * d + gt] : 0.0f;
+            }
+            __syncthreads();
+            // Thread (tx, ty): rows ty + 16q, columns tx and tx + 16 of this chunk.
+            float out[4][2];
+#pragma unroll
+            for (int q = 0; q < 4; q++) {
+                out[q][0] = out[q][1] = 0.0f;
+            }
+            for (int l = 0; l < SS_TILE; l++) {
+                const float zj0 = zj[l][tx];
+                const float zj1 = zj[l][tx + 16];
+#pragma unroll
+                for (int q = 0; q < 4; q++) {
+                    const float hRow = h[ty + 16 * q][l];
+                    out[q][0] = fmaf(hRow, zj0, out[q][0]);
+                    out[q][1] = fmaf(hRow, zj1, out[q][1]);
+                }
+            }
 #pragma unroll
             for (int q = 0; q < 4; q++) {
                 const int row = ty + 16 * q;
-                const float hRow = h[row][l]; // h_{row, l}: row of I, column l of J
-                outI[q][0] = fmaf(hRow, zj0, outI[q][0]);
-                outI[q][1] = fmaf(hRow, zj1, outI[q][1]);
-                const float hCol = h[l][row]; // h_{l, row}: row l of I, column row of J
-                outJ[q][0] = fmaf(hCol, zi0, outJ[q][0]);
-                outJ[q][1] = fmaf(hCol, zi1, outJ[q][1]);
-            }
-        }
-#pragma unroll
-        for (int q = 0; q < 4; q++) {
-            const int row = ty + 16 * q;
-#pragma unroll
-            for (int half = 0; half < 2; half++) {
-                const int col = tx + 16 * half;
-                const int gt = t0 + col;
-                if (gt >= d) {
-                    continue;
-                }
                 const int gi = tp.i0 + row;
-                if (gi < n) {
-                    const float contribution = rowSum[row] * zi[row][col] - outI[q][half];
-                    g[(size_t)gi * d + gt] += (double)contribution;
-                }
-                const int gj = tp.j0 + row;
-                if (!diagonal && gj < n) {
-                    const float contribution = colSum[row] * zj[row][col] - outJ[q][half];
-                    g[(size_t)gj * d + gt] += (double)contribution;
+#pragma unroll
+                for (int half = 0; half < 2; half++) {
+                    const int col = tx + 16 * half;
+                    const int gt = t0 + col;
+                    if (gi < n && gt < d) {
+                        const float contribution = rowSum[row] * zi[row][col] - out[q][half];
+                        slab[(size_t)gi * d + gt] += (double)contribution;
+                    }
                 }
             }
         }

@@ -2,7 +2,7 @@
 #include "common.cuh"
 
 // Gathers rows into class order and prepares them, one block (SS_THREADS threads) per sorted position p, with a
-// translation (mean, float64 D) and a power-of-two scaling chosen by the host so that the stored float32 values
+// translation (mean, float64 D, from column_spread) and a power-of-two scaling chosen by the host so that the stored float32 values
 // carry the rows' differences, not their common offset:
 //   normalise == 0 (Euclidean metrics): z_p = (x_r - mean) * scale; the silhouette is translation and scale
 //                                       invariant. rowNorm[p] = rowExcess[p] = 0.
@@ -140,17 +140,97 @@ extern "C" __global__ void row_silhouettes(double* __restrict__ sums, const int*
     }
 }
 
-// grad[sortedRows[p]][t] = (float)(g[p][t] * scale): back to the caller's row order and coordinates. One block per
-// sorted position.
-extern "C" __global__ void scatter_gradient(const double* __restrict__ g, const int* __restrict__ sortedRows,
+// grad[sortedRows[p]][t] = (float)((sum over the slabs s in order of g[s][p][t]) * scale): the slabs of a split
+// backward added in a fixed order, back to the caller's row order and coordinates. One block per sorted position.
+extern "C" __global__ void scatter_gradient(const double* __restrict__ g, int slabs, const int* __restrict__ sortedRows,
                                             double scale, int n, int d, float* __restrict__ grad) {
     const int p = blockIdx.x;
     if (p >= n) {
         return;
     }
+    const size_t slab = (size_t)n * d;
     const double* gp = g + (size_t)p * d;
     float* out = grad + (size_t)sortedRows[p] * d;
     for (int t = threadIdx.x; t < d; t += blockDim.x) {
-        out[t] = (float)(gp[t] * scale);
+        double v = gp[t];
+        for (int s = 1; s < slabs; s++) {
+            v += gp[s * slab + t];
+        }
+        out[t] = (float)(v * scale);
     }
+}
+
+// Conditioning on the device (SPEC 6: centre the batch; and a power of two that keeps squares of 1e-20 or 1e18 data
+// inside float): the column means of the rows as prepare_rows will read them (COSINE: the unit rows), and each
+// column's largest distance from its mean, from which the host picks the power of two. Three fixed-order passes, no
+// atomics.
+
+// COSINE: rowNorm[r] = max(|x_r|, 1e-12), the divisor prepare_rows uses (the same block sum). One block per row.
+extern "C" __global__ void row_norms(const float* __restrict__ x, int n, int d, double* __restrict__ rowNorm) {
+    __shared__ double scratch[SS_THREADS];
+    const int r = blockIdx.x;
+    if (r >= n) {
+        return; // uniform per block
+    }
+    const float* xr = x + (size_t)r * d;
+    double sq = 0.0;
+    for (int t = threadIdx.x; t < d; t += SS_THREADS) {
+        const double v = xr[t];
+        sq += v * v;
+    }
+    const double raw = sqrt(ss_block_sum(sq, scratch));
+    if (threadIdx.x == 0) {
+        rowNorm[r] = fmax(raw, 1e-12);
+    }
+}
+
+// Block (x: blockDim.x columns, y: chunk c of rowsPerChunk rows) writes, for its columns t, the sum (double),
+// the minimum and the maximum of x[r][t] (divided by rowNorm[r] when rowNorm is not null) over the rows of chunk c:
+// partials[c][0][t], partials[c][1][t], partials[c][2][t]. Adjacent threads read adjacent columns.
+extern "C" __global__ void column_partials(const float* __restrict__ x, const double* __restrict__ rowNorm, int n,
+                                           int d, int rowsPerChunk, double* __restrict__ partials) {
+    const int t = blockIdx.x * blockDim.x + threadIdx.x;
+    if (t >= d) {
+        return;
+    }
+    const int first = blockIdx.y * rowsPerChunk;
+    const int last = min(n, first + rowsPerChunk);
+    double sum = 0.0;
+    double lo = INFINITY;
+    double hi = -INFINITY;
+    for (int r = first; r < last; r++) {
+        double v = x[(size_t)r * d + t];
+        if (rowNorm != nullptr) {
+            v /= rowNorm[r];
+        }
+        sum += v;
+        lo = fmin(lo, v);
+        hi = fmax(hi, v);
+    }
+    double* out = partials + (size_t)blockIdx.y * 3 * d;
+    out[t] = sum;
+    out[d + t] = lo;
+    out[2 * d + t] = hi;
+}
+
+// mean[t] = (sum of the chunks' sums in chunk order) / n, spread[t] = max(max - mean, mean - min). One thread per
+// column.
+extern "C" __global__ void column_spread(const double* __restrict__ partials, int chunks, int n, int d,
+                                         double* __restrict__ mean, double* __restrict__ spread) {
+    const int t = blockIdx.x * blockDim.x + threadIdx.x;
+    if (t >= d) {
+        return;
+    }
+    double sum = 0.0;
+    double lo = INFINITY;
+    double hi = -INFINITY;
+    for (int c = 0; c < chunks; c++) {
+        const double* in = partials + (size_t)c * 3 * d;
+        sum += in[t];
+        lo = fmin(lo, in[d + t]);
+        hi = fmax(hi, in[2 * d + t]);
+    }
+    const double m = sum / n;
+    mean[t] = m;
+    spread[t] = fmax(hi - m, m - lo);
 }
