@@ -10,6 +10,7 @@
 
 static long long live_bytes = 0;
 static long long launches = 0;
+static long long pinned_live = 0;
 static const long long TOTAL = 1LL << 34;
 
 /* ---- driver ---- */
@@ -49,12 +50,21 @@ int cuMemFree_v2(unsigned long long p) {
     free(block);
     return 0;
 }
+int cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) {
+    if (flags != 0) return 1;
+    *p = calloc(1, bytes);
+    if (*p == NULL) return 2;
+    pinned_live++;
+    return 0;
+}
+int cuMemFreeHost(void *p) { if (!p) return 1; free(p); pinned_live--; return 0; }
+long long fake_cuda_pinned_live(void) { return pinned_live; }
 int cuMemcpyHtoDAsync_v2(unsigned long long dst, const void *src, size_t n, void *s) { memcpy((void *) dst, src, n); return s ? 0 : 400; }
 int cuMemcpyDtoHAsync_v2(void *dst, unsigned long long src, size_t n, void *s) { memcpy(dst, (void *) src, n); return s ? 0 : 400; }
 int cuMemsetD8Async(unsigned long long dst, unsigned char v, size_t n, void *s) { memset((void *) dst, v, n); return s ? 0 : 400; }
 int cuModuleLoadData(void **m, const void *image) { *m = (void *) 0x3000; return image ? 0 : 1; }
 int cuModuleUnload(void *m) { return m == (void *) 0x3000 ? 0 : 400; }
-int cuModuleGetFunction(void **f, void *m, const char *name) { *f = (void *) 0x4000; return m && name && strncmp(name, "ffm_", 4) == 0 ? 0 : 500; }
+int cuModuleGetFunction(void **f, void *m, const char *name) { *f = (void *) 0x4000; return m && name && (strncmp(name, "ffm_", 4) == 0 || strcmp(name, "row_silhouettes") == 0) ? 0 : 500; }
 int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
                    unsigned shared, void *s, void **params, void **extra) {
     if (f != (void *) 0x4000 || gx == 0 || gy == 0 || gz == 0 || bx == 0 || by == 0 || bz == 0 || !s || !params
@@ -69,8 +79,8 @@ long long fake_cuda_launches(void) { return launches; }
 const char *nvrtcGetErrorString(int r) { return r == 0 ? "NVRTC_SUCCESS" : "NVRTC_ERROR_COMPILATION"; }
 int nvrtcVersion(int *major, int *minor) { *major = 13; *minor = 0; return 0; }
 int nvrtcCreateProgram(void **prog, const char *src, const char *name, int n, const char *const *h, const char *const *i) {
-    (void) h; (void) i;
-    if (!src || !name || n != 0) return 4;
+    if (!src || !name || n < 0 || (n > 0 && (!h || !i))) return 4;
+    for (int k = 0; k < n; k++) if (!h[k] || !i[k]) return 4;
     *prog = malloc(1);
     return 0;
 }

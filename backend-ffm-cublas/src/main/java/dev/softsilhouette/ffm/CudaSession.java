@@ -28,28 +28,25 @@ final class CudaSession implements AutoCloseable {
     final int driverVersion;
     final int[] nvrtcVersion;
 
-    private final MemorySegment prepareModule;
-    private final MemorySegment euclideanModule;
+    private final java.util.EnumMap<FfmKernel.Source, MemorySegment> modules;
 
     private final java.util.EnumMap<FfmKernel, MemorySegment> functions = new java.util.EnumMap<>(FfmKernel.class);
 
     private boolean closed;
 
-    private CudaSession(int ordinal, int device, MemorySegment context, MemorySegment prepareModule,
-                        MemorySegment euclideanModule, int computeCapability) {
+    private CudaSession(int ordinal, int device, MemorySegment context,
+                        java.util.EnumMap<FfmKernel.Source, MemorySegment> modules, int computeCapability) {
         this.ordinal = ordinal;
         this.device = device;
         this.context = context;
-        this.prepareModule = prepareModule;
-        this.euclideanModule = euclideanModule;
+        this.modules = modules;
         this.computeCapability = computeCapability;
         this.deviceName = Driver.deviceName(device);
         this.totalMemory = Driver.deviceTotalMemory(device);
         this.driverVersion = Driver.driverVersion();
         this.nvrtcVersion = Nvrtc.version();
         for (FfmKernel kernel : FfmKernel.values()) {
-            MemorySegment module = kernel.source == FfmKernel.Source.PREPARE ? prepareModule : euclideanModule;
-            functions.put(kernel, Driver.moduleFunction(module, kernel.symbol));
+            functions.put(kernel, Driver.moduleFunction(modules.get(kernel.source), kernel.symbol));
         }
     }
 
@@ -77,19 +74,16 @@ final class CudaSession implements AutoCloseable {
             throw new IllegalStateException(refusal);
         }
         MemorySegment context = Driver.primaryContextRetain(device);
-        MemorySegment prepare = null;
-        MemorySegment euclidean = null;
+        java.util.EnumMap<FfmKernel.Source, MemorySegment> modules = new java.util.EnumMap<>(FfmKernel.Source.class);
         try {
             Driver.setCurrentContext(context);
-            prepare = loadModule(FfmKernel.Source.PREPARE.fileName, capability);
-            euclidean = loadModule(FfmKernel.Source.EUCLIDEAN.fileName, capability);
-            return new CudaSession(ordinal, device, context, prepare, euclidean, capability);
-        } catch (RuntimeException | Error e) {
-            if (euclidean != null) {
-                unloadQuietly(euclidean, e);
+            for (FfmKernel.Source source : FfmKernel.Source.values()) {
+                modules.put(source, loadModule(source.fileName, capability));
             }
-            if (prepare != null) {
-                unloadQuietly(prepare, e);
+            return new CudaSession(ordinal, device, context, modules, capability);
+        } catch (RuntimeException | Error e) {
+            for (MemorySegment module : modules.values()) {
+                unloadQuietly(module, e);
             }
             try {
                 Driver.primaryContextRelease(device);
@@ -125,13 +119,21 @@ final class CudaSession implements AutoCloseable {
     }
 
     private static MemorySegment loadModule(String fileName, int capability) {
+        try (Arena arena = Arena.ofConfined()) {
+            return Driver.moduleLoadData(compile(fileName, capability, arena)); // the driver copies the image
+        }
+    }
+
+    /** NVRTC: the catalogue's source {@code fileName}, with the headers it includes, to a cubin for sm_XY. */
+    static MemorySegment compile(String fileName, int capability, Arena arena) {
         KernelSource source = KernelCatalog.all().stream().filter(s -> s.fileName().equals(fileName)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("kernel source " + fileName + " is not in KernelCatalog"));
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cubin = Nvrtc.compileToCubin(fileName, source.text(), capability,
-                    List.of("-std=c++17", "--fmad=true"), arena);
-            return Driver.moduleLoadData(cubin); // the driver copies the image; the arena may go
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        for (String header : KernelCatalog.HEADERS) {
+            headers.put(header, new KernelSource(header, List.of()).text());
         }
+        return Nvrtc.compileToCubin(fileName, source.text(), headers, capability, List.of("-std=c++17", "--fmad=true"),
+                arena);
     }
 
     /** The loaded function of {@code kernel}. */
@@ -152,8 +154,9 @@ final class CudaSession implements AutoCloseable {
         }
         closed = true;
         Driver.setCurrentContext(context);
-        Driver.moduleUnload(euclideanModule);
-        Driver.moduleUnload(prepareModule);
+        for (MemorySegment module : modules.values()) {
+            Driver.moduleUnload(module);
+        }
         Driver.primaryContextRelease(device);
     }
 }

@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
 /**
@@ -28,8 +29,10 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
  *       ({@code 1 - <u_i, u_j> = ||u_i - u_j||^2 / 2} plus the floor correction), so that 1 - cos stays resolved
  *       in float far from the origin, where the unit rows nearly coincide.</li>
  * </ul>
- * The per-row softmin and silhouette (O(N K)) run on the host in double ({@link HostMath}), on the
- * N x K class sums copied back. Outputs are written only after every device step has succeeded.
+ * The per-row softmin and silhouette (O(N K), in double) run on the device with the cuda backend's
+ * {@code row_silhouettes} kernel, the class sums turned into coefficients in place; what crosses per call is X and
+ * the label tables up, and N silhouettes (and the gradient) down, all through page-locked memory. Outputs are
+ * written only after every device step has succeeded.
  */
 final class FfmCublasBackend implements SilhouetteBackend {
     private static final int THREADS = 256;
@@ -121,13 +124,9 @@ final class FfmCublasBackend implements SilhouetteBackend {
         long nd = (long) n * d;
         long nk = (long) n * k;
 
-        // Inputs: X as given (native memory is read directly), the class order, labels in that order, boundaries.
-        MemorySegment x = batch.embeddings();
-        if (!x.isNative()) {
-            MemorySegment staging = ws.host(Workspace.Host.X, nd * Float.BYTES);
-            MemorySegment.copy(x, 0, staging, 0, nd * Float.BYTES);
-            x = staging;
-        }
+        // Inputs, staged in page-locked memory: X, the class order, labels in that order, boundaries.
+        MemorySegment x = ws.host(Workspace.Host.X, nd * Float.BYTES);
+        MemorySegment.copy(batch.embeddings(), 0, x, 0, nd * Float.BYTES);
         double scale = 1.0;
         if (metric != Metric.COSINE) {
             double maxAbs = 0.0;
@@ -214,38 +213,46 @@ final class FfmCublasBackend implements SilhouetteBackend {
                     .i32(n).i32(k).i32(metric == Metric.COSINE ? METRIC_COSINE : METRIC_SQUARED_EUCLIDEAN).ptr(dSums)
                     .launch(FfmKernel.CLASS_STAT_SUMS, Workspace.gridStrideBlocks(nk, THREADS), THREADS);
         }
-        MemorySegment sums = ws.host(Workspace.Host.SUMS, nk * Double.BYTES);
-        Driver.copyToHost(sums, dSums, nk * Double.BYTES, ws.stream);
-        Driver.streamSynchronize(ws.stream);
-
-        // Per-row silhouette (host, double), in class-sorted order; coef = -w_i ds_i/d sums[i][c].
-        // sums are in scaled units: scaling tau the same way keeps the softmin weights exp(-delta/tau)
+        // Per row, on the device (row_silhouettes: the cuda backend's kernel, the arithmetic of SilhouetteMath): s_p
+        // in class-sorted order and, for the gradient, coef[p][c] = -w_p ds_p/d sums[p][c] in place of the sums.
+        // sums are in scaled units: scaling tau the same way keeps the softmin weights exp(-delta/tau).
         double scaledTau = HostMath.scaledTau(tau, metric == Metric.SQUARED_EUCLIDEAN, metric == Metric.COSINE, scale);
-        ws.ensureHostScratch(n, k);
-        MemorySegment coef = gradient ? ws.host(Workspace.Host.COEF, nk * Double.BYTES) : null;
-        double total = HostMath.rowSilhouettes(sums, n, k, labels, sorted, offsets, scaledTau, weight, rowWeights,
-                coef, ws.silhouettes, ws.rowSums, ws.rowDerivative);
+        long dRowWeights = 0L;
+        if (gradient && rowWeights != null) {
+            MemorySegment weights = ws.host(Workspace.Host.ROW_WEIGHTS, (long) n * Float.BYTES);
+            MemorySegment.copy(rowWeights, 0, weights, 0, (long) n * Float.BYTES);
+            dRowWeights = ws.device(Workspace.Device.ROW_WEIGHTS, (long) n * Float.BYTES);
+            Driver.copyToDevice(dRowWeights, weights, (long) n * Float.BYTES, ws.stream);
+        }
+        long dSilhouettes = ws.device(Workspace.Device.SILHOUETTES, (long) n * Double.BYTES);
+        ws.args().ptr(dSums).ptr(dLabels).ptr(dOffsets).ptr(dOrder).ptr(dRowWeights).i32(dRowWeights != 0L ? 1 : 0)
+                .f64(scaledTau).f64(weight).i32(gradient ? 1 : 0).i32(n).i32(k).ptr(dSilhouettes)
+                .launch(FfmKernel.ROW_SILHOUETTES, (n + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
+        MemorySegment silhouettes = ws.host(Workspace.Host.SILHOUETTES, (long) n * Double.BYTES);
+        Driver.copyToHost(silhouettes, dSilhouettes, (long) n * Double.BYTES, ws.stream);
 
         MemorySegment gradStaging = null;
         if (gradient) {
             long dGrad = ws.device(Workspace.Device.GRAD, nd * Float.BYTES);
+            long dCoef = dSums;
             if (metric == Metric.EUCLIDEAN) {
-                long dCoef = ws.device(Workspace.Device.COEF, nk * Double.BYTES);
-                Driver.copyToDevice(dCoef, coef, nk * Double.BYTES, ws.stream);
                 euclideanGradient(ws, plan, dZ, dRowSq, dLabels, dCoef, dOrder, dGrad, n, d, k, scale);
             } else {
-                classStatGradient(ws, metric, coef, offsets, labels, sorted, dZ, dMeanF, dLabels, dOrder, dNorms,
-                        dMean, dGrad, n, d, k, scale);
+                classStatGradient(ws, metric, dCoef, dOffsets, dZ, dMeanF, dLabels, dOrder, dNorms, dMean, dGrad, n,
+                        d, k, scale);
             }
             gradStaging = ws.host(Workspace.Host.GRAD, nd * Float.BYTES);
             Driver.copyToHost(gradStaging, dGrad, nd * Float.BYTES, ws.stream);
-            Driver.streamSynchronize(ws.stream);
         }
+        Driver.streamSynchronize(ws.stream);
 
         // Everything succeeded: now, and only now, the caller's buffers are written.
-        if (silhouettesOut != null) {
-            for (int p = 0; p < n; p++) {
-                silhouettesOut.setAtIndex(JAVA_FLOAT_UNALIGNED, sorted[p], (float) ws.silhouettes[p]);
+        double total = 0.0;
+        for (int p = 0; p < n; p++) {
+            double s = silhouettes.getAtIndex(JAVA_DOUBLE, p);
+            total += s;
+            if (silhouettesOut != null) {
+                silhouettesOut.setAtIndex(JAVA_FLOAT_UNALIGNED, sorted[p], (float) s);
             }
         }
         if (gradient) {
@@ -329,25 +336,26 @@ final class FfmCublasBackend implements SilhouetteBackend {
     }
 
     /**
-     * Backward SQUARED_EUCLIDEAN and COSINE through the class statistics:
-     * R = (coef n) M and T = coef^T Z by SGEMM, then one kernel per metric (see ffm_prepare.cu).
+     * Backward SQUARED_EUCLIDEAN and COSINE through the class statistics: the operands from coef on the device
+     * (ffm_coefficient_class_sums, ffm_coefficient_operands), R = (coef n) M and T = coef^T Z by SGEMM, then one
+     * kernel per metric (see ffm_prepare.cu).
      */
-    private void classStatGradient(Workspace ws, Metric metric, MemorySegment coef, int[] offsets, int[] labels,
-                                   int[] sorted, long dZ, long dMeanF, long dLabels, long dOrder, long dNorms,
-                                   long dUnitMean, long dGrad, int n, int d, int k, double scale) {
+    private void classStatGradient(Workspace ws, Metric metric, long dCoef, long dOffsets, long dZ, long dMeanF,
+                                   long dLabels, long dOrder, long dNorms, long dUnitMean, long dGrad, int n, int d,
+                                   int k, double scale) {
         long nk = (long) n * k;
-        MemorySegment coefF = ws.host(Workspace.Host.COEF_F, nk * Float.BYTES);
-        MemorySegment scaledF = ws.host(Workspace.Host.SCALED_COEF_F, nk * Float.BYTES);
-        MemorySegment rowScale = ws.host(Workspace.Host.ROW_SCALE, (long) n * Double.BYTES);
-        MemorySegment ownCoef = ws.host(Workspace.Host.OWN_COEF, (long) n * Double.BYTES);
-        HostMath.classStatOperands(coef, n, k, offsets, labels, sorted, coefF, scaledF, rowScale, ownCoef,
-                ws.classCoefSums);
+        long dClassCoefSums = ws.device(Workspace.Device.CLASS_COEF_SUMS, (long) k * Double.BYTES);
         long dCoefF = ws.device(Workspace.Device.COEF_F, nk * Float.BYTES);
         long dScaledF = ws.device(Workspace.Device.SCALED_COEF_F, nk * Float.BYTES);
+        long dRowScale = ws.device(Workspace.Device.ROW_SCALE, (long) n * Double.BYTES);
+        long dOwnCoef = ws.device(Workspace.Device.OWN_COEF, (long) n * Double.BYTES);
+        ws.args().ptr(dCoef).i32(n).i32(k).ptr(dClassCoefSums)
+                .launch(FfmKernel.COEFFICIENT_CLASS_SUMS, (k + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
+        ws.args().ptr(dCoef).ptr(dClassCoefSums).ptr(dLabels).ptr(dOffsets).i32(n).i32(k).ptr(dCoefF).ptr(dScaledF)
+                .ptr(dRowScale).ptr(dOwnCoef)
+                .launch(FfmKernel.COEFFICIENT_OPERANDS, (n + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
         long dR = ws.device(Workspace.Device.R, (long) n * d * Float.BYTES);
         long dT = ws.device(Workspace.Device.T, (long) k * d * Float.BYTES);
-        Driver.copyToDevice(dCoefF, coefF, nk * Float.BYTES, ws.stream);
-        Driver.copyToDevice(dScaledF, scaledF, nk * Float.BYTES, ws.stream);
         // R (row-major N x D) = (coef n)(N x K) M (K x D). Column-major D x N = M-view (D x K, ld D) times
         // (coef n)-view (K x N, ld K).
         Cublas.sgemm(ws.cublas, CublasFunctions.OP_N, CublasFunctions.OP_N, d, n, k,
@@ -356,16 +364,12 @@ final class FfmCublasBackend implements SilhouetteBackend {
         // (coef-view K x N, ld K)^T.
         Cublas.sgemm(ws.cublas, CublasFunctions.OP_N, CublasFunctions.OP_T, d, k, n,
                 ws.one, dZ, d, dCoefF, k, ws.zero, dT, d);
-        long dRowScale = ws.device(Workspace.Device.ROW_SCALE, (long) n * Double.BYTES);
-        Driver.copyToDevice(dRowScale, rowScale, (long) n * Double.BYTES, ws.stream);
         if (metric == Metric.SQUARED_EUCLIDEAN) {
             ws.args().ptr(dZ).ptr(dR).ptr(dT).ptr(dRowScale).ptr(dLabels).ptr(dOrder).i32(n).i32(d).f64(scale)
                     .ptr(dGrad)
                     .launch(FfmKernel.SQUARED_EUCLIDEAN_GRADIENT, Workspace.gridStrideBlocks((long) n * d, THREADS),
                             THREADS);
         } else {
-            long dOwnCoef = ws.device(Workspace.Device.OWN_COEF, (long) n * Double.BYTES);
-            Driver.copyToDevice(dOwnCoef, ownCoef, (long) n * Double.BYTES, ws.stream);
             ws.args().ptr(dZ).ptr(dR).ptr(dT).ptr(dOwnCoef).ptr(dRowScale).ptr(dUnitMean).ptr(dNorms).ptr(dLabels)
                     .ptr(dOrder).i32(n).i32(d)
                     .ptr(dGrad)

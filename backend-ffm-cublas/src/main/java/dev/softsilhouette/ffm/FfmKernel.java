@@ -13,22 +13,29 @@ enum FfmKernel {
     CLASS_MEANS(Source.PREPARE, "ffm_class_means", "PPiiPP"),
     CLASS_TERMS(Source.PREPARE, "ffm_class_terms", "PPPPiiPPP"),
     CLASS_STAT_SUMS(Source.PREPARE, "ffm_class_stat_sums", "PPPPPPPPPiiiP"),
+    COEFFICIENT_CLASS_SUMS(Source.PREPARE, "ffm_coefficient_class_sums", "PiiP"),
+    COEFFICIENT_OPERANDS(Source.PREPARE, "ffm_coefficient_operands", "PPPPiiPPPP"),
     SQUARED_EUCLIDEAN_GRADIENT(Source.PREPARE, "ffm_squared_euclidean_gradient", "PPPPPPiidP"),
     COSINE_GRADIENT(Source.PREPARE, "ffm_cosine_gradient", "PPPPPPPPPiiP"),
     BLOCK_SEGMENT_SUMS(Source.EUCLIDEAN, "ffm_block_segment_sums", "PiiiiPiPPPiP"),
     REDUCE_SEGMENTS(Source.EUCLIDEAN, "ffm_reduce_segments", "PiiPiiiiP"),
     DISTANCE_COEFFICIENTS(Source.EUCLIDEAN, "ffm_distance_coefficients", "PiiiiPiPPPi"),
     COEFFICIENT_ROW_SUMS(Source.EUCLIDEAN, "ffm_coefficient_row_sums", "PiiiP"),
-    EUCLIDEAN_GRADIENT(Source.EUCLIDEAN, "ffm_euclidean_gradient", "PPPPiidP");
+    EUCLIDEAN_GRADIENT(Source.EUCLIDEAN, "ffm_euclidean_gradient", "PPPPiidP"),
+    /** The per-row silhouette step, shared with the cuda backend (same kernel, same source). */
+    ROW_SILHOUETTES(Source.ROWS, "row_silhouettes", "PPPPPiddiiiP");
 
-    /** The two translation units. */
+    /** The translation units: the backend's own two, and the cuda backend's per-row kernels. */
     enum Source {
-        PREPARE("ffm_prepare.cu"), EUCLIDEAN("ffm_euclidean.cu");
+        PREPARE("ffm_prepare.cu", true), EUCLIDEAN("ffm_euclidean.cu", true), ROWS("silhouette_rows.cu", false);
 
         final String fileName;
+        /** Whether every kernel of the source is this backend's (a shared source also has kernels it does not use). */
+        final boolean own;
 
-        Source(String fileName) {
+        Source(String fileName, boolean own) {
             this.fileName = fileName;
+            this.own = own;
         }
     }
 

@@ -24,14 +24,17 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class Workspace implements AutoCloseable {
     /** Device buffers, by role. */
     enum Device {
-        X, Z, ORDER, LABELS, OFFSETS, COLUMN_MEAN, ROW_SQ, ROW_OWN, NORMS, CLASS_MEAN_D, CLASS_MEAN_F, CLASS_SQ,
-        CLASS_SCATTER, DOT, SUMS, COEF, COEF_F, SCALED_COEF_F, ROW_SCALE, OWN_COEF, R, T, GRAM, PARTIAL, SEGMENTS,
+        X, Z, ORDER, LABELS, OFFSETS, ROW_WEIGHTS, SILHOUETTES, CLASS_COEF_SUMS, COLUMN_MEAN, ROW_SQ, ROW_OWN, NORMS, CLASS_MEAN_D, CLASS_MEAN_F, CLASS_SQ,
+        CLASS_SCATTER, DOT, SUMS, COEF_F, SCALED_COEF_F, ROW_SCALE, OWN_COEF, R, T, GRAM, PARTIAL, SEGMENTS,
         ROW_SUMS, NEG_CZ, GRAD, ROW_CORRECTION, CLASS_CORRECTION
     }
 
-    /** Host (native, pageable) buffers, by role. */
+    /**
+     * Host buffers, by role: page-locked ({@code cuMemHostAlloc}), so that every copy is a direct asynchronous DMA.
+     * What crosses per call: X, the int tables and the row weights up; N silhouettes (and the N x D gradient) down.
+     */
     enum Host {
-        X, ORDER, LABELS, OFFSETS, SUMS, COEF, COEF_F, SCALED_COEF_F, ROW_SCALE, OWN_COEF, SEGMENTS, GRAD
+        X, ORDER, LABELS, OFFSETS, ROW_WEIGHTS, SEGMENTS, SPREAD, SILHOUETTES, GRAD
     }
 
     private static final int MAX_KERNEL_ARGS = 16;
@@ -50,14 +53,7 @@ final class Workspace implements AutoCloseable {
 
     private final long[] devicePointers = new long[Device.values().length];
     private final long[] deviceBytes = new long[Device.values().length];
-    private final Map<Host, Arena> hostArenas = new EnumMap<>(Host.class);
     private final Map<Host, MemorySegment> hostSegments = new EnumMap<>(Host.class);
-
-    // Java-side scratch of the per-row math, grown as needed.
-    double[] rowSums = new double[0];
-    double[] rowDerivative = new double[0];
-    double[] silhouettes = new double[0];
-    double[] classCoefSums = new double[0];
 
     private boolean closed;
 
@@ -110,20 +106,19 @@ final class Workspace implements AutoCloseable {
         return devicePointers[i];
     }
 
-    /** A native host buffer of at least {@code bytes}, 16-byte aligned; grows, never shrinks. */
+    /**
+     * A page-locked host buffer of at least {@code bytes}; grows, never shrinks. Growing frees the old buffer: every
+     * call ends with (or, failing, is followed by) a stream synchronisation, so no copy still uses it.
+     */
     MemorySegment host(Host role, long bytes) {
         long needed = Math.max(bytes, 16);
         MemorySegment current = hostSegments.get(role);
         if (current == null || current.byteSize() < needed) {
-            Arena old = hostArenas.remove(role);
-            hostSegments.remove(role);
-            if (old != null) {
-                old.close();
+            if (current != null) {
+                hostSegments.remove(role);
+                Driver.memFreeHost(current);
             }
-            Arena arena = Arena.ofShared();
-            long size = needed + needed / 4;
-            MemorySegment segment = arena.allocate(size, 16);
-            hostArenas.put(role, arena);
+            MemorySegment segment = Driver.memHostAlloc(needed + needed / 4);
             hostSegments.put(role, segment);
             return segment;
         }
@@ -138,17 +133,6 @@ final class Workspace implements AutoCloseable {
         long pointer = device(deviceRole, bytes);
         Driver.copyToDevice(pointer, staging, bytes, stream);
         return pointer;
-    }
-
-    void ensureHostScratch(int rows, int classes) {
-        if (rowSums.length < classes) {
-            rowSums = new double[classes];
-            rowDerivative = new double[classes];
-            classCoefSums = new double[classes];
-        }
-        if (silhouettes.length < rows) {
-            silhouettes = new double[rows];
-        }
     }
 
     // Kernel arguments: values in a fixed native block, pointed to by the parameter array cuLaunchKernel reads.
@@ -238,10 +222,13 @@ final class Workspace implements AutoCloseable {
         } catch (RuntimeException e) {
             failure = keep(failure, e);
         }
-        for (Arena arena : hostArenas.values()) {
-            arena.close();
+        for (MemorySegment pinned : hostSegments.values()) {
+            try {
+                Driver.memFreeHost(pinned);
+            } catch (RuntimeException e) {
+                failure = keep(failure, e);
+            }
         }
-        hostArenas.clear();
         hostSegments.clear();
         fixed.close();
         if (failure != null) {

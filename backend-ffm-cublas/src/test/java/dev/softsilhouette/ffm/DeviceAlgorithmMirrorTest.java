@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The device algorithm without a device: every kernel of ffm_prepare.cu and ffm_euclidean.cu mirrored in plain Java
  * (same float/double precision at each step, SGEMMs as float dot products, the same block and segment plans), with
- * the production host steps ({@link HostMath}, {@link GramChunkPlan}, {@link SegmentPlan}) in between, compared
+ * the production host steps ({@link GramChunkPlan}, {@link SegmentPlan}) in between, compared
  * with the float64 reference within the SPEC 8 bounds. It checks the decomposition (centring, power-of-two scaling,
  * scaled temperature, class-statistics identities, the coefficient-matrix backward), not the CUDA code itself: a
  * mistranslated kernel is caught only on a GPU.
@@ -167,6 +167,50 @@ class DeviceAlgorithmMirrorTest {
             positions[i] = fill[labels[i]]++;
         }
         return new PreparedBatch(arena.allocateFrom(JAVA_FLOAT, x), n, d, k, labels, sorted, positions, offsets);
+    }
+
+    /**
+     * row_silhouettes (silhouette_rows.cu, shared with the cuda backend, whose emulator ports it line by line): per
+     * class-sorted row the arithmetic of SilhouetteMath.rowSilhouette, coef = -w ds/d sums. Returns the sum of s_p.
+     */
+    private static double rowSilhouettes(MemorySegment sums, int n, int k, int[] y, int[] offsets, double tau,
+                                         double weight, MemorySegment coef) {
+        double[] row = new double[k];
+        double[] derivative = new double[k];
+        double total = 0.0;
+        for (int p = 0; p < n; p++) {
+            MemorySegment.copy(sums, JAVA_DOUBLE, (long) p * k * Double.BYTES, row, 0, k);
+            total += dev.softsilhouette.spi.SilhouetteMath.rowSilhouette(y[p], row, 0, offsets, tau, derivative, 0);
+            for (int c = 0; c < k; c++) {
+                coef.setAtIndex(JAVA_DOUBLE, (long) p * k + c, derivative[c] == 0.0 ? 0.0 : -weight * derivative[c]);
+            }
+        }
+        return total;
+    }
+
+    /** ffm_coefficient_class_sums then ffm_coefficient_operands. */
+    private static void coefficientOperands(MemorySegment coef, int n, int k, int[] offsets, int[] y,
+                                            MemorySegment coefF, MemorySegment scaledF, MemorySegment rowScale,
+                                            MemorySegment ownCoef) {
+        double[] classSums = new double[k];
+        for (int c = 0; c < k; c++) {
+            for (int p = 0; p < n; p++) {
+                classSums[c] += coef.getAtIndex(JAVA_DOUBLE, (long) p * k + c);
+            }
+        }
+        for (int p = 0; p < n; p++) {
+            double weighted = 0.0;
+            for (int c = 0; c < k; c++) {
+                long e = (long) p * k + c;
+                double value = coef.getAtIndex(JAVA_DOUBLE, e);
+                double size = offsets[c + 1] - offsets[c];
+                coefF.setAtIndex(JAVA_FLOAT, e, (float) value);
+                scaledF.setAtIndex(JAVA_FLOAT, e, (float) (value * size));
+                weighted += value * size;
+            }
+            rowScale.setAtIndex(JAVA_DOUBLE, p, weighted + classSums[y[p]]);
+            ownCoef.setAtIndex(JAVA_DOUBLE, p, coef.getAtIndex(JAVA_DOUBLE, (long) p * k + y[p]));
+        }
     }
 
     /** SGEMM's inner product: float multiply-adds in order. */
@@ -342,8 +386,7 @@ class DeviceAlgorithmMirrorTest {
 
         double scaledTau = HostMath.scaledTau(tau, metric == Metric.SQUARED_EUCLIDEAN, metric == Metric.COSINE, scale);
         MemorySegment coef = arena.allocate(JAVA_DOUBLE, (long) n * k);
-        double total = HostMath.rowSilhouettes(sums, n, k, labels, sorted, offsets, scaledTau, weight, null, coef,
-                new double[n], new double[k], new double[k]);
+        double total = rowSilhouettes(sums, n, k, y, offsets, scaledTau, weight, coef);
 
         if (metric == Metric.EUCLIDEAN) {
             double[] rowSums = new double[n];
@@ -396,8 +439,7 @@ class DeviceAlgorithmMirrorTest {
             MemorySegment scaledF = arena.allocate(JAVA_FLOAT, (long) n * k);
             MemorySegment rowScale = arena.allocate(JAVA_DOUBLE, n);
             MemorySegment ownCoef = arena.allocate(JAVA_DOUBLE, n);
-            HostMath.classStatOperands(coef, n, k, offsets, labels, sorted, coefF, scaledF, rowScale, ownCoef,
-                    new double[k]);
+            coefficientOperands(coef, n, k, offsets, y, coefF, scaledF, rowScale, ownCoef);
             float[] r = new float[n * d];
             float[] tc = new float[k * d];
             for (int p = 0; p < n; p++) { // R = (coef n) M

@@ -99,8 +99,15 @@ public final class FakeCudaDriverMain {
             check(untouched, "the caller's gradient buffer is untouched after the failure");
         }
 
-        // 4. close() frees every device allocation.
+        // 4. close() frees every device allocation and every page-locked host buffer.
+        MethodHandle pinnedLive = Linker.nativeLinker().downcallHandle(
+                CudaLibraries.driver().require().lookup().find("fake_cuda_pinned_live").orElseThrow(),
+                FunctionDescriptor.of(JAVA_LONG));
+        long pinnedBefore = (long) pinnedLive.invokeExact();
+        check(pinnedBefore > 0, "host staging is page-locked (" + pinnedBefore + " cuMemHostAlloc buffers live)");
         backend.close();
+        long pinnedAfter = (long) pinnedLive.invokeExact();
+        check(pinnedAfter == 0, "no page-locked buffer left after close (" + pinnedAfter + ")");
         Driver.setCurrentContext(session.context);
         long[] info = Driver.memoryInfo();
         check(info[0] == info[1], "no device memory left allocated after close (" + (info[1] - info[0]) + " bytes)");

@@ -1,6 +1,5 @@
 package dev.softsilhouette.ffm;
 
-import dev.softsilhouette.cuda.kernels.KernelCatalog;
 import dev.softsilhouette.ffm.cuda.CudaLibraries;
 import dev.softsilhouette.ffm.cuda.Nvrtc;
 import dev.softsilhouette.spi.BackendFailureException;
@@ -37,12 +36,10 @@ class NvrtcCompileTest {
     @Test
     void kernelsCompileToCubinsForAmpereAndHopper() {
         for (FfmKernel.Source source : FfmKernel.Source.values()) {
-            String text = KernelCatalog.all().stream().filter(s -> s.fileName().equals(source.fileName))
-                    .findFirst().orElseThrow().text();
             for (int capability : new int[] {80, 90}) {
                 try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment cubin = Nvrtc.compileToCubin(source.fileName, text, capability,
-                            List.of("-std=c++17", "--fmad=true"), arena);
+                    // the session's own path: headers by name (silhouette_rows.cu includes common.cuh)
+                    MemorySegment cubin = CudaSession.compile(source.fileName, capability, arena);
                     assertTrue(cubin.byteSize() > 1000, source.fileName + " sm_" + capability);
                     assertEquals(0x7f, cubin.get(JAVA_BYTE, 0) & 0xff, "ELF magic");
                     assertEquals('E', cubin.get(JAVA_BYTE, 1));

@@ -41,6 +41,8 @@ public final class Driver {
     private static final MethodHandle CU_MEM_GET_INFO = Downcalls.bind(LIBRARY, DriverFunctions.CU_MEM_GET_INFO);
     private static final MethodHandle CU_MEM_ALLOC = Downcalls.bind(LIBRARY, DriverFunctions.CU_MEM_ALLOC);
     private static final MethodHandle CU_MEM_FREE = Downcalls.bind(LIBRARY, DriverFunctions.CU_MEM_FREE);
+    private static final MethodHandle CU_MEM_HOST_ALLOC = Downcalls.bind(LIBRARY, DriverFunctions.CU_MEM_HOST_ALLOC);
+    private static final MethodHandle CU_MEM_FREE_HOST = Downcalls.bind(LIBRARY, DriverFunctions.CU_MEM_FREE_HOST);
     private static final MethodHandle CU_MEMCPY_HTOD_ASYNC = Downcalls.bind(LIBRARY, DriverFunctions.CU_MEMCPY_HTOD_ASYNC);
     private static final MethodHandle CU_MEMCPY_DTOH_ASYNC = Downcalls.bind(LIBRARY, DriverFunctions.CU_MEMCPY_DTOH_ASYNC);
     private static final MethodHandle CU_MEMSET_D8_ASYNC = Downcalls.bind(LIBRARY, DriverFunctions.CU_MEMSET_D8_ASYNC);
@@ -312,6 +314,39 @@ public final class Driver {
             throw Downcalls.rethrow("cuMemFree_v2", t);
         }
         check(rc, "cuMemFree_v2");
+    }
+
+    /**
+     * Allocates {@code bytes > 0} of page-locked host memory (flags 0: portable to this context only), which
+     * asynchronous copies transfer at full speed and without a staging copy in the driver.
+     */
+    public static MemorySegment memHostAlloc(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("bytes: must be positive: " + bytes);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int rc;
+            try {
+                rc = (int) CU_MEM_HOST_ALLOC.invokeExact(out, bytes, 0);
+            } catch (Throwable t) {
+                throw Downcalls.rethrow("cuMemHostAlloc", t);
+            }
+            check(rc, "cuMemHostAlloc");
+            return out.get(ADDRESS, 0).reinterpret(bytes);
+        }
+    }
+
+    /** Frees memory from {@link #memHostAlloc}. */
+    public static void memFreeHost(MemorySegment pinned) {
+        requireHandle(pinned, "pinned");
+        int rc;
+        try {
+            rc = (int) CU_MEM_FREE_HOST.invokeExact(pinned);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow("cuMemFreeHost", t);
+        }
+        check(rc, "cuMemFreeHost");
     }
 
     /** Copies {@code bytes} from host memory {@code source} (native, at least that long) to {@code destination}. */

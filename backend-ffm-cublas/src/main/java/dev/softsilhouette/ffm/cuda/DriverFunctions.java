@@ -55,6 +55,10 @@ public final class DriverFunctions {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     public static final NativeFunction CU_MEM_FREE = new NativeFunction(LIB, "cuMemFree", "cuMemFree_v2",
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+    public static final NativeFunction CU_MEM_HOST_ALLOC = NativeFunction.of(LIB, "cuMemHostAlloc",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    public static final NativeFunction CU_MEM_FREE_HOST = NativeFunction.of(LIB, "cuMemFreeHost",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
     public static final NativeFunction CU_MEMCPY_HTOD_ASYNC = new NativeFunction(LIB, "cuMemcpyHtoDAsync",
             "cuMemcpyHtoDAsync_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
     public static final NativeFunction CU_MEMCPY_DTOH_ASYNC = new NativeFunction(LIB, "cuMemcpyDtoHAsync",
@@ -76,7 +80,7 @@ public final class DriverFunctions {
             CU_DRIVER_GET_VERSION, CU_DEVICE_GET_COUNT, CU_DEVICE_GET, CU_DEVICE_GET_NAME, CU_DEVICE_GET_ATTRIBUTE,
             CU_DEVICE_TOTAL_MEM, CU_DEVICE_PRIMARY_CTX_RETAIN, CU_DEVICE_PRIMARY_CTX_RELEASE, CU_CTX_SET_CURRENT,
             CU_STREAM_CREATE, CU_STREAM_DESTROY, CU_STREAM_SYNCHRONIZE, CU_MEM_GET_INFO, CU_MEM_ALLOC, CU_MEM_FREE,
-            CU_MEMCPY_HTOD_ASYNC, CU_MEMCPY_DTOH_ASYNC, CU_MEMSET_D8_ASYNC, CU_MODULE_LOAD_DATA, CU_MODULE_UNLOAD,
+            CU_MEM_HOST_ALLOC, CU_MEM_FREE_HOST, CU_MEMCPY_HTOD_ASYNC, CU_MEMCPY_DTOH_ASYNC, CU_MEMSET_D8_ASYNC, CU_MODULE_LOAD_DATA, CU_MODULE_UNLOAD,
             CU_MODULE_GET_FUNCTION, CU_LAUNCH_KERNEL);
 
     /** CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT. */

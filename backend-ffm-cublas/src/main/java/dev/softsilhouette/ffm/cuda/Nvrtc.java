@@ -75,6 +75,15 @@ public final class Nvrtc {
      */
     public static MemorySegment compileToCubin(String name, String source, int computeCapability, List<String> options,
                                                Arena target) {
+        return compileToCubin(name, source, java.util.Map.of(), computeCapability, options, target);
+    }
+
+    /**
+     * The same, with headers the source includes by name ({@code #include "common.cuh"}): NVRTC reads no files, so
+     * each header's text is passed with the name it is included by.
+     */
+    public static MemorySegment compileToCubin(String name, String source, java.util.Map<String, String> headers,
+                                               int computeCapability, List<String> options, Arena target) {
         if (source == null || source.isEmpty()) {
             throw new IllegalArgumentException("source: empty");
         }
@@ -83,10 +92,22 @@ public final class Nvrtc {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment programOut = arena.allocate(ADDRESS);
+            MemorySegment headerTexts = MemorySegment.NULL;
+            MemorySegment headerNames = MemorySegment.NULL;
+            if (!headers.isEmpty()) {
+                headerTexts = arena.allocate(ADDRESS, headers.size());
+                headerNames = arena.allocate(ADDRESS, headers.size());
+                int h = 0;
+                for (java.util.Map.Entry<String, String> header : headers.entrySet()) {
+                    headerNames.setAtIndex(ADDRESS, h, arena.allocateFrom(header.getKey()));
+                    headerTexts.setAtIndex(ADDRESS, h, arena.allocateFrom(header.getValue()));
+                    h++;
+                }
+            }
             int rc;
             try {
                 rc = (int) CREATE_PROGRAM.invokeExact(programOut, arena.allocateFrom(source), arena.allocateFrom(name),
-                        0, MemorySegment.NULL, MemorySegment.NULL);
+                        headers.size(), headerTexts, headerNames);
             } catch (Throwable t) {
                 throw Downcalls.rethrow("nvrtcCreateProgram", t);
             }

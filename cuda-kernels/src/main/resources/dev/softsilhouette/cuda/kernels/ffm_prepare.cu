@@ -210,6 +210,48 @@ extern "C" __global__ void ffm_class_stat_sums(const float* __restrict__ dot, co
     }
 }
 
+// classCoefSum[c] = sum over the rows p, in order, of coef[p][c] (coef: N x K, class-sorted rows, from
+// row_silhouettes). One thread per class; adjacent threads read adjacent columns.
+extern "C" __global__ void ffm_coefficient_class_sums(const double* __restrict__ coef, int n, int k,
+                                                      double* __restrict__ classCoefSum) {
+    int c = blockIdx.x * blockDim.x + threadIdx.x;
+    if (c >= k) {
+        return;
+    }
+    double sum = 0.0;
+    for (int p = 0; p < n; p++) {
+        sum += coef[(long long) p * k + c];
+    }
+    classCoefSum[c] = sum;
+}
+
+// The operands of the class-statistics backward, on the device: coefF = coef and scaledF = coef * n_c as floats
+// (SGEMM inputs), ownCoef[p] = coef[p][y_p] and rowScale[p] = sum_c coef[p][c] n_c (classes in order) +
+// classCoefSum[y_p]. One thread per row.
+extern "C" __global__ void ffm_coefficient_operands(const double* __restrict__ coef,
+                                                    const double* __restrict__ classCoefSum,
+                                                    const int* __restrict__ y, const int* __restrict__ offsets,
+                                                    int n, int k, float* __restrict__ coefF,
+                                                    float* __restrict__ scaledF, double* __restrict__ rowScale,
+                                                    double* __restrict__ ownCoef) {
+    int p = blockIdx.x * blockDim.x + threadIdx.x;
+    if (p >= n) {
+        return;
+    }
+    const double* row = coef + (long long) p * k;
+    double weighted = 0.0;
+    for (int c = 0; c < k; c++) {
+        double value = row[c];
+        double size = (double) (offsets[c + 1] - offsets[c]);
+        coefF[(long long) p * k + c] = (float) value;
+        scaledF[(long long) p * k + c] = (float) (value * size);
+        weighted += value * size;
+    }
+    int own = y[p];
+    rowScale[p] = weighted + classCoefSum[own];
+    ownCoef[p] = row[own];
+}
+
 // SQUARED_EUCLIDEAN gradient, scattered back to the caller's row order:
 //   grad[order[p]] = outScale * 2 * (rowScale[p] z_p - R_p - T[y_p])
 // with R = (coef * n) M (SGEMM), T = coef^T Z (SGEMM), rowScale[p] = sum_c coef[p][c] n_c + sum_j coef[j][y_p].
