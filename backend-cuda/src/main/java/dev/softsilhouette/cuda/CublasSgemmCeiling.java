@@ -1,5 +1,7 @@
 package dev.softsilhouette.cuda;
 
+import dev.softsilhouette.cuda.engine.DeviceOrdinal;
+
 import org.bytedeco.cuda.cublas.cublasContext;
 import org.bytedeco.cuda.cudart.CUctx_st;
 import org.bytedeco.cuda.global.cublas;
@@ -54,7 +56,7 @@ public final class CublasSgemmCeiling {
         }
         Cuda.check(cudart.cuInit(0), "cuInit");
         int[] d = new int[1];
-        Cuda.check(cudart.cuDeviceGet(d, Integer.getInteger(CudaBackendProvider.DEVICE_PROPERTY, 0)), "cuDeviceGet");
+        Cuda.check(cudart.cuDeviceGet(d, DeviceOrdinal.configured()), "cuDeviceGet");
         byte[] name = new byte[256];
         Cuda.check(cudart.cuDeviceGetName(name, name.length, d[0]), "cuDeviceGetName");
         int length = 0;

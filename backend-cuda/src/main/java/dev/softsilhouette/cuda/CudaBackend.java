@@ -1,5 +1,7 @@
 package dev.softsilhouette.cuda;
 
+import dev.softsilhouette.cuda.engine.PowerOfTwoScale;
+
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.cuda.plan.EuclideanTilePlan;
 import dev.softsilhouette.cuda.plan.LaunchGeometry;
@@ -234,12 +236,7 @@ final class CudaBackend implements SilhouetteBackend {
         for (int t = 0; t < d; t++) {
             largest = Math.max(largest, spread.getAtIndex(DOUBLE, t));
         }
-        return powerOfTwoScale(largest);
-    }
-
-    /** The power of two that brings {@code largest} into [1, 2) (1 for 0 or a non-finite value). */
-    static double powerOfTwoScale(double largest) {
-        return largest > 0.0 && Double.isFinite(largest) ? Math.scalb(1.0, -Math.getExponent(largest)) : 1.0;
+        return PowerOfTwoScale.of(largest);
     }
 
     private static void stageInts(MemorySegment ints, WorkspaceLayout.IntTable t, PreparedBatch batch,

@@ -1,5 +1,7 @@
 package dev.softsilhouette.cuda;
 
+import dev.softsilhouette.cuda.engine.DeviceOrdinal;
+
 import dev.softsilhouette.spi.Availability;
 import dev.softsilhouette.spi.BackendProvider;
 import dev.softsilhouette.spi.SilhouetteBackend;
@@ -19,7 +21,7 @@ public final class CudaBackendProvider implements BackendProvider {
     public static final int PRIORITY = 300;
     /** The first driver API version the CUDA 13 bindings run on (13.0). */
     public static final int MINIMUM_DRIVER_VERSION = 13000;
-    public static final String DEVICE_PROPERTY = "silhouette.cuda.device";
+    public static final String DEVICE_PROPERTY = DeviceOrdinal.PROPERTY;
 
     /** One lease count per device ordinal, shared by every provider instance of this class loader. */
     private static final java.util.Map<Integer, DeviceLeases<CudaDevice>> DEVICES =
@@ -85,7 +87,12 @@ public final class CudaBackendProvider implements BackendProvider {
                     + (status != 0 ? Cuda.driverErrorName(status) : "0 devices")
                     + "): check nvidia-smi and CUDA_VISIBLE_DEVICES", null);
         }
-        int ordinal = Integer.getInteger(DEVICE_PROPERTY, 0);
+        int ordinal;
+        try {
+            ordinal = DeviceOrdinal.configured();
+        } catch (IllegalArgumentException e) {
+            return Availability.unavailable(e.getMessage(), e);
+        }
         if (ordinal < 0 || ordinal >= count[0]) {
             return Availability.unavailable(DEVICE_PROPERTY + "=" + ordinal + " but " + count[0]
                     + " device(s) are visible: use 0.." + (count[0] - 1), null);

@@ -1,5 +1,7 @@
 package dev.softsilhouette.cuda;
 
+import dev.softsilhouette.cuda.engine.KernelImageCache;
+import dev.softsilhouette.cuda.engine.NvrtcProgramKey;
 import dev.softsilhouette.cuda.kernels.ComputeCapability;
 import dev.softsilhouette.cuda.kernels.KernelCatalog;
 import dev.softsilhouette.cuda.kernels.KernelSource;
@@ -21,12 +23,11 @@ import java.util.Map;
 /**
  * One GPU: its primary context and the kernels, compiled by NVRTC for its compute capability and loaded with
  * {@code cuModuleLoadData}. Compiled images are cached per program key (source, options, NVRTC version, compute
- * capability) in memory and on disk ({@link KernelImageCache}), so neither a second backend instance nor the next
+ * capability) in memory and on disk (the shared {@link KernelImageCache}, which ffm-cublas uses too), so neither a second backend instance nor the next
  * JVM recompiles. Opened and closed through {@link DeviceLeases}: {@link #close()} unloads the modules and releases
  * the primary context.
  */
 final class CudaDevice {
-    private static final KernelImageCache IMAGES = KernelImageCache.standard();
 
     final int ordinal;
     final String name;
@@ -163,34 +164,19 @@ final class CudaDevice {
         return List.of(KernelCatalog.SILHOUETTE_ROWS, KernelCatalog.CLASS_STATISTICS, KernelCatalog.EUCLIDEAN_FUSED);
     }
 
-    /** The NVRTC program of {@code source} for a device of compute capability {@code major.minor}. */
-    static NvrtcProgramKey programKey(KernelSource source, int major, int minor, int nvrtcVersion) {
-        List<String> headers = new ArrayList<>();
-        for (String header : KernelCatalog.HEADERS) {
-            headers.add(new KernelSource(header, List.of()).text());
-        }
-        return new NvrtcProgramKey(source.text(), headers, major, minor, nvrtcVersion);
-    }
-
     private void loadKernels() {
         int nvrtcVersion = Cuda.nvrtcVersion();
         for (KernelSource source : sources()) {
-            NvrtcProgramKey key = programKey(source, major, minor, nvrtcVersion);
-            String cacheKey = key.cacheKey();
-            byte[] image = IMAGES.get(cacheKey, () -> compile(source.fileName(), key).image());
-            CUmod_st module = new CUmod_st();
-            int status;
-            try (BytePointer data = new BytePointer(image)) {
-                status = cudart.cuModuleLoadData(module, data);
-            }
-            if (status != 0) {
-                // A cached image the driver rejects (a damaged file): compile afresh once.
-                IMAGES.evict(cacheKey);
-                image = IMAGES.get(cacheKey, () -> compile(source.fileName(), key).image());
-                try (BytePointer data = new BytePointer(image)) {
-                    Cuda.check(cudart.cuModuleLoadData(module, data), "cuModuleLoadData(" + source.fileName() + ")");
-                }
-            }
+            NvrtcProgramKey key = NvrtcProgramKey.of(source, major, minor, nvrtcVersion);
+            CUmod_st module = KernelImageCache.shared().load(key, k -> compile(source.fileName(), k).image(),
+                    image -> {
+                        CUmod_st loaded = new CUmod_st();
+                        try (BytePointer data = new BytePointer(image)) {
+                            Cuda.check(cudart.cuModuleLoadData(loaded, data),
+                                    "cuModuleLoadData(" + source.fileName() + ")");
+                        }
+                        return loaded;
+                    });
             modules.add(module);
             signatures.putAll(KernelSignature.parse(source.text()));
             for (String kernel : source.hotKernels()) {

@@ -158,15 +158,4 @@ class CudaCallSequenceTest {
             stream.close();
         }
     }
-
-    @Test
-    void theScaleIsThePowerOfTwoBringingTheLargestSpreadIntoOneToTwo() {
-        for (double largest : new double[] {1e-20, 3e-7, 1.0, 1.5, 2.0, 1e18, Float.MAX_VALUE}) {
-            double scale = CudaBackend.powerOfTwoScale(largest);
-            assertEquals(scale, Math.scalb(1.0, Math.getExponent(scale)), "power of two");
-            assertTrue(largest * scale >= 1.0 && largest * scale < 2.0, largest + " scaled to " + largest * scale);
-        }
-        assertEquals(1.0, CudaBackend.powerOfTwoScale(0.0));
-        assertEquals(1.0, CudaBackend.powerOfTwoScale(Double.POSITIVE_INFINITY));
-    }
 }

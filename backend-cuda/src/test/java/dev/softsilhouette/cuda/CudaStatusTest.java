@@ -1,5 +1,7 @@
 package dev.softsilhouette.cuda;
 
+import dev.softsilhouette.cuda.engine.CudaStatus;
+
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.nvrtc;

@@ -1,5 +1,7 @@
 package dev.softsilhouette.cuda;
 
+import dev.softsilhouette.cuda.engine.NvrtcProgramKey;
+
 import dev.softsilhouette.cuda.kernels.KernelSource;
 import org.bytedeco.cuda.global.nvrtc;
 import org.bytedeco.javacpp.Loader;
@@ -106,7 +108,7 @@ class NvrtcRuntimeCompileTest {
     }
 
     private static void compile(KernelSource source, int major) {
-        NvrtcProgramKey key = CudaDevice.programKey(source, major, 0, nvrtcVersion);
+        NvrtcProgramKey key = NvrtcProgramKey.of(source, major, 0, nvrtcVersion);
         CudaDevice.Compiled compiled = CudaDevice.compile(source.fileName(), key);
         assertFalse(compiled.log().toLowerCase().contains("warning"), "NVRTC warned:\n" + compiled.log());
         byte[] image = compiled.image();

@@ -1,5 +1,8 @@
 package dev.softsilhouette.ffm;
 
+import dev.softsilhouette.cuda.engine.DeviceOrdinal;
+import dev.softsilhouette.cuda.engine.KernelImageCache;
+import dev.softsilhouette.cuda.engine.NvrtcProgramKey;
 import dev.softsilhouette.cuda.kernels.ComputeCapability;
 import dev.softsilhouette.cuda.kernels.KernelCatalog;
 import dev.softsilhouette.cuda.kernels.KernelSource;
@@ -11,13 +14,15 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 /**
  * One device for one backend instance: its retained primary context, and the ffm kernels compiled with NVRTC for
  * its compute capability and loaded as modules. Shared by every thread (CUfunctions are context-wide).
  */
 final class CudaSession implements AutoCloseable {
     /** System property: device ordinal (default 0). */
-    static final String DEVICE_PROPERTY = "silhouette.cuda.device";
+    static final String DEVICE_PROPERTY = DeviceOrdinal.PROPERTY;
 
     final int ordinal;
     final int device;
@@ -57,7 +62,7 @@ final class CudaSession implements AutoCloseable {
     static CudaSession open() {
         Driver.init();
         int count = Driver.deviceCount();
-        int ordinal = configuredOrdinal();
+        int ordinal = DeviceOrdinal.configured();
         if (count < 1) {
             throw new IllegalStateException("the CUDA driver reports no device");
         }
@@ -78,7 +83,7 @@ final class CudaSession implements AutoCloseable {
         try {
             Driver.setCurrentContext(context);
             for (FfmKernel.Source source : FfmKernel.Source.values()) {
-                modules.put(source, loadModule(source.fileName, capability));
+                modules.put(source, loadModule(source.fileName, major, minor));
             }
             return new CudaSession(ordinal, device, context, modules, capability);
         } catch (RuntimeException | Error e) {
@@ -102,38 +107,35 @@ final class CudaSession implements AutoCloseable {
         }
     }
 
-    static int configuredOrdinal() {
-        String value = System.getProperty(DEVICE_PROPERTY);
-        if (value == null || value.isBlank()) {
-            return 0;
-        }
-        try {
-            int ordinal = Integer.parseInt(value.trim());
-            if (ordinal < 0) {
-                throw new IllegalArgumentException(DEVICE_PROPERTY + ": negative: " + value);
+    /**
+     * The module of catalogued source {@code fileName}: the image from the shared cache (memory, disk) or NVRTC,
+     * loaded by the driver; a cached image the driver rejects is compiled afresh once.
+     */
+    private static MemorySegment loadModule(String fileName, int major, int minor) {
+        NvrtcProgramKey key = NvrtcProgramKey.of(source(fileName), major, minor, nvrtcVersion());
+        return KernelImageCache.shared().load(key, k -> compile(fileName, k), image -> {
+            try (Arena arena = Arena.ofConfined()) {
+                return Driver.moduleLoadData(arena.allocateFrom(JAVA_BYTE, image)); // the driver copies the image
             }
-            return ordinal;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(DEVICE_PROPERTY + ": not a device ordinal: " + value, e);
-        }
+        });
     }
 
-    private static MemorySegment loadModule(String fileName, int capability) {
+    /** NVRTC: {@code key}'s program (source, headers by name, options) to a cubin. */
+    static byte[] compile(String fileName, NvrtcProgramKey key) {
         try (Arena arena = Arena.ofConfined()) {
-            return Driver.moduleLoadData(compile(fileName, capability, arena)); // the driver copies the image
+            return Nvrtc.compileToCubin(fileName, key.source(), key.headersByName(), key.options(), arena)
+                    .toArray(JAVA_BYTE);
         }
     }
 
-    /** NVRTC: the catalogue's source {@code fileName}, with the headers it includes, to a cubin for sm_XY. */
-    static MemorySegment compile(String fileName, int capability, Arena arena) {
-        KernelSource source = KernelCatalog.all().stream().filter(s -> s.fileName().equals(fileName)).findFirst()
+    static KernelSource source(String fileName) {
+        return KernelCatalog.all().stream().filter(s -> s.fileName().equals(fileName)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("kernel source " + fileName + " is not in KernelCatalog"));
-        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
-        for (String header : KernelCatalog.HEADERS) {
-            headers.put(header, new KernelSource(header, List.of()).text());
-        }
-        return Nvrtc.compileToCubin(fileName, source.text(), headers, capability, List.of("-std=c++17", "--fmad=true"),
-                arena);
+    }
+
+    private static int nvrtcVersion() {
+        int[] version = Nvrtc.version();
+        return version[0] * 1000 + version[1] * 10;
     }
 
     /** The loaded function of {@code kernel}. */

@@ -1,6 +1,7 @@
 package dev.softsilhouette.ffm;
 
 import dev.softsilhouette.Metric;
+import dev.softsilhouette.cuda.engine.PowerOfTwoScale;
 import dev.softsilhouette.ffm.cuda.Cublas;
 import dev.softsilhouette.ffm.cuda.CublasFunctions;
 import dev.softsilhouette.ffm.cuda.Driver;
@@ -70,17 +71,6 @@ final class FfmCublasBackend implements SilhouetteBackend {
         return ws;
     }
 
-    /**
-     * The power of two that brings the largest magnitude to [1, 2): squares of the scaled, centred values then stay
-     * far from float underflow and overflow, and scaling by a power of two is exact.
-     */
-    static double scaleFor(double maxAbs) {
-        if (maxAbs == 0.0 || !Double.isFinite(maxAbs)) {
-            return 1.0;
-        }
-        return Math.scalb(1.0, -Math.getExponent(maxAbs));
-    }
-
     @Override
     public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
                            MemorySegment silhouettesOut, MemorySegment gradientOut) {
@@ -133,7 +123,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
             for (long e = 0; e < nd; e++) {
                 maxAbs = Math.max(maxAbs, Math.abs(x.getAtIndex(JAVA_FLOAT_UNALIGNED, e)));
             }
-            scale = scaleFor(maxAbs);
+            scale = PowerOfTwoScale.of(maxAbs);
         }
         long dX = ws.device(Workspace.Device.X, nd * Float.BYTES);
         Driver.copyToDevice(dX, x, nd * Float.BYTES, ws.stream);

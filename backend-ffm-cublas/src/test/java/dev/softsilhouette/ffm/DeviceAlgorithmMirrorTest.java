@@ -276,7 +276,7 @@ class DeviceAlgorithmMirrorTest {
             for (float v : x) {
                 max = Math.max(max, Math.abs(v));
             }
-            scale = FfmCublasBackend.scaleFor(max);
+            scale = dev.softsilhouette.cuda.engine.PowerOfTwoScale.of(max);
             double[] mean = new double[d]; // ffm_column_means
             for (int t = 0; t < d; t++) {
                 double s = 0;

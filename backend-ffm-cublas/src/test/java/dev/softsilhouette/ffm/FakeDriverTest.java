@@ -48,7 +48,10 @@ class FakeDriverTest {
 
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                "-Dsilhouette.cuda.libdir=" + lib, "-cp", System.getProperty("java.class.path"),
+                "-Dsilhouette.cuda.libdir=" + lib,
+                // the fake's "cubins" go to a folder of this test, never to the user's kernel cache
+                "-Dsilhouette.cuda.kernelCache=" + lib.resolveSibling("kernel-cache"),
+                "-cp", System.getProperty("java.class.path"),
                 FakeCudaDriverMain.class.getName()).redirectErrorStream(true);
         child.environment().put("FAKE_CUDA_MAX_ALLOC", Long.toString(4000L * 1000 * 8 - 1)); // sums of the big batch
         Process process = child.start();

@@ -8,19 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Plain-Java parts of the device path: scaling, launch geometry, SGEMM argument checks. */
+/** Plain-Java parts of the device path: launch geometry, SGEMM argument checks. */
 class HostHelpersTest {
-
-    @Test
-    void scaleIsAPowerOfTwoBringingTheLargestMagnitudeToOneOrTwo() {
-        for (double max : new double[] {1e-20, 3e-7, 0.75, 1.0, 1.5, 2.0, 1e6, 1e18, Float.MAX_VALUE,
-                Float.MIN_VALUE}) {
-            double scale = FfmCublasBackend.scaleFor(max);
-            assertEquals(0, Math.getExponent(max * scale), "scaled " + max);
-            assertEquals(scale, Math.scalb(1.0, Math.getExponent(scale)), "power of two");
-        }
-        assertEquals(1.0, FfmCublasBackend.scaleFor(0.0));
-    }
 
     @Test
     void gridStrideBlocksCoverSmallGridsAndCapLargeOnes() {

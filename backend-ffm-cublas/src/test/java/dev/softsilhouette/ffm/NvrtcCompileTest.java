@@ -38,8 +38,12 @@ class NvrtcCompileTest {
         for (FfmKernel.Source source : FfmKernel.Source.values()) {
             for (int capability : new int[] {80, 90}) {
                 try (Arena arena = Arena.ofConfined()) {
-                    // the session's own path: headers by name (silhouette_rows.cu includes common.cuh)
-                    MemorySegment cubin = CudaSession.compile(source.fileName, capability, arena);
+                    // the session's own path: the shared program key, headers by name (silhouette_rows.cu
+                    // includes common.cuh)
+                    int[] v = Nvrtc.version();
+                    MemorySegment cubin = MemorySegment.ofArray(CudaSession.compile(source.fileName,
+                            dev.softsilhouette.cuda.engine.NvrtcProgramKey.of(CudaSession.source(source.fileName),
+                                    capability / 10, capability % 10, v[0] * 1000 + v[1] * 10)));
                     assertTrue(cubin.byteSize() > 1000, source.fileName + " sm_" + capability);
                     assertEquals(0x7f, cubin.get(JAVA_BYTE, 0) & 0xff, "ELF magic");
                     assertEquals('E', cubin.get(JAVA_BYTE, 1));

@@ -1,5 +1,7 @@
 package dev.softsilhouette.ffm.cuda;
 
+import dev.softsilhouette.cuda.engine.CudaStatus;
+
 import dev.softsilhouette.ffm.nativelib.Downcalls;
 import dev.softsilhouette.ffm.nativelib.LoadedLibrary;
 import dev.softsilhouette.spi.BackendFailureException;
@@ -46,7 +48,7 @@ public final class Cublas {
         } catch (Throwable t) {
             throw Downcalls.rethrow("cublasGetStatusName", t);
         }
-        return Downcalls.cString(name, "cublasStatus_t " + status);
+        return Downcalls.cString(name, CudaStatus.cublasName(status));
     }
 
     /** A new handle for the current context; pair with {@link #destroy}. */

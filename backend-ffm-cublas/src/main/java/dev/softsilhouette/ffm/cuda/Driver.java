@@ -1,5 +1,7 @@
 package dev.softsilhouette.ffm.cuda;
 
+import dev.softsilhouette.cuda.engine.CudaStatus;
+
 import dev.softsilhouette.ffm.nativelib.Downcalls;
 import dev.softsilhouette.ffm.nativelib.LoadedLibrary;
 import dev.softsilhouette.spi.BackendFailureException;
@@ -67,7 +69,7 @@ public final class Driver {
         }
     }
 
-    /** {@code CUDA_ERROR_OUT_OF_MEMORY} etc., or {@code CUresult <n>} when the driver does not know the code. */
+    /** {@code CUDA_ERROR_OUT_OF_MEMORY} etc.: the driver's name, else the shared table's ({@code CudaStatus}). */
     public static String errorName(int status) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
@@ -77,7 +79,9 @@ public final class Driver {
             } catch (Throwable t) {
                 throw Downcalls.rethrow("cuGetErrorName", t);
             }
-            return rc == 0 ? Downcalls.cString(out.get(ADDRESS, 0), "CUresult " + status) : "CUresult " + status;
+            // the shared table where the driver does not name the code
+            String known = CudaStatus.driverName(status);
+            return rc == 0 ? Downcalls.cString(out.get(ADDRESS, 0), known) : known;
         }
     }
 

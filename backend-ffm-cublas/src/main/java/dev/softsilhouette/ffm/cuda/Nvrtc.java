@@ -1,5 +1,7 @@
 package dev.softsilhouette.ffm.cuda;
 
+import dev.softsilhouette.cuda.engine.CudaStatus;
+
 import dev.softsilhouette.ffm.nativelib.Downcalls;
 import dev.softsilhouette.ffm.nativelib.LoadedLibrary;
 import dev.softsilhouette.spi.BackendFailureException;
@@ -50,7 +52,7 @@ public final class Nvrtc {
         } catch (Throwable t) {
             throw Downcalls.rethrow("nvrtcGetErrorString", t);
         }
-        return Downcalls.cString(name, "nvrtcResult " + status);
+        return Downcalls.cString(name, CudaStatus.nvrtcName(status));
     }
 
     /** {major, minor}. */
@@ -84,11 +86,23 @@ public final class Nvrtc {
      */
     public static MemorySegment compileToCubin(String name, String source, java.util.Map<String, String> headers,
                                                int computeCapability, List<String> options, Arena target) {
-        if (source == null || source.isEmpty()) {
-            throw new IllegalArgumentException("source: empty");
-        }
         if (computeCapability < 30 || computeCapability > 1000) {
             throw new IllegalArgumentException("computeCapability: out of range: " + computeCapability);
+        }
+        List<String> all = new java.util.ArrayList<>();
+        all.add("--gpu-architecture=sm_" + computeCapability);
+        all.addAll(options);
+        return compileToCubin(name, source, headers, all, target);
+    }
+
+    /**
+     * The same with the complete option list (the target architecture included), as
+     * {@code dev.softsilhouette.cuda.engine.NvrtcProgramKey#options()} gives it.
+     */
+    public static MemorySegment compileToCubin(String name, String source, java.util.Map<String, String> headers,
+                                               List<String> all, Arena target) {
+        if (source == null || source.isEmpty()) {
+            throw new IllegalArgumentException("source: empty");
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment programOut = arena.allocate(ADDRESS);
@@ -115,9 +129,6 @@ public final class Nvrtc {
             MemorySegment program = programOut.get(ADDRESS, 0);
             boolean succeeded = false;
             try {
-                List<String> all = new java.util.ArrayList<>();
-                all.add("--gpu-architecture=sm_" + computeCapability);
-                all.addAll(options);
                 MemorySegment optionArray = arena.allocate(ADDRESS, all.size());
                 for (int i = 0; i < all.size(); i++) {
                     optionArray.setAtIndex(ADDRESS, i, arena.allocateFrom(all.get(i)));

@@ -1,4 +1,4 @@
-package dev.softsilhouette.cuda;
+package dev.softsilhouette.cuda.engine;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,7 @@
-package dev.softsilhouette.cuda;
+package dev.softsilhouette.cuda.engine;
+
+import dev.softsilhouette.cuda.kernels.KernelCatalog;
+import dev.softsilhouette.cuda.kernels.KernelSource;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,7 +16,7 @@ import java.util.List;
  * different device never reuses a stale image.
  *
  * @param source       the {@code .cu} text
- * @param headers      the text of each header, in {@link dev.softsilhouette.cuda.kernels.KernelCatalog#HEADERS}
+ * @param headers      the text of each header, in {@link KernelCatalog#HEADERS}
  *                     order
  * @param major        compute capability major
  * @param minor        compute capability minor
@@ -26,6 +29,24 @@ public record NvrtcProgramKey(String source, List<String> headers, int major, in
         if (major < 1 || minor < 0) {
             throw new IllegalArgumentException("compute capability " + major + "." + minor);
         }
+    }
+
+    /** The program of a catalogued {@code source} (with every header) for a device of capability major.minor. */
+    public static NvrtcProgramKey of(KernelSource source, int major, int minor, int nvrtcVersion) {
+        List<String> headers = new ArrayList<>();
+        for (String header : KernelCatalog.HEADERS) {
+            headers.add(new KernelSource(header, List.of()).text());
+        }
+        return new NvrtcProgramKey(source.text(), headers, major, minor, nvrtcVersion);
+    }
+
+    /** The headers by the names the sources include them with ({@link KernelCatalog#HEADERS} order). */
+    public java.util.Map<String, String> headersByName() {
+        java.util.Map<String, String> named = new java.util.LinkedHashMap<>();
+        for (int h = 0; h < headers.size(); h++) {
+            named.put(KernelCatalog.HEADERS.get(h), headers.get(h));
+        }
+        return named;
     }
 
     /**

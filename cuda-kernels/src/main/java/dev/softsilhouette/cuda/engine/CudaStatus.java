@@ -1,4 +1,4 @@
-package dev.softsilhouette.cuda;
+package dev.softsilhouette.cuda.engine;
 
 import java.util.Map;
 
@@ -73,15 +73,15 @@ public final class CudaStatus {
         return CUBLAS.getOrDefault(code, "CUBLAS_STATUS_" + code);
     }
 
-    static Map<Integer, String> driverTable() {
+    public static Map<Integer, String> driverTable() {
         return DRIVER;
     }
 
-    static Map<Integer, String> nvrtcTable() {
+    public static Map<Integer, String> nvrtcTable() {
         return NVRTC;
     }
 
-    static Map<Integer, String> cublasTable() {
+    public static Map<Integer, String> cublasTable() {
         return CUBLAS;
     }
 }

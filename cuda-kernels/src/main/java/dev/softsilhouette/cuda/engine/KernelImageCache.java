@@ -1,4 +1,4 @@
-package dev.softsilhouette.cuda;
+package dev.softsilhouette.cuda.engine;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -19,9 +20,10 @@ import java.util.function.Supplier;
  * <p>Directory: system property {@code silhouette.cuda.kernelCache} ({@code none} disables the disk), else
  * {@code $XDG_CACHE_HOME/soft-silhouette/cuda-kernels}, else {@code ~/.cache/soft-silhouette/cuda-kernels}.
  */
-final class KernelImageCache {
-    static final String PROPERTY = "silhouette.cuda.kernelCache";
-    private static final System.Logger LOG = System.getLogger("dev.softsilhouette.cuda");
+public final class KernelImageCache {
+    public static final String PROPERTY = "silhouette.cuda.kernelCache";
+    private static final KernelImageCache SHARED = standard();
+    private static final System.Logger LOG = System.getLogger("dev.softsilhouette.cuda.engine");
 
     private final Map<String, byte[]> memory = new ConcurrentHashMap<>();
     private final Path directory;
@@ -30,7 +32,12 @@ final class KernelImageCache {
         this.directory = directory;
     }
 
-    /** The cache the backend uses, per the property and environment. */
+    /** The one cache of this JVM, per the property and environment, shared by both GPU backends. */
+    public static KernelImageCache shared() {
+        return SHARED;
+    }
+
+    /** A cache per the property and environment. */
     static KernelImageCache standard() {
         return new KernelImageCache(defaultDirectory(System.getProperty(PROPERTY), System.getenv("XDG_CACHE_HOME"),
                 System.getProperty("user.home")));
@@ -48,6 +55,25 @@ final class KernelImageCache {
             return Path.of(userHome, ".cache", "soft-silhouette", "cuda-kernels");
         }
         return null;
+    }
+
+    /**
+     * Compile-and-load, the one path of both bindings: the image of {@code key} (memory, disk, or {@code compile}),
+     * handed to {@code load} (the driver's module load); an image the driver rejects (a damaged file) is evicted and
+     * compiled afresh once, and that second load's failure is thrown.
+     *
+     * @param <M> the loaded module
+     */
+    public <M> M load(NvrtcProgramKey key, Function<NvrtcProgramKey, byte[]> compile, Function<byte[], M> load) {
+        String cacheKey = key.cacheKey();
+        try {
+            return load.apply(get(cacheKey, () -> compile.apply(key)));
+        } catch (RuntimeException rejected) {
+            evict(cacheKey);
+            LOG.log(Level.DEBUG, "the driver rejected the kernel image {0}; compiling it again: {1}", cacheKey,
+                    rejected);
+            return load.apply(get(cacheKey, () -> compile.apply(key)));
+        }
     }
 
     /** The image for {@code key}: from memory, else from disk, else {@code compile} (then stored in both). */

@@ -1,0 +1,58 @@
+package dev.softsilhouette.cuda.engine;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SharedHelpersTest {
+
+    @Test
+    void theScaleIsThePowerOfTwoBringingTheLargestIntoOneToTwo() {
+        for (double largest : new double[] {1e-20, 3e-7, 0.75, 1.0, 1.5, 2.0, 1e6, 1e18, Float.MAX_VALUE,
+                Float.MIN_VALUE}) {
+            double scale = PowerOfTwoScale.of(largest);
+            assertEquals(scale, Math.scalb(1.0, Math.getExponent(scale)), "power of two");
+            assertTrue(largest * scale >= 1.0 && largest * scale < 2.0, largest + " scaled to " + largest * scale);
+        }
+        assertEquals(1.0, PowerOfTwoScale.of(0.0));
+        assertEquals(1.0, PowerOfTwoScale.of(Double.POSITIVE_INFINITY));
+        assertEquals(1.0, PowerOfTwoScale.of(Double.NaN));
+    }
+
+    @Test
+    void theDeviceOrdinalDefaultsToZeroAndRejectsNonsenseByName() {
+        assertEquals(0, DeviceOrdinal.parse(null));
+        assertEquals(0, DeviceOrdinal.parse(" "));
+        assertEquals(3, DeviceOrdinal.parse(" 3 "));
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> DeviceOrdinal.parse("-1"));
+        assertTrue(negative.getMessage().startsWith(DeviceOrdinal.PROPERTY));
+        assertThrows(IllegalArgumentException.class, () -> DeviceOrdinal.parse("gpu0"));
+    }
+
+    @Test
+    void aRejectedImageIsCompiledAgainOnceThenTheFailureIsThrown(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        KernelImageCache cache = new KernelImageCache(dir);
+        NvrtcProgramKey key = new NvrtcProgramKey("src", java.util.List.of(), 9, 0, 13000);
+        int[] compilations = {0};
+        int[] loads = {0};
+        String module = cache.load(key, k -> new byte[] {(byte) ++compilations[0]}, image -> {
+            loads[0]++;
+            if (image[0] == 1) {
+                throw new IllegalStateException("CUDA_ERROR_INVALID_IMAGE");
+            }
+            return "module of image " + image[0];
+        });
+        assertEquals("module of image 2", module);
+        assertEquals(2, compilations[0]);
+        assertEquals(2, loads[0]);
+        assertEquals("module of image 2", cache.load(key, k -> new byte[] {99}, image -> "module of image " + image[0]),
+                "the good image is cached");
+        assertThrows(IllegalStateException.class, () -> cache.load(new NvrtcProgramKey("other", java.util.List.of(),
+                9, 0, 13000), k -> new byte[] {1}, image -> {
+                    throw new IllegalStateException("always rejected");
+                }));
+    }
+}
