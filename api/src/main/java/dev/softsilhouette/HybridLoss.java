@@ -11,7 +11,8 @@ import java.util.Objects;
  * The auxiliary objective of the hybrid recipe: {@code alpha * SupCon + beta * soft silhouette (COSINE)} on the
  * same embeddings (SPEC sections 11 and 3), each reduced by the same {@code MEAN} or {@code SUM}. One call returns
  * the value and writes the gradient of the sum; add cross-entropy in the training loop. Both terms read the same
- * normalised rows, so a backend computes them together ({@code cpu-vector}: one pass over the normalised Gram tiles).
+ * normalised rows, so a backend computes them together ({@code cpu-vector}: one pass over the normalised Gram tiles
+ * up to {@code N = 32 D}, SupCon's tiles and the cosine silhouette's class statistics beyond, see docs/supcon.md).
  *
  * <p>Thread-safe, validated and closed (it holds a backend lease) like the other losses; runs on a
  * {@link SupConBackend}.

@@ -16,14 +16,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * SupCon (SPEC section 11), and optionally the soft silhouette under {@code COSINE} beside it, from tiles of the Gram
  * matrix of the normalised, class-sorted rows; never an N x N buffer.
  *
- * <p>Forward: each block of rows runs over every column tile (a 4-row register-blocked product), keeping per row an
- * online log-sum-exp (running maximum, sum of exponentials rescaled when the maximum grows) and the sum of its
- * positives' similarities (its class is a contiguous run of columns). With the silhouette, the same tile rows are
- * also reduced into per-class sums of cosine distances {@code 1 - <z_i, z_j>}, and the shared per-row silhouette math
- * turns them into coefficients. Backward: each block recomputes its tiles, turns them into the pair weights
- * {@code B_ij = a_i (p_ij - [j in P(i)]/|P(i)|) + a_j (p_ji - [i in P(j)]/|P(j)|)} (plus the silhouette's
- * {@code -(coef_i[y_j] + coef_j[y_i])}) and multiplies them by the column rows: {@code dL/dz_i = sum_j B_ij z_j}, then
- * back through the normalisation. Each block writes only its own rows, so blocks run in parallel with no reduction
+ * <p>Work is cut into blocks of {@code width} rows; a block runs over the column tiles one at a time and, within a
+ * column tile, over its 4-row groups (a register-blocked product), so the tile's packed columns are read from cache by
+ * every row group of the block instead of streaming the whole batch past each group. Forward: per row an online
+ * log-sum-exp (running maximum, sum of exponentials rescaled when the maximum grows) and the sum of its positives'
+ * similarities (its class is a contiguous run of columns). With the silhouette, the same tile rows are also reduced
+ * into per-class sums of cosine distances {@code 1 - <z_i, z_j>}, one vector sum per class run, and the shared per-row
+ * silhouette math turns them into coefficients. Backward: each block recomputes its tiles, turns them into the pair
+ * weights {@code B_ij = a_i p_ij + a_j p_ji - L_i[y_j] - L_j[y_i]} and multiplies them by the column rows:
+ * {@code dL/dz_i = sum_j B_ij z_j}, then back through the normalisation. {@code L_i[c]} gathers what is linear in the
+ * pair: the positives' {@code a_i/|P(i)|} at {@code c = y_i}, and the silhouette's {@code coef_i[c]}. Each block
+ * writes only its own rows, every row's terms arrive in column order, so blocks run in parallel with no reduction
  * across them and the bits do not depend on the thread count. Memory: O(N*D + N*K + tile per worker).
  */
 final class SupConKernel implements ParallelTask {
@@ -37,7 +40,7 @@ final class SupConKernel implements ParallelTask {
     private final WorkerPool pool;
     private final SimdOps ops;
     private final int lanes;
-    /** Column tile width: the widest product's vectors. */
+    /** Column tile width (the widest product's vectors), also the rows of a block. */
     private final int width;
     private final AtomicInteger next = new AtomicInteger();
     private int phase;
@@ -58,7 +61,10 @@ final class SupConKernel implements ParallelTask {
     private float[] panels = new float[0];
     /** {@code 1/|x_i|} in the input's units, or {@code -1e12} for a row below the norm floor (see backward). */
     private double[] inverseNorms = new double[0];
-    private double[] logSumExp = new double[0];
+    /** Per row across the column tiles: running maximum, sum of exponentials below it, sum of positives. */
+    private double[] runningMax = new double[0];
+    private double[] expSums = new double[0];
+    private double[] positiveSums = new double[0];
     private float[] logSumExpF = new float[0];
     /** a_i = w_i (T/T_b)/T for anchors with a positive, else 0 (padding rows 0). */
     private float[] anchorWeights = new float[0];
@@ -66,13 +72,14 @@ final class SupConKernel implements ParallelTask {
     private double[] silhouettes = new double[0];
     /** Row-side sums of cosine distances, [row][class] (silhouette only). */
     private double[] sums = new double[0];
-    /** dL/d sums as floats: [row][class] and [class][row]. */
-    private float[] coef = new float[0];
-    private float[] coefT = new float[0];
+    /** The linear part of the pair weights {@code L_i[c]}: [row][class + 1] and [class + 1][row] (padding 0). */
+    private float[] linear = new float[0];
+    private float[] linearT = new float[0];
     /** The gradient, class order, row stride dp: written to the caller only once every block has finished. */
     private float[] gradientSorted = new float[0];
+    /** One gradient row in the caller's order (the split plan's sum). */
+    private float[] rowBuffer = new float[0];
     private final float[][] tiles;
-    private final float[][] gradientRows;
     private final double[][] derivatives;
     private final double[][] rowScratch;
 
@@ -84,7 +91,6 @@ final class SupConKernel implements ParallelTask {
         this.width = ops.widestProduct() * lanes;
         int w = pool.size();
         tiles = new float[w][0];
-        gradientRows = new float[w][0];
         derivatives = new double[w][0];
         rowScratch = new double[w][0];
     }
@@ -93,10 +99,6 @@ final class SupConKernel implements ParallelTask {
     double supCon(PreparedBatch batch, SupConTemperatures t, double weight, MemorySegment rowWeights,
                   MemorySegment lossesOut, MemorySegment gradientOut) {
         run(batch, t, weight, rowWeights, gradientOut != null, false, 0.0, 0.0);
-        double total = 0.0;
-        for (int p = 0; p < data.n; p++) {
-            total += losses[p];
-        }
         if (lossesOut != null) {
             for (int p = 0; p < data.n; p++) {
                 lossesOut.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, data.sortedRows[p], (float) losses[p]);
@@ -104,6 +106,33 @@ final class SupConKernel implements ParallelTask {
         }
         if (gradientOut != null) {
             writeGradient(gradientOut);
+        }
+        return lossTotal();
+    }
+
+    /**
+     * SupCon's {@code sum_i l_i}, its gradient (each row weighted by {@code weight}) added to what {@code gradientOut}
+     * holds: the hybrid's split plan, after the silhouette has written its gradient there.
+     */
+    double supConAdded(PreparedBatch batch, SupConTemperatures t, double weight, MemorySegment gradientOut) {
+        run(batch, t, weight, null, gradientOut != null, false, 0.0, 0.0);
+        if (gradientOut != null) {
+            int d = data.d;
+            int dp = data.dp;
+            for (int p = 0; p < data.n; p++) {
+                long at = (long) data.sortedRows[p] * d * Float.BYTES;
+                MemorySegment.copy(gradientOut, ValueLayout.JAVA_FLOAT_UNALIGNED, at, rowBuffer, 0, d);
+                ops.add(rowBuffer, 0, gradientSorted, p * dp, d);
+                MemorySegment.copy(rowBuffer, 0, gradientOut, ValueLayout.JAVA_FLOAT_UNALIGNED, at, d);
+            }
+        }
+        return lossTotal();
+    }
+
+    private double lossTotal() {
+        double total = 0.0;
+        for (int p = 0; p < data.n; p++) {
+            total += losses[p];
         }
         return total;
     }
@@ -144,7 +173,9 @@ final class SupConKernel implements ParallelTask {
         z = SortedBatch.grow(z, npad * dp);
         panels = SortedBatch.grow(panels, npad * dp);
         inverseNorms = SortedBatch.grow(inverseNorms, npad);
-        logSumExp = SortedBatch.grow(logSumExp, npad);
+        runningMax = SortedBatch.grow(runningMax, npad);
+        expSums = SortedBatch.grow(expSums, npad);
+        positiveSums = SortedBatch.grow(positiveSums, npad);
         logSumExpF = SortedBatch.grow(logSumExpF, npad);
         anchorWeights = SortedBatch.grow(anchorWeights, npad);
         losses = SortedBatch.grow(losses, npad);
@@ -160,31 +191,31 @@ final class SupConKernel implements ParallelTask {
             inverseNorms[p] = norm >= floor ? 1.0 / (norm * data.invScale) : -1.0 / (floor * data.invScale);
         }
         SortedBatch.packColumnPanels(z, panels, npad, dp, lanes);
-        if (gradient) {
-            gradientSorted = SortedBatch.grow(gradientSorted, n * dp);
-        }
         Arrays.fill(anchorWeights, 0, npad, 0f);
         Arrays.fill(logSumExpF, n, npad, 0f);
+        int kc = k + 1;
+        if (gradient) {
+            gradientSorted = SortedBatch.grow(gradientSorted, npad * dp);
+            rowBuffer = SortedBatch.grow(rowBuffer, dp);
+            linear = SortedBatch.grow(linear, npad * kc);
+            linearT = SortedBatch.grow(linearT, kc * npad);
+            Arrays.fill(linear, 0, npad * kc, 0f);
+            Arrays.fill(linearT, 0, kc * npad, 0f);
+        }
         if (silhouette) {
             silhouettes = SortedBatch.grow(silhouettes, n);
             sums = SortedBatch.grow(sums, n * k + data.rowScratch);
             Arrays.fill(sums, 0, n * k, 0.0);
-            int kc = k + 1;
-            coef = SortedBatch.grow(coef, npad * kc);
-            coefT = SortedBatch.grow(coefT, kc * npad);
-            Arrays.fill(coef, 0, npad * kc, 0f);
-            Arrays.fill(coefT, 0, kc * npad, 0f);
         }
         int workers = pool.size();
         for (int w = 0; w < workers; w++) {
             tiles[w] = SortedBatch.grow(tiles[w], QUAD * width);
-            gradientRows[w] = SortedBatch.grow(gradientRows[w], QUAD * dp);
             derivatives[w] = SortedBatch.grow(derivatives[w], k);
             rowScratch[w] = SortedBatch.grow(rowScratch[w], data.rowScratch);
         }
         int wanted = (double) n * n * data.d < 2.0e5 ? 1 : workers;
         runPhase(FORWARD, wanted);
-        if (silhouette) {
+        if (silhouette || gradient) {
             runPhase(ROWS, wanted);
         }
         if (gradient) {
@@ -201,21 +232,14 @@ final class SupConKernel implements ParallelTask {
 
     @Override
     public void run(int worker, int workers) {
-        int blocks = data.npad / width;
-        if (phase == ROWS) {
-            int chunks = (data.n + width - 1) / width;
-            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
-                silhouetteRows(worker, c * width, Math.min(data.n, (c + 1) * width));
-            }
-            return;
-        }
+        int blocks = data.npad / width; // every block holds at least one real row
         for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
-            for (int i0 = b * width; i0 < (b + 1) * width && i0 < data.n; i0 += QUAD) {
-                if (phase == FORWARD) {
-                    forwardQuad(worker, i0);
-                } else {
-                    backwardQuad(worker, i0);
-                }
+            int first = b * width;
+            int last = Math.min(data.n, first + width);
+            switch (phase) {
+                case FORWARD -> forwardBlock(worker, first, last);
+                case ROWS -> rowTerms(worker, first, last);
+                default -> backwardBlock(worker, first, last);
             }
         }
     }
@@ -227,190 +251,176 @@ final class SupConKernel implements ParallelTask {
                 width, false);
     }
 
-    private void forwardQuad(int worker, int i0) {
-        int n = data.n;
-        int npad = data.npad;
-        int k = data.k;
-        int[] classOf = data.classOf;
-        int[] offsets = data.offsets;
+    private void forwardBlock(int worker, int first, int last) {
         float[] tile = tiles[worker];
-        double[] max = rowScratch[worker]; // QUAD running maxima, sums of exponentials, positive sums
-        int rows = Math.min(QUAD, n - i0);
-        for (int r = 0; r < rows; r++) {
-            max[r] = Double.NEGATIVE_INFINITY;
-            max[QUAD + r] = 0.0;
-            max[2 * QUAD + r] = 0.0;
+        for (int i = first; i < last; i++) {
+            runningMax[i] = Double.NEGATIVE_INFINITY;
+            expSums[i] = 0.0;
+            positiveSums[i] = 0.0;
         }
-        for (int j0 = 0; j0 < npad; j0 += width) {
-            similarities(tile, i0, j0);
-            int end = Math.min(width, n - j0);
-            for (int r = 0; r < rows; r++) {
-                int i = i0 + r;
-                int off = r * width;
-                int own = classOf[i];
-                if (silhouette) {
-                    // Per-class sums of 1 - cos along the class runs of the columns (the diagonal's 1 - 1 is 0 up to
-                    // rounding: it is left out).
-                    int base = i * k;
-                    int c = classOf[j0];
-                    for (int j = j0; j < j0 + end; ) {
-                        int runEnd = Math.min(offsets[c + 1], j0 + end);
-                        double s = 0.0;
-                        for (int q = j; q < runEnd; q++) {
-                            if (q != i) {
-                                s += 1.0 - tile[off + q - j0];
-                            }
-                        }
-                        sums[base + c] += s;
-                        j = runEnd;
-                        c++;
-                    }
-                }
-                ops.scale(tile, off, off + width, invT);
-                if (i >= j0 && i < j0 + width) {
-                    tile[off + i - j0] = Float.NEGATIVE_INFINITY;
-                }
-                for (int q = end; q < width; q++) {
-                    tile[off + q] = Float.NEGATIVE_INFINITY; // padding columns
-                }
-                int lo = Math.max(offsets[own], j0);
-                int hi = Math.min(offsets[own + 1], j0 + end);
-                double positives = 0.0;
-                for (int q = lo; q < hi; q++) {
-                    if (q != i) {
-                        positives += tile[off + q - j0];
-                    }
-                }
-                max[2 * QUAD + r] += positives;
-                float tileMax = ops.max(tile, off, width);
-                double m = max[r];
-                if (tileMax > m) {
-                    max[QUAD + r] *= Math.exp(m - tileMax);
-                    m = tileMax;
-                    max[r] = m;
-                }
-                if (m > Double.NEGATIVE_INFINITY) {
-                    max[QUAD + r] += ops.sumExp(tile, off, width, (float) m);
+        // Column tiles outermost: the tile's panels stay in cache while every row group of the block reads them.
+        for (int j0 = 0; j0 < data.npad; j0 += width) {
+            for (int i0 = first; i0 < last; i0 += QUAD) {
+                similarities(tile, i0, j0);
+                for (int r = 0, rows = Math.min(QUAD, last - i0); r < rows; r++) {
+                    forwardRow(tile, r * width, i0 + r, j0);
                 }
             }
         }
-        for (int r = 0; r < rows; r++) {
-            int i = i0 + r;
-            int own = classOf[i];
+        int[] offsets = data.offsets;
+        for (int i = first; i < last; i++) {
+            int own = data.classOf[i];
             int positives = offsets[own + 1] - offsets[own] - 1;
-            double lse = max[r] + Math.log(max[QUAD + r]);
-            logSumExp[i] = lse;
+            double lse = runningMax[i] + Math.log(expSums[i]);
             logSumExpF[i] = (float) lse;
             if (positives == 0) {
                 losses[i] = 0.0; // no positive: l_i = 0, as in SupContrast's losses.py
             } else {
-                losses[i] = lossScale * (lse - max[2 * QUAD + r] / positives);
+                losses[i] = lossScale * (lse - positiveSums[i] / positives);
                 anchorWeights[i] = (float) (data.rowWeight(weight, rowWeights, i) * lossScale * invT);
             }
         }
     }
 
-    /** The silhouette of rows [from, to) from their per-class sums; coefficients {@code dL/d sums} for the backward. */
-    private void silhouetteRows(int worker, int from, int to) {
+    /** One row of a forward tile: the silhouette's class sums, the positives and the online log-sum-exp. */
+    private void forwardRow(float[] tile, int off, int i, int j0) {
+        int end = Math.min(width, data.n - j0);
+        int[] classOf = data.classOf;
+        int[] offsets = data.offsets;
+        int base = off - j0; // tile index of column j
+        if (silhouette) {
+            // Per-class sums of 1 - cos along the class runs of the columns, the diagonal left out.
+            int row = i * data.k;
+            for (int a = j0, c = classOf[j0]; a < j0 + end; c++) {
+                int b = Math.min(offsets[c + 1], j0 + end);
+                sums[row + c] += runSum(true, tile, base, a, b, i);
+                a = b;
+            }
+        }
+        ops.scale(tile, off, off + width, invT);
+        int own = classOf[i];
+        int lo = Math.max(offsets[own], j0);
+        int hi = Math.min(offsets[own + 1], j0 + end);
+        if (lo < hi) {
+            positiveSums[i] += runSum(false, tile, base, lo, hi, i);
+        }
+        if (i >= j0 && i < j0 + width) {
+            tile[base + i] = Float.NEGATIVE_INFINITY;
+        }
+        Arrays.fill(tile, off + end, off + width, Float.NEGATIVE_INFINITY); // padding columns
+        float tileMax = ops.max(tile, off, width);
+        double m = runningMax[i];
+        if (tileMax > m) {
+            expSums[i] *= Math.exp(m - tileMax);
+            m = tileMax;
+            runningMax[i] = m;
+        }
+        if (m > Double.NEGATIVE_INFINITY) {
+            expSums[i] += ops.sumExp(tile, off, width, (float) m);
+        }
+    }
+
+    /** The vector sum of tile columns [from, to) (cosine distances or the values), column {@code skip} left out. */
+    private double runSum(boolean distances, float[] tile, int base, int from, int to, int skip) {
+        if (skip < from || skip >= to) {
+            return part(distances, tile, base + from, base + to);
+        }
+        return (double) part(distances, tile, base + from, base + skip)
+                + part(distances, tile, base + skip + 1, base + to);
+    }
+
+    private float part(boolean distances, float[] tile, int from, int to) {
+        return distances ? ops.cosineDistanceSum(tile, from, to) : ops.sum(tile, from, to);
+    }
+
+    /**
+     * Rows [from, to): the silhouette from their per-class sums, and for the backward the linear part of their pair
+     * weights, {@code L_i[c] = [c = y_i] a_i/|P(i)| + dL_silhouette/d sums[i][c]}.
+     */
+    private void rowTerms(int worker, int from, int to) {
         int k = data.k;
         int kc = k + 1;
         int npad = data.npad;
-        double[] derivative = gradient ? derivatives[worker] : null;
+        int[] offsets = data.offsets;
+        double[] derivative = derivatives[worker];
         for (int i = from; i < to; i++) {
-            double s = ops.rowSilhouette(data.classOf[i], sums, i * k, k, data.offsets, data.inverseSizes,
-                    silhouetteTau, derivative, rowScratch[worker]);
-            silhouettes[i] = s;
-            if (derivative != null) {
-                for (int c = 0; c < k; c++) {
-                    float v = (float) (-silhouetteWeight * derivative[c]);
-                    coef[i * kc + c] = v;
-                    coefT[c * npad + i] = v;
+            if (silhouette) {
+                silhouettes[i] = ops.rowSilhouette(data.classOf[i], sums, i * k, k, offsets, data.inverseSizes,
+                        silhouetteTau, gradient ? derivative : null, rowScratch[worker]);
+            }
+            if (!gradient) {
+                continue;
+            }
+            int own = data.classOf[i];
+            int positives = offsets[own + 1] - offsets[own] - 1;
+            for (int c = 0; c < k; c++) {
+                double v = silhouette ? -silhouetteWeight * derivative[c] : 0.0;
+                if (c == own && positives > 0) {
+                    v += (double) anchorWeights[i] / positives;
                 }
+                linear[i * kc + c] = (float) v;
+                linearT[c * npad + i] = (float) v;
             }
         }
     }
 
-    private void backwardQuad(int worker, int i0) {
-        int n = data.n;
+    private void backwardBlock(int worker, int first, int last) {
         int npad = data.npad;
         int dp = data.dp;
         int kc = data.k + 1;
         int[] classOf = data.classOf;
-        int[] offsets = data.offsets;
         float[] tile = tiles[worker];
-        float[] g = gradientRows[worker];
-        int rows = Math.min(QUAD, n - i0);
-        Arrays.fill(g, 0, QUAD * dp, 0f);
+        Arrays.fill(gradientSorted, first * dp, (first + width) * dp, 0f);
         for (int j0 = 0; j0 < npad; j0 += width) {
-            similarities(tile, i0, j0);
-            int end = Math.min(width, n - j0);
-            for (int r = 0; r < QUAD; r++) {
-                int i = i0 + r;
-                int off = r * width;
-                if (r >= rows) {
-                    Arrays.fill(tile, off, off + width, 0f); // a padding anchor: no gradient row
-                    continue;
-                }
-                int own = classOf[i];
-                ops.contrastWeights(tile, off, width, invT, logSumExpF[i], anchorWeights[i], logSumExpF,
-                        anchorWeights, j0);
-                int lo = Math.max(offsets[own], j0);
-                int hi = Math.min(offsets[own + 1], j0 + end);
-                int positives = offsets[own + 1] - offsets[own] - 1;
-                if (positives > 0) {
-                    float ai = anchorWeights[i];
-                    for (int q = lo; q < hi; q++) {
-                        tile[off + q - j0] -= (ai + anchorWeights[q]) / positives;
+            int end = Math.min(width, data.n - j0);
+            for (int i0 = first; i0 < last; i0 += QUAD) {
+                similarities(tile, i0, j0);
+                int rows = Math.min(QUAD, last - i0);
+                for (int r = 0; r < QUAD; r++) {
+                    int i = i0 + r;
+                    int off = r * width;
+                    if (r >= rows) {
+                        Arrays.fill(tile, off, off + width, 0f); // a padding anchor: no gradient row
+                        continue;
                     }
-                }
-                if (silhouette) {
-                    // d_ij = 1 - cos_ij: dL/dcos_ij = -(coef_i[y_j] + coef_j[y_i]), along the class runs.
-                    int c = classOf[j0];
-                    for (int j = j0; j < j0 + end; ) {
-                        int runEnd = Math.min(offsets[c + 1], j0 + end);
-                        float rowCoef = coef[i * kc + c];
-                        int colBase = own * npad;
-                        for (int q = j; q < runEnd; q++) {
-                            tile[off + q - j0] -= rowCoef + coefT[colBase + q];
-                        }
-                        j = runEnd;
-                        c++;
+                    ops.contrastWeights(tile, off, width, invT, logSumExpF[i], anchorWeights[i], logSumExpF,
+                            anchorWeights, j0);
+                    ops.subtractLinear(tile, off, width, linear, i * kc, classOf, j0, linearT,
+                            classOf[i] * npad + j0);
+                    if (i >= j0 && i < j0 + width) {
+                        tile[off + i - j0] = 0f;
                     }
+                    Arrays.fill(tile, off + end, off + width, 0f);
                 }
-                if (i >= j0 && i < j0 + width) {
-                    tile[off + i - j0] = 0f;
+                for (int v = 0, vectors = dp / lanes; v < vectors; ) {
+                    int count = SortedBatch.productVectors(vectors - v, ops.widestProduct());
+                    ops.multiplyAdd(count, tile, 0, width, 1, z, j0 * dp + v * lanes, lanes, dp, width,
+                            gradientSorted, i0 * dp + v * lanes, dp, true);
+                    v += count;
                 }
-                for (int q = end; q < width; q++) {
-                    tile[off + q] = 0f;
-                }
-            }
-            for (int v = 0, vectors = dp / lanes; v < vectors; ) {
-                int count = SortedBatch.productVectors(vectors - v, ops.widestProduct());
-                ops.multiplyAdd(count, tile, 0, width, 1, z, j0 * dp + v * lanes, lanes, dp, width, g, v * lanes,
-                        dp, true);
-                v += count;
             }
         }
-        for (int r = 0; r < rows; r++) {
-            throughNormalisation(g, r * dp, i0 + r);
+        for (int i = first; i < last; i++) {
+            throughNormalisation(i);
         }
     }
 
     /** dL/dx_i from dL/dz_i in place: {@code (g - <g, z_i> z_i) / |x_i|}, or {@code g / 1e-12} below the floor. */
-    private void throughNormalisation(float[] g, int off, int i) {
+    private void throughNormalisation(int i) {
         int dp = data.dp;
+        int off = i * dp;
+        float[] g = gradientSorted;
         double inverse = inverseNorms[i];
         if (inverse >= 0) {
-            float radial = ops.dot(g, off, z, i * dp, dp);
+            float radial = ops.dot(g, off, z, off, dp);
             for (int c = 0; c < dp; c++) {
-                g[off + c] = (float) ((g[off + c] - radial * z[i * dp + c]) * inverse);
+                g[off + c] = (float) ((g[off + c] - radial * z[off + c]) * inverse);
             }
         } else {
             for (int c = 0; c < dp; c++) {
                 g[off + c] = (float) (g[off + c] * -inverse);
             }
         }
-        System.arraycopy(g, off, gradientSorted, i * dp, dp);
     }
 
     /** The gradient rows, class order, to the caller's order. */

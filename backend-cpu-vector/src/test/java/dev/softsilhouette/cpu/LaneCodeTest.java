@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The plain-loop code ({@code LaneSimdOps}) gives the same bits as the Vector API code for every operation, shape,
  * metric and temperature: the cold path a backend starts on changes speed only. Shapes cover vector and scalar tails
  * (D from 1 to 257, N around the tile sizes), near-duplicate rows (the direct recomputation of cancelled distances),
- * many classes, extreme magnitudes, per-row weights and a subnormal temperature.
+ * many classes, extreme magnitudes, per-row weights, a subnormal temperature, and both plans of the hybrid.
  */
 class LaneCodeTest {
 
@@ -63,7 +63,7 @@ class LaneCodeTest {
         assertTrue(vector.runsVectorCode());
         assertTrue(!lanes.runsVectorCode());
         int[][] shapes = {{2, 1, 2}, {3, 3, 2}, {17, 7, 3}, {33, 16, 4}, {65, 17, 5}, {97, 31, 12}, {129, 64, 7},
-                {150, 33, 6}, {300, 257, 9}, {200, 48, 60}, {520, 20, 10}};
+                {150, 33, 6}, {300, 257, 9}, {200, 48, 60}, {520, 20, 10}, {300, 4, 5}};
         double[] magnitudes = {1.0, 1e-20, 1e18};
         int index = 0;
         for (int[] shape : shapes) {

@@ -5,12 +5,16 @@ import dev.softsilhouette.HybridLoss;
 import dev.softsilhouette.Ints;
 import dev.softsilhouette.Reduction;
 import dev.softsilhouette.SupConLoss;
+import dev.softsilhouette.spi.SupConBackend.HybridTerms;
+import dev.softsilhouette.spi.SupConBackend.SupConTemperatures;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -96,6 +100,43 @@ class SupConAccuracyTest {
                 assertEquals(ref, fast.forward(Floats.of(x), Ints.of(y), n, d), 1e-4 * Math.max(1, Math.abs(ref)));
             }
         }
+    }
+
+    /**
+     * Both plans of the hybrid (one pass over the Gram tiles, or SupCon's tiles then the cosine silhouette from class
+     * statistics) against the reference, on shapes where the rule picks each; the rule at the benchmark's shapes.
+     */
+    @Test
+    void bothHybridPlansMatchTheReference() {
+        SplittableRandom random = new SplittableRandom(23);
+        HybridTerms perRow = new HybridTerms(new SupConTemperatures(0.1, 0.07), 0.5, 0.2, 2.0);
+        HybridLoss oracle = HybridLoss.builder().backend("reference").supConWeight(0.5).silhouetteWeight(2.0)
+                .temperature(0.1).baseTemperature(0.07).silhouetteTemperature(0.2).build();
+        try (CpuVectorBackend backend = new CpuVectorBackend(2)) {
+            for (int[] shape : new int[][] {{40, 3, 4}, {200, 5, 6}, {300, 8, 1}, {130, 64, 9}}) {
+                int n = shape[0];
+                int d = shape[1];
+                int[] y = Batches.labels(n, shape[2], random);
+                float[] x = Batches.embeddings(n, d, y, 1.0, 0.5, random);
+                float[] gRef = new float[n * d];
+                double ref = oracle.forwardBackward(Floats.of(x), Ints.of(y), n, d, Floats.of(gRef));
+                HybridTerms mean = new HybridTerms(perRow.temperatures(), perRow.supConWeight() / n,
+                        perRow.silhouetteTau(), perRow.silhouetteWeight() / n);
+                for (boolean fused : new boolean[] {true, false}) {
+                    float[] g = new float[n * d];
+                    double value = backend.hybridAndGradient(Batches.prepare(x, y, d), mean,
+                            java.lang.foreign.MemorySegment.ofArray(g), fused);
+                    String where = Arrays.toString(shape) + " fused=" + fused;
+                    assertEquals(ref, value, 1e-4 * Math.max(1, Math.abs(ref)), where);
+                    double err = AccuracyTest.frobeniusDifference(g, gRef);
+                    assertTrue(err <= 1e-3 * AccuracyTest.frobenius(gRef) + 1e-6, where + ": gradient error " + err
+                            + " of " + AccuracyTest.frobenius(gRef));
+                }
+            }
+        }
+        assertTrue(CpuVectorBackend.fusesHybrid(256, 128) && CpuVectorBackend.fusesHybrid(4096, 128)
+                && CpuVectorBackend.fusesHybrid(4096, 256));
+        assertFalse(CpuVectorBackend.fusesHybrid(8192, 128) || CpuVectorBackend.fusesHybrid(300, 8));
     }
 
     @Test

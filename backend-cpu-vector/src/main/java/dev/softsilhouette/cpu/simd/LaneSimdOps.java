@@ -169,18 +169,23 @@ public final class LaneSimdOps implements SimdOps {
 
     @Override
     public float sum(float[] a, int from, int to) {
+        return laneSum(a, from, to, false);
+    }
+
+    @Override
+    public float cosineDistanceSum(float[] a, int from, int to) {
+        return laneSum(a, from, to, true);
+    }
+
+    /** {@code sum a[from..to)} or {@code sum (1 - a[from..to))} in the vector code's order. */
+    private float laneSum(float[] a, int from, int to, boolean distances) {
         int L = lanes;
         float[] s = accumulators.get();
         java.util.Arrays.fill(s, 0, L, 0f);
-        int t = from;
-        for (; t + L <= to; t += L) {
-            for (int lane = 0; lane < L; lane++) {
-                s[lane] = s[lane] + a[t + lane];
-            }
-        }
-        if (t < to) { // the masked tail adds 0 to the lanes past the end
-            for (int lane = 0; lane < L; lane++) {
-                s[lane] = s[lane] + (t + lane < to ? a[t + lane] : 0f);
+        for (int t = from; t < to; t += L) {
+            for (int lane = 0; lane < L; lane++) { // the masked tail adds 0 to the lanes past the end
+                float v = t + lane < to ? a[t + lane] : 0f;
+                s[lane] = s[lane] + (t + lane >= to ? 0f : distances ? 1f - v : v);
             }
         }
         return foldedSum(s, 0);
@@ -434,6 +439,15 @@ public final class LaneSimdOps implements SimdOps {
             float row = expFloat(s - rowShift) * rowScale;
             float col = expFloat(s - colShift[colOff + t]);
             tile[off + t] = Math.fma(col, colScale[colOff + t], row);
+        }
+    }
+
+    @Override
+    public void subtractLinear(float[] tile, int off, int len, float[] rowLinear, int rowLinearOff, int[] classOf,
+                               int classOff, float[] colLinear, int colLinearOff) {
+        for (int t = 0; t < len; t++) {
+            float linear = rowLinear[rowLinearOff + classOf[classOff + t]] + colLinear[colLinearOff + t];
+            tile[off + t] = tile[off + t] - linear;
         }
     }
 

@@ -45,6 +45,12 @@ public interface SimdOps {
     /** {@code sum a[from..to)} in a fixed order. */
     float sum(float[] a, int from, int to);
 
+    /**
+     * {@code sum (1 - a[from..to))} in a fixed order (the tail as {@link #sum}): a run of cosine similarities as a sum of
+     * cosine distances, each difference exact in float for similarities in [0.5, 2].
+     */
+    float cosineDistanceSum(float[] a, int from, int to);
+
     /** {@code out[c] = sum_{r < rows} a[off + r*stride + c]} for {@code c < len} (len a multiple of lanes). */
     void sumRows(float[] a, int off, int rows, int stride, int len, float[] out);
 
@@ -126,6 +132,14 @@ public interface SimdOps {
      */
     void contrastWeights(float[] tile, int off, int len, float invT, float rowShift, float rowScale, float[] colShift,
                          float[] colScale, int colOff);
+
+    /**
+     * The part of a pair weight that is linear in per-class coefficients, subtracted in place over a row of a tile
+     * (len a multiple of lanes): {@code c_t <- c_t - (rowLinear[rowLinearOff + classOf[classOff+t]] +
+     * colLinear[colLinearOff + t])}.
+     */
+    void subtractLinear(float[] tile, int off, int len, float[] rowLinear, int rowLinearOff, int[] classOf,
+                        int classOff, float[] colLinear, int colLinearOff);
 
     // ---------------------------------------------------------------- float64 (the block decomposition)
 

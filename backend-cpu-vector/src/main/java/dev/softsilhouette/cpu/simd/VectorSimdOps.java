@@ -418,6 +418,24 @@ public final class VectorSimdOps implements SimdOps {
     }
 
     @Override
+    public float cosineDistanceSum(float[] a, int from, int to) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector s = FloatVector.zero(S);
+        int t = from;
+        for (; t + L <= to; t += L) {
+            s = s.add(one.sub(FloatVector.fromArray(S, a, t)));
+        }
+        if (t < to) { // masked vector tail: lanes past the end add 0
+            VectorMask<Float> m = S.indexInRange(t, to);
+            s = s.add(one.sub(FloatVector.fromArray(S, a, t, m)).blend(0f, m.not()));
+        }
+        for (VectorShuffle<Float> fold : FOLDS) {
+            s = s.add(s.rearrange(fold));
+        }
+        return s.lane(0);
+    }
+
+    @Override
     public void sumRows(float[] a, int off, int rows, int stride, int len, float[] out) {
         for (int c = 0; c < len; c += L) {
             FloatVector s = FloatVector.zero(S);
@@ -770,6 +788,16 @@ public final class VectorSimdOps implements SimdOps {
             FloatVector row = exp(s.sub(vRowShift)).mul(vRowScale);
             FloatVector col = exp(s.sub(FloatVector.fromArray(S, colShift, colOff + t)));
             col.fma(FloatVector.fromArray(S, colScale, colOff + t), row).intoArray(tile, off + t);
+        }
+    }
+
+    @Override
+    public void subtractLinear(float[] tile, int off, int len, float[] rowLinear, int rowLinearOff, int[] classOf,
+                               int classOff, float[] colLinear, int colLinearOff) {
+        for (int t = 0; t < len; t += L) {
+            FloatVector linear = FloatVector.fromArray(S, rowLinear, rowLinearOff, classOf, classOff + t)
+                    .add(FloatVector.fromArray(S, colLinear, colLinearOff + t));
+            FloatVector.fromArray(S, tile, off + t).sub(linear).intoArray(tile, off + t);
         }
     }
 
