@@ -2,6 +2,8 @@ package dev.softsilhouette.cpu;
 
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.spi.PreparedBatch;
+import dev.softsilhouette.spi.SupConBackend.HybridTerms;
+import dev.softsilhouette.spi.SupConBackend.SupConTemperatures;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -11,7 +13,8 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Once compiled, a call allocates nothing: workspaces are reused. Until the JIT has compiled the vector code, the
+ * Once compiled, a call allocates nothing: workspaces are reused (the soft silhouette under each metric, SupCon, and
+ * the hybrid under both of its plans). Until the JIT has compiled the vector code, the
  * interpreter boxes vectors, so the test calls until a call allocates nothing, and fails if that never happens.
  */
 class SteadyStateAllocationTest {
@@ -40,6 +43,23 @@ class SteadyStateAllocationTest {
                 least = Math.min(least, threads.getThreadAllocatedBytes(thread) - before);
             }
             assertTrue(least == 0, metric + ": every call allocated, at least " + least + " bytes");
+        }
+        SupConTemperatures temperatures = new SupConTemperatures(0.1, 0.07);
+        HybridTerms terms = new HybridTerms(temperatures, 0.5 / n, 0.1, 0.5 / n);
+        String[] calls = {"supcon", "hybrid fused", "hybrid split"};
+        for (String call : calls) {
+            long least = Long.MAX_VALUE;
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (least > 0 && System.nanoTime() < deadline) {
+                long before = threads.getThreadAllocatedBytes(thread);
+                switch (call) {
+                    case "supcon" -> backend.supConAndGradient(batch, temperatures, 1.0 / n, null, silhouettes, gradient);
+                    case "hybrid fused" -> backend.hybridAndGradient(batch, terms, gradient, true);
+                    default -> backend.hybridAndGradient(batch, terms, gradient, false);
+                }
+                least = Math.min(least, threads.getThreadAllocatedBytes(thread) - before);
+            }
+            assertTrue(least == 0, call + ": every call allocated, at least " + least + " bytes");
         }
     }
 }
