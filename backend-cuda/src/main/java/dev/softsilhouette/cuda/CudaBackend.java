@@ -1,6 +1,6 @@
 package dev.softsilhouette.cuda;
 
-import dev.softsilhouette.cuda.engine.PowerOfTwoScale;
+import dev.softsilhouette.cuda.engine.ColumnStatistics;
 
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.cuda.plan.EuclideanTilePlan;
@@ -221,22 +221,17 @@ final class CudaBackend implements SilhouetteBackend {
             rowNorm = w.device(layout.offset(Device.ROW_NORM));
             w.args().ptr(x).i32(n).i32(d).ptr(rowNorm).launch("row_norms", n, 1, BLOCK_THREADS, 1);
         }
-        int columnBlocks = LaunchGeometry.blocksFor(d, LaunchGeometry.COLUMN_THREADS);
+        int columnBlocks = ColumnStatistics.columnBlocks(d);
         long partials = w.device(layout.offset(Device.COLUMN_PARTIALS));
-        int chunks = LaunchGeometry.columnChunks(n);
-        w.args().ptr(x).ptr(rowNorm).i32(n).i32(d).i32(LaunchGeometry.columnChunkRows(n)).ptr(partials)
-                .launch("column_partials", columnBlocks, chunks, LaunchGeometry.COLUMN_THREADS, 1);
+        int chunks = ColumnStatistics.chunks(n);
+        w.args().ptr(x).ptr(rowNorm).i32(n).i32(d).i32(ColumnStatistics.chunkRows(n)).ptr(partials)
+                .launch("column_partials", columnBlocks, chunks, ColumnStatistics.THREADS, 1);
         w.args().ptr(partials).i32(chunks).i32(n).i32(d).ptr(w.device(layout.offset(Device.MEAN)))
                 .ptr(w.device(layout.offset(Device.SPREAD)))
-                .launch("column_spread", columnBlocks, 1, LaunchGeometry.COLUMN_THREADS, 1);
+                .launch("column_spread", columnBlocks, 1, ColumnStatistics.THREADS, 1);
         w.download(layout.offset(Host.SPREAD), layout.offset(Device.SPREAD), layout.bytes(Host.SPREAD));
         w.synchronize();
-        MemorySegment spread = w.host().asSlice(layout.offset(Host.SPREAD), (long) d * Double.BYTES);
-        double largest = 0.0;
-        for (int t = 0; t < d; t++) {
-            largest = Math.max(largest, spread.getAtIndex(DOUBLE, t));
-        }
-        return PowerOfTwoScale.of(largest);
+        return ColumnStatistics.scale(w.host().asSlice(layout.offset(Host.SPREAD), (long) d * Double.BYTES), d);
     }
 
     private static void stageInts(MemorySegment ints, WorkspaceLayout.IntTable t, PreparedBatch batch,

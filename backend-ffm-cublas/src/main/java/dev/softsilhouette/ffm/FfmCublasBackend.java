@@ -1,7 +1,7 @@
 package dev.softsilhouette.ffm;
 
 import dev.softsilhouette.Metric;
-import dev.softsilhouette.cuda.engine.PowerOfTwoScale;
+import dev.softsilhouette.cuda.engine.ColumnStatistics;
 import dev.softsilhouette.ffm.cuda.Cublas;
 import dev.softsilhouette.ffm.cuda.CublasFunctions;
 import dev.softsilhouette.ffm.cuda.Driver;
@@ -17,7 +17,8 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
 /**
  * The ffm-cublas backend. Rows are gathered on the device in class order (SPEC 6), centred and scaled by a power of
- * two (both leave every silhouette unchanged and are undone exactly in the gradient), then:
+ * two chosen from the column spreads computed on the device (both leave every silhouette unchanged and are undone
+ * exactly in the gradient), then:
  * <ul>
  *   <li>{@code EUCLIDEAN}: Gram blocks {@code Z_I Z_J^T} by cuBLAS SGEMM, within the {@link GramChunkPlan} budget;
  *       distances and per-class sums by {@code ffm_euclidean.cu} (near pairs, where the expanded form cancels,
@@ -118,13 +119,6 @@ final class FfmCublasBackend implements SilhouetteBackend {
         MemorySegment x = ws.host(Workspace.Host.X, nd * Float.BYTES);
         MemorySegment.copy(batch.embeddings(), 0, x, 0, nd * Float.BYTES);
         double scale = 1.0;
-        if (metric != Metric.COSINE) {
-            double maxAbs = 0.0;
-            for (long e = 0; e < nd; e++) {
-                maxAbs = Math.max(maxAbs, Math.abs(x.getAtIndex(JAVA_FLOAT_UNALIGNED, e)));
-            }
-            scale = PowerOfTwoScale.of(maxAbs);
-        }
         long dX = ws.device(Workspace.Device.X, nd * Float.BYTES);
         Driver.copyToDevice(dX, x, nd * Float.BYTES, ws.stream);
         long dOrder = ws.uploadInts(Workspace.Host.ORDER, Workspace.Device.ORDER, sorted, n);
@@ -151,13 +145,17 @@ final class FfmCublasBackend implements SilhouetteBackend {
             dRowCorrection = ws.device(Workspace.Device.ROW_CORRECTION, (long) n * Double.BYTES);
             ws.args().ptr(dZ).i32(n).i32(d).f64(Metric.COSINE_NORM_FLOOR).ptr(dNorms).ptr(dRowCorrection)
                     .launch(FfmKernel.NORMALIZE_ROWS, n, ROW_BLOCK);
-            ws.args().ptr(dZ).i32(n).i32(d).ptr(dMean)
-                    .launch(FfmKernel.COLUMN_MEANS, (d + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
+            columnStatistics(ws, dZ, n, d, dMean);
             ws.args().ptr(dX).ptr(dOrder).ptr(dNorms).ptr(dMean).f64(1.0).i32(n).i32(d).ptr(dZ)
                     .launch(FfmKernel.GATHER_ROWS, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
         } else {
-            ws.args().ptr(dX).i32(n).i32(d).ptr(dMean)
-                    .launch(FfmKernel.COLUMN_MEANS, (d + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
+            // Conditioning on the device (the cuda backend's kernels): column means, and the D spreads that come back
+            // for the power of two bringing the centred values into [1, 2).
+            long dSpread = columnStatistics(ws, dX, n, d, dMean);
+            MemorySegment spread = ws.host(Workspace.Host.SPREAD, (long) d * Double.BYTES);
+            Driver.copyToHost(spread, dSpread, (long) d * Double.BYTES, ws.stream);
+            Driver.streamSynchronize(ws.stream);
+            scale = ColumnStatistics.scale(spread, d);
             ws.args().ptr(dX).ptr(dOrder).ptr(0L).ptr(dMean).f64(scale).i32(n).i32(d).ptr(dZ)
                     .launch(FfmKernel.GATHER_ROWS, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
         }
@@ -249,6 +247,22 @@ final class FfmCublasBackend implements SilhouetteBackend {
             MemorySegment.copy(gradStaging, 0, gradientOut, 0, nd * Float.BYTES);
         }
         return total;
+    }
+
+    /**
+     * column_partials and column_spread (silhouette_rows.cu) over the rows of {@code rows} (N x D floats): the column
+     * means into {@code dMean}; returns the device address of the D spreads.
+     */
+    private static long columnStatistics(Workspace ws, long rows, int n, int d, long dMean) {
+        long dPartials = ws.device(Workspace.Device.COLUMN_PARTIALS, ColumnStatistics.partialBytes(n, d));
+        long dSpread = ws.device(Workspace.Device.SPREAD, (long) d * Double.BYTES);
+        int columnBlocks = ColumnStatistics.columnBlocks(d);
+        int chunks = ColumnStatistics.chunks(n);
+        ws.args().ptr(rows).ptr(0L).i32(n).i32(d).i32(ColumnStatistics.chunkRows(n)).ptr(dPartials)
+                .launch(FfmKernel.COLUMN_PARTIALS, columnBlocks, chunks, ColumnStatistics.THREADS);
+        ws.args().ptr(dPartials).i32(chunks).i32(n).i32(d).ptr(dMean).ptr(dSpread)
+                .launch(FfmKernel.COLUMN_SPREAD, columnBlocks, ColumnStatistics.THREADS);
+        return dSpread;
     }
 
     /** Forward EUCLIDEAN: for every block pair, a Gram SGEMM, segment sums, and their per-class reduction. */

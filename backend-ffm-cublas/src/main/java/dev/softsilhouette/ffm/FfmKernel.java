@@ -6,7 +6,6 @@ package dev.softsilhouette.ffm;
  * test checks it against the {@code .cu} sources, so host and kernel cannot drift apart silently.
  */
 enum FfmKernel {
-    COLUMN_MEANS(Source.PREPARE, "ffm_column_means", "PiiP"),
     GATHER_ROWS(Source.PREPARE, "ffm_gather_rows", "PPPPdiiP"),
     NORMALIZE_ROWS(Source.PREPARE, "ffm_normalize_rows", "PiidPP"),
     ROW_TERMS(Source.PREPARE, "ffm_row_terms", "PPPiiPP"),
@@ -22,7 +21,9 @@ enum FfmKernel {
     DISTANCE_COEFFICIENTS(Source.EUCLIDEAN, "ffm_distance_coefficients", "PiiiiPiPPPi"),
     COEFFICIENT_ROW_SUMS(Source.EUCLIDEAN, "ffm_coefficient_row_sums", "PiiiP"),
     EUCLIDEAN_GRADIENT(Source.EUCLIDEAN, "ffm_euclidean_gradient", "PPPPiidP"),
-    /** The per-row silhouette step, shared with the cuda backend (same kernel, same source). */
+    /** Conditioning and the per-row silhouette step, shared with the cuda backend (same kernels, same source). */
+    COLUMN_PARTIALS(Source.ROWS, "column_partials", "PPiiiP"),
+    COLUMN_SPREAD(Source.ROWS, "column_spread", "PiiiPP"),
     ROW_SILHOUETTES(Source.ROWS, "row_silhouettes", "PPPPPiddiiiP");
 
     /** The translation units: the backend's own two, and the cuda backend's per-row kernels. */

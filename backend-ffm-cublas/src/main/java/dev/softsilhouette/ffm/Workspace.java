@@ -24,7 +24,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class Workspace implements AutoCloseable {
     /** Device buffers, by role. */
     enum Device {
-        X, Z, ORDER, LABELS, OFFSETS, ROW_WEIGHTS, SILHOUETTES, CLASS_COEF_SUMS, COLUMN_MEAN, ROW_SQ, ROW_OWN, NORMS, CLASS_MEAN_D, CLASS_MEAN_F, CLASS_SQ,
+        X, Z, ORDER, LABELS, OFFSETS, ROW_WEIGHTS, SILHOUETTES, CLASS_COEF_SUMS, COLUMN_MEAN, COLUMN_PARTIALS, SPREAD, ROW_SQ, ROW_OWN, NORMS, CLASS_MEAN_D, CLASS_MEAN_F, CLASS_SQ,
         CLASS_SCATTER, DOT, SUMS, COEF_F, SCALED_COEF_F, ROW_SCALE, OWN_COEF, R, T, GRAM, PARTIAL, SEGMENTS,
         ROW_SUMS, NEG_CZ, GRAD, ROW_CORRECTION, CLASS_CORRECTION
     }
@@ -170,6 +170,11 @@ final class Workspace implements AutoCloseable {
      * declared parameter kinds; a 1-D grid of {@code blocks} x {@code threads}.
      */
     void launch(FfmKernel kernel, int blocks, int threads) {
+        launch(kernel, blocks, 1, threads);
+    }
+
+    /** The same on a 2-D grid of {@code blocksX x blocksY} blocks. */
+    void launch(FfmKernel kernel, int blocksX, int blocksY, int threads) {
         String kinds = kernel.parameterKinds;
         boolean matches = kinds.length() == argCount;
         for (int i = 0; matches && i < argCount; i++) {
@@ -179,7 +184,7 @@ final class Workspace implements AutoCloseable {
             throw new IllegalStateException("arguments " + new String(argKinds, 0, argCount) + " do not match "
                     + kernel.symbol + "(" + kinds + ")");
         }
-        Driver.launch(session.function(kernel), blocks, 1, threads, 0, stream, argPointers);
+        Driver.launch(session.function(kernel), blocksX, blocksY, threads, 0, stream, argPointers);
     }
 
     /** Blocks for a grid-stride loop over {@code total} elements with {@code threads} per block. */

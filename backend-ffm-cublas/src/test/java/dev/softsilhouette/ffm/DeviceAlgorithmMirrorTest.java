@@ -213,6 +213,33 @@ class DeviceAlgorithmMirrorTest {
         }
     }
 
+    /**
+     * column_partials (row chunks of ColumnStatistics.chunkRows: sum in double, min, max) then column_spread (chunks
+     * in order): the column means into {@code mean}; returns the largest spread max(max - mean, mean - min).
+     */
+    private static double columnStatistics(float[] rows, int n, int d, double[] mean) {
+        int chunkRows = dev.softsilhouette.cuda.engine.ColumnStatistics.chunkRows(n);
+        double largest = 0.0;
+        for (int t = 0; t < d; t++) {
+            double sum = 0.0;
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int first = 0; first < n; first += chunkRows) {
+                double chunk = 0.0;
+                for (int r = first; r < Math.min(n, first + chunkRows); r++) {
+                    double v = rows[r * d + t];
+                    chunk += v;
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+                sum += chunk;
+            }
+            mean[t] = sum / n;
+            largest = Math.max(largest, Math.max(hi - mean[t], mean[t] - lo));
+        }
+        return largest;
+    }
+
     /** SGEMM's inner product: float multiply-adds in order. */
     private static float sdot(float[] a, int aOff, float[] b, int bOff, int len) {
         float acc = 0f;
@@ -259,32 +286,15 @@ class DeviceAlgorithmMirrorTest {
                 double unit = raw / norms[p];
                 correction[p] = raw >= Metric.COSINE_NORM_FLOOR ? 0.0 : 0.5 * (1.0 - unit * unit);
             }
-            for (int t = 0; t < d; t++) { // ffm_column_means over the unit rows
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += z[i * d + t];
-                }
-                unitMean[t] = s / n;
-            }
+            columnStatistics(z, n, d, unitMean); // over the unit rows
             for (int p = 0; p < n; p++) { // ffm_gather_rows (norms, mean): centred unit rows
                 for (int t = 0; t < d; t++) {
                     z[p * d + t] = (float) ((double) x[sorted[p] * d + t] / norms[p] - unitMean[t]);
                 }
             }
         } else {
-            double max = 0;
-            for (float v : x) {
-                max = Math.max(max, Math.abs(v));
-            }
-            scale = dev.softsilhouette.cuda.engine.PowerOfTwoScale.of(max);
-            double[] mean = new double[d]; // ffm_column_means
-            for (int t = 0; t < d; t++) {
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += x[i * d + t];
-                }
-                mean[t] = s / n;
-            }
+            double[] mean = new double[d];
+            scale = dev.softsilhouette.cuda.engine.PowerOfTwoScale.of(columnStatistics(x, n, d, mean));
             for (int p = 0; p < n; p++) { // ffm_gather_rows
                 for (int t = 0; t < d; t++) {
                     z[p * d + t] = (float) ((x[sorted[p] * d + t] - mean[t]) * scale);

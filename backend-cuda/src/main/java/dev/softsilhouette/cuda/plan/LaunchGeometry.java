@@ -12,11 +12,6 @@ public final class LaunchGeometry {
     public static final int ROW_THREADS = 128;
     /** Threads per block of {@code class_sums} (one column each). */
     public static final int CLASS_SUM_THREADS = 128;
-    /** Threads per block of the column statistics kernels (one column each). */
-    public static final int COLUMN_THREADS = 128;
-    /** Row chunks of {@code column_partials}: at most this many, of at least {@link #MIN_CHUNK_ROWS} rows. */
-    public static final int MAX_COLUMN_CHUNKS = 256;
-    public static final int MIN_CHUNK_ROWS = 64;
     /** Side of the double GEMM tile ({@code SS_GEMM_TILE}); the block is this squared. */
     public static final int GEMM_TILE = 16;
     /** Grid-stride kernels use at most this many blocks. */
@@ -50,16 +45,6 @@ public final class LaunchGeometry {
                     + MAX_GRID_Y + " (at most " + (long) MAX_GRID_Y * GEMM_TILE + " rows or classes)");
         }
         return new int[] {x, y};
-    }
-
-    /** Rows per chunk of {@code column_partials}. */
-    public static int columnChunkRows(int rows) {
-        return Math.max(MIN_CHUNK_ROWS, Math.ceilDiv(rows, MAX_COLUMN_CHUNKS));
-    }
-
-    /** Row chunks of {@code column_partials} (its grid's y), at most {@link #MAX_COLUMN_CHUNKS}. */
-    public static int columnChunks(int rows) {
-        return Math.ceilDiv(rows, columnChunkRows(rows));
     }
 
     /** Grid (x = class, y = column chunk) of {@code class_sums}. */

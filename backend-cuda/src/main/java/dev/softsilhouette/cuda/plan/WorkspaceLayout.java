@@ -1,5 +1,7 @@
 package dev.softsilhouette.cuda.plan;
 
+import dev.softsilhouette.cuda.engine.ColumnStatistics;
+
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -102,7 +104,7 @@ public final class WorkspaceLayout {
         region(device, Device.X, nd * Float.BYTES, cursor);
         region(device, Device.INTS, intBytes, cursor);
         region(device, Device.MEAN, (long) d * Double.BYTES, cursor);
-        region(device, Device.COLUMN_PARTIALS, (long) LaunchGeometry.columnChunks(n) * 3 * d * Double.BYTES, cursor);
+        region(device, Device.COLUMN_PARTIALS, ColumnStatistics.partialBytes(n, d), cursor);
         region(device, Device.SPREAD, (long) d * Double.BYTES, cursor);
         region(device, Device.ROW_WEIGHTS, gradient ? (long) n * Float.BYTES : 0, cursor);
         region(device, Device.Z, nd * Float.BYTES, cursor);

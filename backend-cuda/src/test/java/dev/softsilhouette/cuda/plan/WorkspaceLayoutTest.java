@@ -39,7 +39,7 @@ class WorkspaceLayoutTest {
         assertEquals(16, layout.gradientSlabs(), "one slab per backward split: as many as tiles here");
         assertEquals(16L * n * d * 8, layout.bytes(Device.GRADIENT_ACC));
         assertEquals(n * d * 4L, layout.bytes(Device.GRADIENT));
-        int chunks = LaunchGeometry.columnChunks(n);
+        int chunks = dev.softsilhouette.cuda.engine.ColumnStatistics.chunks(n);
         assertEquals(16, chunks, "1000 rows in chunks of at least 64");
         assertEquals(chunks * 3L * d * 8, layout.bytes(Device.COLUMN_PARTIALS));
         assertEquals(d * 8L, layout.bytes(Device.SPREAD));

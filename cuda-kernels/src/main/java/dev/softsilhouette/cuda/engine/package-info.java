@@ -3,6 +3,6 @@
  * the NVRTC program key and options and the compiled-image cache with its compile-and-load path
  * ({@link dev.softsilhouette.cuda.engine.NvrtcProgramKey}, {@link dev.softsilhouette.cuda.engine.KernelImageCache}),
  * the status-code names ({@link dev.softsilhouette.cuda.engine.CudaStatus}) and the conditioning scale
- * ({@link dev.softsilhouette.cuda.engine.PowerOfTwoScale}).
+ * ({@link dev.softsilhouette.cuda.engine.PowerOfTwoScale}, {@link dev.softsilhouette.cuda.engine.ColumnStatistics}).
  */
 package dev.softsilhouette.cuda.engine;

@@ -24,19 +24,6 @@ __device__ __forceinline__ double ffm_prepare_block_sum(double v, double* shared
     return total;
 }
 
-// mean[t] = (1/n) sum_i x[i][t], in double, rows in their given order. One thread per column.
-extern "C" __global__ void ffm_column_means(const float* __restrict__ x, int n, int d, double* __restrict__ mean) {
-    int t = blockIdx.x * blockDim.x + threadIdx.x;
-    if (t >= d) {
-        return;
-    }
-    double sum = 0.0;
-    for (int i = 0; i < n; i++) {
-        sum += (double) x[(long long) i * d + t];
-    }
-    mean[t] = sum / (double) n;
-}
-
 // z[p][t] = (x[order[p]][t] / norms[p] - mean[t]) * scale (norms may be null: no division; mean may be null: no
 // centring), in double, rounded once to float. Grid-stride over n*d elements.
 // Centring makes the Gram and class-statistics expansions translation invariant (SPEC 6); `scale` is a power of two

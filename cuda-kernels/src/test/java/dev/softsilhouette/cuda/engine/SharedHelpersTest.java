@@ -22,6 +22,23 @@ class SharedHelpersTest {
     }
 
     @Test
+    void columnChunksCoverEveryRowOnceWithinTheGridPlan() {
+        for (int n : new int[] {1, 63, 64, 65, 1000, 16_384, 16_385, 1_000_000}) {
+            int rows = ColumnStatistics.chunkRows(n);
+            int chunks = ColumnStatistics.chunks(n);
+            assertTrue(rows >= ColumnStatistics.MIN_CHUNK_ROWS && chunks <= ColumnStatistics.MAX_CHUNKS, "n=" + n);
+            assertTrue((long) chunks * rows >= n && (long) (chunks - 1) * rows < n, "no empty chunk at n=" + n);
+            assertEquals((long) chunks * 3 * 7 * Double.BYTES, ColumnStatistics.partialBytes(n, 7));
+        }
+        assertEquals(1, ColumnStatistics.columnBlocks(1));
+        assertEquals(4, ColumnStatistics.columnBlocks(512));
+        assertEquals(5, ColumnStatistics.columnBlocks(513));
+        java.lang.foreign.MemorySegment spreads = java.lang.foreign.MemorySegment.ofArray(new double[] {0.5, 3.0, 2.9});
+        assertEquals(0.5, ColumnStatistics.scale(spreads, 3), "3.0 * 0.5 lies in [1, 2)");
+        assertEquals(2.0, ColumnStatistics.scale(spreads, 1), "only the first spread: 0.5 * 2");
+    }
+
+    @Test
     void theDeviceOrdinalDefaultsToZeroAndRejectsNonsenseByName() {
         assertEquals(0, DeviceOrdinal.parse(null));
         assertEquals(0, DeviceOrdinal.parse(" "));
