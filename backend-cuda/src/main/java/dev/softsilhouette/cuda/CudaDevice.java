@@ -1,5 +1,7 @@
 package dev.softsilhouette.cuda;
 
+import dev.softsilhouette.cuda.engine.KernelSignature;
+
 import dev.softsilhouette.cuda.engine.KernelImageCache;
 import dev.softsilhouette.cuda.engine.NvrtcProgramKey;
 import dev.softsilhouette.cuda.kernels.ComputeCapability;

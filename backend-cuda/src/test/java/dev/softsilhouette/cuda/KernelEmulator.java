@@ -1,5 +1,7 @@
 package dev.softsilhouette.cuda;
 
+import dev.softsilhouette.cuda.engine.KernelSignature;
+
 import dev.softsilhouette.cuda.plan.EuclideanTilePlan;
 
 import java.lang.foreign.Arena;

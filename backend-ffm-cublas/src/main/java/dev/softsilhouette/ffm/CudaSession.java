@@ -2,6 +2,7 @@ package dev.softsilhouette.ffm;
 
 import dev.softsilhouette.cuda.engine.DeviceOrdinal;
 import dev.softsilhouette.cuda.engine.KernelImageCache;
+import dev.softsilhouette.cuda.engine.KernelSignature;
 import dev.softsilhouette.cuda.engine.NvrtcProgramKey;
 import dev.softsilhouette.cuda.kernels.ComputeCapability;
 import dev.softsilhouette.cuda.kernels.KernelCatalog;
@@ -36,6 +37,7 @@ final class CudaSession implements AutoCloseable {
     private final java.util.EnumMap<FfmKernel.Source, MemorySegment> modules;
 
     private final java.util.EnumMap<FfmKernel, MemorySegment> functions = new java.util.EnumMap<>(FfmKernel.class);
+    private final java.util.EnumMap<FfmKernel, KernelSignature> signatures = new java.util.EnumMap<>(FfmKernel.class);
 
     private boolean closed;
 
@@ -52,6 +54,7 @@ final class CudaSession implements AutoCloseable {
         this.nvrtcVersion = Nvrtc.version();
         for (FfmKernel kernel : FfmKernel.values()) {
             functions.put(kernel, Driver.moduleFunction(modules.get(kernel.source), kernel.symbol));
+            signatures.put(kernel, signature(kernel));
         }
     }
 
@@ -136,6 +139,20 @@ final class CudaSession implements AutoCloseable {
     private static int nvrtcVersion() {
         int[] version = Nvrtc.version();
         return version[0] * 1000 + version[1] * 10;
+    }
+
+    /** The parameter kinds of {@code kernel}, parsed from the source that was compiled. */
+    static KernelSignature signature(FfmKernel kernel) {
+        KernelSignature parsed = KernelSignature.parse(source(kernel.source.fileName).text()).get(kernel.symbol);
+        if (parsed == null) {
+            throw new IllegalStateException("kernel " + kernel.symbol + " is not in " + kernel.source.fileName);
+        }
+        return parsed;
+    }
+
+    /** {@code kernel}'s parameter kinds, for the launch check. */
+    KernelSignature launchSignature(FfmKernel kernel) {
+        return signatures.get(kernel);
     }
 
     /** The loaded function of {@code kernel}. */

@@ -1,5 +1,6 @@
 package dev.softsilhouette.ffm;
 
+import dev.softsilhouette.cuda.engine.KernelSignature;
 import dev.softsilhouette.ffm.cuda.Cublas;
 import dev.softsilhouette.ffm.cuda.CublasFunctions;
 import dev.softsilhouette.ffm.cuda.Driver;
@@ -49,7 +50,7 @@ final class Workspace implements AutoCloseable {
     private final MemorySegment argValues;
     private final MemorySegment argPointers;
     private int argCount;
-    private final char[] argKinds = new char[MAX_KERNEL_ARGS];
+    private final KernelSignature.Kind[] argKinds = new KernelSignature.Kind[MAX_KERNEL_ARGS];
 
     private final long[] devicePointers = new long[Device.values().length];
     private final long[] deviceBytes = new long[Device.values().length];
@@ -143,21 +144,21 @@ final class Workspace implements AutoCloseable {
     }
 
     Workspace ptr(long devicePointer) {
-        argValues.setAtIndex(JAVA_LONG, next('P'), devicePointer);
+        argValues.setAtIndex(JAVA_LONG, next(KernelSignature.Kind.POINTER), devicePointer);
         return this;
     }
 
     Workspace i32(int value) {
-        argValues.set(JAVA_INT, (long) next('i') * Long.BYTES, value);
+        argValues.set(JAVA_INT, (long) next(KernelSignature.Kind.INT) * Long.BYTES, value);
         return this;
     }
 
     Workspace f64(double value) {
-        argValues.setAtIndex(JAVA_DOUBLE, next('d'), value);
+        argValues.setAtIndex(JAVA_DOUBLE, next(KernelSignature.Kind.DOUBLE), value);
         return this;
     }
 
-    private int next(char kind) {
+    private int next(KernelSignature.Kind kind) {
         if (argCount == MAX_KERNEL_ARGS) {
             throw new IllegalStateException("more than " + MAX_KERNEL_ARGS + " kernel arguments");
         }
@@ -167,7 +168,7 @@ final class Workspace implements AutoCloseable {
 
     /**
      * Launches {@code kernel} with the arguments set since {@link #args()}, after checking them against its
-     * declared parameter kinds; a 1-D grid of {@code blocks} x {@code threads}.
+     * parameter kinds parsed from the compiled source; a 1-D grid of {@code blocks} x {@code threads}.
      */
     void launch(FfmKernel kernel, int blocks, int threads) {
         launch(kernel, blocks, 1, threads);
@@ -175,15 +176,7 @@ final class Workspace implements AutoCloseable {
 
     /** The same on a 2-D grid of {@code blocksX x blocksY} blocks. */
     void launch(FfmKernel kernel, int blocksX, int blocksY, int threads) {
-        String kinds = kernel.parameterKinds;
-        boolean matches = kinds.length() == argCount;
-        for (int i = 0; matches && i < argCount; i++) {
-            matches = kinds.charAt(i) == argKinds[i];
-        }
-        if (!matches) {
-            throw new IllegalStateException("arguments " + new String(argKinds, 0, argCount) + " do not match "
-                    + kernel.symbol + "(" + kinds + ")");
-        }
+        session.launchSignature(kernel).check(argKinds, argCount);
         Driver.launch(session.function(kernel), blocksX, blocksY, threads, 0, stream, argPointers);
     }
 

@@ -1,4 +1,4 @@
-package dev.softsilhouette.cuda;
+package dev.softsilhouette.cuda.engine;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,27 +10,27 @@ import java.util.regex.Pattern;
 /**
  * The parameter kinds of one {@code extern "C"} kernel, read from the CUDA C source itself, so that every launch's
  * arguments are checked against the code that was compiled (a mismatch would otherwise be silent memory
- * corruption on the device).
+ * corruption on the device). Both bindings check every launch with it.
  *
  * @param kernel     the kernel's name
  * @param parameters the kind of each parameter, in order
  */
-record KernelSignature(String kernel, List<Kind> parameters) {
+public record KernelSignature(String kernel, List<Kind> parameters) {
 
     /** What cuLaunchKernel must be given for a parameter: a device address, a 32-bit int or a double. */
-    enum Kind {
+    public enum Kind {
         POINTER, INT, DOUBLE
     }
 
     private static final Pattern KERNEL = Pattern.compile(
             "extern\\s+\"C\"\\s+__global__\\s+void\\s+(?:__launch_bounds__\\s*\\([^)]*\\)\\s*)?(\\w+)\\s*\\(([^)]*)\\)");
 
-    KernelSignature {
+    public KernelSignature {
         parameters = List.copyOf(parameters);
     }
 
     /** Every {@code extern "C" __global__} kernel of {@code source}, by name. */
-    static Map<String, KernelSignature> parse(String source) {
+    public static Map<String, KernelSignature> parse(String source) {
         Map<String, KernelSignature> kernels = new LinkedHashMap<>();
         Matcher m = KERNEL.matcher(source);
         while (m.find()) {
@@ -56,7 +56,7 @@ record KernelSignature(String kernel, List<Kind> parameters) {
     }
 
     /** Throws unless {@code given} (the first {@code count} entries) matches this signature. */
-    void check(Kind[] given, int count) {
+    public void check(Kind[] given, int count) {
         boolean ok = count == parameters.size();
         for (int i = 0; ok && i < count; i++) {
             ok = given[i] == parameters.get(i);

@@ -1,6 +1,6 @@
-package dev.softsilhouette.cuda;
+package dev.softsilhouette.cuda.engine;
 
-import dev.softsilhouette.cuda.KernelSignature.Kind;
+import dev.softsilhouette.cuda.engine.KernelSignature.Kind;
 import dev.softsilhouette.cuda.kernels.KernelCatalog;
 import dev.softsilhouette.cuda.kernels.KernelSource;
 import org.junit.jupiter.api.Test;
@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
-import static dev.softsilhouette.cuda.KernelSignature.Kind.DOUBLE;
-import static dev.softsilhouette.cuda.KernelSignature.Kind.INT;
-import static dev.softsilhouette.cuda.KernelSignature.Kind.POINTER;
+import static dev.softsilhouette.cuda.engine.KernelSignature.Kind.DOUBLE;
+import static dev.softsilhouette.cuda.engine.KernelSignature.Kind.INT;
+import static dev.softsilhouette.cuda.engine.KernelSignature.Kind.POINTER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
