@@ -16,8 +16,9 @@ public final class EuclideanTilePlan {
     /** Rows per tile; {@code SS_TILE} in {@code common.cuh}. */
     public static final int TILE = 64;
     /**
-     * Blocks the backward aims for: 8 resident blocks of 256 threads on each of 128 multiprocessors (the tile kernels
-     * use about 40 KiB of shared memory per block).
+     * Blocks the backward aims for: several waves of resident blocks on a GPU of about 100 to 140 multiprocessors
+     * (nvcc 13 for sm_90: 80 registers x 256 threads and 42 KiB of shared memory per block, so 3 resident blocks
+     * per multiprocessor), which keeps the last wave's tail short.
      */
     public static final int BACKWARD_TARGET_BLOCKS = 1024;
     /** Device memory the backward's split slabs may take together (beyond one slab, which is always allowed). */
