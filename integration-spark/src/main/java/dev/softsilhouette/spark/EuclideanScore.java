@@ -6,7 +6,6 @@ import dev.softsilhouette.Ints;
 import dev.softsilhouette.Metric;
 
 import org.apache.spark.api.java.JavaPairRDD;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
 
 import scala.Tuple2;
@@ -15,44 +14,27 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * {@code EUCLIDEAN}, exact (SPEC section 12): the data set as row blocks of B rows, block i in partition i; one task
- * per pair of blocks i <= j computes the tile's per-row per-class distance sums in both directions
- * ({@link BlockSilhouette#addEuclideanSums}); the sums of each block are reduced by key into its partition, where
- * its rows get their s_i. Memory per task O(B*K + B*D); shuffled, the rows of both blocks of every tile and
- * B*K doubles per block per tile.
+ * {@code EUCLIDEAN}, exact (SPEC section 12): the data set as row blocks of at most B rows (each partition cut into
+ * blocks of about equal size), block i in partition i; one task per pair of blocks i <= j computes the tile's
+ * per-row per-class distance sums in both directions ({@link BlockSilhouette#addEuclideanSums}); the sums of each
+ * block are reduced by key into its partition, where its rows get their s_i. Two Spark jobs: the labels (rows,
+ * classes and the number of features of every partition), then the tiles. Memory per task O(B*K + B*D); shuffled,
+ * the rows once (to their block's partition), B*K doubles per block per tile.
  */
 final class EuclideanScore {
     private EuclideanScore() {
     }
 
-    /** A block's place and classes, collected to number the blocks and count the classes. */
-    private record BlockClasses(int partition, int index, ClassCounts classes) implements java.io.Serializable {
-    }
-
     static double score(InputRows input, String backend, int blockRows) {
-        int dims = input.firstBlock(blockRows).dims();
-        JavaRDD<Block> blocks = input.blocks(blockRows, dims).persist(StorageLevel.MEMORY_AND_DISK());
-        JavaPairRDD<Integer, Block> numbered = null;
+        PartitionShapes shapes = input.shapes();
+        ClassCounts classes = shapes.classes();
+        int k = classes.classCount();
+        int[] firstBlockOf = shapes.firstBlocks(blockRows);
+        BlockPartitioner byBlock = new BlockPartitioner(firstBlockOf[firstBlockOf.length - 1]);
+        JavaPairRDD<Integer, Block> numbered = input.evenBlocks(shapes, blockRows)
+                .mapToPair(b -> new Tuple2<>(firstBlockOf[b.partition()] + b.index(), b))
+                .partitionBy(byBlock).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            List<BlockClasses> found = blocks.map(b -> new BlockClasses(b.partition(), b.index(),
-                    ClassCounts.of(b.labels()))).collect();
-            int partitions = blocks.getNumPartitions();
-            int[] firstBlockOf = new int[partitions + 1];
-            ClassCounts merged = null;
-            for (BlockClasses b : found) {
-                firstBlockOf[b.partition() + 1]++;
-                merged = merged == null ? b.classes() : merged.merge(b.classes());
-            }
-            for (int p = 0; p < partitions; p++) {
-                firstBlockOf[p + 1] += firstBlockOf[p];
-            }
-            ClassCounts classes = merged;
-            input.requireScorable(classes);
-            int k = classes.classCount();
-            BlockPartitioner byBlock = new BlockPartitioner(found.size());
-
-            numbered = blocks.mapToPair(b -> new Tuple2<>(firstBlockOf[b.partition()] + b.index(), b))
-                    .partitionBy(byBlock).persist(StorageLevel.MEMORY_AND_DISK());
             JavaPairRDD<Integer, double[]> sums = numbered.cartesian(numbered)
                     .filter(pair -> pair._1()._1() <= pair._2()._1())
                     .flatMapToPair(pair -> {
@@ -88,10 +70,7 @@ final class EuclideanScore {
             }
             return total / classes.rows();
         } finally {
-            if (numbered != null) {
-                numbered.unpersist(false);
-            }
-            blocks.unpersist(false);
+            numbered.unpersist(false);
         }
     }
 

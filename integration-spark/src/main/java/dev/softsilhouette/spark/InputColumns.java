@@ -16,7 +16,8 @@ import java.util.Arrays;
  * The two input columns of an evaluation and how a row of them becomes float32 values and a label: features as a
  * Spark ML vector (dense or sparse), {@code array<float>} or {@code array<double>}; labels from any integral or
  * floating column whose values are whole numbers in {@code [0, 2^31 - 1)} (what Spark's clustering models predict).
- * Reads Catalyst's {@link InternalRow} (ordinal 0 the features, 1 the label) without building Spark SQL rows.
+ * Reads Catalyst's {@link InternalRow}s of the data set (the two columns at their ordinals there) without building
+ * Spark SQL rows.
  * Every bad value is an {@link IllegalArgumentException} naming the column and the row.
  */
 final class InputColumns implements Serializable {
@@ -33,15 +34,21 @@ final class InputColumns implements Serializable {
     private final String predictionColumn;
     private final Features features;
     private final Labels labels;
+    private final int featuresOrdinal;
+    private final int labelOrdinal;
 
-    private InputColumns(String featuresColumn, String predictionColumn, Features features, Labels labels) {
+    private InputColumns(String featuresColumn, String predictionColumn, Features features, Labels labels,
+                         int featuresOrdinal, int labelOrdinal) {
         this.featuresColumn = featuresColumn;
         this.predictionColumn = predictionColumn;
         this.features = features;
         this.labels = labels;
+        this.featuresOrdinal = featuresOrdinal;
+        this.labelOrdinal = labelOrdinal;
     }
 
-    /** Checks that both columns exist with a supported type. */
+    /** Checks that both columns exist with a supported type; rows are read at the columns' ordinals in
+     * {@code schema}. */
     static InputColumns of(StructType schema, String featuresColumn, String predictionColumn) {
         DataType f = field(schema, featuresColumn, "featuresCol").dataType();
         Features features;
@@ -73,7 +80,8 @@ final class InputColumns implements Serializable {
             throw new IllegalArgumentException("predictionCol \"" + predictionColumn + "\": type " + p.simpleString()
                     + "; expected an integral or floating-point column of cluster ids");
         }
-        return new InputColumns(featuresColumn, predictionColumn, features, labels);
+        return new InputColumns(featuresColumn, predictionColumn, features, labels, schema.fieldIndex(featuresColumn),
+                schema.fieldIndex(predictionColumn));
     }
 
     private static StructField field(StructType schema, String name, String param) {
@@ -89,10 +97,10 @@ final class InputColumns implements Serializable {
         requireFeatures(row, at);
         return switch (features) {
             case VECTOR -> {
-                InternalRow v = row.getStruct(0, VECTOR_FIELDS);
+                InternalRow v = row.getStruct(featuresOrdinal, VECTOR_FIELDS);
                 yield v.getByte(0) == 1 ? v.getArray(3).numElements() : v.getInt(1);
             }
-            case FLOAT_ARRAY, DOUBLE_ARRAY -> row.getArray(0).numElements();
+            case FLOAT_ARRAY, DOUBLE_ARRAY -> row.getArray(featuresOrdinal).numElements();
         };
     }
 
@@ -106,7 +114,7 @@ final class InputColumns implements Serializable {
         }
         switch (features) {
             case VECTOR -> {
-                InternalRow v = row.getStruct(0, VECTOR_FIELDS);
+                InternalRow v = row.getStruct(featuresOrdinal, VECTOR_FIELDS);
                 ArrayData values = v.getArray(3);
                 if (v.getByte(0) == 1) {
                     for (int t = 0; t < n; t++) {
@@ -122,14 +130,14 @@ final class InputColumns implements Serializable {
                 }
             }
             case FLOAT_ARRAY -> {
-                ArrayData values = row.getArray(0);
+                ArrayData values = row.getArray(featuresOrdinal);
                 for (int t = 0; t < n; t++) {
                     requireElement(values, t, at);
                     into[offset + t] = toFloat(values.getFloat(t), t, at);
                 }
             }
             case DOUBLE_ARRAY -> {
-                ArrayData values = row.getArray(0);
+                ArrayData values = row.getArray(featuresOrdinal);
                 for (int t = 0; t < n; t++) {
                     requireElement(values, t, at);
                     into[offset + t] = toFloat(values.getDouble(t), t, at);
@@ -140,16 +148,16 @@ final class InputColumns implements Serializable {
 
     /** The row's label, a whole number in {@code [0, 2^31 - 1)}. */
     int readLabel(InternalRow row, RowPosition at) {
-        if (row.isNullAt(1)) {
+        if (row.isNullAt(labelOrdinal)) {
             throw new IllegalArgumentException("predictionCol \"" + predictionColumn + "\": " + at + " is null");
         }
         double value = switch (labels) {
-            case BYTE -> row.getByte(1);
-            case SHORT -> row.getShort(1);
-            case INT -> row.getInt(1);
-            case LONG -> row.getLong(1);
-            case FLOAT -> row.getFloat(1);
-            case DOUBLE -> row.getDouble(1);
+            case BYTE -> row.getByte(labelOrdinal);
+            case SHORT -> row.getShort(labelOrdinal);
+            case INT -> row.getInt(labelOrdinal);
+            case LONG -> row.getLong(labelOrdinal);
+            case FLOAT -> row.getFloat(labelOrdinal);
+            case DOUBLE -> row.getDouble(labelOrdinal);
         };
         if (!(value >= 0 && value < Integer.MAX_VALUE) || value != Math.rint(value)) {
             throw new IllegalArgumentException("predictionCol \"" + predictionColumn + "\": " + at + " is " + value
@@ -167,7 +175,7 @@ final class InputColumns implements Serializable {
     }
 
     private void requireFeatures(InternalRow row, RowPosition at) {
-        if (row.isNullAt(0)) {
+        if (row.isNullAt(featuresOrdinal)) {
             throw new IllegalArgumentException("featuresCol \"" + featuresColumn + "\": " + at + " is null");
         }
     }

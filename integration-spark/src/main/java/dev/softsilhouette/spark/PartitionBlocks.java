@@ -5,6 +5,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The rows of one partition as blocks of up to {@code blockRows} rows, read one block at a time (memory O(B*D)).
@@ -20,11 +21,13 @@ final class PartitionBlocks implements Iterator<Block> {
     private long rowIndex;
     private int blockIndex;
 
-    PartitionBlocks(InputColumns columns, int partition, Iterator<InternalRow> rows, int blockRows, int dims) {
+    /** @param blockRows the rows per block of each partition (by index) */
+    PartitionBlocks(InputColumns columns, int partition, Iterator<InternalRow> rows, IntUnaryOperator blockRows,
+                    int dims) {
         this.columns = columns;
         this.partition = partition;
         this.rows = rows;
-        this.blockRows = blockRows;
+        this.blockRows = blockRows.applyAsInt(partition);
         this.dims = dims;
     }
 

@@ -23,10 +23,10 @@ import java.util.List;
  * {@code ClusteringEvaluator} does not offer.
  *
  * <ul>
- *   <li>squaredEuclidean, cosine: class statistics per partition, one treeAggregate (O(K*D) per partition), a
- *       broadcast, the s_i per partition: two passes over the data, O(N*K*D) work.</li>
- *   <li>euclidean: every pair of row blocks of {@code blockRows} rows once, O(N^2*D) work; memory per task
- *       O(B*K + B*D).</li>
+ *   <li>squaredEuclidean, cosine: class statistics per partition, collected (O(K*D) per partition) and merged in
+ *       partition order, a broadcast, the s_i per partition: two passes over the data, O(N*K*D) work.</li>
+ *   <li>euclidean: every pair of row blocks of at most {@code blockRows} rows once, O(N^2*D) work; memory per
+ *       task O(B*K + B*D).</li>
  * </ul>
  * Features: a Spark ML vector (dense or sparse), {@code array<float>} or {@code array<double>}, computed in float32
  * with float64 accumulation; labels: any integral or floating column of cluster ids (whole numbers {@code >= 0}).

@@ -14,9 +14,10 @@ import java.util.List;
 
 /**
  * {@code SQUARED_EUCLIDEAN} and {@code COSINE} in two passes over the data (SPEC section 12): per partition, the class
- * statistics of its blocks (O(rows*D)), merged by one treeAggregate (O(K*D) shuffled per partition); the merged
- * statistics broadcast; per partition, the s_i of its blocks (O(rows*K*D)), summed per partition and then over the
- * partitions in partition order. The blocks are persisted between the two passes.
+ * statistics of its blocks (O(rows*D)), collected (K*D + 2K doubles per partition) and merged on the driver in
+ * partition order; the merged statistics broadcast; per partition, the s_i of its blocks (O(rows*K*D)), summed per
+ * partition and then over the partitions in partition order. Every sum is added in a fixed order, so the score is the
+ * same bits on every run. The blocks are persisted between the two passes.
  */
 final class StatisticsScore {
     private StatisticsScore() {
@@ -37,13 +38,19 @@ final class StatisticsScore {
 
     private static double score(JavaRDD<Block> blocks, Metric metric, String backend, double[] shift,
                                 InputRows input) {
-        ClassStatistics all = blocks.treeAggregate(null,
-                (ClassStatistics merged, Block b) -> {
-                    ClassStatistics s = TaskSilhouettes.get(metric, backend).statistics(b.rowBlock(), shift);
-                    return merged == null ? s : merged.merge(s);
-                },
-                (ClassStatistics a, ClassStatistics b) -> a == null ? b : b == null ? a : a.merge(b),
-                2);
+        List<ClassStatistics> perPartition = blocks.mapPartitions(it -> {
+            BlockSilhouette silhouettes = TaskSilhouettes.get(metric, backend);
+            ClassStatistics merged = null;
+            while (it.hasNext()) {
+                ClassStatistics s = silhouettes.statistics(it.next().rowBlock(), shift);
+                merged = merged == null ? s : merged.merge(s);
+            }
+            return merged == null ? Collections.emptyIterator() : List.of(merged).iterator();
+        }, true).collect();
+        ClassStatistics all = perPartition.getFirst();
+        for (int p = 1; p < perPartition.size(); p++) {
+            all = all.merge(perPartition.get(p));
+        }
         input.requireScorable(all.classes());
 
         Broadcast<ClassStatistics> shared = JavaSparkContext.fromSparkContext(blocks.context()).broadcast(all);
