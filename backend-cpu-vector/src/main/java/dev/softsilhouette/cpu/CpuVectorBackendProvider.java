@@ -46,11 +46,11 @@ public final class CpuVectorBackendProvider implements BackendProvider {
             return Availability.unavailable("the Vector API module is not in this JVM; start it with " + VECTOR_FLAG,
                     null);
         }
-        try (SilhouetteBackend backend = newBackend(1)) {
+        try {
             int threads = threads();
-            return Availability.available(SelfTest.run(backend) + ", " + threads + (threads == 1 ? " thread" : " threads")
+            return Availability.available(SelfTest.run() + ", " + threads + (threads == 1 ? " thread" : " threads")
                     + threadsPropertyProblem());
-        } catch (LinkageError | ReflectiveOperationException | RuntimeException e) {
+        } catch (LinkageError | RuntimeException e) {
             return Availability.unavailable("the Vector API failed its self-test (" + e + "); check that the JVM runs "
                     + "with " + VECTOR_FLAG, e);
         }
@@ -64,11 +64,6 @@ public final class CpuVectorBackendProvider implements BackendProvider {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create " + NAME + ": " + e, e);
         }
-    }
-
-    private static SilhouetteBackend newBackend(int threads) throws ReflectiveOperationException {
-        return Class.forName(BACKEND_CLASS).asSubclass(SilhouetteBackend.class)
-                .getConstructor(int.class).newInstance(threads);
     }
 
     /** The worker count, read once per provider. */

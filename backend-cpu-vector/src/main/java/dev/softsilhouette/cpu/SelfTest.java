@@ -1,31 +1,50 @@
 package dev.softsilhouette.cpu;
 
-import dev.softsilhouette.Metric;
-import dev.softsilhouette.spi.PreparedBatch;
-import dev.softsilhouette.spi.SilhouetteBackend;
-
-import java.lang.foreign.MemorySegment;
+import dev.softsilhouette.cpu.simd.SimdOps;
+import dev.softsilhouette.cpu.simd.VectorSimdOps;
 
 /**
- * The probe's real work: a 4-row batch whose silhouettes are known exactly, through the vector kernels. It fails
- * (with the Vector API's own exception) where the module is present but unusable.
+ * The probe's real work, kept small because it runs before the first call: the Vector API's float and double paths
+ * (load, FMA, the lane-sum shuffles, the scalar tail) on integers whose results are exact, through the code the
+ * kernels use. It fails (with the Vector API's own exception) where the module is present but unusable. A few dozen
+ * vector operations, so it costs little even in the interpreter; running the kernels here cost hundreds of
+ * milliseconds before the first call.
  */
 final class SelfTest {
     private SelfTest() {
     }
 
-    static String run(SilhouetteBackend backend) {
-        // Two classes on a line: {0, 1} and {10, 11}. a = 1, b = 10 (rows 0 and 3) or 9 ... s = 1 - a/b.
-        float[] x = {0f, 1f, 10f, 11f};
-        int[] labels = {0, 0, 1, 1};
-        PreparedBatch batch = new PreparedBatch(MemorySegment.ofArray(x), 4, 1, 2, labels, new int[]{0, 1, 2, 3},
-                new int[]{0, 1, 2, 3}, new int[]{0, 2, 4});
-        double sum = backend.silhouettes(batch, Metric.EUCLIDEAN, 0.0, null);
-        // b: row 0 -> mean(10, 11) = 10.5, row 1 -> 9.5, row 2 -> 9.5, row 3 -> 10.5; a = 1 for all.
-        double expected = 2 * (1 - 1 / 10.5) + 2 * (1 - 1 / 9.5);
-        if (Math.abs(sum - expected) > 1e-5) {
-            throw new IllegalStateException("self-test silhouette sum " + sum + ", expected " + expected);
+    /** Runs the checks and returns the SIMD shape, for the availability line. */
+    static String run() {
+        SimdOps ops = new VectorSimdOps();
+        // Every path of dot: whole 4-vector blocks, one more vector, a scalar tail.
+        int len = 5 * ops.lanes() + 3;
+        float[] a = new float[len];
+        float[] b = new float[len];
+        long expected = 0;
+        for (int t = 0; t < len; t++) {
+            a[t] = t % 7 - 3;
+            b[t] = t % 5 + 1;
+            expected += (long) (t % 7 - 3) * (t % 5 + 1);
         }
-        return backend instanceof CpuVectorBackend c ? c.describe() : backend.name();
+        float dot = ops.dot(a, 0, b, 0, len);
+        if (dot != expected) {
+            throw new IllegalStateException("self-test dot " + dot + ", expected " + expected);
+        }
+        // The double path: the squared distance of integer rows, two vectors and a tail.
+        int dLen = 2 * ops.doubleLanes() + 1;
+        double[] x = new double[dLen];
+        double[] y = new double[dLen];
+        double squared = 0;
+        for (int t = 0; t < dLen; t++) {
+            x[t] = t;
+            y[t] = 2 * t + 1;
+            squared += (double) (t + 1) * (t + 1);
+        }
+        double distance = ops.squaredDistance(x, 0, y, 0, dLen);
+        if (distance != squared) {
+            throw new IllegalStateException("self-test squared distance " + distance + ", expected " + squared);
+        }
+        return ops.describe();
     }
 }
