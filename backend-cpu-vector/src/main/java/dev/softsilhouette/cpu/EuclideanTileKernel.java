@@ -79,10 +79,11 @@ final class EuclideanTileKernel extends PhasedKernel {
 
     /**
      * Tile edge: a multiple of the 6-row, 3-vector micro-kernel (48 or 96 rows with 16 lanes). Small enough that a
-     * round holds many tiles (a round's tiles are what runs in parallel), large enough to reuse each packed panel.
+     * round holds many tiles (a round's tiles are what runs in parallel, and a round of few tiles leaves a worker
+     * idle at its barrier: at N = 1024, 96-row tiles make rounds of 5), large enough to reuse each packed panel.
      */
     private int tileFor(int n) {
-        return (n <= 512 ? 1 : 2) * 3 * lanes; // lanes is even, so this is also a multiple of 6
+        return (n <= 2048 ? 1 : 2) * 3 * lanes; // lanes is even, so this is also a multiple of 6
     }
 
     @Override
