@@ -1,6 +1,7 @@
 package dev.softsilhouette.cuda;
 
 import dev.softsilhouette.cuda.engine.DeviceOrdinal;
+import dev.softsilhouette.cuda.engine.NvidiaDriverCheck;
 
 import dev.softsilhouette.spi.Availability;
 import dev.softsilhouette.spi.BackendProvider;
@@ -9,9 +10,13 @@ import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.nvrtc;
 import org.bytedeco.javacpp.Loader;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
  * The {@code cuda} provider, priority 300 (the highest). The probe does real work, Netty style, and keeps the
- * cause: loads the JavaCPP CUDA libraries, initialises the driver, checks its version and the device count, retains
+ * cause: where {@link NvidiaDriverCheck} finds no trace of an NVIDIA driver it stops there; otherwise it loads the
+ * JavaCPP CUDA libraries, initialises the driver, checks its version and the device count, retains
  * a context, and compiles and loads every kernel with NVRTC. Each failure gives a reason that says what to do.
  *
  * <p>System property {@code silhouette.cuda.device} picks the device ordinal (default 0).
@@ -50,6 +55,11 @@ public final class CudaBackendProvider implements BackendProvider {
     }
 
     private Availability doProbe() {
+        // Before JavaCPP loads anything (over 100 ms even where there is nothing to find).
+        Optional<String> noDriver = NvidiaDriverCheck.whyAbsent(NvidiaDriverCheck.Environment.current(List.of()));
+        if (noDriver.isPresent()) {
+            return Availability.unavailable(noDriver.get(), null);
+        }
         try {
             Loader.load(cudart.class);
             Loader.load(nvrtc.class);

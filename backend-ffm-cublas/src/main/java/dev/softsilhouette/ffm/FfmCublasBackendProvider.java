@@ -4,6 +4,8 @@ import dev.softsilhouette.Metric;
 import dev.softsilhouette.ffm.cuda.CudaLibraries;
 import dev.softsilhouette.ffm.cuda.Cublas;
 import dev.softsilhouette.ffm.cuda.Nvrtc;
+import dev.softsilhouette.cuda.engine.NvidiaDriverCheck;
+import dev.softsilhouette.ffm.nativelib.LibraryDiscovery;
 import dev.softsilhouette.ffm.nativelib.LibraryLoader;
 import dev.softsilhouette.spi.Availability;
 import dev.softsilhouette.spi.BackendProvider;
@@ -14,12 +16,14 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
- * Provider of the {@code ffm-cublas} backend (priority 200). The probe, run once, does real work: native access,
+ * Provider of the {@code ffm-cublas} backend (priority 200). The probe, run once, stops at once where
+ * {@link NvidiaDriverCheck} finds no trace of an NVIDIA driver, and otherwise does real work: native access,
  * the three libraries (every place tried is in the reason when one is missing), the driver, a device, the kernels
  * compiled by NVRTC and loaded, a cuBLAS handle, and a small batch of every metric checked against the reference.
  */
@@ -45,6 +49,12 @@ public final class FfmCublasBackendProvider implements BackendProvider {
     }
 
     private Availability doProbe() {
+        // Before the library search (tens of milliseconds even where there is nothing to find).
+        Optional<String> noDriver = NvidiaDriverCheck.whyAbsent(NvidiaDriverCheck.Environment.current(
+                LibraryDiscovery.propertyFolders(System.getProperty(LibraryDiscovery.LIBDIR_PROPERTY))));
+        if (noDriver.isPresent()) {
+            return Availability.unavailable(noDriver.get(), null);
+        }
         Module module = FfmCublasBackendProvider.class.getModule();
         if (!module.isNativeAccessEnabled()) {
             String target = module.isNamed() ? module.getName() : "ALL-UNNAMED";

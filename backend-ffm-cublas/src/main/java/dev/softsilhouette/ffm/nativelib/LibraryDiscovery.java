@@ -144,20 +144,14 @@ public final class LibraryDiscovery {
         List<Candidate> out = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
 
-        if (env.libdirProperty() != null) {
-            for (String entry : env.libdirProperty().split(File.pathSeparator, -1)) {
-                String trimmed = entry.trim();
-                if (trimmed.isEmpty()) {
-                    continue; // an empty entry would mean the working directory in some conventions: never
-                }
-                Path dir = Path.of(trimmed);
-                if (!dir.isAbsolute()) {
-                    ignored.add(LIBDIR_PROPERTY + " entry '" + trimmed
-                            + "' ignored: relative (the working directory is never searched); give an absolute path");
-                    continue;
-                }
-                addFiles(out, Source.PROPERTY, spec, dir);
+        for (String entry : propertyEntries(env.libdirProperty())) {
+            Path dir = Path.of(entry);
+            if (!dir.isAbsolute()) {
+                ignored.add(LIBDIR_PROPERTY + " entry '" + entry
+                        + "' ignored: relative (the working directory is never searched); give an absolute path");
+                continue;
             }
+            addFiles(out, Source.PROPERTY, spec, dir);
         }
         addHome(out, Source.CUDA_HOME, spec, env.environment().get("CUDA_HOME"));
         addHome(out, Source.CUDA_PATH, spec, env.environment().get("CUDA_PATH"));
@@ -175,6 +169,25 @@ public final class LibraryDiscovery {
             }
         }
         return new Discovery(distinct(out), ignored);
+    }
+
+    /** The folders {@value #LIBDIR_PROPERTY} names ({@code value} may be null): its absolute entries, in order. */
+    public static List<Path> propertyFolders(String value) {
+        return propertyEntries(value).stream().map(Path::of).filter(Path::isAbsolute).toList();
+    }
+
+    /** The non-empty entries of a path list (an empty one would mean the working directory in some conventions). */
+    private static List<String> propertyEntries(String value) {
+        if (value == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String entry : value.split(File.pathSeparator, -1)) {
+            if (!entry.isBlank()) {
+                out.add(entry.trim());
+            }
+        }
+        return out;
     }
 
     private static void addHome(List<Candidate> out, Source source, Spec spec, String home) {
