@@ -83,10 +83,13 @@ public final class NvidiaDriverCheck {
                 return Optional.empty();
             }
         }
-        return Optional.of("no NVIDIA driver on this machine: /proc/driver/nvidia, /dev/nvidia* and /dev/dxg are absent, and "
-                + DRIVER_SONAME + " is neither in the loader cache (/etc/ld.so.cache) nor in " + folders.size()
-                + " library folders (LD_LIBRARY_PATH, $CUDA_HOME, $CUDA_PATH, the system folders); install the "
-                + "NVIDIA driver, or use a CPU backend");
+        List<String> places = new ArrayList<>();
+        places.add("the loader cache " + root.resolve("etc/ld.so.cache"));
+        folders.forEach(folder -> places.add(folder.toString()));
+        // "tried N places: a; b. What to do", as the library search of ffm-cublas words it (the CLI counts them).
+        return Optional.of("no NVIDIA driver: /proc/driver/nvidia, /dev/nvidia* and /dev/dxg are absent and "
+                + DRIVER_SONAME + " was not found; tried " + places.size() + " places: " + String.join("; ", places)
+                + ". Install the NVIDIA driver, or use a CPU backend");
     }
 
     /** Whether {@code dev} has an entry named {@code nvidia*} (nvidia0, nvidiactl, nvidia-uvm). */
