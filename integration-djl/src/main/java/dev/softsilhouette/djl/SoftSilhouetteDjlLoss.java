@@ -31,9 +31,11 @@ import java.util.Objects;
  * }</pre>
  *
  * <p><b>The gradient.</b> DJL has no Java hook for a custom backward, so the result is built from NDArray operations
- * around a constant gradient {@code G} computed by the API: {@code value + (s - stopGradient(s))} with
- * {@code s = sum(X * G)}. Its value is {@code value} exactly ({@code s - s} is zero) and its gradient with respect
- * to {@code X} is {@code G}. With {@link Reduction#NONE} the result holds the N per-sample losses and carries the
+ * around a constant gradient {@code G} computed by the API. For {@code MEAN} and {@code SUM} it is
+ * {@code s = dot(flatten(X), G)}, whose gradient with respect to {@code X} is {@code G}; on PyTorch on the CPU the
+ * loss value is then written over {@code s}'s value in place (the dot product's backward reads {@code X} and
+ * {@code G}, never its output), elsewhere the result is {@code value + (s - stopGradient(s))}. Either way its value
+ * is {@code value} exactly (written, or {@code s - s} is zero). With {@link Reduction#NONE} the result holds the N per-sample losses and carries the
  * gradient of their sum spread evenly over the samples: it is exact for every upstream gradient that is the same for
  * all samples (what {@code GradientCollector.backward} applies, a {@code sum()} or a {@code mean()} of the result),
  * not for a per-sample weighting of the result.
@@ -156,8 +158,9 @@ public final class SoftSilhouetteDjlLoss extends Loss {
 
     private NDArray computeFloat32(NDArray x, BatchLabels classes, int n, int d) {
         Floats embeddings = Floats.of(MemorySegment.ofBuffer(x.toByteBuffer(true)));
-        HostOutput gradient = HostOutput.allocate(x, x.getShape());
         if (loss.reduction() != Reduction.NONE) {
+            // G flat (N * D): one dot product with the flattened embeddings, no N x D temporary.
+            HostOutput gradient = HostOutput.allocate(x, new Shape((long) n * d));
             double value;
             try {
                 value = weight * loss.forwardBackward(embeddings, classes.ints(), n, d, weight, gradient.floats());
@@ -165,9 +168,17 @@ public final class SoftSilhouetteDjlLoss extends Loss {
                 gradient.discard();
                 throw e;
             }
-            NDArray dot = x.mul(gradient.finish()).sum();
+            NDArray dot = x.flatten().dot(gradient.finish());
+            if (gradient.inPlace() != null) {
+                // The dot product's backward reads X and G, never its own output: overwriting the output's value
+                // with the loss leaves the gradient G and makes the value the loss, bit for bit, in one write
+                // instead of four more operations (stopGradient, sub, a scalar, add).
+                dot.toByteBuffer(true).putFloat(0, (float) value);
+                return dot;
+            }
             return dot.sub(dot.stopGradient()).add((float) value);
         }
+        HostOutput gradient = HostOutput.allocate(x, x.getShape());
         HostOutput losses = HostOutput.allocate(x, new Shape(n));
         try {
             loss.forwardBackward(embeddings, classes.ints(), n, d, Floats.of(uniform(n, weight)), losses.floats(),

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * {@code SoftSilhouetteDjlLoss.evaluate} on a PyTorch CPU tensor inside a gradient collector (the kernel call plus
  * the NDArray operations that inject the gradient); {@code evaluateAndBackward} adds DJL's backward pass to the
  * embeddings. Each invocation evaluates a fresh NDArray view of the same tensor (a reshape: no copy), so the
- * once-per-batch cache never answers, and closes the arrays it made.
+ * once-per-batch cache never answers, and closes the arrays it made; {@code scaffolding} is that harness alone.
  *
  * <p>Run with {@code integration-djl/run-bench.sh} (JMH options after it).
  */
@@ -107,6 +107,18 @@ public class WrapperOverheadBenchmark {
     @Benchmark
     public double raw() {
         return api.forwardBackward(x, y, n, d, gradient);
+    }
+
+    /** What {@code evaluate} pays besides the loss: the sub-manager, the gradient collector, the fresh view. */
+    @Benchmark
+    @SuppressWarnings("try")
+    public long scaffolding() {
+        try (NDManager batch = manager.newSubManager();
+             GradientCollector collector = manager.getEngine().newGradientCollector()) {
+            NDArray view = embeddings.reshape(n, d);
+            view.attach(batch);
+            return view.size();
+        }
     }
 
     @Benchmark
