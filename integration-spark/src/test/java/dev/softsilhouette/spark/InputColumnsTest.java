@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Every supported column type gives the score of dense vectors with double labels: sparse vectors, array<float>,
- * array<double>; byte, short, int, long, float and double labels; for every distance measure.
+ * array<double>; byte, short, int, long, float and double labels; for every distance measure; the columns found by
+ * name in any order, among others or not.
  */
 class InputColumnsTest {
     private static SparkSession spark;
@@ -51,6 +52,30 @@ class InputColumnsTest {
         for (DataType label : new DataType[] {DataTypes.ByteType, DataTypes.ShortType, DataTypes.IntegerType,
                 DataTypes.LongType, DataTypes.FloatType}) {
             assertEquals(expected, evaluator.evaluate(frame("dense", label)), 1e-12, label.simpleString());
+        }
+    }
+
+    /**
+     * The columns are found by name, wherever they stand: label first, an extra column (read through a projection
+     * onto the two), and a cached data set of just the two columns (read through its own plan, twice).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"squaredEuclidean", "cosine", "euclidean"})
+    void columnOrderExtraColumnsAndCachingGiveTheSameScore(String measure) {
+        SilhouetteEvaluator evaluator = new SilhouetteEvaluator().setDistanceMeasure(measure)
+                .setFeaturesCol("x").setPredictionCol("y");
+        Dataset<Row> dense = frame("dense", DataTypes.DoubleType);
+        double expected = evaluator.evaluate(dense);
+        assertEquals(expected, evaluator.evaluate(dense.select("y", "x")), 1e-12, "label first");
+        assertEquals(expected, evaluator.evaluate(dense.withColumn("z", org.apache.spark.sql.functions.lit(-1.0))
+                .select("z", "y", "x")), 1e-12, "an extra column");
+        Dataset<Row> cached = dense.select("y", "x").cache();
+        try {
+            cached.count();
+            assertEquals(expected, evaluator.evaluate(cached), 1e-12, "cached");
+            assertEquals(expected, evaluator.evaluate(cached), 1e-12, "cached, again");
+        } finally {
+            cached.unpersist();
         }
     }
 
