@@ -78,13 +78,29 @@ final class Arguments {
 
     static void finite(String name, MemorySegment x, int n, int d) {
         long count = (long) n * d;
+        if (x.heapBase().orElse(null) instanceof float[] array && x.address() % Float.BYTES == 0) {
+            // A float[] behind the segment (Floats.of): the same check on the array, which the interpreter and C1 run
+            // several times faster than segment reads: the first call of a JVM (the command line's only one) is
+            // interpreted.
+            int start = (int) (x.address() / Float.BYTES);
+            for (int i = 0; i < count; i++) {
+                if (!Float.isFinite(array[start + i])) {
+                    throw notFinite(name, i, d, array[start + i]);
+                }
+            }
+            return;
+        }
         for (long i = 0; i < count; i++) {
             float v = x.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);
             if (!Float.isFinite(v)) {
-                throw new IllegalArgumentException(name + ": row " + (i / d) + " column " + (i % d) + " is " + v
-                        + "; every value must be finite");
+                throw notFinite(name, i, d, v);
             }
         }
+    }
+
+    private static IllegalArgumentException notFinite(String name, long i, int d, float v) {
+        return new IllegalArgumentException(name + ": row " + (i / d) + " column " + (i % d) + " is " + v
+                + "; every value must be finite");
     }
 
     /** The float64 embeddings' check: the first row holding NaN or an infinity is reported. */

@@ -222,8 +222,10 @@ final class BackendRegistry {
                         skipped == null ? "not on the class or module path" : "unavailable",
                         chosen.provider.name());
             }
-            LOG.log(Level.DEBUG, "Soft silhouette backend ''{0}'' selected ({1}: {2}); found: {3}",
-                    chosen.provider.name(), origin.description(), spec.trim(), summary());
+            if (LOG.isLoggable(Level.DEBUG)) { // the summary probes every provider: only when it is printed
+                LOG.log(Level.DEBUG, "Soft silhouette backend ''{0}'' selected ({1}: {2}); found: {3}",
+                        chosen.provider.name(), origin.description(), spec.trim(), summary());
+            }
         }
         return lease;
     }
