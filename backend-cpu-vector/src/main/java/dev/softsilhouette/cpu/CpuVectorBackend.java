@@ -249,9 +249,6 @@ public final class CpuVectorBackend implements SupConBackend {
 
     @Override
     public double hybridAndGradient(PreparedBatch batch, HybridTerms terms, MemorySegment gradientOut) {
-        if (closed) {
-            throw closedException();
-        }
         return hybridAndGradient(batch, terms, gradientOut, fusesHybrid(batch.rows(), batch.dims()));
     }
 
