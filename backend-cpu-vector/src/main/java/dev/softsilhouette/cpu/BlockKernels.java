@@ -12,39 +12,77 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The block decomposition (SPEC section 12) in double vectors: the block contract is float64 accumulation (s_i equal
- * to the whole batch to 1e-6), which the float32 Gram tiles of the whole-batch kernels do not promise, so these
- * kernels read the float rows into double. A Euclidean tile is the whole-batch kernel's design in double: both blocks
- * moved by the row block's mean, the column block packed as panels, a 4-row by 2-panel register-blocked Gram
- * product, {@code |a|^2 + |b|^2 - 2<a, b>} recomputed directly where it has cancelled. Class statistics use direct
- * squared distances to the class means. The per-row and per-class rules are the API's
- * ({@link BlockMath#centredRow}, {@link ClassMeans}).
+ * The block decomposition (SPEC section 12) on the calling thread. Class statistics and the per-row silhouettes from
+ * them run in double vectors (direct squared distances to the class means); the per-row and per-class rules are the
+ * API's ({@link BlockMath#centredRow}, {@link ClassMeans}).
+ *
+ * <p>A Euclidean tile is float32 distances with float64 sums: both blocks sorted by class (so every class is a
+ * contiguous run), scaled by a common power of two, the column block packed as panels; a 6-row by 3-vector
+ * micro-kernel computes each distance directly, {@code sqrt(sum_t (b_t - a_t)^2)} in float32 (no expanded
+ * {@code |a|^2 + |b|^2 - 2<a, b>}, so nothing cancels however close the rows or far the data from the origin: a
+ * few float32 roundings per distance, about 1e-7 relative at D = 64); each distance row and column is then added in
+ * double along the class runs. The subtraction runs beside the FMA (separate pipes on current x86 cores), so a tile
+ * costs about what the whole-batch kernel's float32 Gram tile does.
  *
  * <p>One instance per calling thread, its arrays grown to the largest block seen: steady-state calls allocate
  * nothing. Each call runs on its caller's thread; engines parallelise over blocks and tiles (a call is one task).
  * Every sum is added in a fixed order, so results are bit-identical call to call.
  */
 final class BlockKernels {
-    /** Columns of a tile whose packed panels stay in cache while every row of the tile passes them. */
-    private static final int COLUMN_CHUNK = 256;
-    /** Below this fraction of {@code |a|^2 + |b|^2} the expanded squared distance is recomputed directly. */
-    private static final double NEAR = 1.0 / 64;
+    /** Micro-kernel widths per strip of a tile: the strip's columns, reduced per row along their class runs. */
+    private static final int COLUMN_CHUNK = 4;
+
+    /** A block's rows in class order: a stable counting sort. */
+    private static final class ClassOrder {
+        /** The original row of each sorted position. */
+        int[] rows = new int[0];
+        /** The class of each sorted position. */
+        int[] classes = new int[0];
+        /** Class c at sorted positions {@code [offsets[c], offsets[c+1])}. */
+        int[] offsets = new int[0];
+
+        void sort(PreparedBlock block) {
+            int n = block.rows();
+            int k = block.classCount();
+            int[] of = block.classes();
+            rows = SortedBatch.grow(rows, n);
+            classes = SortedBatch.grow(classes, n);
+            offsets = SortedBatch.grow(offsets, k + 1);
+            java.util.Arrays.fill(offsets, 0, k + 1, 0);
+            for (int i = 0; i < n; i++) {
+                offsets[of[i] + 1]++;
+            }
+            for (int c = 0; c < k; c++) {
+                offsets[c + 1] += offsets[c];
+            }
+            for (int i = 0; i < n; i++) { // offsets[c] walks through class c's positions, then is restored
+                int p = offsets[of[i]]++;
+                rows[p] = i;
+                classes[p] = of[i];
+            }
+            for (int c = k; c > 0; c--) {
+                offsets[c] = offsets[c - 1];
+            }
+            offsets[0] = 0;
+        }
+    }
 
     private final SimdOps ops;
     private final ClassMeans classMeans = new ClassMeans();
     private double[] row = new double[0];
     private double[] sums = new double[0];
-    private double[] rowValues = new double[0];
-    private double[] rowNorms = new double[0];
-    private double[] columnValues = new double[0];
-    private double[] columnNorms = new double[0];
-    private double[] panels = new double[0];
-    private double[] shift = new double[0];
-    private final double[] gram;
+    private final ClassOrder rowOrder = new ClassOrder();
+    private final ClassOrder columnOrder = new ClassOrder();
+    private float[] rowValues = new float[0];
+    private float[] panels = new float[0];
+    private float[] strip = new float[0];
+    /** The tile's row-side distance sums, [sorted row][class]. */
+    private double[] rowAccumulators = new double[0];
+    /** The tile's column-side distance sums, [class][sorted column]. */
+    private double[] columnAccumulators = new double[0];
 
     BlockKernels(SimdOps ops) {
         this.ops = ops;
-        this.gram = new double[8 * ops.doubleLanes()];
     }
 
     void addClassStatistics(PreparedBlock block, Metric metric, ClassTable into) {
@@ -97,124 +135,174 @@ final class BlockKernels {
     }
 
     void addEuclideanSums(PreparedBlock rows, PreparedBlock columns, double[] rowSums, double[] columnSums) {
-        prepareTile(rows, columns);
-        tile(rows, columns, rowSums, columnSums, false);
+        float scale = scaleOf(rows, columns);
+        int n = rows.rows();
+        int m = columns.rows();
+        int k = rows.classCount();
+        rowOrder.sort(rows);
+        columnOrder.sort(columns);
+        loadRows(rows, rowOrder.rows, scale);
+        packColumns(columns, columnOrder.rows, scale);
+        tile(n, m, rows.dims(), k, columnOrder, false);
+        double unscale = 1.0 / scale; // a power of two: exact
+        int[] rowOf = rowOrder.rows;
+        for (int p = 0; p < n; p++) {
+            int to = rowOf[p] * k;
+            for (int c = 0; c < k; c++) {
+                rowSums[to + c] += rowAccumulators[p * k + c] * unscale;
+            }
+        }
+        int[] columnOf = columnOrder.rows;
+        for (int p = 0; p < m; p++) {
+            int to = columnOf[p] * k;
+            for (int c = 0; c < k; c++) {
+                columnSums[to + c] += columnAccumulators[c * m + p] * unscale;
+            }
+        }
     }
 
     void addEuclideanSumsWithin(PreparedBlock block, double[] sums) {
-        prepareTile(block, block);
-        tile(block, block, sums, sums, true);
+        float scale = scaleOf(block, block);
+        int n = block.rows();
+        int k = block.classCount();
+        rowOrder.sort(block);
+        loadRows(block, rowOrder.rows, scale);
+        packColumns(block, rowOrder.rows, scale);
+        tile(n, n, block.dims(), k, rowOrder, true);
+        double unscale = 1.0 / scale;
+        int[] rowOf = rowOrder.rows;
+        for (int p = 0; p < n; p++) {
+            int to = rowOf[p] * k;
+            for (int c = 0; c < k; c++) {
+                // each pair i < j once: into row i's sums from the row side, into row j's from the column side
+                sums[to + c] += (rowAccumulators[p * k + c] + columnAccumulators[c * n + p]) * unscale;
+            }
+        }
     }
 
     /**
-     * Both blocks as doubles, moved by the row block's mean (distances are translation invariant; this keeps the
-     * expansion below from cancelling for data far from the origin), with their squared norms; the columns also
-     * packed as panels of {@code doubleLanes()} columns side by side per dimension, zero-padded.
+     * A power of two that brings the largest magnitude of both blocks into [1, 2): squares of 1e-20 or 1e18 stay
+     * normal and finite in float32, and the scale comes off the distances exactly.
      */
-    private void prepareTile(PreparedBlock rows, PreparedBlock columns) {
-        int d = rows.dims();
-        int n = rows.rows();
-        int m = columns.rows();
-        int lanes = ops.doubleLanes();
-        rowValues = load(rows, rowValues, SortedBatch.roundUp(n, 4));
-        shift = SortedBatch.grow(shift, d);
-        java.util.Arrays.fill(shift, 0, d, 0.0);
-        for (int i = 0; i < n; i++) {
-            for (int t = 0; t < d; t++) {
-                shift[t] += rowValues[i * d + t];
-            }
+    private static float scaleOf(PreparedBlock rows, PreparedBlock columns) {
+        float max = Math.max(maxAbs(rows), maxAbs(columns));
+        int exponent = max == 0f ? 0 : Math.max(-126, Math.min(126, Math.getExponent(max)));
+        return Math.scalb(1.0f, -exponent);
+    }
+
+    private static float maxAbs(PreparedBlock block) {
+        MemorySegment x = block.embeddings();
+        float max = 0f;
+        for (long i = 0, count = (long) block.rows() * block.dims(); i < count; i++) {
+            max = Math.max(max, Math.abs(x.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i)));
         }
-        for (int t = 0; t < d; t++) {
-            shift[t] /= n;
+        return max;
+    }
+
+    /** The rows in sorted order, scaled, row-major, padded with zero rows to a whole number of 6-row groups. */
+    private void loadRows(PreparedBlock block, int[] order, float scale) {
+        int n = block.rows();
+        int d = block.dims();
+        int padded = SortedBatch.roundUp(n, 6);
+        rowValues = SortedBatch.grow(rowValues, padded * d);
+        MemorySegment x = block.embeddings();
+        for (int p = 0; p < n; p++) {
+            MemorySegment.copy(x, ValueLayout.JAVA_FLOAT_UNALIGNED, (long) order[p] * d * Float.BYTES, rowValues,
+                    p * d, d);
         }
-        rowNorms = centre(rowValues, n, d, rowNorms);
-        columnValues = load(columns, columnValues, m);
-        columnNorms = centre(columnValues, m, d, columnNorms);
-        int padded = SortedBatch.roundUp(m, 2 * lanes);
+        java.util.Arrays.fill(rowValues, n * d, padded * d, 0f);
+        if (scale != 1f) {
+            ops.scale(rowValues, 0, n * d, scale);
+        }
+    }
+
+    /**
+     * The rows in sorted order, scaled, as panels of {@code lanes()} rows side by side per dimension
+     * ({@code panels[p0*d + t*L + lane] = x[p0 + lane][t]}), padded with zero rows to whole micro-kernel widths.
+     */
+    private void packColumns(PreparedBlock block, int[] order, float scale) {
+        int m = block.rows();
+        int d = block.dims();
+        int lanes = ops.lanes();
+        int padded = SortedBatch.roundUp(m, 3 * lanes);
         panels = SortedBatch.grow(panels, padded * d);
-        for (int j = 0; j < padded; j++) {
-            int base = j / lanes * d * lanes + j % lanes;
-            for (int t = 0; t < d; t++) {
-                panels[base + t * lanes] = j < m ? columnValues[j * d + t] : 0.0;
-            }
-        }
-    }
-
-    /** Subtracts the shift from each of {@code rows} rows and returns their squared norms. */
-    private double[] centre(double[] values, int rows, int d, double[] norms) {
-        double[] out = SortedBatch.grow(norms, rows);
-        for (int i = 0; i < rows; i++) {
-            double sq = 0.0;
-            for (int t = 0; t < d; t++) {
-                double v = values[i * d + t] - shift[t];
-                values[i * d + t] = v;
-                sq += v * v;
-            }
-            out[i] = sq;
-        }
-        return out;
-    }
-
-    /**
-     * Every pair of the tile, as 4-row by 2-panel Gram blocks over chunks of columns that stay in cache:
-     * {@code |a - b|^2 = |a|^2 + |b|^2 - 2 <a, b>}, recomputed directly where that has cancelled (below
-     * {@link #NEAR} of {@code |a|^2 + |b|^2}: rows close together). {@code within}: the rows are the columns, and
-     * only the pairs {@code i < j} count (each into both rows' sums).
-     */
-    private void tile(PreparedBlock rows, PreparedBlock columns, double[] rowSums, double[] columnSums,
-                      boolean within) {
-        int d = rows.dims();
-        int k = rows.classCount();
-        int n = rows.rows();
-        int m = columns.rows();
-        int lanes = ops.doubleLanes();
-        int width = 2 * lanes;
-        int panelStride = d * lanes;
-        int padded = SortedBatch.roundUp(m, width);
-        int[] rowClasses = rows.classes();
-        int[] columnClasses = columns.classes();
-        for (int c0 = 0; c0 < padded; c0 += COLUMN_CHUNK) {
-            int c1 = Math.min(padded, c0 + COLUMN_CHUNK);
-            for (int i0 = 0; i0 < n; i0 += 4) {
-                for (int j0 = c0; j0 < c1; j0 += width) {
-                    if (within && j0 + width - 1 <= i0) {
-                        continue; // no pair i < j in this block
-                    }
-                    ops.gram4x2(rowValues, i0 * d, d, panels, j0 / lanes * panelStride, panelStride, d, gram, 0);
-                    int rowsHere = Math.min(4, n - i0);
-                    int columnsHere = Math.min(width, m - j0);
-                    for (int r = 0; r < rowsHere; r++) {
-                        int i = i0 + r;
-                        double rowNorm = rowNorms[i];
-                        int rowBase = i * k;
-                        int ci = rowClasses[i];
-                        for (int q = within ? Math.max(0, i + 1 - j0) : 0; q < columnsHere; q++) {
-                            int j = j0 + q;
-                            double norms = rowNorm + columnNorms[j];
-                            double squared = norms - 2.0 * gram[r * width + q];
-                            if (squared < norms * NEAR) {
-                                squared = ops.squaredDistance(rowValues, i * d, columnValues, j * d, d);
-                            }
-                            double dist = Math.sqrt(squared);
-                            rowSums[rowBase + columnClasses[j]] += dist;
-                            columnSums[j * k + ci] += dist;
-                        }
-                    }
+        MemorySegment x = block.embeddings();
+        for (int p = 0; p < padded; p++) {
+            int base = p / lanes * d * lanes + p % lanes;
+            if (p < m) {
+                long from = (long) order[p] * d;
+                for (int t = 0; t < d; t++) {
+                    panels[base + t * lanes] = x.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, from + t) * scale;
+                }
+            } else {
+                for (int t = 0; t < d; t++) {
+                    panels[base + t * lanes] = 0f;
                 }
             }
         }
     }
 
-    /** The block's rows as doubles, row-major, in {@code into} (grown to {@code rows} rows; rows past the block 0). */
-    private static double[] load(PreparedBlock block, double[] into, int rows) {
-        int d = block.dims();
-        int count = block.rows() * d;
-        double[] out = SortedBatch.grow(into, rows * d);
-        MemorySegment x = block.embeddings();
-        for (int i = 0; i < count; i++) {
-            out[i] = x.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);
+    /**
+     * Every pair of the tile, as strips of 6 rows by {@link #COLUMN_CHUNK} columns of float32 distances computed
+     * directly, then reduced in double along the class runs: each row's distances to a run of one class among the
+     * columns into {@link #rowAccumulators} ([row][class]), each column's distances to a run of one class among the
+     * rows into {@link #columnAccumulators} ([class][column]). {@code within}: the rows are the columns, and only the
+     * pairs {@code i < j} count (strips wholly below the diagonal are skipped, the rest zeroed where {@code j <= i}).
+     */
+    private void tile(int n, int m, int d, int k, ClassOrder columns, boolean within) {
+        int[] rowClass = rowOrder.classes;
+        int[] rowOffsets = rowOrder.offsets;
+        int[] columnClass = columns.classes;
+        int[] columnOffsets = columns.offsets;
+        int lanes = ops.lanes();
+        int width = 3 * lanes;
+        int panelStride = d * lanes;
+        int padded = SortedBatch.roundUp(m, width);
+        int chunk = COLUMN_CHUNK * width;
+        strip = SortedBatch.grow(strip, 6 * chunk);
+        rowAccumulators = SortedBatch.grow(rowAccumulators, n * k);
+        java.util.Arrays.fill(rowAccumulators, 0, n * k, 0.0);
+        columnAccumulators = SortedBatch.grow(columnAccumulators, k * m);
+        java.util.Arrays.fill(columnAccumulators, 0, k * m, 0.0);
+        for (int c0 = 0; c0 < padded; c0 += chunk) {
+            int c1 = Math.min(padded, c0 + chunk);
+            int valid = Math.min(c1, m);
+            for (int i0 = 0; i0 < n; i0 += 6) {
+                int first = within ? Math.max(c0, i0 / width * width) : c0;
+                if (first >= valid || (within && valid - 1 <= i0)) {
+                    continue; // within: no pair i < j here
+                }
+                for (int j0 = first; j0 < c1; j0 += width) {
+                    ops.distances6x3(rowValues, i0 * d, d, panels, j0 / lanes * panelStride, panelStride, d, strip,
+                            j0 - c0, chunk);
+                }
+                int rowsHere = Math.min(6, n - i0);
+                if (within) {
+                    for (int r = 0; r < rowsHere; r++) {
+                        int end = Math.min(valid, i0 + r + 1);
+                        if (end > first) {
+                            java.util.Arrays.fill(strip, r * chunk + first - c0, r * chunk + end - c0, 0f);
+                        }
+                    }
+                }
+                for (int r = 0; r < rowsHere; r++) {
+                    int base = (i0 + r) * k;
+                    int off = r * chunk - c0;
+                    for (int a = first; a < valid; ) {
+                        int c = columnClass[a];
+                        int b = Math.min(columnOffsets[c + 1], valid);
+                        rowAccumulators[base + c] += ops.sumAsDouble(strip, off + a, off + b);
+                        a = b;
+                    }
+                }
+                for (int a = i0, end = i0 + rowsHere; a < end; ) {
+                    int c = rowClass[a];
+                    int b = Math.min(rowOffsets[c + 1], end);
+                    ops.addRowsAsDouble(strip, (a - i0) * chunk + first - c0, b - a, chunk, valid - first,
+                            columnAccumulators, c * m + first);
+                    a = b;
+                }
+            }
         }
-        java.util.Arrays.fill(out, count, rows * d, 0.0);
-        return out;
     }
 }

@@ -135,14 +135,43 @@ class LaneCodeTest {
             assertEquals(Double.doubleToRawLongBits(vector.addAndSquare(b, intoV, 0, len)),
                     Double.doubleToRawLongBits(lanes.addAndSquare(b, intoL, 0, len)), "addAndSquare " + len);
             assertArrayEquals(intoV, intoL, "addAndSquare " + len);
-            int dl = vector.doubleLanes();
-            double[] panels = random.doubles(2 * (len + 1) * dl + 3, -1e3, 1e3).toArray();
-            double[] gramV = new double[8 * dl + 2];
-            double[] gramL = new double[8 * dl + 2];
-            vector.gram4x2(a, 1, len + 1, panels, 3, (len + 1) * dl, len, gramV, 2);
-            lanes.gram4x2(a, 1, len + 1, panels, 3, (len + 1) * dl, len, gramL, 2);
-            assertArrayEquals(gramV, gramL, "gram4x2 " + len);
         }
+    }
+
+    /** The float32 distances and float64 sums of the Euclidean block tiles, directly. */
+    @Test
+    void euclideanTileOperationsGiveTheSameBits() {
+        dev.softsilhouette.cpu.simd.VectorSimdOps vector = new dev.softsilhouette.cpu.simd.VectorSimdOps();
+        dev.softsilhouette.cpu.simd.LaneSimdOps lanes = new dev.softsilhouette.cpu.simd.LaneSimdOps(vector);
+        SplittableRandom random = new SplittableRandom(11);
+        int l = vector.lanes();
+        for (int len = 0; len <= 4 * l + 3; len++) {
+            int count = len + 1;
+            float[] a = toFloats(random.doubles(6 * count + 2, -1e3, 1e3).toArray());
+            float[] b = toFloats(random.doubles(3 * count * l + 3, -1e3, 1e3).toArray());
+            float[] cV = new float[6 * (3 * l + 1) + 2];
+            float[] cL = new float[cV.length];
+            vector.distances6x3(a, 2, count, b, 3, count * l, count, cV, 2, 3 * l + 1);
+            lanes.distances6x3(a, 2, count, b, 3, count * l, count, cL, 2, 3 * l + 1);
+            assertArrayEquals(bits(cV), bits(cL), "distances6x3 " + count);
+            float[] values = toFloats(random.doubles(3 * len + 8, 0, 1e3).toArray());
+            assertEquals(Double.doubleToRawLongBits(vector.sumAsDouble(values, 3, 3 + len)),
+                    Double.doubleToRawLongBits(lanes.sumAsDouble(values, 3, 3 + len)), "sumAsDouble " + len);
+            double[] outV = random.doubles(len + 4).toArray();
+            double[] outL = outV.clone();
+            int rows = len % 7;
+            vector.addRowsAsDouble(values, 1, rows, len / 3 + 1, len, outV, 2);
+            lanes.addRowsAsDouble(values, 1, rows, len / 3 + 1, len, outL, 2);
+            assertArrayEquals(outV, outL, "addRowsAsDouble " + len);
+        }
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
     }
 
     @Test

@@ -498,19 +498,46 @@ public final class LaneSimdOps implements SimdOps {
     }
 
     @Override
-    public void gram4x2(double[] a, int aOff, int aStride, double[] b, int bOff, int bPanelStride, int len,
-                        double[] c, int cOff) {
-        int DL = doubleLanes;
-        for (int r = 0; r < 4; r++) {
-            for (int v = 0; v < 2; v++) {
-                for (int lane = 0; lane < DL; lane++) {
-                    double acc = 0.0; // from zero, one FMA per t in increasing order, as the vector accumulators
-                    for (int t = 0; t < len; t++) {
-                        acc = Math.fma(a[aOff + r * aStride + t], b[bOff + v * bPanelStride + t * DL + lane], acc);
+    public void distances6x3(float[] a, int aOff, int aRowStride, float[] b, int bOff, int bVectorStride, int count,
+                             float[] c, int cOff, int cRowStride) {
+        int L = lanes;
+        for (int r = 0; r < 6; r++) {
+            for (int v = 0; v < 3; v++) {
+                for (int lane = 0; lane < L; lane++) {
+                    float acc = 0f; // from zero, one subtraction and FMA per t in increasing order, as the vectors
+                    for (int t = 0; t < count; t++) {
+                        float e = b[bOff + v * bVectorStride + t * L + lane] - a[aOff + r * aRowStride + t];
+                        acc = Math.fma(e, e, acc);
                     }
-                    c[cOff + r * 2 * DL + v * DL + lane] = acc;
+                    c[cOff + r * cRowStride + v * L + lane] = (float) Math.sqrt(acc); // correctly rounded, as vsqrt
                 }
             }
+        }
+    }
+
+    @Override
+    public double sumAsDouble(float[] a, int from, int to) {
+        int DL = doubleLanes;
+        double[] s = new double[2 * DL]; // the two accumulators of the vector code, lanes [0, DL) and [DL, 2 DL)
+        for (int t = from; t < to; t += 2 * DL) {
+            for (int q = 0; q < 2 * DL; q++) {
+                s[q] += t + q < to ? a[t + q] : 0.0;
+            }
+        }
+        for (int lane = 0; lane < DL; lane++) {
+            s[lane] = s[lane] + s[DL + lane];
+        }
+        return foldedSum(s, 0);
+    }
+
+    @Override
+    public void addRowsAsDouble(float[] a, int off, int rows, int stride, int len, double[] out, int outOff) {
+        for (int c = 0; c < len; c++) {
+            double o = out[outOff + c];
+            for (int r = 0, p = off + c; r < rows; r++, p += stride) {
+                o += a[p];
+            }
+            out[outOff + c] = o;
         }
     }
 

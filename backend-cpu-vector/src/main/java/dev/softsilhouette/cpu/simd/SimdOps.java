@@ -157,12 +157,24 @@ public interface SimdOps {
     /** {@code into[intoOff+t] += row[t]}, t < len; returns {@code sum_t row[t]^2} (fixed order). */
     double addAndSquare(double[] row, double[] into, int intoOff, int len);
 
+    // ---------------------------------------------------------------- float32 distances, float64 sums (Euclidean blocks)
+
     /**
-     * A 4-row by {@code 2 * doubleLanes()}-column Gram block in double:
-     * {@code c[cOff + r*2L + v*L + lane] = sum_t a[aOff + r*aStride + t] * b[bOff + v*bPanelStride + t*L + lane]}
-     * for r < 4, v < 2, t < len ({@code L = doubleLanes()}): the columns packed as panels of L side by side per
-     * dimension. One FMA per element, 8 accumulators; the sum over t runs in increasing order.
+     * Euclidean distances of 6 rows by {@code 3 * lanes()} columns, computed directly in float32 (no expansion, so
+     * nothing cancels): {@code c[cOff + r*cRowStride + v*L + lane] = sqrt(sum_t (b[bOff + v*bVectorStride + t*L +
+     * lane] - a[aOff + r*aRowStride + t])^2)} for r < 6, v < 3, t < count ({@code L = lanes()}): the columns packed as
+     * panels of L side by side per dimension. One subtraction and one FMA per element; the sum over t runs in
+     * increasing order.
      */
-    void gram4x2(double[] a, int aOff, int aStride, double[] b, int bOff, int bPanelStride, int len, double[] c,
-                 int cOff);
+    void distances6x3(float[] a, int aOff, int aRowStride, float[] b, int bOff, int bVectorStride, int count,
+                      float[] c, int cOff, int cRowStride);
+
+    /** {@code sum a[from..to)}, each value widened to double and added in double, in a fixed order. */
+    double sumAsDouble(float[] a, int from, int to);
+
+    /**
+     * {@code out[outOff + c] += a[off + r*stride + c]} for r = 0, 1, ... {@code rows - 1} in that order, each value
+     * widened to double, for c < len.
+     */
+    void addRowsAsDouble(float[] a, int off, int rows, int stride, int len, double[] out, int outOff);
 }

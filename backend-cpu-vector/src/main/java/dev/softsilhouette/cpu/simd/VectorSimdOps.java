@@ -5,6 +5,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -23,6 +24,9 @@ public final class VectorSimdOps implements SimdOps {
 
     private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
     private static final int DL = DS.length();
+    /** Floats that widen to one vector of doubles (half the float lanes). */
+    private static final VectorSpecies<Float> HS = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(DS.vectorBitSize() / 2));
     /** Softmin exponents below this count as weight 0 (e^-708 is 3e-308 next to the nearest class's weight 1). */
     static final double EXP_FLOOR = -708.0;
     /** 1.5 * 2^52: adding it rounds a double of magnitude below 2^51 to an integer, kept in the low mantissa bits. */
@@ -948,39 +952,123 @@ public final class VectorSimdOps implements SimdOps {
         return sum;
     }
 
+    // ---------------------------------------------------------------- float32 distances, float64 sums
+
     @Override
-    public void gram4x2(double[] a, int aOff, int aStride, double[] b, int bOff, int bPanelStride, int len,
-                        double[] c, int cOff) {
-        DoubleVector c00 = DoubleVector.zero(DS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
-                c30 = c00, c31 = c00;
-        int a0 = aOff;
-        int a1 = aOff + aStride;
-        int a2 = aOff + 2 * aStride;
-        int a3 = aOff + 3 * aStride;
-        int b1 = bOff + bPanelStride;
-        for (int t = 0; t < len; t++) {
-            DoubleVector p0 = DoubleVector.fromArray(DS, b, bOff + t * DL);
-            DoubleVector p1 = DoubleVector.fromArray(DS, b, b1 + t * DL);
-            DoubleVector x = DoubleVector.broadcast(DS, a[a0 + t]);
-            c00 = x.fma(p0, c00);
-            c01 = x.fma(p1, c01);
-            x = DoubleVector.broadcast(DS, a[a1 + t]);
-            c10 = x.fma(p0, c10);
-            c11 = x.fma(p1, c11);
-            x = DoubleVector.broadcast(DS, a[a2 + t]);
-            c20 = x.fma(p0, c20);
-            c21 = x.fma(p1, c21);
-            x = DoubleVector.broadcast(DS, a[a3 + t]);
-            c30 = x.fma(p0, c30);
-            c31 = x.fma(p1, c31);
+    public void distances6x3(float[] a, int aOff, int aRowStride, float[] b, int bOff, int bVectorStride, int count,
+                             float[] c, int cOff, int cRowStride) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z;
+        FloatVector c30 = z, c31 = z, c32 = z, c40 = z, c41 = z, c42 = z, c50 = z, c51 = z, c52 = z;
+        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride, a4 = a3 + aRowStride;
+        int a5 = a4 + aRowStride;
+        int b0 = bOff;
+        for (int t = 0; t < count; t++, b0 += L) {
+            FloatVector v0 = FloatVector.fromArray(S, b, b0);
+            FloatVector v1 = FloatVector.fromArray(S, b, b0 + bVectorStride);
+            FloatVector v2 = FloatVector.fromArray(S, b, b0 + 2 * bVectorStride);
+            FloatVector x;
+            FloatVector e;
+            x = FloatVector.broadcast(S, a[a0 + t]);
+            e = v0.sub(x);
+            c00 = e.fma(e, c00);
+            e = v1.sub(x);
+            c01 = e.fma(e, c01);
+            e = v2.sub(x);
+            c02 = e.fma(e, c02);
+            x = FloatVector.broadcast(S, a[a1 + t]);
+            e = v0.sub(x);
+            c10 = e.fma(e, c10);
+            e = v1.sub(x);
+            c11 = e.fma(e, c11);
+            e = v2.sub(x);
+            c12 = e.fma(e, c12);
+            x = FloatVector.broadcast(S, a[a2 + t]);
+            e = v0.sub(x);
+            c20 = e.fma(e, c20);
+            e = v1.sub(x);
+            c21 = e.fma(e, c21);
+            e = v2.sub(x);
+            c22 = e.fma(e, c22);
+            x = FloatVector.broadcast(S, a[a3 + t]);
+            e = v0.sub(x);
+            c30 = e.fma(e, c30);
+            e = v1.sub(x);
+            c31 = e.fma(e, c31);
+            e = v2.sub(x);
+            c32 = e.fma(e, c32);
+            x = FloatVector.broadcast(S, a[a4 + t]);
+            e = v0.sub(x);
+            c40 = e.fma(e, c40);
+            e = v1.sub(x);
+            c41 = e.fma(e, c41);
+            e = v2.sub(x);
+            c42 = e.fma(e, c42);
+            x = FloatVector.broadcast(S, a[a5 + t]);
+            e = v0.sub(x);
+            c50 = e.fma(e, c50);
+            e = v1.sub(x);
+            c51 = e.fma(e, c51);
+            e = v2.sub(x);
+            c52 = e.fma(e, c52);
         }
-        c00.intoArray(c, cOff);
-        c01.intoArray(c, cOff + DL);
-        c10.intoArray(c, cOff + 2 * DL);
-        c11.intoArray(c, cOff + 3 * DL);
-        c20.intoArray(c, cOff + 4 * DL);
-        c21.intoArray(c, cOff + 5 * DL);
-        c30.intoArray(c, cOff + 6 * DL);
-        c31.intoArray(c, cOff + 7 * DL);
+        c00.sqrt().intoArray(c, cOff + 0 * cRowStride + 0 * L);
+        c01.sqrt().intoArray(c, cOff + 0 * cRowStride + 1 * L);
+        c02.sqrt().intoArray(c, cOff + 0 * cRowStride + 2 * L);
+        c10.sqrt().intoArray(c, cOff + 1 * cRowStride + 0 * L);
+        c11.sqrt().intoArray(c, cOff + 1 * cRowStride + 1 * L);
+        c12.sqrt().intoArray(c, cOff + 1 * cRowStride + 2 * L);
+        c20.sqrt().intoArray(c, cOff + 2 * cRowStride + 0 * L);
+        c21.sqrt().intoArray(c, cOff + 2 * cRowStride + 1 * L);
+        c22.sqrt().intoArray(c, cOff + 2 * cRowStride + 2 * L);
+        c30.sqrt().intoArray(c, cOff + 3 * cRowStride + 0 * L);
+        c31.sqrt().intoArray(c, cOff + 3 * cRowStride + 1 * L);
+        c32.sqrt().intoArray(c, cOff + 3 * cRowStride + 2 * L);
+        c40.sqrt().intoArray(c, cOff + 4 * cRowStride + 0 * L);
+        c41.sqrt().intoArray(c, cOff + 4 * cRowStride + 1 * L);
+        c42.sqrt().intoArray(c, cOff + 4 * cRowStride + 2 * L);
+        c50.sqrt().intoArray(c, cOff + 5 * cRowStride + 0 * L);
+        c51.sqrt().intoArray(c, cOff + 5 * cRowStride + 1 * L);
+        c52.sqrt().intoArray(c, cOff + 5 * cRowStride + 2 * L);
+    }
+
+    @Override
+    public double sumAsDouble(float[] a, int from, int to) {
+        DoubleVector s0 = DoubleVector.zero(DS), s1 = s0;
+        int t = from;
+        for (; t + L <= to; t += L) {
+            s0 = s0.add(FloatVector.fromArray(HS, a, t).convertShape(VectorOperators.F2D, DS, 0));
+            s1 = s1.add(FloatVector.fromArray(HS, a, t + DL).convertShape(VectorOperators.F2D, DS, 0));
+        }
+        if (t < to) { // masked tail: lanes past the end add 0
+            s0 = s0.add(FloatVector.fromArray(HS, a, t, HS.indexInRange(t, to))
+                    .convertShape(VectorOperators.F2D, DS, 0));
+            s1 = s1.add(FloatVector.fromArray(HS, a, t + DL, HS.indexInRange(t + DL, to))
+                    .convertShape(VectorOperators.F2D, DS, 0));
+        }
+        DoubleVector total = s0.add(s1);
+        for (VectorShuffle<Double> fold : DOUBLE_FOLDS) { // the lane sum, written out: no vector crosses a call
+            total = total.add(total.rearrange(fold));
+        }
+        return total.lane(0);
+    }
+
+    @Override
+    public void addRowsAsDouble(float[] a, int off, int rows, int stride, int len, double[] out, int outOff) {
+        int c = 0;
+        for (; c + DL <= len; c += DL) {
+            DoubleVector o = DoubleVector.fromArray(DS, out, outOff + c);
+            for (int r = 0, p = off + c; r < rows; r++, p += stride) {
+                o = o.add(FloatVector.fromArray(HS, a, p).convertShape(VectorOperators.F2D, DS, 0));
+            }
+            o.intoArray(out, outOff + c);
+        }
+        for (; c < len; c++) {
+            double o = out[outOff + c];
+            for (int r = 0, p = off + c; r < rows; r++, p += stride) {
+                o += a[p];
+            }
+            out[outOff + c] = o;
+        }
     }
 }
