@@ -33,10 +33,10 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private static final int CLASS_SUMS = 3;
     private static final int GRADIENT = 4;
     private static final int STATS_BLOCK = 64;
+    /** Rows per block of the dense class-weighted sums: 64 rows of up to four vectors fit L1 next to the rest. */
+    private static final int CLASS_SUMS_ROWS = 64;
     /** Per pair, the cosine distance below which unit rows are parallel up to float rounding (2^-40). */
     private static final double COSINE_PARALLEL = 0x1p-40;
-    /** Below this fraction of {@code |x|^2 + |m|^2} the expanded squared distance is recomputed directly. */
-    private static final float NEAR = 1.0f / 64;
 
     private final SimdOps ops;
     private final int lanes;
@@ -49,6 +49,8 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private boolean gradient;
     private int kp;
     private int kRows;
+    /** Classes rounded up to whole double vectors: the length of the per-class double arrays the row math reads. */
+    private int kd;
     /** The dimension slices of the class-sum products: first dimension and vector count of each. */
     private int dimensionChunks;
     private int[] chunkStart = new int[0];
@@ -60,6 +62,8 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private float[] centresPacked = new float[0];
     private double[] scatter = new double[0];
     private float[] centreNorms = new float[0];
+    /** n_k as doubles, padded with zeros to kd. */
+    private double[] classSizes = new double[0];
     /**
      * Squared Euclidean: |x_p|^2, computed before the row phase (a dot product called from the large row method would
      * not be inlined whole, and the JIT would box its vectors).
@@ -69,13 +73,23 @@ final class ClassStatisticsKernel extends PhasedKernel {
     /** Cosine: the mean unit row the unit rows were centred on, and c_i = (1 - |u_i|^2) / 2 with class totals. */
     private float[] unitMean = new float[0];
     private double[] unitMeanSum = new double[0];
+    /** Cosine: each row chunk's float sum of its unit rows (the blocks of the mean), and minus the mean. */
+    private float[] chunkUnitSums = new float[0];
+    private float[] negativeUnitMean = new float[0];
     private double[] normCorrection = new double[0];
     private double[] classCorrection = new double[0];
+    /** Cosine: whether any row is below the norm floor (else every c_i is exactly 0). */
+    private boolean anyBelowFloor;
     /** From the sums the rows give to the sums in the caller's units: invScale^2, or 1/2 for cosine. */
     private double sumsScale;
     private float[] coef = new float[0];
     /** Squared Euclidean: the class sums {@code n_k m_k} in float, the B operand of the gradient product. */
     private float[] classTotals = new float[0];
+    /**
+     * The row stride of {@link #classTotals}: dp, or one cache line more where dp is a multiple of two lines, so that
+     * a slice of dimensions across the K rows does not map onto a few L1 sets (the gradient product reads it so).
+     */
+    private int totalsStride;
     /** Per row chunk and class, the sum of the chunk's coef column (reduced in chunk order into T_c). */
     private double[] chunkClassTotals = new double[0];
     private float[] rowAlpha = new float[0];
@@ -97,6 +111,8 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private final double[][] rowScratch;
     private final float[][] gradientRows;
     private final float[][] unitRows;
+    /** Per worker, a block of rows of one slice of x, packed contiguously: the B operand of the class sums. */
+    private final float[][] packedRows;
 
     ClassStatisticsKernel(SortedBatch data, WorkerPool pool) {
         super(data, pool);
@@ -111,6 +127,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         rowScratch = new double[w][0];
         gradientRows = new float[w][0];
         unitRows = new float[w][0];
+        packedRows = new float[w][0];
     }
 
     double compute(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
@@ -134,6 +151,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         int npad = data.npad;
         kp = SortedBatch.roundUp(k, lanes);
         kRows = SortedBatch.roundUp(k, 4);
+        kd = SortedBatch.roundUp(k, ops.doubleLanes());
         int centreRows = Math.max(kp, kRows);
         prepareOutputs();
 
@@ -148,26 +166,42 @@ final class ClassStatisticsKernel extends PhasedKernel {
             classCorrection = SortedBatch.grow(classCorrection, k);
             unitMean = SortedBatch.grow(unitMean, dp);
             unitMeanSum = SortedBatch.grow(unitMeanSum, dp);
+            chunkUnitSums = SortedBatch.grow(chunkUnitSums, rowChunks() * dp);
+            negativeUnitMean = SortedBatch.grow(negativeUnitMean, dp);
         }
         rowSquares = SortedBatch.grow(rowSquares, n);
         sumsScale = cosine ? 0.5 : data.invScale * data.invScale;
         centres = SortedBatch.grow(centres, centreRows * dp);
         centresPacked = SortedBatch.grow(centresPacked, kp * dp);
-        scatter = SortedBatch.grow(scatter, k);
+        scatter = SortedBatch.grow(scatter, kd);
+        Arrays.fill(scatter, k, kd, 0.0);
+        classSizes = SortedBatch.grow(classSizes, kd);
+        for (int c = 0; c < k; c++) {
+            classSizes[c] = data.offsets[c + 1] - data.offsets[c];
+        }
+        Arrays.fill(classSizes, k, kd, 0.0);
         Arrays.fill(centres, k * dp, centreRows * dp, 0f);
         if (gradient) {
-            classTotals = SortedBatch.grow(classTotals, k * dp);
+            totalsStride = dp % 32 == 0 ? dp + 16 : dp;
+            classTotals = SortedBatch.grow(classTotals, k * totalsStride);
         }
         workersWanted = workersFor((double) n * kp * data.d);
         runPhase(PREPARE_ROWS);
         if (cosine) {
-            centreUnitRows();
+            unitMean();
         }
         runPhase(STATISTICS);
-        centreNorms = SortedBatch.grow(centreNorms, k);
+        anyBelowFloor = false;
+        if (cosine) {
+            for (int c = 0; c < k; c++) {
+                anyBelowFloor |= classCorrection[c] != 0.0;
+            }
+        }
+        centreNorms = SortedBatch.grow(centreNorms, kp);
         for (int c = 0; c < k; c++) {
             centreNorms[c] = ops.dot(centres, c * dp, centres, c * dp, dp);
         }
+        Arrays.fill(centreNorms, k, kp, 0f);
         for (int c0 = 0; c0 < kp; c0 += lanes) {
             int base = c0 * dp;
             for (int lane = 0; lane < lanes; lane++) {
@@ -179,16 +213,17 @@ final class ClassStatisticsKernel extends PhasedKernel {
         }
 
         for (int w = 0; w < workers; w++) {
-            rowBlocks[w] = SortedBatch.grow(rowBlocks[w], 4 * Math.max(kp, dp));
+            rowBlocks[w] = SortedBatch.grow(rowBlocks[w], Math.max(4 * kp, ROW_CHUNK * dp));
             sumsScratch[w] = SortedBatch.grow(sumsScratch[w], data.rowScratch); // padded: the row math reads whole vectors
             derivatives[w] = SortedBatch.grow(derivatives[w], k);
             rowScratch[w] = SortedBatch.grow(rowScratch[w], data.rowScratch);
             gradientRows[w] = SortedBatch.grow(gradientRows[w], dp);
             unitRows[w] = SortedBatch.grow(unitRows[w], cosine ? dp : 0);
+            packedRows[w] = SortedBatch.grow(packedRows[w], gradient ? CLASS_SUMS_ROWS * 4 * lanes : 0);
         }
         if (gradient) {
             coef = SortedBatch.grow(coef, npad * kp);
-            chunkClassTotals = SortedBatch.grow(chunkClassTotals, rowChunks() * k);
+            chunkClassTotals = SortedBatch.grow(chunkClassTotals, rowChunks() * kd);
             nonzeroClasses = SortedBatch.grow(nonzeroClasses, n * kp);
             nonzeroCounts = SortedBatch.grow(nonzeroCounts, n);
             rowAlpha = SortedBatch.grow(rowAlpha, npad);
@@ -227,7 +262,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         switch (phase) {
             case PREPARE_ROWS -> {
                 while ((item = next.getAndIncrement()) < rowChunks()) {
-                    prepareRows(item);
+                    prepareRows(item, worker);
                 }
             }
             case STATISTICS -> {
@@ -245,7 +280,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
                     if (item == dimensionChunks) {
                         classWeightTotals();
                     } else {
-                        classWeightedSums(item);
+                        classWeightedSums(item, worker);
                     }
                 }
             }
@@ -259,7 +294,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
     }
 
     /** Cosine: rows to unit length (norms floored in the caller's units); squared Euclidean: |x_p|^2. */
-    private void prepareRows(int chunk) {
+    private void prepareRows(int chunk, int worker) {
         int dp = data.dp;
         float[] x = data.x;
         int from = chunk * ROW_CHUNK;
@@ -277,41 +312,31 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 rowSquares[p] = ops.dot(x, p * dp, x, p * dp, dp);
             }
         }
+        if (cosine) {
+            // This chunk's float sum: one block of the mean unit row.
+            float[] blockSum = statsBlock[worker];
+            ops.sumRows(x, from * dp, to - from, dp, dp, blockSum);
+            System.arraycopy(blockSum, 0, chunkUnitSums, chunk * dp, dp);
+        }
     }
 
     /**
-     * Cosine, after the unit rows: centre them on their mean (|u_i - u_j| is translation invariant; centring removes
-     * what nearly parallel rows share), then their squared norms and the class totals of the corrections. In row
-     * order, once per call: O(N*D), deterministic.
+     * Cosine, after the unit rows: their mean, from the chunks' float block sums accumulated in double in chunk order
+     * (deterministic). The statistics phase centres each class's rows on it: |u_i - u_j| is translation invariant,
+     * and centring removes what nearly parallel rows share.
      */
-    private void centreUnitRows() {
+    private void unitMean() {
         int n = data.n;
         int dp = data.dp;
-        float[] x = data.x;
-        // Float partial sums over short blocks of rows, accumulated in double (as the class statistics).
-        float[] blockSum = statsBlock[0];
         Arrays.fill(unitMeanSum, 0, dp, 0.0);
-        for (int a = 0; a < n; a += STATS_BLOCK) {
-            ops.sumRows(x, a * dp, Math.min(n, a + STATS_BLOCK) - a, dp, dp, blockSum);
+        for (int chunk = 0, chunks = rowChunks(); chunk < chunks; chunk++) {
             for (int t = 0; t < dp; t++) {
-                unitMeanSum[t] += blockSum[t];
+                unitMeanSum[t] += chunkUnitSums[chunk * dp + t];
             }
         }
         for (int t = 0; t < dp; t++) {
             unitMean[t] = (float) (unitMeanSum[t] / n);
-            blockSum[t] = -unitMean[t]; // padding columns stay 0
-        }
-        for (int p = 0; p < n; p++) {
-            ops.add(x, p * dp, blockSum, 0, dp);
-            rowSquares[p] = ops.dot(x, p * dp, x, p * dp, dp);
-        }
-        int[] offsets = data.offsets;
-        for (int c = 0; c < data.k; c++) {
-            double total = 0.0;
-            for (int p = offsets[c]; p < offsets[c + 1]; p++) {
-                total += normCorrection[p];
-            }
-            classCorrection[c] = total;
+            negativeUnitMean[t] = -unitMean[t]; // padding columns stay 0
         }
     }
 
@@ -322,6 +347,16 @@ final class ClassStatisticsKernel extends PhasedKernel {
         int[] offsets = data.offsets;
         double[] classSums = statsSums[worker];
         float[] blockSum = statsBlock[worker];
+        if (cosine) {
+            // Centre the class's unit rows on the mean unit row, their squared norms, and the class's c_i total.
+            double correction = 0.0;
+            for (int p = offsets[c]; p < offsets[c + 1]; p++) {
+                ops.add(x, p * dp, negativeUnitMean, 0, dp);
+                rowSquares[p] = ops.dot(x, p * dp, x, p * dp, dp);
+                correction += normCorrection[p];
+            }
+            classCorrection[c] = correction;
+        }
         Arrays.fill(classSums, 0, dp, 0.0);
         for (int a = offsets[c]; a < offsets[c + 1]; a += STATS_BLOCK) {
             int b = Math.min(offsets[c + 1], a + STATS_BLOCK);
@@ -336,7 +371,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         }
         if (gradient) {
             for (int t = 0; t < dp; t++) {
-                classTotals[c * dp + t] = (float) classSums[t];
+                classTotals[c * totalsStride + t] = (float) classSums[t];
             }
         }
         double w = 0.0;
@@ -347,25 +382,17 @@ final class ClassStatisticsKernel extends PhasedKernel {
     }
 
     private void rows(int chunk, int worker) {
-        int n = data.n;
-        int k = data.k;
         int dp = data.dp;
-        int npad = data.npad;
         float[] x = data.x;
         float[] block = rowBlocks[worker];
-        double[] sums = sumsScratch[worker];
-        double[] derivative = gradient ? derivatives[worker] : null;
-        int[] offsets = data.offsets;
-        double unitsSquared = sumsScale;
         int panelStride = dp * lanes;
         int from = chunk * ROW_CHUNK;
-        int to = Math.min(n, from + ROW_CHUNK);
+        int to = Math.min(data.n, from + ROW_CHUNK);
         double total = 0.0;
-        double[] chunkT = chunkClassTotals;
+        int chunkTOff = chunk * kd;
         if (gradient) {
-            Arrays.fill(chunkT, chunk * k, (chunk + 1) * k, 0.0);
+            Arrays.fill(chunkClassTotals, chunkTOff, chunkTOff + kd, 0.0);
         }
-        int chunkTOff = chunk * k;
         for (int p0 = from; p0 < to; p0 += 4) {
             // block = <x_p, centre_c> for 4 rows and every class: one FMA per element (the Gram form)
             for (int v = 0, panels = kp / lanes; v < panels; ) {
@@ -375,70 +402,102 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 v += vectors;
             }
             for (int r = 0; r < 4 && p0 + r < to; r++) {
-                int p = p0 + r;
-                int own = data.classOf[p];
-                int row = r * kp;
-                {
-                    // |x_p - m_c|^2 = |x_p|^2 + |m_c|^2 - 2 <x_p, m_c> (2g is exact: one rounding), recomputed
-                    // directly where it is small next to the norms and the expansion has cancelled most digits.
-                    float rowNorm = rowSquares[p];
-                    for (int c = 0; c < k; c++) {
-                        float norms = rowNorm + centreNorms[c];
-                        float squared = Math.max(norms - 2f * block[row + c], 0f);
-                        if (squared < norms * NEAR) {
-                            squared = ops.squaredDistance(x, p * dp, centres, c * dp, dp);
-                        }
-                        sums[c] = ((offsets[c + 1] - offsets[c]) * (double) squared + scatter[c]) * unitsSquared;
-                    }
-                }
-                if (cosine) {
-                    double ci = normCorrection[p];
-                    for (int c = 0; c < k; c++) {
-                        int pairs = offsets[c + 1] - offsets[c] - (c == own ? 1 : 0);
-                        // Unit rows carry float rounding (about 2^-24 per component), so |u_i - u_j|^2 / 2 of
-                        // parallel rows is noise below about 2^-45: treat sums under 2^-40 per pair as exactly 0,
-                        // as the reference has them, so all-parallel data keeps s_i = 0.
-                        if (sums[c] <= pairs * COSINE_PARALLEL) {
-                            sums[c] = 0.0;
-                        }
-                        sums[c] += pairs * ci + classCorrection[c] - (c == own ? ci : 0.0);
-                    }
-                }
-                double s = ops.rowSilhouette(own, sums, 0, k, offsets, data.inverseSizes, tau, derivative,
-                        rowScratch[worker]);
-                silhouettes[p] = (float) s;
-                total += s;
-                if (gradient) {
-                    // Squared Euclidean: coefficients with respect to the sums in the scaled units (the caller's
-                    // divided by invScale^2), so that 1e-20 or 1e18 data keeps them in float range; the gradient
-                    // factor below undoes it. Cosine sums carry no units.
-                    double w = -data.rowWeight(weight, rowWeights, p) * unitsSquared;
-                    double alpha = 0.0;
-                    int coefRow = p * kp;
-                    int nonzeros = 0;
-                    for (int c = 0; c < k; c++) {
-                        float value = (float) (w * derivative[c]);
-                        coef[coefRow + c] = value;
-                        if (value != 0f) {
-                            nonzeroClasses[coefRow + nonzeros++] = c;
-                        }
-                        chunkT[chunkTOff + c] += value;
-                        alpha += value * (double) (offsets[c + 1] - offsets[c]); // sum_k coef_ik n_k
-                    }
-                    Arrays.fill(coef, coefRow + k, coefRow + kp, 0f);
-                    rowAlpha[p] = (float) alpha;
-                    nonzeroCounts[p] = nonzeros;
-                }
+                total += rowTerms(p0 + r, block, r * kp, worker, chunkTOff);
             }
         }
         chunkTotals[chunk] = total;
     }
 
     /**
-     * U_c = sum_j coef[j][c] x_j for every class, on one slice of dimensions: the slice of x (N rows of up to three
-     * vectors) stays in L2 while every group of four classes streams past it.
+     * One row's silhouette from its Gram row {@code gram[gramOff..]} and, with the gradient, its coefficients. A
+     * method of its own rather than part of {@link #rows}: compiled apart from the products, the vector code it calls
+     * stays within the JIT's inlining budget (vectors that cross a call the JIT declines to inline are boxed).
      */
-    private void classWeightedSums(int chunk) {
+    private double rowTerms(int p, float[] gram, int gramOff, int worker, int chunkTOff) {
+        int k = data.k;
+        int own = data.classOf[p];
+        int[] offsets = data.offsets;
+        double[] sums = sumsScratch[worker];
+        double[] derivative = gradient ? derivatives[worker] : null;
+        double unitsSquared = sumsScale;
+        // |x_p - m_c|^2 = |x_p|^2 + |m_c|^2 - 2 <x_p, m_c>, recomputed directly where it is small next to the norms;
+        // cosine: unit rows carry float rounding (about 2^-24 per component), so |u_i - u_j|^2 / 2 of parallel rows
+        // is noise below about 2^-45: sums under 2^-40 per pair are exactly 0, as the reference has them, so
+        // all-parallel data keeps s_i = 0.
+        ops.classSums(gram, gramOff, rowSquares[p], centreNorms, classSizes, scatter, unitsSquared,
+                cosine ? COSINE_PARALLEL : 0.0, own, k, data.x, p * data.dp, centres, data.dp, sums);
+        if (cosine && (normCorrection[p] != 0.0 || anyBelowFloor)) {
+            // Rows below the norm floor: c_i + c_j per pair (each term is exactly 0 above the floor).
+            double ci = normCorrection[p];
+            for (int c = 0; c < k; c++) {
+                int pairs = offsets[c + 1] - offsets[c] - (c == own ? 1 : 0);
+                sums[c] += pairs * ci + classCorrection[c] - (c == own ? ci : 0.0);
+            }
+        }
+        double s = ops.rowSilhouette(own, sums, 0, k, offsets, data.inverseSizes, tau, derivative,
+                rowScratch[worker]);
+        silhouettes[p] = (float) s;
+        if (gradient) {
+            // Squared Euclidean: coefficients with respect to the sums in the scaled units (the caller's divided by
+            // invScale^2), so that 1e-20 or 1e18 data keeps them in float range; the gradient factor undoes it.
+            // Cosine sums carry no units.
+            double w = -data.rowWeight(weight, rowWeights, p) * unitsSquared;
+            int coefRow = p * kp;
+            double[] chunkT = chunkClassTotals;
+            double[] sizes = classSizes;
+            // alpha = sum_k coef_ik n_k, in four interleaved partial sums (a fixed order without a serial chain);
+            // the classes whose coefficient is not 0 listed, branch-free.
+            double a0 = 0.0;
+            double a1 = 0.0;
+            double a2 = 0.0;
+            double a3 = 0.0;
+            int nonzeros = 0;
+            int c = 0;
+            for (; c + 4 <= k; c += 4) {
+                float v0 = (float) (w * derivative[c]);
+                float v1 = (float) (w * derivative[c + 1]);
+                float v2 = (float) (w * derivative[c + 2]);
+                float v3 = (float) (w * derivative[c + 3]);
+                coef[coefRow + c] = v0;
+                coef[coefRow + c + 1] = v1;
+                coef[coefRow + c + 2] = v2;
+                coef[coefRow + c + 3] = v3;
+                chunkT[chunkTOff + c] += v0;
+                chunkT[chunkTOff + c + 1] += v1;
+                chunkT[chunkTOff + c + 2] += v2;
+                chunkT[chunkTOff + c + 3] += v3;
+                a0 += v0 * sizes[c];
+                a1 += v1 * sizes[c + 1];
+                a2 += v2 * sizes[c + 2];
+                a3 += v3 * sizes[c + 3];
+                nonzeroClasses[coefRow + nonzeros] = c;
+                nonzeros += v0 != 0f ? 1 : 0;
+                nonzeroClasses[coefRow + nonzeros] = c + 1;
+                nonzeros += v1 != 0f ? 1 : 0;
+                nonzeroClasses[coefRow + nonzeros] = c + 2;
+                nonzeros += v2 != 0f ? 1 : 0;
+                nonzeroClasses[coefRow + nonzeros] = c + 3;
+                nonzeros += v3 != 0f ? 1 : 0;
+            }
+            for (; c < k; c++) {
+                float v = (float) (w * derivative[c]);
+                coef[coefRow + c] = v;
+                chunkT[chunkTOff + c] += v;
+                a0 += v * sizes[c];
+                nonzeroClasses[coefRow + nonzeros] = c;
+                nonzeros += v != 0f ? 1 : 0;
+            }
+            Arrays.fill(coef, coefRow + k, coefRow + kp, 0f);
+            rowAlpha[p] = (float) ((a0 + a1) + (a2 + a3));
+            nonzeroCounts[p] = nonzeros;
+        }
+        return s;
+    }
+
+    /**
+     * U_c = sum_j coef[j][c] x_j for every class, on one slice of dimensions (up to four vectors).
+     */
+    private void classWeightedSums(int chunk, int worker) {
         int dp = data.dp;
         int npad = data.npad;
         int t = chunkStart[chunk];
@@ -458,9 +517,21 @@ final class ClassStatisticsKernel extends PhasedKernel {
             }
             return;
         }
-        for (int c0 = 0; c0 < kRows; c0 += 4) {
-            ops.multiplyAdd(vectors, coef, c0, 1, kp, data.x, t, lanes, dp, data.n, classWeights,
-                    c0 * dp + t, dp, false);
+        // Blocks of rows: the block's slice of x, packed contiguously (rows dp apart would share a few L1 sets),
+        // stays in L1 while every group of four classes passes over it; each block's products are added to the sums
+        // of the blocks before it (a fixed order).
+        float[] x = data.x;
+        float[] packed = packedRows[worker];
+        int width = vectors * lanes;
+        for (int j0 = 0, n = data.n; j0 < n; j0 += CLASS_SUMS_ROWS) {
+            int rows = Math.min(CLASS_SUMS_ROWS, n - j0);
+            for (int j = 0; j < rows; j++) {
+                System.arraycopy(x, (j0 + j) * dp + t, packed, j * width, width);
+            }
+            for (int c0 = 0; c0 < kRows; c0 += 4) {
+                ops.multiplyAdd(vectors, coef, j0 * kp + c0, 1, kp, packed, 0, lanes, width, rows, classWeights,
+                        c0 * dp + t, dp, j0 > 0);
+            }
         }
     }
 
@@ -471,7 +542,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         for (int c = 0; c < k; c++) {
             double total = 0.0;
             for (int chunk = 0; chunk < chunks; chunk++) {
-                total += chunkClassTotals[chunk * k + c];
+                total += chunkClassTotals[chunk * kd + c];
             }
             classWeightTotals[c] = total;
         }
@@ -486,10 +557,11 @@ final class ClassStatisticsKernel extends PhasedKernel {
         int d = data.d;
         int dp = data.dp;
         float[] x = data.x;
-        for (int t = 0; t < d; t++) {
-            u[t] = x[p * dp + t] + unitMean[t];
-        }
-        if (normCorrection[p] != 0.0) {
+        boolean belowFloor = normCorrection[p] != 0.0;
+        if (belowFloor) {
+            for (int t = 0; t < d; t++) {
+                u[t] = x[p * dp + t] + unitMean[t];
+            }
             // sum over j != i of the pair weights: alpha = (sum_k coef_ik n_k + T_own) in halved units counts the
             // row with itself once from each side; 2 (alpha - 2 coef_i,own) is the sum in full units without it.
             double pairWeights = 2.0 * (alpha - 2.0 * coef[p * kp + data.classOf[p]]);
@@ -497,26 +569,13 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 g[t] -= (float) (pairWeights * u[t]);
             }
         }
-        double along = 0.0;
-        double length = 0.0;
-        for (int t = 0; t < d; t++) {
-            along += (double) u[t] * g[t];
-            length += (double) u[t] * u[t];
-        }
-        if (normCorrection[p] == 0.0 && length > 0.0) {
-            // u_i is a unit row up to float rounding: project onto the complement of the u_i we actually hold, so
-            // the gradient stays orthogonal to x_i to rounding (for d = 1 it is exactly the zero it should be).
-            along /= length;
-        }
-        double inverseNorm = 1.0 / rowNorms[p];
-        for (int t = 0; t < d; t++) {
-            g[t] = (float) ((g[t] - along * u[t]) * inverseNorm);
-        }
+        // Above the floor u_i is a unit row up to float rounding: project onto the complement of the u_i we actually
+        // hold (divide by |u_i|^2), so the gradient stays orthogonal to x_i to rounding.
+        ops.projectOut(g, 0, x, p * dp, unitMean, dp, !belowFloor, (float) (1.0 / rowNorms[p]));
     }
 
     private void gradientRows(int chunk, int worker) {
         int n = data.n;
-        int k = data.k;
         int dp = data.dp;
         float[] x = data.x;
         float[] block = rowBlocks[worker];
@@ -525,38 +584,50 @@ final class ClassStatisticsKernel extends PhasedKernel {
         int to = Math.min(n, from + ROW_CHUNK);
         // Coefficients are in the rows' own units (see rows): scaled rows, or unit rows for cosine.
         float factor = (float) (cosine ? 2.0 : 2.0 / data.invScale);
+        // block rows: sum_k coef_ik (n_k m_k | S_k). Groups of four rows with few non-zero coefficients run over the
+        // listed classes; the others as products, one slice of dimensions for every group at a time, so that the
+        // slice of the class totals (K rows of up to four vectors) stays in L1.
+        float[] b = classTotals;
+        boolean anyDense = false;
         for (int p0 = from; p0 < to; p0 += 4) {
-            // block rows: sum_k coef_ik (n_k m_k | S_k)
-            float[] b = classTotals;
-            int rows = Math.min(4, to - p0);
-            int listed = 0;
-            for (int r = 0; r < rows; r++) {
-                listed += nonzeroCounts[p0 + r];
-            }
-            if (listed <= k) {
-                for (int r = 0; r < rows; r++) {
-                    int p = p0 + r;
-                    ops.sparseMultiply(coef, p * kp, nonzeroClasses, p * kp, nonzeroCounts[p], b, dp, block, r * dp,
-                            dp);
+            if (listedGroup(p0, to)) {
+                for (int p = p0; p < Math.min(p0 + 4, to); p++) {
+                    ops.sparseMultiply(coef, p * kp, nonzeroClasses, p * kp, nonzeroCounts[p], b, totalsStride,
+                            block, (p - from) * dp, dp);
                 }
             } else {
-                for (int t = 0; t < dp; ) {
-                    int vectors = SortedBatch.productVectors((dp - t) / lanes, ops.widestProduct());
-                    ops.multiplyAdd(vectors, coef, p0 * kp, kp, 1, b, t, lanes, dp, k, block, t, dp, false);
-                    t += vectors * lanes;
-                }
-            }
-            for (int r = 0; r < 4 && p0 + r < to; r++) {
-                int p = p0 + r;
-                int own = data.classOf[p];
-                ops.add(block, r * dp, classWeights, own * dp, dp);
-                float alpha = (float) (rowAlpha[p] + classWeightTotals[own]);
-                ops.scaledDifference(factor, alpha, x, p * dp, block, r * dp, out, 0, data.d);
-                if (cosine) {
-                    toCosineGradient(p, alpha, out, unitRows[worker]);
-                }
-                writeGradientRow(gradientOut, p, out);
+                anyDense = true;
             }
         }
+        if (anyDense) {
+            for (int t = 0; t < dp; ) {
+                int vectors = SortedBatch.productVectors((dp - t) / lanes, ops.widestProduct());
+                for (int p0 = from; p0 < to; p0 += 4) {
+                    if (!listedGroup(p0, to)) {
+                        ops.multiplyAdd(vectors, coef, p0 * kp, kp, 1, b, t, lanes, totalsStride, data.k, block,
+                                (p0 - from) * dp + t, dp, false);
+                    }
+                }
+                t += vectors * lanes;
+            }
+        }
+        for (int p = from; p < to; p++) {
+            int own = data.classOf[p];
+            float alpha = (float) (rowAlpha[p] + classWeightTotals[own]);
+            ops.gradientRow(factor, alpha, x, p * dp, block, (p - from) * dp, classWeights, own * dp, out, 0, dp);
+            if (cosine) {
+                toCosineGradient(p, alpha, out, unitRows[worker]);
+            }
+            writeGradientRow(gradientOut, p, out);
+        }
+    }
+
+    /** Whether the group of four rows from {@code p0} lists at most K non-zero coefficients in all (a data choice). */
+    private boolean listedGroup(int p0, int to) {
+        int listed = 0;
+        for (int p = p0; p < Math.min(p0 + 4, to); p++) {
+            listed += nonzeroCounts[p];
+        }
+        return listed <= data.k;
     }
 }

@@ -389,6 +389,97 @@ public final class LaneSimdOps implements SimdOps {
     }
 
     @Override
+    public void classSums(float[] gram, int gOff, float rowSquare, float[] centreSquares, double[] sizes,
+                          double[] scatter, double unitsSquared, double floorPerPair, int own, int classes, float[] x,
+                          int xOff, float[] centres, int dims, double[] sums) {
+        boolean anyClose = false;
+        for (int c = 0, padded = roundUp(classes, lanes); c < padded; c++) {
+            float norms = rowSquare + centreSquares[c];
+            float squared = Math.max(Math.fma(gram[gOff + c], -2f, norms), 0f);
+            anyClose |= squared < norms * (1.0f / 64);
+            gram[gOff + c] = squared;
+        }
+        if (anyClose) {
+            for (int c = 0; c < classes; c++) {
+                if (gram[gOff + c] < (rowSquare + centreSquares[c]) * (1.0f / 64)) {
+                    gram[gOff + c] = squaredDistance(x, xOff, centres, c * dims, dims);
+                }
+            }
+        }
+        for (int c = 0, padded = roundUp(classes, doubleLanes); c < padded; c++) {
+            double sum = (sizes[c] * gram[gOff + c] + scatter[c]) * unitsSquared;
+            double pairs = c == own ? sizes[c] - 1.0 : sizes[c];
+            sums[c] = sum <= pairs * floorPerPair ? 0.0 : sum;
+        }
+    }
+
+    @Override
+    public void gradientRow(float factor, float alpha, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff,
+                            float[] out, int outOff, int len) {
+        for (int t = 0; t < len; t++) {
+            out[outOff + t] = Math.fma(x[xOff + t], alpha, -(y[yOff + t] + z[zOff + t])) * factor;
+        }
+    }
+
+    @Override
+    public void projectOut(float[] g, int gOff, float[] x, int xOff, float[] mean, int len, boolean normalise,
+                           float scale) {
+        int L = lanes;
+        float[] s = accumulators.get(); // along in [0, 2L), length in [2L, 4L): two vector accumulators each
+        java.util.Arrays.fill(s, 0, 4 * L, 0f);
+        int t = 0;
+        for (; t + 2 * L <= len; t += 2 * L) {
+            for (int q = 0; q < 2 * L; q++) { // accumulator q / L, lane q % L
+                float u = x[xOff + t + q] + mean[t + q];
+                s[q] = Math.fma(u, g[gOff + t + q], s[q]);
+                s[2 * L + q] = Math.fma(u, u, s[2 * L + q]);
+            }
+        }
+        for (; t < len; t += L) {
+            for (int lane = 0; lane < L; lane++) {
+                float u = x[xOff + t + lane] + mean[t + lane];
+                s[lane] = Math.fma(u, g[gOff + t + lane], s[lane]);
+                s[2 * L + lane] = Math.fma(u, u, s[2 * L + lane]);
+            }
+        }
+        for (int lane = 0; lane < L; lane++) {
+            s[lane] = s[lane] + s[L + lane];
+            s[2 * L + lane] = s[2 * L + lane] + s[3 * L + lane];
+        }
+        float a = foldedSum(s, 0);
+        float l = foldedSum(s, 2 * L);
+        if (normalise && l > 0f) { // the vector code's second projection
+            float minusA = -(a / l);
+            java.util.Arrays.fill(s, 0, 2 * L, 0f);
+            for (t = 0; t + 2 * L <= len; t += 2 * L) {
+                for (int q = 0; q < 2 * L; q++) {
+                    float u = x[xOff + t + q] + mean[t + q];
+                    float v = Math.fma(u, minusA, g[gOff + t + q]);
+                    g[gOff + t + q] = v;
+                    s[q] = Math.fma(u, v, s[q]);
+                }
+            }
+            for (; t < len; t += L) {
+                for (int lane = 0; lane < L; lane++) {
+                    float u = x[xOff + t + lane] + mean[t + lane];
+                    float v = Math.fma(u, minusA, g[gOff + t + lane]);
+                    g[gOff + t + lane] = v;
+                    s[lane] = Math.fma(u, v, s[lane]);
+                }
+            }
+            for (int lane = 0; lane < L; lane++) {
+                s[lane] = s[lane] + s[L + lane];
+            }
+            a = foldedSum(s, 0) / l;
+        }
+        float minusA = -a;
+        for (t = 0; t < len; t++) {
+            float u = x[xOff + t] + mean[t];
+            g[gOff + t] = Math.fma(u, minusA, g[gOff + t]) * scale;
+        }
+    }
+
+    @Override
     public void sparseMultiply(float[] coef, int coefOff, int[] index, int indexOff, int count, float[] b,
                                int bStride, float[] out, int outOff, int len) {
         java.util.Arrays.fill(out, outOff, outOff + len, 0f);

@@ -141,6 +141,38 @@ public interface SimdOps {
     void subtractLinear(float[] tile, int off, int len, float[] rowLinear, int rowLinearOff, int[] classOf,
                         int classOff, float[] colLinear, int colLinearOff);
 
+    // ---------------------------------------------------------------- class statistics (one row against every class)
+
+    /**
+     * One row's distance sums to every class from its Gram row {@code g_c = <x, m_c>} (the class-statistics kernel):
+     * {@code q_c = max(rowSquare + centreSquares[c] - 2 g_c, 0)} in float, written over {@code gram}, recomputed
+     * directly as {@code |x - m_c|^2} (row {@code x[xOff..]} against {@code centres[c*dims..]}, {@code dims} floats)
+     * where it is below 1/64 of {@code rowSquare + centreSquares[c]} (the expansion has cancelled); then
+     * {@code sums[c] = (sizes[c] * q_c + scatter[c]) * unitsSquared} in double, set to 0 where it is at most
+     * {@code pairs_c * floorPerPair} with {@code pairs_c = sizes[c] - (c == own ? 1 : 0)}. Every array is read and
+     * written in whole vectors up to {@code classes} rounded up to {@link #lanes()} (float) or
+     * {@link #doubleLanes()} (double); the recomputation looks at {@code c < classes} only.
+     */
+    void classSums(float[] gram, int gOff, float rowSquare, float[] centreSquares, double[] sizes, double[] scatter,
+                   double unitsSquared, double floorPerPair, int own, int classes, float[] x, int xOff,
+                   float[] centres, int dims, double[] sums);
+
+    /**
+     * {@code out[outOff+t] = factor * (alpha * x[xOff+t] - (y[yOff+t] + z[zOff+t]))} for t < len (a multiple of
+     * lanes), with {@code alpha * x - (y + z)} as one FMA: {@link #scaledDifference} of {@code y + z}.
+     */
+    void gradientRow(float factor, float alpha, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff,
+                     float[] out, int outOff, int len);
+
+    /**
+     * The cosine gradient's projection, in place: with {@code u_t = x[xOff+t] + mean[t]} (the unit row, from the
+     * centred one), {@code g_t <- (g_t - a u_t) * scale} for t < len (a multiple of lanes), where {@code a = <u, g>}
+     * or, with {@code normalise} and {@code <u, u> > 0}, the projection onto the complement of u done twice
+     * ({@code a = <u, g> / <u, u>}, then again on the result: what float rounding of the first left along u); the
+     * dot products in float, in lanes and then across them in a fixed order.
+     */
+    void projectOut(float[] g, int gOff, float[] x, int xOff, float[] mean, int len, boolean normalise, float scale);
+
     // ---------------------------------------------------------------- float64 (the block decomposition)
 
     /** {@code sum_t (a[aOff+t] - b[bOff+t])^2} in double, t < len, computed directly, in a fixed order. */

@@ -830,6 +830,104 @@ public final class VectorSimdOps implements SimdOps {
         return p.mul(scale).blend(0f, dead);
     }
 
+    // ---------------------------------------------------------------- class statistics
+
+    @Override
+    public void classSums(float[] gram, int gOff, float rowSquare, float[] centreSquares, double[] sizes,
+                          double[] scatter, double unitsSquared, double floorPerPair, int own, int classes, float[] x,
+                          int xOff, float[] centres, int dims, double[] sums) {
+        if (expandedSquares(gram, gOff, (classes + L - 1) / L * L, rowSquare, centreSquares, 0)) {
+            // Rare: recompute the cancelled entries directly, after the vector loop (no vector live across a call).
+            for (int c = 0; c < classes; c++) {
+                if (gram[gOff + c] < (rowSquare + centreSquares[c]) * NEAR) {
+                    gram[gOff + c] = squaredDistance(x, xOff, centres, c * dims, dims);
+                }
+            }
+        }
+        DoubleVector units = DoubleVector.broadcast(DS, unitsSquared);
+        DoubleVector floor = DoubleVector.broadcast(DS, floorPerPair);
+        for (int c = 0, padded = (classes + DL - 1) / DL * DL; c < padded; c += DL) {
+            DoubleVector squared = (DoubleVector) FloatVector.fromArray(HS, gram, gOff + c)
+                    .convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector size = DoubleVector.fromArray(DS, sizes, c);
+            DoubleVector sum = size.mul(squared).add(DoubleVector.fromArray(DS, scatter, c)).mul(units);
+            DoubleVector pairs = own >= c && own < c + DL ? size.withLane(own - c, sizes[own] - 1.0) : size;
+            sum.blend(0.0, sum.compare(VectorOperators.LE, pairs.mul(floor))).intoArray(sums, c);
+        }
+    }
+
+    @Override
+    public void gradientRow(float factor, float alpha, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff,
+                            float[] out, int outOff, int len) {
+        FloatVector f = FloatVector.broadcast(S, factor);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        for (int t = 0; t < len; t += L) {
+            FloatVector yz = FloatVector.fromArray(S, y, yOff + t).add(FloatVector.fromArray(S, z, zOff + t));
+            FloatVector.fromArray(S, x, xOff + t).fma(al, yz.neg()).mul(f).intoArray(out, outOff + t);
+        }
+    }
+
+    @Override
+    public void projectOut(float[] g, int gOff, float[] x, int xOff, float[] mean, int len, boolean normalise,
+                           float scale) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, l0 = a0, l1 = a0;
+        int t = 0;
+        for (; t + 2 * L <= len; t += 2 * L) {
+            FloatVector u0 = FloatVector.fromArray(S, x, xOff + t).add(FloatVector.fromArray(S, mean, t));
+            FloatVector u1 = FloatVector.fromArray(S, x, xOff + t + L).add(FloatVector.fromArray(S, mean, t + L));
+            a0 = u0.fma(FloatVector.fromArray(S, g, gOff + t), a0);
+            a1 = u1.fma(FloatVector.fromArray(S, g, gOff + t + L), a1);
+            l0 = u0.fma(u0, l0);
+            l1 = u1.fma(u1, l1);
+        }
+        for (; t < len; t += L) {
+            FloatVector u0 = FloatVector.fromArray(S, x, xOff + t).add(FloatVector.fromArray(S, mean, t));
+            a0 = u0.fma(FloatVector.fromArray(S, g, gOff + t), a0);
+            l0 = u0.fma(u0, l0);
+        }
+        FloatVector along = a0.add(a1);
+        FloatVector length = l0.add(l1);
+        for (VectorShuffle<Float> fold : FOLDS) {
+            along = along.add(along.rearrange(fold));
+            length = length.add(length.rearrange(fold));
+        }
+        float a = along.lane(0);
+        float l = length.lane(0);
+        if (normalise && l > 0f) {
+            // Project twice: the first removes the component along u up to float rounding of its size, the second
+            // what that rounding left (g may be mostly along u, the projection much smaller than g).
+            FloatVector minusA = FloatVector.broadcast(S, -(a / l));
+            FloatVector r0 = FloatVector.zero(S), r1 = r0;
+            for (t = 0; t + 2 * L <= len; t += 2 * L) {
+                FloatVector u0 = FloatVector.fromArray(S, x, xOff + t).add(FloatVector.fromArray(S, mean, t));
+                FloatVector u1 = FloatVector.fromArray(S, x, xOff + t + L).add(FloatVector.fromArray(S, mean, t + L));
+                FloatVector g0 = u0.fma(minusA, FloatVector.fromArray(S, g, gOff + t));
+                FloatVector g1 = u1.fma(minusA, FloatVector.fromArray(S, g, gOff + t + L));
+                g0.intoArray(g, gOff + t);
+                g1.intoArray(g, gOff + t + L);
+                r0 = u0.fma(g0, r0);
+                r1 = u1.fma(g1, r1);
+            }
+            for (; t < len; t += L) {
+                FloatVector u0 = FloatVector.fromArray(S, x, xOff + t).add(FloatVector.fromArray(S, mean, t));
+                FloatVector g0 = u0.fma(minusA, FloatVector.fromArray(S, g, gOff + t));
+                g0.intoArray(g, gOff + t);
+                r0 = u0.fma(g0, r0);
+            }
+            FloatVector residual = r0.add(r1);
+            for (VectorShuffle<Float> fold : FOLDS) {
+                residual = residual.add(residual.rearrange(fold));
+            }
+            a = residual.lane(0) / l;
+        }
+        FloatVector minusA = FloatVector.broadcast(S, -a);
+        FloatVector vs = FloatVector.broadcast(S, scale);
+        for (t = 0; t < len; t += L) {
+            FloatVector u = FloatVector.fromArray(S, x, xOff + t).add(FloatVector.fromArray(S, mean, t));
+            u.fma(minusA, FloatVector.fromArray(S, g, gOff + t)).mul(vs).intoArray(g, gOff + t);
+        }
+    }
+
     // ---------------------------------------------------------------- float64
 
     @Override
