@@ -6,6 +6,7 @@ import dev.softsilhouette.cpu.simd.SimdOps;
 import dev.softsilhouette.spi.PreparedBatch;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -27,12 +28,14 @@ import java.util.Arrays;
  * which is SPEC section 5's {@code -(u_j - <u_i, u_j> u_i) / max(|x_i|, 1e-12)} summed over pairs.
  */
 final class ClassStatisticsKernel extends PhasedKernel {
-    private static final int PREPARE_ROWS = 0;
+    private static final int LOAD_ROWS = 0;
     private static final int STATISTICS = 1;
     private static final int ROWS = 2;
     private static final int CLASS_SUMS = 3;
     private static final int GRADIENT = 4;
     private static final int STATS_BLOCK = 64;
+    /** Squared Euclidean: the rows the shift is the mean of, at most about this many, evenly spaced. */
+    private static final int SHIFT_SAMPLE = 256;
     /** Rows per block of the dense class-weighted sums: 64 rows of up to four vectors fit L1 next to the rest. */
     private static final int CLASS_SUMS_ROWS = 64;
     /** Per pair, the cosine distance below which unit rows are parallel up to float rounding (2^-40). */
@@ -82,6 +85,16 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private boolean anyBelowFloor;
     /** From the sums the rows give to the sums in the caller's units: invScale^2, or 1/2 for cosine. */
     private double sumsScale;
+    /** Whether the row phase copies the rows from the batch (else the caller has, before it). */
+    private boolean gatherInPhase;
+    /** Squared Euclidean: the shift the rows are centred on, and each row chunk's largest magnitude. */
+    private float[] shift = new float[0];
+    private double[] shiftSum = new double[0];
+    private float[] chunkMax = new float[0];
+    /** Squared Euclidean: the power of two the centred rows are multiplied by (2^-exponent). */
+    private float rowScale;
+    /** A row of zeros (cosine: no shift). */
+    private float[] zeroRow = new float[0];
     private float[] coef = new float[0];
     /** Squared Euclidean: the class sums {@code n_k m_k} in float, the B operand of the gradient product. */
     private float[] classTotals = new float[0];
@@ -139,7 +152,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
     @Override
     double compute(PreparedBatch batch, double tau, double weight, MemorySegment rowWeights,
                    MemorySegment silhouettesOut, MemorySegment gradientOut) {
-        data.load(batch, 4, !cosine);
+        data.loadShape(batch, 4);
         this.tau = tau;
         this.weight = weight;
         this.rowWeights = rowWeights;
@@ -170,7 +183,10 @@ final class ClassStatisticsKernel extends PhasedKernel {
             negativeUnitMean = SortedBatch.grow(negativeUnitMean, dp);
         }
         rowSquares = SortedBatch.grow(rowSquares, n);
-        sumsScale = cosine ? 0.5 : data.invScale * data.invScale;
+        chunkMax = SortedBatch.grow(chunkMax, rowChunks());
+        zeroRow = SortedBatch.grow(zeroRow, dp);
+        shift = SortedBatch.grow(shift, dp);
+        shiftSum = SortedBatch.grow(shiftSum, dp);
         centres = SortedBatch.grow(centres, centreRows * dp);
         centresPacked = SortedBatch.grow(centresPacked, kp * dp);
         scatter = SortedBatch.grow(scatter, kd);
@@ -186,9 +202,27 @@ final class ClassStatisticsKernel extends PhasedKernel {
             classTotals = SortedBatch.grow(classTotals, k * totalsStride);
         }
         workersWanted = workersFor((double) n * kp * data.d);
-        runPhase(PREPARE_ROWS);
+        // Workers copy the rows in the first phase, unless the batch is a segment only this thread may read.
+        gatherInPhase = pool.reaches(data.source());
+        if (!gatherInPhase) {
+            data.gatherRows(0, n);
+        }
+        if (!cosine) {
+            sampleShift();
+        }
+        runPhase(LOAD_ROWS);
         if (cosine) {
             unitMean();
+            sumsScale = 0.5;
+        } else {
+            float max = 0f;
+            for (int chunk = 0, chunks = rowChunks(); chunk < chunks; chunk++) {
+                max = Math.max(max, chunkMax[chunk]);
+            }
+            int exponent = SortedBatch.scaleExponent(max);
+            data.invScale = Math.scalb(1.0, exponent);
+            rowScale = Math.scalb(1.0f, -exponent);
+            sumsScale = data.invScale * data.invScale;
         }
         runPhase(STATISTICS);
         anyBelowFloor = false;
@@ -260,9 +294,9 @@ final class ClassStatisticsKernel extends PhasedKernel {
     void runPhase(int phase, int worker, int workers) {
         int item;
         switch (phase) {
-            case PREPARE_ROWS -> {
+            case LOAD_ROWS -> {
                 while ((item = next.getAndIncrement()) < rowChunks()) {
-                    prepareRows(item, worker);
+                    loadRows(item, worker);
                 }
             }
             case STATISTICS -> {
@@ -293,30 +327,70 @@ final class ClassStatisticsKernel extends PhasedKernel {
         }
     }
 
-    /** Cosine: rows to unit length (norms floored in the caller's units); squared Euclidean: |x_p|^2. */
-    private void prepareRows(int chunk, int worker) {
+    /**
+     * Squared Euclidean: the shift the rows are centred on, the mean of at most about {@link #SHIFT_SAMPLE} rows evenly
+     * spaced in the caller's order (any shift is exact in the math, by translation invariance; one near the centre
+     * removes the cancellation of the expanded forms far from the origin), summed in double on the caller.
+     */
+    private void sampleShift() {
+        int n = data.n;
+        int d = data.d;
+        int dp = data.dp;
+        float[] row = statsBlock[0];
+        MemorySegment source = data.source();
+        Arrays.fill(shiftSum, 0, dp, 0.0);
+        int step = Math.max(1, n / SHIFT_SAMPLE);
+        int rows = 0;
+        for (int i = 0; i < n; i += step, rows++) {
+            MemorySegment.copy(source, ValueLayout.JAVA_FLOAT_UNALIGNED, (long) i * d * Float.BYTES, row, 0, d);
+            for (int t = 0; t < d; t++) {
+                shiftSum[t] += row[t];
+            }
+        }
+        for (int t = 0; t < dp; t++) {
+            shift[t] = (float) (shiftSum[t] / rows); // padding columns stay 0
+        }
+    }
+
+    /**
+     * One chunk of rows from the batch. Cosine: each row to unit length (scaled by its own power of two first, so its
+     * norm neither overflows nor underflows; norms floored in the caller's units) and the chunk's sum of unit rows;
+     * squared Euclidean: each row less the shift, and the chunk's largest magnitude (the scale is applied by the
+     * statistics phase, once the batch's largest is known).
+     */
+    private void loadRows(int chunk, int worker) {
         int dp = data.dp;
         float[] x = data.x;
         int from = chunk * ROW_CHUNK;
         int to = Math.min(data.n, from + ROW_CHUNK);
-        for (int p = from; p < to; p++) {
-            if (cosine) {
-                double norm = Math.sqrt(ops.dot(x, p * dp, x, p * dp, dp)) * data.invScale;
+        if (gatherInPhase) {
+            data.gatherRows(from, to);
+        }
+        if (cosine) {
+            for (int p = from; p < to; p++) {
+                int exponent = SortedBatch.scaleExponent(ops.subtractMaxAbs(x, p * dp, zeroRow, dp));
+                if (exponent != 0) {
+                    ops.scale(x, p * dp, (p + 1) * dp, Math.scalb(1.0f, -exponent));
+                }
+                double invScale = Math.scalb(1.0, exponent);
+                double norm = Math.sqrt(ops.dot(x, p * dp, x, p * dp, dp)) * invScale;
                 boolean belowFloor = !(norm >= Metric.COSINE_NORM_FLOOR);
                 double floored = belowFloor ? Metric.COSINE_NORM_FLOOR : norm;
                 rowNorms[p] = floored;
-                ops.scale(x, p * dp, (p + 1) * dp, (float) (data.invScale / floored));
+                ops.scale(x, p * dp, (p + 1) * dp, (float) (invScale / floored));
                 // Above the floor |u_i| = 1 by construction: the correction is exactly 0, not rounding noise.
                 normCorrection[p] = belowFloor ? 0.5 * (1.0 - ops.dot(x, p * dp, x, p * dp, dp)) : 0.0;
-            } else {
-                rowSquares[p] = ops.dot(x, p * dp, x, p * dp, dp);
             }
-        }
-        if (cosine) {
             // This chunk's float sum: one block of the mean unit row.
             float[] blockSum = statsBlock[worker];
             ops.sumRows(x, from * dp, to - from, dp, dp, blockSum);
             System.arraycopy(blockSum, 0, chunkUnitSums, chunk * dp, dp);
+        } else {
+            float max = 0f;
+            for (int p = from; p < to; p++) {
+                max = Math.max(max, ops.subtractMaxAbs(x, p * dp, shift, dp));
+            }
+            chunkMax[chunk] = max;
         }
     }
 
@@ -356,6 +430,14 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 correction += normCorrection[p];
             }
             classCorrection[c] = correction;
+        } else {
+            // The batch's power of two (exact), then the squared norms.
+            for (int p = offsets[c]; p < offsets[c + 1]; p++) {
+                if (rowScale != 1f) {
+                    ops.scale(x, p * dp, (p + 1) * dp, rowScale);
+                }
+                rowSquares[p] = ops.dot(x, p * dp, x, p * dp, dp);
+            }
         }
         Arrays.fill(classSums, 0, dp, 0.0);
         for (int a = offsets[c]; a < offsets[c + 1]; a += STATS_BLOCK) {

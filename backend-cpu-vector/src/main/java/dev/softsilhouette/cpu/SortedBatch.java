@@ -37,6 +37,7 @@ final class SortedBatch {
     int rowScratch;
     int[] sortedRows;
     private float[] shift = new float[0];
+    private MemorySegment source;
 
     SortedBatch(SimdOps ops) {
         this.ops = ops;
@@ -95,6 +96,32 @@ final class SortedBatch {
     }
 
     void load(PreparedBatch batch, int rowMultiple, boolean centre) {
+        loadShape(batch, rowMultiple);
+        gatherRows(0, n);
+        Arrays.fill(shift, 0, dp, 0f);
+        if (centre) {
+            // Any shift is exact in the math (translation invariance); the float mean is close enough to the centre.
+            for (int p = 0; p < n; p++) {
+                ops.add(shift, 0, x, p * dp, dp);
+            }
+            ops.scale(shift, 0, dp, 1f / n);
+        }
+        float max = 0f;
+        for (int p = 0; p < n; p++) {
+            max = Math.max(max, ops.subtractMaxAbs(x, p * dp, shift, dp));
+        }
+        int exponent = scaleExponent(max);
+        invScale = Math.scalb(1.0, exponent);
+        if (exponent != 0) {
+            ops.scale(x, 0, n * dp, Math.scalb(1.0f, -exponent));
+        }
+    }
+
+    /**
+     * The batch's shape, classes and workspaces, without its rows (which {@link #gatherRows} copies, for a kernel
+     * that gathers them in a parallel phase): padding rows zero, {@code invScale} 1 until the kernel sets its own.
+     */
+    void loadShape(PreparedBatch batch, int rowMultiple) {
         n = batch.rows();
         d = batch.dims();
         k = batch.classCount();
@@ -116,40 +143,42 @@ final class SortedBatch {
         }
         Arrays.fill(inverseSizes, k, classesPadded, 0.0);
         sortedRows = batch.sortedRows();
+        source = batch.embeddings();
         x = grow(x, npad * dp);
         classOf = grow(classOf, npad);
         shift = grow(shift, dp);
         int[] labels = batch.labels();
-        MemorySegment source = batch.embeddings();
         for (int p = 0; p < n; p++) {
-            int row = sortedRows[p];
-            classOf[p] = labels[row];
-            MemorySegment.copy(source, ValueLayout.JAVA_FLOAT_UNALIGNED, (long) row * d * Float.BYTES, x, p * dp, d);
+            classOf[p] = labels[sortedRows[p]];
+        }
+        Arrays.fill(x, n * dp, npad * dp, 0f);
+        Arrays.fill(classOf, n, npad, k);
+        invScale = 1.0;
+    }
+
+    /** Copies the rows at sorted positions {@code from..to} from the batch, padding columns zero. */
+    void gatherRows(int from, int to) {
+        for (int p = from; p < to; p++) {
+            MemorySegment.copy(source, ValueLayout.JAVA_FLOAT_UNALIGNED, (long) sortedRows[p] * d * Float.BYTES, x,
+                    p * dp, d);
             if (dp > d) {
                 Arrays.fill(x, p * dp + d, (p + 1) * dp, 0f);
             }
         }
-        Arrays.fill(x, n * dp, npad * dp, 0f);
-        Arrays.fill(classOf, n, npad, k);
+    }
 
-        Arrays.fill(shift, 0, dp, 0f);
-        if (centre) {
-            // Any shift is exact in the math (translation invariance); the float mean is close enough to the centre.
-            for (int p = 0; p < n; p++) {
-                ops.add(shift, 0, x, p * dp, dp);
-            }
-            ops.scale(shift, 0, dp, 1f / n);
-        }
-        float max = 0f;
-        for (int p = 0; p < n; p++) {
-            max = Math.max(max, ops.subtractMaxAbs(x, p * dp, shift, dp));
-        }
+    /**
+     * The power of two the rows are divided by, from their largest magnitude: that magnitude lands in [1, 2), clamped
+     * so that the factor and its inverse are normal floats.
+     */
+    static int scaleExponent(float max) {
         int exponent = max == 0f ? 0 : Math.getExponent(max);
-        exponent = Math.max(-126, Math.min(126, exponent));
-        invScale = Math.scalb(1.0, exponent);
-        if (exponent != 0) {
-            ops.scale(x, 0, n * dp, Math.scalb(1.0f, -exponent));
-        }
+        return Math.max(-126, Math.min(126, exponent));
+    }
+
+    /** The embeddings of the batch being loaded. */
+    MemorySegment source() {
+        return source;
     }
 
     /** The weight {@code w} of the row at sorted position {@code p}. */

@@ -1,5 +1,7 @@
 package dev.softsilhouette.cpu.parallel;
 
+import java.lang.foreign.MemorySegment;
+
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -113,6 +115,16 @@ public final class WorkerPool {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Whether every worker thread may access {@code segment} (a confined segment is its owner thread's only). */
+    public boolean reaches(MemorySegment segment) {
+        for (Thread t : threads) {
+            if (!segment.isAccessibleBy(t)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void loop(int id) {
