@@ -114,6 +114,37 @@ class BlockSilhouetteTest {
         assertEquals(0f, actual[17], "the singleton's s_i is 0 by convention");
     }
 
+    /**
+     * Blocks centred each on its own shift (its own mean), moved onto the first block's shift and merged, give the
+     * statistics and the s_i of every block centred on that shift to float64 rounding.
+     */
+    @ParameterizedTest
+    @CsvSource({"SQUARED_EUCLIDEAN,7", "SQUARED_EUCLIDEAN,20", "COSINE,7", "COSINE,20"})
+    void statisticsMovedOntoAnotherShiftMergeAsIfCentredThere(Metric metric, int size) {
+        try (BlockSilhouette blocks = BlockSilhouette.builder().backend("reference").metric(metric).build()) {
+            List<RowBlock> parts = blocks(size);
+            double[] common = blocks.shift(parts.getFirst());
+            ClassStatistics expected = parts.stream().map(b -> blocks.statistics(b, common))
+                    .reduce(ClassStatistics::merge).orElseThrow();
+            ClassStatistics moved = parts.stream().map(b -> blocks.statistics(b, blocks.shift(b)).centredOn(common))
+                    .reduce(ClassStatistics::merge).orElseThrow();
+            assertEquals(expected.classes(), moved.classes());
+            assertArrayEquals(common, moved.shift());
+            for (int k = 0; k < expected.classes().classCount(); k++) {
+                double q = expected.squaredNorm(k);
+                assertEquals(q, moved.squaredNorm(k), 1e-12 * Math.max(1.0, q), metric + " Q_" + k);
+                double[] sum = expected.sum(k);
+                double[] movedSum = moved.sum(k);
+                for (int t = 0; t < D; t++) {
+                    assertEquals(sum[t], movedSum[t], 1e-12 * Math.max(1.0, Math.abs(sum[t])), metric + " S_" + k);
+                }
+            }
+            for (RowBlock b : parts) {
+                assertEquals(blocks.silhouettes(expected, b, null), blocks.silhouettes(moved, b, null), 1e-9);
+            }
+        }
+    }
+
     @Test
     void mergeAddsCountsAndKeepsEveryClass() {
         ClassCounts a = ClassCounts.of(new int[]{5, 2, 5});
@@ -162,6 +193,10 @@ class BlockSilhouetteTest {
         ClassStatistics a = sq.statistics(block, new double[]{0, 0});
         ClassStatistics b = sq.statistics(block, new double[]{1, 0});
         assertMessage(assertThrows(IllegalArgumentException.class, () -> a.merge(b)), "shift");
+        assertEquals(a.merge(a).squaredNorm(0), a.merge(b.centredOn(a.shift())).squaredNorm(0), 1e-12);
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> a.centredOn(new double[3])), "d=2");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> a.centredOn(new double[]{0, Double.NaN})),
+                "index 1 is NaN");
         ClassStatistics wide = sq.statistics(RowBlock.of(new float[]{0, 1, 2}, new int[]{0}, 3), new double[3]);
         assertMessage(assertThrows(IllegalArgumentException.class, () -> a.merge(wide)), "3 dimensions");
         assertMessage(assertThrows(IllegalArgumentException.class, () -> sq.statistics(block, new double[3])),

@@ -104,13 +104,16 @@ final class InputColumns implements Serializable {
         };
     }
 
-    /** Writes the row's {@code dims} features at {@code into[offset..]} as float32; each must be finite there. */
-    void readFeatures(InternalRow row, RowPosition at, int dims, float[] into, int offset) {
+    /**
+     * Writes the row's {@code dims} features at {@code into[offset..]} as float32; each must be finite there.
+     *
+     * @param dimsFrom the row {@code dims} was read from, for the message when this row has another number
+     */
+    void readFeatures(InternalRow row, RowPosition at, int dims, String dimsFrom, float[] into, int offset) {
         int n = dims(row, at);
         if (n != dims) {
             throw new IllegalArgumentException("featuresCol \"" + featuresColumn + "\": " + at + " has " + n
-                    + " features, the first row of the data set " + dims
-                    + "; every row needs the same number");
+                    + " features, " + dimsFrom + " " + dims + "; every row needs the same number");
         }
         switch (features) {
             case VECTOR -> {

@@ -36,16 +36,10 @@ final class InputRows {
         return new InputRows(source.queryExecution().toRdd().toJavaRDD(), columns);
     }
 
-    /** The first block of the data set; its number of features is the data set's. */
-    Block firstBlock(int blockRows) {
-        List<Block> first = blocks(blockRows, -1).take(1);
-        if (first.isEmpty()) {
-            throw noRows();
-        }
-        return first.getFirst();
-    }
-
-    /** Every partition as blocks of up to {@code blockRows} rows of {@code dims} features. */
+    /**
+     * Every partition as blocks of up to {@code blockRows} rows of {@code dims} features; with {@code dims = -1} of
+     * as many as the partition's first row has (the caller compares the partitions').
+     */
     JavaRDD<Block> blocks(int blockRows, int dims) {
         InputColumns c = columns;
         return rows.mapPartitionsWithIndex((partition, it) -> new PartitionBlocks(c, partition, it,
@@ -110,7 +104,13 @@ final class InputRows {
         }
     }
 
-    private IllegalArgumentException noRows() {
+    /** A row with another number of features than the data set's first row (found on the driver). */
+    IllegalArgumentException differentDims(RowPosition at, int dims, int expected) {
+        return new IllegalArgumentException("featuresCol \"" + columns.featuresColumn() + "\": " + at + " has "
+                + dims + " features, the first row of the data set " + expected + "; every row needs the same number");
+    }
+
+    IllegalArgumentException noRows() {
         return new IllegalArgumentException("featuresCol \"" + columns.featuresColumn() + "\": the data set has no "
                 + "rows; the silhouette needs 2 to N-1 classes");
     }

@@ -9,8 +9,8 @@ import java.util.function.IntUnaryOperator;
 
 /**
  * The rows of one partition as blocks of up to {@code blockRows} rows, read one block at a time (memory O(B*D)).
- * With {@code dims = -1} the partition's first row sets the number of features; otherwise every row must have
- * {@code dims}.
+ * With {@code dims = -1} the partition's first row sets the number of features; otherwise (the data set's first
+ * row's) every row must have {@code dims}.
  */
 final class PartitionBlocks implements Iterator<Block> {
     private final InputColumns columns;
@@ -18,6 +18,8 @@ final class PartitionBlocks implements Iterator<Block> {
     private final Iterator<InternalRow> rows;
     private final int blockRows;
     private int dims;
+    /** Which row set {@code dims}, for messages. */
+    private final String dimsFrom;
     private long rowIndex;
     private int blockIndex;
 
@@ -29,6 +31,7 @@ final class PartitionBlocks implements Iterator<Block> {
         this.rows = rows;
         this.blockRows = blockRows.applyAsInt(partition);
         this.dims = dims;
+        this.dimsFrom = dims < 0 && partition > 0 ? "the first row of its partition" : "the first row of the data set";
     }
 
     @Override
@@ -57,7 +60,7 @@ final class PartitionBlocks implements Iterator<Block> {
             if (features == null) {
                 features = new float[Math.multiplyExact(blockRows, dims)];
             }
-            columns.readFeatures(row, at, dims, features, n * dims);
+            columns.readFeatures(row, at, dims, dimsFrom, features, n * dims);
             labels[n++] = columns.readLabel(row, at);
         }
         if (n < blockRows) {

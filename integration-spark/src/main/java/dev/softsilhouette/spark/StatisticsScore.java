@@ -3,57 +3,80 @@ package dev.softsilhouette.spark;
 import dev.softsilhouette.BlockSilhouette;
 import dev.softsilhouette.ClassStatistics;
 import dev.softsilhouette.Metric;
+import dev.softsilhouette.RowBlock;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 
+import java.io.Serializable;
 import java.util.Collections;
 import java.util.List;
 
 /**
- * {@code SQUARED_EUCLIDEAN} and {@code COSINE} in two passes over the data (SPEC section 12): per partition, the class
- * statistics of its blocks (O(rows*D)), collected (K*D + 2K doubles per partition) and merged on the driver in
- * partition order; the merged statistics broadcast; per partition, the s_i of its blocks (O(rows*K*D)), summed per
- * partition and then over the partitions in partition order. Every sum is added in a fixed order, so the score is the
- * same bits on every run. The blocks are persisted between the two passes.
+ * {@code SQUARED_EUCLIDEAN} and {@code COSINE} in two Spark jobs (SPEC section 12): per partition, the class
+ * statistics of its blocks (O(rows*D)) about that partition's own shift (the mean of its first block), collected
+ * (K*D + 2K doubles per partition), moved onto the first partition's shift ({@link ClassStatistics#centredOn}) and
+ * merged on the driver in partition order; the merged statistics broadcast; per partition, the s_i of its blocks
+ * (O(rows*K*D)), summed per partition and then over the partitions in partition order. Every sum is added in a fixed
+ * order, so the score is the same bits on every run. The blocks are persisted between the two passes.
  */
 final class StatisticsScore {
     private StatisticsScore() {
     }
 
+    /** A partition's statistics (null when it has no rows). */
+    private record PartitionStatistics(int partition, ClassStatistics statistics) implements Serializable {
+    }
+
     static double score(InputRows input, Metric metric, String backend, int blockRows) {
-        Block first = input.firstBlock(blockRows);
-        int dims = first.dims();
-        double[] shift = TaskSilhouettes.get(metric, backend).shift(first.rowBlock());
         // Kept between the passes: the second reads float32 blocks instead of decoding the rows again (N*D*4 bytes).
-        JavaRDD<Block> blocks = input.blocks(blockRows, dims).persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<Block> blocks = input.blocks(blockRows, -1).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            return score(blocks, metric, backend, shift, input);
+            return score(blocks, metric, backend, input);
         } finally {
             blocks.unpersist(false);
         }
     }
 
-    private static double score(JavaRDD<Block> blocks, Metric metric, String backend, double[] shift,
-                                InputRows input) {
-        List<ClassStatistics> perPartition = blocks.mapPartitions(it -> {
+    private static double score(JavaRDD<Block> blocks, Metric metric, String backend, InputRows input) {
+        List<PartitionStatistics> perPartition = blocks.mapPartitionsWithIndex((partition, it) -> {
             BlockSilhouette silhouettes = TaskSilhouettes.get(metric, backend);
             ClassStatistics merged = null;
+            double[] shift = null;
             while (it.hasNext()) {
-                ClassStatistics s = silhouettes.statistics(it.next().rowBlock(), shift);
+                RowBlock block = it.next().rowBlock();
+                if (shift == null) {
+                    shift = silhouettes.shift(block);
+                }
+                ClassStatistics s = silhouettes.statistics(block, shift);
                 merged = merged == null ? s : merged.merge(s);
             }
-            return merged == null ? Collections.emptyIterator() : List.of(merged).iterator();
+            return List.of(new PartitionStatistics(partition, merged)).iterator();
         }, true).collect();
-        ClassStatistics all = perPartition.getFirst();
-        for (int p = 1; p < perPartition.size(); p++) {
-            all = all.merge(perPartition.get(p));
+        ClassStatistics all = null;
+        for (PartitionStatistics p : perPartition) {
+            ClassStatistics s = p.statistics();
+            if (s == null) {
+                continue;
+            }
+            if (all == null) {
+                all = s;
+                continue;
+            }
+            if (s.dims() != all.dims()) {
+                throw input.differentDims(new RowPosition(p.partition(), 0), s.dims(), all.dims());
+            }
+            all = all.merge(s.centredOn(all.shift()));
+        }
+        if (all == null) {
+            throw input.noRows();
         }
         input.requireScorable(all.classes());
 
-        Broadcast<ClassStatistics> shared = JavaSparkContext.fromSparkContext(blocks.context()).broadcast(all);
+        ClassStatistics merged = all;
+        Broadcast<ClassStatistics> shared = JavaSparkContext.fromSparkContext(blocks.context()).broadcast(merged);
         try {
             List<Double> sums = blocks.mapPartitions(it -> {
                 BlockSilhouette silhouettes = TaskSilhouettes.get(metric, backend);
@@ -68,7 +91,7 @@ final class StatisticsScore {
             for (double s : sums) {
                 total += s;
             }
-            return total / all.classes().rows();
+            return total / merged.classes().rows();
         } finally {
             shared.destroy();
         }
