@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * {@code EUCLIDEAN}: every pair, as tiles of the Gram matrix of the class-sorted rows, never an N x N buffer.
  *
  * <p>Rows are cut into blocks of {@code R}; a tile is a pair of blocks {@code (I, J)}, {@code I <= J}, so each pair of
- * rows is computed once. The Gram tile comes from a 4 x 2-vector register-blocked micro-kernel over the dimensions
- * (the column block pre-packed as vector-wide panels); distances are {@code sqrt(|x_i|^2 + |x_j|^2 - 2<x_i, x_j>)} on
+ * rows is computed once. The Gram tile comes from a 6-row x 3-vector register-blocked micro-kernel over the
+ * dimensions (the column block pre-packed as vector-wide panels); distances are {@code sqrt(|x_i|^2 + |x_j|^2 - 2<x_i, x_j>)} on
  * centred, power-of-two-scaled data, recomputed directly where the expansion cancels. Each distance row is reduced
  * straight into per-class sums along the class runs of the columns (rows sorted by class make every class a
  * contiguous run), and each column likewise along the class runs of the rows.
@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * <p>Tiles are scheduled in rounds of a round-robin tournament over the blocks: within a round no two tiles share a
  * block, so tiles of a round run in parallel without races, and every per-row sum receives its contributions in the
  * same order whatever the thread count. The backward recomputes each tile and applies the pair weights
- * {@code w_ij = (coef[i][y_j] + coef[j][y_i]) / d_ij} as two more tile products:
- * {@code grad_i = (sum_j w_ij) x_i - sum_j w_ij x_j}. Memory: O(N*K + N*D + R^2 per worker).
+ * {@code w_ij = (coef[i][y_j] + coef[j][y_i]) / d_ij} as two more tile products on the same micro-kernel:
+ * {@code grad_i = (sum_j w_ij) x_i - sum_j w_ij x_j}. Memory: O(N*K + N*D + R^2 + R*D per worker).
  */
 final class EuclideanTileKernel extends PhasedKernel {
     private static final int FORWARD = 0;
@@ -59,11 +59,19 @@ final class EuclideanTileKernel extends PhasedKernel {
     private float[] coefT = new float[0];
     private float[] accumulated = new float[0];
     private float[] rowSums = new float[0];
+    /**
+     * The rows cut into the dimension slices of the backward products, each slice's rows contiguous (the products'
+     * vector operand streams like the Gram tile's packed panels): for the slice of {@code w} floats at dimension
+     * {@code t}, {@code rowPanels[npad*t + p*w + q] = x[p*dp + t + q]}.
+     */
+    private float[] rowPanels = new float[0];
     private final float[][] tiles;
     private final float[][] columnScratch;
     private final double[][] derivatives;
     private final double[][] rowScratch;
     private final float[][] gradientRows;
+    /** Per worker: one block's share of a tile's backward product, added to {@code accumulated} as a whole. */
+    private final float[][] productTiles;
 
     EuclideanTileKernel(SortedBatch data, WorkerPool pool) {
         super(data, pool);
@@ -75,6 +83,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         derivatives = new double[w][0];
         rowScratch = new double[w][0];
         gradientRows = new float[w][0];
+        productTiles = new float[w][0];
     }
 
     /**
@@ -123,6 +132,9 @@ final class EuclideanTileKernel extends PhasedKernel {
             derivatives[w] = SortedBatch.grow(derivatives[w], k);
             rowScratch[w] = SortedBatch.grow(rowScratch[w], data.rowScratch);
             gradientRows[w] = SortedBatch.grow(gradientRows[w], dp);
+            if (gradient) {
+                productTiles[w] = SortedBatch.grow(productTiles[w], tile * dp);
+            }
         }
         if (gradient) {
             coef = SortedBatch.grow(coef, npad * kc);
@@ -136,6 +148,14 @@ final class EuclideanTileKernel extends PhasedKernel {
             Arrays.fill(coefT, k * npad, kc * npad, 0f);
             Arrays.fill(accumulated, 0, npad * dp, 0f);
             Arrays.fill(rowSums, 0, npad, 0f);
+            rowPanels = SortedBatch.grow(rowPanels, npad * dp);
+            for (int t = 0; t < dp; ) {
+                int width = SortedBatch.chunkVectors((dp - t) / lanes) * lanes;
+                for (int p = 0; p < npad; p++) {
+                    System.arraycopy(data.x, p * dp + t, rowPanels, npad * t + p * width, width);
+                }
+                t += width;
+            }
         }
         workersWanted = workersFor((double) n * n * data.d / 2);
 
@@ -379,36 +399,56 @@ final class EuclideanTileKernel extends PhasedKernel {
             rowSums[i] += ops.pairWeights(buffer, row * r, colsEnd, coef, i * kc, classOf, j0, coefT,
                     classOf[i] * npad + j0, column);
         }
-        int rowsEnd = SortedBatch.roundUp(rowsValid, 4);
+        int rowsEnd = SortedBatch.roundUp(rowsValid, 6);
         for (int row = rowsValid; row < rowsEnd; row++) {
             Arrays.fill(buffer, row * r, row * r + colsEnd, 0f); // padding rows carry no weight
         }
-        float[] x = data.x;
-        // grad_I += W x_J  (accumulated, subtracted at the end)
-        // Dimension slices outermost: the slice of x_J stays in L1 while every row group of W streams past it.
-        for (int t = 0; t < dp; ) {
-            int vectors = SortedBatch.productVectors((dp - t) / lanes, ops.widestProduct());
-            for (int rb = 0; rb < rowsEnd; rb += 4) {
-                ops.multiplyAdd(vectors, buffer, rb * r, r, 1, x, j0 * dp + t, lanes, dp, colsValid, accumulated,
-                        (i0 + rb) * dp + t, dp, true);
-            }
-            t += vectors * lanes;
-        }
+        // Each product goes to a worker-local block, written without reading, which is then added to the block's
+        // rows of accumulated in one contiguous pass: the same bits as accumulating in place (each element receives
+        // one full product sum, added once).
+        float[] product = productTiles[worker];
+        // grad_I += W x_J
+        productRows(buffer, 0, r, 1, rowsEnd, j0, colsValid, product);
+        ops.add(accumulated, i0 * dp, product, 0, rowsValid * dp);
         if (!offDiagonal) {
             return;
         }
         for (int col = 0; col < colsValid; col++) {
             rowSums[j0 + col] += column[col];
         }
-        // grad_J += W^T x_I
-        int colsEnd4 = SortedBatch.roundUp(colsValid, 4);
+        // grad_J += W^T x_I (columns of W past colsValid give product rows that are not added)
+        productRows(buffer, 0, 1, r, SortedBatch.roundUp(colsValid, 6), i0, rowsValid, product);
+        ops.add(accumulated, j0 * dp, product, 0, colsValid * dp);
+    }
+
+    /**
+     * {@code out[row*dp + t] = sum_{l < count} a[aOff + row*aRowStride + l*aLoopStride] * x[(first + l)*dp + t]} for
+     * {@code row < rows} (a multiple of 6) and every dimension: the Gram tile's 6-row x 3-vector micro-kernel over
+     * {@link #rowPanels}. Dimension slices outermost: a slice of the count rows stays in L1 while every row group of
+     * {@code a} streams past it.
+     */
+    private void productRows(float[] a, int aOff, int aRowStride, int aLoopStride, int rows, int first, int count,
+                             float[] out) {
+        int dp = data.dp;
+        int npad = data.npad;
+        float[] b = rowPanels;
         for (int t = 0; t < dp; ) {
-            int vectors = SortedBatch.productVectors((dp - t) / lanes, ops.widestProduct());
-            for (int cb = 0; cb < colsEnd4; cb += 4) {
-                ops.multiplyAdd(vectors, buffer, cb, 1, r, x, i0 * dp + t, lanes, dp, rowsValid, accumulated,
-                        (j0 + cb) * dp + t, dp, true);
+            int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
+            int width = vectors * lanes;
+            int bOff = npad * t + first * width;
+            for (int rb = 0; rb < rows; rb += 6) {
+                int aRow = aOff + rb * aRowStride;
+                if (vectors == 3) {
+                    ops.multiply6x3(a, aRow, aRowStride, aLoopStride, b, bOff, lanes, width, count, out, rb * dp + t,
+                            dp);
+                } else { // two overlapping 4-row blocks; the overlap is computed twice, identically
+                    ops.multiplyAdd(vectors, a, aRow, aRowStride, aLoopStride, b, bOff, lanes, width, count, out,
+                            rb * dp + t, dp, false);
+                    ops.multiplyAdd(vectors, a, aRow + 2 * aRowStride, aRowStride, aLoopStride, b, bOff, lanes, width,
+                            count, out, (rb + 2) * dp + t, dp, false);
+                }
             }
-            t += vectors * lanes;
+            t += width;
         }
     }
 
