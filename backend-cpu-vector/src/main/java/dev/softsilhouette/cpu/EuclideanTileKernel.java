@@ -1,12 +1,12 @@
 package dev.softsilhouette.cpu;
 
+import dev.softsilhouette.cpu.parallel.BlockProgress;
 import dev.softsilhouette.cpu.parallel.WorkerPool;
 import dev.softsilhouette.cpu.simd.SimdOps;
 import dev.softsilhouette.spi.PreparedBatch;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * {@code EUCLIDEAN}: every pair, as tiles of the Gram matrix of the class-sorted rows, never an N x N buffer.
@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * straight into per-class sums along the class runs of the columns (rows sorted by class make every class a
  * contiguous run), and each column likewise along the class runs of the rows.
  *
- * <p>Tiles are scheduled in rounds of a round-robin tournament over the blocks: within a round no two tiles share a
- * block, so tiles of a round run in parallel without races, and every per-row sum receives its contributions in the
- * same order whatever the thread count. The backward recomputes each tile and applies the pair weights
+ * <p>Tiles are ordered as the rounds of a round-robin tournament over the blocks (within a round no two tiles share a
+ * block). Workers take tiles in that order and start each once the earlier tiles of its two blocks are done, so tiles
+ * run in parallel without races, no worker waits at a per-round barrier, and every per-row sum receives its
+ * contributions in the same order whatever the thread count. The backward recomputes each tile and applies the pair weights
  * {@code w_ij = (coef[i][y_j] + coef[j][y_i]) / d_ij} as two more tile products on the same micro-kernel:
  * {@code grad_i = (sum_j w_ij) x_i - sum_j w_ij x_j}. Memory: O(N*K + N*D + R^2 + R*D per worker).
  */
@@ -36,7 +37,6 @@ final class EuclideanTileKernel extends PhasedKernel {
     // Per call.
     private int tile;
     private int blocks;
-    private int rounds;
     private double tau;
     private double weight;
     private MemorySegment rowWeights;
@@ -44,11 +44,14 @@ final class EuclideanTileKernel extends PhasedKernel {
     private boolean gradient;
 
     // Workspace, reused across calls.
-    private int[] roundStart = new int[0];
+    private int tasks;
     private int[] taskI = new int[0];
     private int[] taskJ = new int[0];
+    /** Tasks of block {@code taskI[t]} (of {@code taskJ[t]}) that come before task t. */
+    private int[] earlierI = new int[0];
+    private int[] earlierJ = new int[0];
     private int scheduledBlocks = -1;
-    private AtomicIntegerArray roundNext = new AtomicIntegerArray(0);
+    private final BlockProgress progress = new BlockProgress();
     private float[] packed = new float[0];
     private float[] norms = new float[0];
     /** Row-side distance sums, [row][class]. */
@@ -70,8 +73,6 @@ final class EuclideanTileKernel extends PhasedKernel {
     private final double[][] derivatives;
     private final double[][] rowScratch;
     private final float[][] gradientRows;
-    /** Per worker: one block's share of a tile's backward product, added to {@code accumulated} as a whole. */
-    private final float[][] productTiles;
 
     EuclideanTileKernel(SortedBatch data, WorkerPool pool) {
         super(data, pool);
@@ -83,13 +84,12 @@ final class EuclideanTileKernel extends PhasedKernel {
         derivatives = new double[w][0];
         rowScratch = new double[w][0];
         gradientRows = new float[w][0];
-        productTiles = new float[w][0];
     }
 
     /**
-     * Tile edge: a multiple of the 6-row, 3-vector micro-kernel (48 or 96 rows with 16 lanes). Small enough that a
-     * round holds many tiles (a round's tiles are what runs in parallel, and a round of few tiles leaves a worker
-     * idle at its barrier: at N = 1024, 96-row tiles make rounds of 5), large enough to reuse each packed panel.
+     * Tile edge: a multiple of the 6-row, 3-vector micro-kernel (48 or 96 rows with 16 lanes). Small enough that the
+     * schedule holds many tiles that share no block (what the workers run side by side), large enough to reuse each
+     * packed panel and to give the backward products a loop of a tile edge.
      */
     private int tileFor(int n) {
         return (n <= 2048 ? 1 : 2) * 3 * lanes; // lanes is even, so this is also a multiple of 6
@@ -132,9 +132,6 @@ final class EuclideanTileKernel extends PhasedKernel {
             derivatives[w] = SortedBatch.grow(derivatives[w], k);
             rowScratch[w] = SortedBatch.grow(rowScratch[w], data.rowScratch);
             gradientRows[w] = SortedBatch.grow(gradientRows[w], dp);
-            if (gradient) {
-                productTiles[w] = SortedBatch.grow(productTiles[w], tile * dp);
-            }
         }
         if (gradient) {
             coef = SortedBatch.grow(coef, npad * kc);
@@ -150,7 +147,7 @@ final class EuclideanTileKernel extends PhasedKernel {
             Arrays.fill(rowSums, 0, npad, 0f);
             rowPanels = SortedBatch.grow(rowPanels, npad * dp);
             for (int t = 0; t < dp; ) {
-                int width = SortedBatch.chunkVectors((dp - t) / lanes) * lanes;
+                int width = Math.min(ops.widestProduct(), (dp - t) / lanes) * lanes;
                 for (int p = 0; p < npad; p++) {
                     System.arraycopy(data.x, p * dp + t, rowPanels, npad * t + p * width, width);
                 }
@@ -159,10 +156,10 @@ final class EuclideanTileKernel extends PhasedKernel {
         }
         workersWanted = workersFor((double) n * n * data.d / 2);
 
-        runRounds(FORWARD);
+        runTiles(FORWARD);
         runPhase(ROWS);
         if (gradient) {
-            runRounds(BACKWARD);
+            runTiles(BACKWARD);
             runPhase(GRADIENT);
         }
         this.rowWeights = null;
@@ -170,28 +167,28 @@ final class EuclideanTileKernel extends PhasedKernel {
         return finish(silhouettesOut);
     }
 
-    private void runRounds(int phase) {
-        for (int r = 0; r < rounds; r++) {
-            roundNext.set(r, 0);
-        }
+    private void runTiles(int phase) {
+        progress.reset(blocks);
         runPhase(phase);
     }
 
-    /** Round-robin tournament (circle method) over the blocks, then one round of diagonal tiles. */
+    /**
+     * Round-robin tournament (circle method) over the blocks, then the diagonal tiles: consecutive tiles of one round
+     * share no block, so workers taking tiles in this order seldom wait for each other.
+     */
     private void schedule(int b) {
         if (b == scheduledBlocks) {
             return;
         }
         int even = b + (b & 1);
         int pairRounds = even - 1;
-        rounds = pairRounds + 1;
-        int tasks = b * (b - 1) / 2 + b;
-        roundStart = new int[rounds + 1];
+        tasks = b * (b - 1) / 2 + b;
         taskI = new int[tasks];
         taskJ = new int[tasks];
+        earlierI = new int[tasks];
+        earlierJ = new int[tasks];
         int t = 0;
         for (int r = 0; r < pairRounds; r++) {
-            roundStart[r] = t;
             for (int q = 0; q < even / 2; q++) {
                 int u;
                 int v;
@@ -210,15 +207,15 @@ final class EuclideanTileKernel extends PhasedKernel {
                 t++;
             }
         }
-        roundStart[pairRounds] = t;
         for (int i = 0; i < b; i++) {
             taskI[t] = i;
             taskJ[t] = i;
             t++;
         }
-        roundStart[rounds] = t;
-        if (roundNext.length() < rounds) {
-            roundNext = new AtomicIntegerArray(rounds);
+        int[] seen = new int[b];
+        for (t = 0; t < tasks; t++) {
+            earlierI[t] = seen[taskI[t]]++;
+            earlierJ[t] = taskI[t] == taskJ[t] ? earlierI[t] : seen[taskJ[t]]++;
         }
         scheduledBlocks = b;
     }
@@ -227,18 +224,26 @@ final class EuclideanTileKernel extends PhasedKernel {
     void runPhase(int phase, int worker, int workers) {
         switch (phase) {
             case FORWARD, BACKWARD -> {
-                for (int r = 0; r < rounds; r++) {
-                    int count = roundStart[r + 1] - roundStart[r];
-                    int task;
-                    while ((task = roundNext.getAndIncrement(r)) < count) {
-                        int t = roundStart[r] + task;
+                // Tiles in schedule order, each once the earlier tiles of its two blocks are done: every per-row sum
+                // receives its contributions in schedule order, whichever worker runs what.
+                int t;
+                while ((t = next.getAndIncrement()) < tasks) {
+                    int bi = taskI[t];
+                    int bj = taskJ[t];
+                    progress.await(bi, earlierI[t]);
+                    progress.await(bj, earlierJ[t]);
+                    try {
                         if (phase == FORWARD) {
-                            forwardTile(taskI[t], taskJ[t], worker);
+                            forwardTile(bi, bj, worker);
                         } else {
-                            backwardTile(taskI[t], taskJ[t], worker);
+                            backwardTile(bi, bj, worker);
+                        }
+                    } finally { // also after a failure, which the pool reports: no worker waits for it forever
+                        progress.finished(bi);
+                        if (bj != bi) {
+                            progress.finished(bj);
                         }
                     }
-                    barrier.await(workers);
                 }
             }
             case ROWS -> {
@@ -374,7 +379,6 @@ final class EuclideanTileKernel extends PhasedKernel {
     private void backwardTile(int blockI, int blockJ, int worker) {
         int r = tile;
         int n = data.n;
-        int dp = data.dp;
         int npad = data.npad;
         int kc = data.k + 1;
         int i0 = blockI * r;
@@ -403,50 +407,35 @@ final class EuclideanTileKernel extends PhasedKernel {
         for (int row = rowsValid; row < rowsEnd; row++) {
             Arrays.fill(buffer, row * r, row * r + colsEnd, 0f); // padding rows carry no weight
         }
-        // Each product goes to a worker-local block, written without reading, which is then added to the block's
-        // rows of accumulated in one contiguous pass: the same bits as accumulating in place (each element receives
-        // one full product sum, added once).
-        float[] product = productTiles[worker];
-        // grad_I += W x_J
-        productRows(buffer, 0, r, 1, rowsEnd, j0, colsValid, product);
-        ops.add(accumulated, i0 * dp, product, 0, rowsValid * dp);
+        // grad_I += W x_J  (accumulated, subtracted at the end)
+        productRows(buffer, r, 1, rowsEnd, j0, colsValid, i0);
         if (!offDiagonal) {
             return;
         }
         for (int col = 0; col < colsValid; col++) {
             rowSums[j0 + col] += column[col];
         }
-        // grad_J += W^T x_I (columns of W past colsValid give product rows that are not added)
-        productRows(buffer, 0, 1, r, SortedBatch.roundUp(colsValid, 6), i0, rowsValid, product);
-        ops.add(accumulated, j0 * dp, product, 0, colsValid * dp);
+        // grad_J += W^T x_I (columns of W past colsValid add to padding rows, which are never read)
+        productRows(buffer, 1, r, SortedBatch.roundUp(colsValid, 6), i0, rowsValid, j0);
     }
 
     /**
-     * {@code out[row*dp + t] = sum_{l < count} a[aOff + row*aRowStride + l*aLoopStride] * x[(first + l)*dp + t]} for
-     * {@code row < rows} (a multiple of 6) and every dimension: the Gram tile's 6-row x 3-vector micro-kernel over
+     * {@code accumulated[(target + row)*dp + t] += sum_{l < count} w[row*rowStride + l*loopStride] * x[(first + l)*dp
+     * + t]} for {@code row < rows} (a multiple of 6) and every dimension, on the 6-row micro-kernel over
      * {@link #rowPanels}. Dimension slices outermost: a slice of the count rows stays in L1 while every row group of
-     * {@code a} streams past it.
+     * {@code w} streams past it. Each sum is formed from zero and added once: the bits do not depend on the blocking.
      */
-    private void productRows(float[] a, int aOff, int aRowStride, int aLoopStride, int rows, int first, int count,
-                             float[] out) {
+    private void productRows(float[] w, int rowStride, int loopStride, int rows, int first, int count, int target) {
         int dp = data.dp;
         int npad = data.npad;
         float[] b = rowPanels;
         for (int t = 0; t < dp; ) {
-            int vectors = SortedBatch.chunkVectors((dp - t) / lanes);
+            int vectors = Math.min(ops.widestProduct(), (dp - t) / lanes);
             int width = vectors * lanes;
             int bOff = npad * t + first * width;
             for (int rb = 0; rb < rows; rb += 6) {
-                int aRow = aOff + rb * aRowStride;
-                if (vectors == 3) {
-                    ops.multiply6x3(a, aRow, aRowStride, aLoopStride, b, bOff, lanes, width, count, out, rb * dp + t,
-                            dp);
-                } else { // two overlapping 4-row blocks; the overlap is computed twice, identically
-                    ops.multiplyAdd(vectors, a, aRow, aRowStride, aLoopStride, b, bOff, lanes, width, count, out,
-                            rb * dp + t, dp, false);
-                    ops.multiplyAdd(vectors, a, aRow + 2 * aRowStride, aRowStride, aLoopStride, b, bOff, lanes, width,
-                            count, out, (rb + 2) * dp + t, dp, false);
-                }
+                ops.multiplyAdd6(vectors, w, rb * rowStride, rowStride, loopStride, b, bOff, lanes, width, count,
+                        accumulated, (target + rb) * dp + t, dp, true);
             }
             t += width;
         }

@@ -1,7 +1,6 @@
 package dev.softsilhouette.cpu;
 
 import dev.softsilhouette.cpu.parallel.ParallelTask;
-import dev.softsilhouette.cpu.parallel.SpinBarrier;
 import dev.softsilhouette.cpu.parallel.WorkerPool;
 import dev.softsilhouette.spi.PreparedBatch;
 
@@ -22,7 +21,6 @@ abstract class PhasedKernel implements ParallelTask {
     final SortedBatch data;
     final WorkerPool pool;
     final AtomicInteger next = new AtomicInteger();
-    final SpinBarrier barrier = new SpinBarrier();
     int phase;
     int workersWanted;
 

@@ -100,6 +100,24 @@ public final class LaneSimdOps implements SimdOps {
         }
     }
 
+    @Override
+    public void multiplyAdd6(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff,
+                             int bVectorStride, int bLoopStride, int count, float[] c, int cOff, int cRowStride,
+                             boolean accumulate) {
+        int L = lanes;
+        float[] acc = product(6, vectors, a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride,
+                count);
+        for (int r = 0; r < 6; r++) {
+            for (int v = 0; v < vectors; v++) {
+                int co = (r * vectors + v) * L;
+                int o = cOff + r * cRowStride + v * L;
+                for (int lane = 0; lane < L; lane++) {
+                    c[o + lane] = accumulate ? acc[co + lane] + c[o + lane] : acc[co + lane];
+                }
+            }
+        }
+    }
+
     /** The vector lane sum: lane i += lane i + h for h = L/2, ..., 1 (the folds of {@link VectorSimdOps}). */
     private float foldedSum(float[] s, int off) {
         for (int h = lanes / 2; h >= 1; h /= 2) {

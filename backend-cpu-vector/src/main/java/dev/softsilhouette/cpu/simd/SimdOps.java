@@ -36,6 +36,16 @@ public interface SimdOps {
     void multiply6x3(float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff, int bVectorStride,
                      int bLoopStride, int count, float[] c, int cOff, int cRowStride);
 
+    /**
+     * {@code c (+)= sum_l a * b} for 6 rows by 1 to {@link #widestProduct()} vectors (the addressing above, rows
+     * {@code r < 6}): the backward products of the Euclidean tiles, whose loop is only a tile edge long, so the wider
+     * block's fewer loads per FMA matter. With {@code accumulate} each sum is formed from zero and added to {@code c}
+     * once.
+     */
+    void multiplyAdd6(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff,
+                      int bVectorStride, int bLoopStride, int count, float[] c, int cOff, int cRowStride,
+                      boolean accumulate);
+
     /** {@code sum_t a[aOff+t] * b[bOff+t]}, t < len, with 4 vector accumulators and vector and scalar tails. */
     float dot(float[] a, int aOff, float[] b, int bOff, int len);
 

@@ -347,6 +347,270 @@ public final class VectorSimdOps implements SimdOps {
     }
 
     @Override
+    public void multiplyAdd6(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff,
+                             int bVectorStride, int bLoopStride, int count, float[] c, int cOff, int cRowStride,
+                             boolean accumulate) {
+        if (vectors == 4) {
+            multiplyAdd6x4(a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride, count, c, cOff,
+                    cRowStride, accumulate);
+        } else if (vectors == 3) {
+            multiplyAdd6x3(a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride, count, c, cOff,
+                    cRowStride, accumulate);
+        } else if (vectors == 2) {
+            multiplyAdd6x2(a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride, count, c, cOff,
+                    cRowStride, accumulate);
+        } else {
+            multiplyAdd6x1(a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride, count, c, cOff,
+                    cRowStride, accumulate);
+        }
+    }
+
+    /** 6 rows x 4 vectors: 24 accumulators, 4 loads and 6 broadcasts per 24 FMAs (needs 32 vector registers). */
+    private static void multiplyAdd6x4(float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff,
+                                       int bVectorStride, int bLoopStride, int count, float[] c, int cOff,
+                                       int cRowStride, boolean accumulate) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z, c20 = z;
+        FloatVector c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z, c40 = z, c41 = z;
+        FloatVector c42 = z, c43 = z, c50 = z, c51 = z, c52 = z, c53 = z;
+        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride, a4 = a3 + aRowStride;
+        int a5 = a4 + aRowStride;
+        int b0 = bOff, b1 = b0 + bVectorStride, b2 = b1 + bVectorStride, b3 = b2 + bVectorStride;
+        for (int l = 0; l < count; l++) {
+            FloatVector v0 = FloatVector.fromArray(S, b, b0);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1);
+            FloatVector v2 = FloatVector.fromArray(S, b, b2);
+            FloatVector v3 = FloatVector.fromArray(S, b, b3);
+            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            c00 = v0.fma(x, c00);
+            c01 = v1.fma(x, c01);
+            c02 = v2.fma(x, c02);
+            c03 = v3.fma(x, c03);
+            x = FloatVector.broadcast(S, a[a1]);
+            c10 = v0.fma(x, c10);
+            c11 = v1.fma(x, c11);
+            c12 = v2.fma(x, c12);
+            c13 = v3.fma(x, c13);
+            x = FloatVector.broadcast(S, a[a2]);
+            c20 = v0.fma(x, c20);
+            c21 = v1.fma(x, c21);
+            c22 = v2.fma(x, c22);
+            c23 = v3.fma(x, c23);
+            x = FloatVector.broadcast(S, a[a3]);
+            c30 = v0.fma(x, c30);
+            c31 = v1.fma(x, c31);
+            c32 = v2.fma(x, c32);
+            c33 = v3.fma(x, c33);
+            x = FloatVector.broadcast(S, a[a4]);
+            c40 = v0.fma(x, c40);
+            c41 = v1.fma(x, c41);
+            c42 = v2.fma(x, c42);
+            c43 = v3.fma(x, c43);
+            x = FloatVector.broadcast(S, a[a5]);
+            c50 = v0.fma(x, c50);
+            c51 = v1.fma(x, c51);
+            c52 = v2.fma(x, c52);
+            c53 = v3.fma(x, c53);
+            a0 += aLoopStride;
+            a1 += aLoopStride;
+            a2 += aLoopStride;
+            a3 += aLoopStride;
+            a4 += aLoopStride;
+            a5 += aLoopStride;
+            b0 += bLoopStride;
+            b1 += bLoopStride;
+            b2 += bLoopStride;
+            b3 += bLoopStride;
+        }
+        int r = cRowStride;
+        (accumulate ? c00.add(FloatVector.fromArray(S, c, cOff)) : c00).intoArray(c, cOff);
+        (accumulate ? c01.add(FloatVector.fromArray(S, c, cOff + L)) : c01).intoArray(c, cOff + L);
+        (accumulate ? c02.add(FloatVector.fromArray(S, c, cOff + 2 * L)) : c02).intoArray(c, cOff + 2 * L);
+        (accumulate ? c03.add(FloatVector.fromArray(S, c, cOff + 3 * L)) : c03).intoArray(c, cOff + 3 * L);
+        (accumulate ? c10.add(FloatVector.fromArray(S, c, cOff + r)) : c10).intoArray(c, cOff + r);
+        (accumulate ? c11.add(FloatVector.fromArray(S, c, cOff + r + L)) : c11).intoArray(c, cOff + r + L);
+        (accumulate ? c12.add(FloatVector.fromArray(S, c, cOff + r + 2 * L)) : c12).intoArray(c, cOff + r + 2 * L);
+        (accumulate ? c13.add(FloatVector.fromArray(S, c, cOff + r + 3 * L)) : c13).intoArray(c, cOff + r + 3 * L);
+        (accumulate ? c20.add(FloatVector.fromArray(S, c, cOff + 2 * r)) : c20).intoArray(c, cOff + 2 * r);
+        (accumulate ? c21.add(FloatVector.fromArray(S, c, cOff + 2 * r + L)) : c21).intoArray(c, cOff + 2 * r + L);
+        (accumulate ? c22.add(FloatVector.fromArray(S, c, cOff + 2 * r + 2 * L)) : c22).intoArray(c, cOff + 2 * r + 2 * L);
+        (accumulate ? c23.add(FloatVector.fromArray(S, c, cOff + 2 * r + 3 * L)) : c23).intoArray(c, cOff + 2 * r + 3 * L);
+        (accumulate ? c30.add(FloatVector.fromArray(S, c, cOff + 3 * r)) : c30).intoArray(c, cOff + 3 * r);
+        (accumulate ? c31.add(FloatVector.fromArray(S, c, cOff + 3 * r + L)) : c31).intoArray(c, cOff + 3 * r + L);
+        (accumulate ? c32.add(FloatVector.fromArray(S, c, cOff + 3 * r + 2 * L)) : c32).intoArray(c, cOff + 3 * r + 2 * L);
+        (accumulate ? c33.add(FloatVector.fromArray(S, c, cOff + 3 * r + 3 * L)) : c33).intoArray(c, cOff + 3 * r + 3 * L);
+        (accumulate ? c40.add(FloatVector.fromArray(S, c, cOff + 4 * r)) : c40).intoArray(c, cOff + 4 * r);
+        (accumulate ? c41.add(FloatVector.fromArray(S, c, cOff + 4 * r + L)) : c41).intoArray(c, cOff + 4 * r + L);
+        (accumulate ? c42.add(FloatVector.fromArray(S, c, cOff + 4 * r + 2 * L)) : c42).intoArray(c, cOff + 4 * r + 2 * L);
+        (accumulate ? c43.add(FloatVector.fromArray(S, c, cOff + 4 * r + 3 * L)) : c43).intoArray(c, cOff + 4 * r + 3 * L);
+        (accumulate ? c50.add(FloatVector.fromArray(S, c, cOff + 5 * r)) : c50).intoArray(c, cOff + 5 * r);
+        (accumulate ? c51.add(FloatVector.fromArray(S, c, cOff + 5 * r + L)) : c51).intoArray(c, cOff + 5 * r + L);
+        (accumulate ? c52.add(FloatVector.fromArray(S, c, cOff + 5 * r + 2 * L)) : c52).intoArray(c, cOff + 5 * r + 2 * L);
+        (accumulate ? c53.add(FloatVector.fromArray(S, c, cOff + 5 * r + 3 * L)) : c53).intoArray(c, cOff + 5 * r + 3 * L);
+    }
+
+    private static void multiplyAdd6x3(float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff,
+                                       int bVectorStride, int bLoopStride, int count, float[] c, int cOff,
+                                       int cRowStride, boolean accumulate) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z;
+        FloatVector c30 = z, c31 = z, c32 = z, c40 = z, c41 = z, c42 = z, c50 = z, c51 = z, c52 = z;
+        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride, a4 = a3 + aRowStride;
+        int a5 = a4 + aRowStride;
+        int b0 = bOff, b1 = b0 + bVectorStride, b2 = b1 + bVectorStride;
+        for (int l = 0; l < count; l++) {
+            FloatVector v0 = FloatVector.fromArray(S, b, b0);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1);
+            FloatVector v2 = FloatVector.fromArray(S, b, b2);
+            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            c00 = v0.fma(x, c00);
+            c01 = v1.fma(x, c01);
+            c02 = v2.fma(x, c02);
+            x = FloatVector.broadcast(S, a[a1]);
+            c10 = v0.fma(x, c10);
+            c11 = v1.fma(x, c11);
+            c12 = v2.fma(x, c12);
+            x = FloatVector.broadcast(S, a[a2]);
+            c20 = v0.fma(x, c20);
+            c21 = v1.fma(x, c21);
+            c22 = v2.fma(x, c22);
+            x = FloatVector.broadcast(S, a[a3]);
+            c30 = v0.fma(x, c30);
+            c31 = v1.fma(x, c31);
+            c32 = v2.fma(x, c32);
+            x = FloatVector.broadcast(S, a[a4]);
+            c40 = v0.fma(x, c40);
+            c41 = v1.fma(x, c41);
+            c42 = v2.fma(x, c42);
+            x = FloatVector.broadcast(S, a[a5]);
+            c50 = v0.fma(x, c50);
+            c51 = v1.fma(x, c51);
+            c52 = v2.fma(x, c52);
+            a0 += aLoopStride;
+            a1 += aLoopStride;
+            a2 += aLoopStride;
+            a3 += aLoopStride;
+            a4 += aLoopStride;
+            a5 += aLoopStride;
+            b0 += bLoopStride;
+            b1 += bLoopStride;
+            b2 += bLoopStride;
+        }
+        int r = cRowStride;
+        (accumulate ? c00.add(FloatVector.fromArray(S, c, cOff)) : c00).intoArray(c, cOff);
+        (accumulate ? c01.add(FloatVector.fromArray(S, c, cOff + L)) : c01).intoArray(c, cOff + L);
+        (accumulate ? c02.add(FloatVector.fromArray(S, c, cOff + 2 * L)) : c02).intoArray(c, cOff + 2 * L);
+        (accumulate ? c10.add(FloatVector.fromArray(S, c, cOff + r)) : c10).intoArray(c, cOff + r);
+        (accumulate ? c11.add(FloatVector.fromArray(S, c, cOff + r + L)) : c11).intoArray(c, cOff + r + L);
+        (accumulate ? c12.add(FloatVector.fromArray(S, c, cOff + r + 2 * L)) : c12).intoArray(c, cOff + r + 2 * L);
+        (accumulate ? c20.add(FloatVector.fromArray(S, c, cOff + 2 * r)) : c20).intoArray(c, cOff + 2 * r);
+        (accumulate ? c21.add(FloatVector.fromArray(S, c, cOff + 2 * r + L)) : c21).intoArray(c, cOff + 2 * r + L);
+        (accumulate ? c22.add(FloatVector.fromArray(S, c, cOff + 2 * r + 2 * L)) : c22).intoArray(c, cOff + 2 * r + 2 * L);
+        (accumulate ? c30.add(FloatVector.fromArray(S, c, cOff + 3 * r)) : c30).intoArray(c, cOff + 3 * r);
+        (accumulate ? c31.add(FloatVector.fromArray(S, c, cOff + 3 * r + L)) : c31).intoArray(c, cOff + 3 * r + L);
+        (accumulate ? c32.add(FloatVector.fromArray(S, c, cOff + 3 * r + 2 * L)) : c32).intoArray(c, cOff + 3 * r + 2 * L);
+        (accumulate ? c40.add(FloatVector.fromArray(S, c, cOff + 4 * r)) : c40).intoArray(c, cOff + 4 * r);
+        (accumulate ? c41.add(FloatVector.fromArray(S, c, cOff + 4 * r + L)) : c41).intoArray(c, cOff + 4 * r + L);
+        (accumulate ? c42.add(FloatVector.fromArray(S, c, cOff + 4 * r + 2 * L)) : c42).intoArray(c, cOff + 4 * r + 2 * L);
+        (accumulate ? c50.add(FloatVector.fromArray(S, c, cOff + 5 * r)) : c50).intoArray(c, cOff + 5 * r);
+        (accumulate ? c51.add(FloatVector.fromArray(S, c, cOff + 5 * r + L)) : c51).intoArray(c, cOff + 5 * r + L);
+        (accumulate ? c52.add(FloatVector.fromArray(S, c, cOff + 5 * r + 2 * L)) : c52).intoArray(c, cOff + 5 * r + 2 * L);
+    }
+
+    private static void multiplyAdd6x2(float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff,
+                                       int bVectorStride, int bLoopStride, int count, float[] c, int cOff,
+                                       int cRowStride, boolean accumulate) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z;
+        FloatVector c41 = z, c50 = z, c51 = z;
+        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride, a4 = a3 + aRowStride;
+        int a5 = a4 + aRowStride;
+        int b0 = bOff, b1 = b0 + bVectorStride;
+        for (int l = 0; l < count; l++) {
+            FloatVector v0 = FloatVector.fromArray(S, b, b0);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1);
+            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            c00 = v0.fma(x, c00);
+            c01 = v1.fma(x, c01);
+            x = FloatVector.broadcast(S, a[a1]);
+            c10 = v0.fma(x, c10);
+            c11 = v1.fma(x, c11);
+            x = FloatVector.broadcast(S, a[a2]);
+            c20 = v0.fma(x, c20);
+            c21 = v1.fma(x, c21);
+            x = FloatVector.broadcast(S, a[a3]);
+            c30 = v0.fma(x, c30);
+            c31 = v1.fma(x, c31);
+            x = FloatVector.broadcast(S, a[a4]);
+            c40 = v0.fma(x, c40);
+            c41 = v1.fma(x, c41);
+            x = FloatVector.broadcast(S, a[a5]);
+            c50 = v0.fma(x, c50);
+            c51 = v1.fma(x, c51);
+            a0 += aLoopStride;
+            a1 += aLoopStride;
+            a2 += aLoopStride;
+            a3 += aLoopStride;
+            a4 += aLoopStride;
+            a5 += aLoopStride;
+            b0 += bLoopStride;
+            b1 += bLoopStride;
+        }
+        int r = cRowStride;
+        (accumulate ? c00.add(FloatVector.fromArray(S, c, cOff)) : c00).intoArray(c, cOff);
+        (accumulate ? c01.add(FloatVector.fromArray(S, c, cOff + L)) : c01).intoArray(c, cOff + L);
+        (accumulate ? c10.add(FloatVector.fromArray(S, c, cOff + r)) : c10).intoArray(c, cOff + r);
+        (accumulate ? c11.add(FloatVector.fromArray(S, c, cOff + r + L)) : c11).intoArray(c, cOff + r + L);
+        (accumulate ? c20.add(FloatVector.fromArray(S, c, cOff + 2 * r)) : c20).intoArray(c, cOff + 2 * r);
+        (accumulate ? c21.add(FloatVector.fromArray(S, c, cOff + 2 * r + L)) : c21).intoArray(c, cOff + 2 * r + L);
+        (accumulate ? c30.add(FloatVector.fromArray(S, c, cOff + 3 * r)) : c30).intoArray(c, cOff + 3 * r);
+        (accumulate ? c31.add(FloatVector.fromArray(S, c, cOff + 3 * r + L)) : c31).intoArray(c, cOff + 3 * r + L);
+        (accumulate ? c40.add(FloatVector.fromArray(S, c, cOff + 4 * r)) : c40).intoArray(c, cOff + 4 * r);
+        (accumulate ? c41.add(FloatVector.fromArray(S, c, cOff + 4 * r + L)) : c41).intoArray(c, cOff + 4 * r + L);
+        (accumulate ? c50.add(FloatVector.fromArray(S, c, cOff + 5 * r)) : c50).intoArray(c, cOff + 5 * r);
+        (accumulate ? c51.add(FloatVector.fromArray(S, c, cOff + 5 * r + L)) : c51).intoArray(c, cOff + 5 * r + L);
+    }
+
+    private static void multiplyAdd6x1(float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff,
+                                       int bVectorStride, int bLoopStride, int count, float[] c, int cOff,
+                                       int cRowStride, boolean accumulate) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c10 = z, c20 = z, c30 = z, c40 = z, c50 = z;
+        int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride, a4 = a3 + aRowStride;
+        int a5 = a4 + aRowStride;
+        int b0 = bOff;
+        for (int l = 0; l < count; l++) {
+            FloatVector v0 = FloatVector.fromArray(S, b, b0);
+            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            c00 = v0.fma(x, c00);
+            x = FloatVector.broadcast(S, a[a1]);
+            c10 = v0.fma(x, c10);
+            x = FloatVector.broadcast(S, a[a2]);
+            c20 = v0.fma(x, c20);
+            x = FloatVector.broadcast(S, a[a3]);
+            c30 = v0.fma(x, c30);
+            x = FloatVector.broadcast(S, a[a4]);
+            c40 = v0.fma(x, c40);
+            x = FloatVector.broadcast(S, a[a5]);
+            c50 = v0.fma(x, c50);
+            a0 += aLoopStride;
+            a1 += aLoopStride;
+            a2 += aLoopStride;
+            a3 += aLoopStride;
+            a4 += aLoopStride;
+            a5 += aLoopStride;
+            b0 += bLoopStride;
+        }
+        int r = cRowStride;
+        (accumulate ? c00.add(FloatVector.fromArray(S, c, cOff)) : c00).intoArray(c, cOff);
+        (accumulate ? c10.add(FloatVector.fromArray(S, c, cOff + r)) : c10).intoArray(c, cOff + r);
+        (accumulate ? c20.add(FloatVector.fromArray(S, c, cOff + 2 * r)) : c20).intoArray(c, cOff + 2 * r);
+        (accumulate ? c30.add(FloatVector.fromArray(S, c, cOff + 3 * r)) : c30).intoArray(c, cOff + 3 * r);
+        (accumulate ? c40.add(FloatVector.fromArray(S, c, cOff + 4 * r)) : c40).intoArray(c, cOff + 4 * r);
+        (accumulate ? c50.add(FloatVector.fromArray(S, c, cOff + 5 * r)) : c50).intoArray(c, cOff + 5 * r);
+    }
+
+    @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int len) {
         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
         int t = 0;
