@@ -106,6 +106,11 @@ public final class ClassCounts implements Serializable {
 
     /** The class index of a label, or -1 when it is not one of these classes. */
     public int indexOf(int label) {
+        int last = labels.length - 1;
+        if (last >= 0 && labels[last] == last && labels[0] == 0) {
+            // the labels 0..K-1 (sorted and distinct, so every one in between): a label is its own index
+            return label >= 0 && label <= last ? label : -1;
+        }
         int k = Arrays.binarySearch(labels, label);
         return k >= 0 ? k : -1;
     }

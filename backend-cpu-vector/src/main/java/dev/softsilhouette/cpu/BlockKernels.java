@@ -70,6 +70,10 @@ final class BlockKernels {
     private final SimdOps ops;
     private final ClassMeans classMeans = new ClassMeans();
     private double[] row = new double[0];
+    /** {@code |row|^2} of the last {@link #centredRow}. */
+    private double centredSquare;
+    /** The rows of the block of a statistics call. */
+    private float[] values = new float[0];
     private double[] sums = new double[0];
     private final ClassOrder rowOrder = new ClassOrder();
     private final ClassOrder columnOrder = new ClassOrder();
@@ -88,12 +92,14 @@ final class BlockKernels {
     void addClassStatistics(PreparedBlock block, Metric metric, ClassTable into) {
         int d = block.dims();
         row = SortedBatch.grow(row, d);
+        loadValues(block);
         int[] classes = block.classes();
         double[] classSums = into.sums();
         double[] squaredNorms = into.squaredNorms();
         double[] corrections = into.floorCorrections();
+        double[] shift = into.shift();
         for (int i = 0, n = block.rows(); i < n; i++) {
-            double c = BlockMath.centredRow(metric, block.embeddings(), i, d, into.shift(), row);
+            double c = centredRow(metric, i * d, d, shift);
             int k = classes[i];
             squaredNorms[k] += ops.addAndSquare(row, classSums, k * d, d);
             corrections[k] += c;
@@ -106,17 +112,15 @@ final class BlockKernels {
         int k = statistics.classCount();
         row = SortedBatch.grow(row, d);
         sums = SortedBatch.grow(sums, k);
+        loadValues(block);
         classMeans.load(metric, statistics);
         double[] means = classMeans.means();
         int[] classes = block.classes();
         int[] offsets = statistics.classOffsets();
+        double[] shift = statistics.shift();
         double total = 0.0;
         for (int i = 0, n = block.rows(); i < n; i++) {
-            double c = BlockMath.centredRow(metric, block.embeddings(), i, d, statistics.shift(), row);
-            double squaredNorm = 0.0;
-            for (int t = 0; t < d; t++) {
-                squaredNorm += row[t] * row[t];
-            }
+            double c = centredRow(metric, i * d, d, shift);
             int q = 0;
             for (; q + 4 <= k; q += 4) {
                 ops.squaredDistances4(means, q * d, d, row, 0, d, sums, q);
@@ -124,7 +128,7 @@ final class BlockKernels {
             for (; q < k; q++) {
                 sums[q] = ops.squaredDistance(means, q * d, row, 0, d);
             }
-            classMeans.toDistanceSums(classes[i], squaredNorm, c, sums);
+            classMeans.toDistanceSums(classes[i], centredSquare, c, sums);
             double s = SilhouetteMath.rowSilhouette(classes[i], sums, 0, offsets, tau, null, 0);
             total += s;
             if (silhouettesOut != null) {
@@ -132,6 +136,37 @@ final class BlockKernels {
             }
         }
         return total;
+    }
+
+    /** The block's rows in {@link #values} (one bulk copy: the vector code reads arrays). */
+    private void loadValues(PreparedBlock block) {
+        int count = block.rows() * block.dims();
+        values = SortedBatch.grow(values, count);
+        MemorySegment.copy(block.embeddings(), ValueLayout.JAVA_FLOAT_UNALIGNED, 0, values, 0, count);
+    }
+
+    /**
+     * {@link BlockMath#centredRow} of the row at {@code values[off..]} in double vectors (the same rule; its sums in
+     * the vector code's fixed order): the centred row into {@link #row}, its squared norm into
+     * {@link #centredSquare}; returns the row's floor correction.
+     */
+    private double centredRow(Metric metric, int off, int d, double[] shift) {
+        if (metric != Metric.COSINE) {
+            centredSquare = ops.scaleAndCentre(values, off, 1.0, shift, row, d);
+            return 0.0;
+        }
+        double norm = Math.sqrt(ops.squaresAsDouble(values, off, d));
+        double floored = Math.max(norm, Metric.COSINE_NORM_FLOOR);
+        centredSquare = ops.scaleAndCentre(values, off, floored, shift, row, d);
+        if (norm >= Metric.COSINE_NORM_FLOOR) {
+            return 0.0; // a unit row by construction: no correction, not rounding noise
+        }
+        double unitSquare = 0.0;
+        for (int t = 0; t < d; t++) {
+            double u = values[off + t] / floored;
+            unitSquare += u * u;
+        }
+        return 0.5 * (1.0 - unitSquare);
     }
 
     void addEuclideanSums(PreparedBlock rows, PreparedBlock columns, double[] rowSums, double[] columnSums) {

@@ -163,6 +163,17 @@ class LaneCodeTest {
             vector.addRowsAsDouble(values, 1, rows, len / 3 + 1, len, outV, 2);
             lanes.addRowsAsDouble(values, 1, rows, len / 3 + 1, len, outL, 2);
             assertArrayEquals(outV, outL, "addRowsAsDouble " + len);
+            double[] shift = random.doubles(len + 1, -10, 10).toArray();
+            double[] centredV = new double[len + 1];
+            double[] centredL = new double[len + 1];
+            for (double divisor : new double[] {1.0, 3.7}) {
+                assertEquals(Double.doubleToRawLongBits(vector.scaleAndCentre(values, 2, divisor, shift, centredV, len)),
+                        Double.doubleToRawLongBits(lanes.scaleAndCentre(values, 2, divisor, shift, centredL, len)),
+                        "scaleAndCentre " + len);
+                assertArrayEquals(centredV, centredL, "scaleAndCentre " + len);
+            }
+            assertEquals(Double.doubleToRawLongBits(vector.squaresAsDouble(values, 1, len)),
+                    Double.doubleToRawLongBits(lanes.squaresAsDouble(values, 1, len)), "squaresAsDouble " + len);
         }
     }
 

@@ -651,6 +651,55 @@ public final class LaneSimdOps implements SimdOps {
     }
 
     @Override
+    public double scaleAndCentre(float[] x, int xOff, double divisor, double[] shift, double[] out, int len) {
+        int DL = doubleLanes;
+        double[] acc = new double[DL];
+        boolean scale = divisor != 1.0;
+        int t = 0;
+        for (; t + DL <= len; t += DL) {
+            for (int lane = 0; lane < DL; lane++) {
+                double v = x[xOff + t + lane];
+                if (scale) {
+                    v = v / divisor;
+                }
+                v = v - shift[t + lane];
+                out[t + lane] = v;
+                acc[lane] = Math.fma(v, v, acc[lane]);
+            }
+        }
+        double sum = foldedSum(acc, 0);
+        for (; t < len; t++) {
+            double v = x[xOff + t];
+            if (scale) {
+                v = v / divisor;
+            }
+            v = v - shift[t];
+            out[t] = v;
+            sum = Math.fma(v, v, sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public double squaresAsDouble(float[] x, int xOff, int len) {
+        int DL = doubleLanes;
+        double[] acc = new double[DL];
+        int t = 0;
+        for (; t + DL <= len; t += DL) {
+            for (int lane = 0; lane < DL; lane++) {
+                double v = x[xOff + t + lane];
+                acc[lane] = Math.fma(v, v, acc[lane]);
+            }
+        }
+        double sum = foldedSum(acc, 0);
+        for (; t < len; t++) {
+            double v = x[xOff + t];
+            sum = Math.fma(v, v, sum);
+        }
+        return sum;
+    }
+
+    @Override
     public double addAndSquare(double[] row, double[] into, int intoOff, int len) {
         int DL = doubleLanes;
         double[] sq = new double[DL];

@@ -196,6 +196,15 @@ public interface SimdOps {
     void squaredDistances4(double[] a, int aOff, int aStride, double[] b, int bOff, int len, double[] out,
                            int outOff);
 
+    /**
+     * A float32 row widened to double, divided by {@code divisor} (skipped when it is 1) and moved by the shift:
+     * {@code out[t] = x[xOff+t] / divisor - shift[t]}, t < len; returns {@code sum_t out[t]^2} (fixed order).
+     */
+    double scaleAndCentre(float[] x, int xOff, double divisor, double[] shift, double[] out, int len);
+
+    /** {@code sum_t x[xOff+t]^2}, t < len, each value widened to double (fixed order). */
+    double squaresAsDouble(float[] x, int xOff, int len);
+
     /** {@code into[intoOff+t] += row[t]}, t < len; returns {@code sum_t row[t]^2} (fixed order). */
     double addAndSquare(double[] row, double[] into, int intoOff, int len);
 

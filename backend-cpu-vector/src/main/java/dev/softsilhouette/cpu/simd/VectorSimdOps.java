@@ -1295,6 +1295,58 @@ public final class VectorSimdOps implements SimdOps {
     }
 
     @Override
+    public double scaleAndCentre(float[] x, int xOff, double divisor, double[] shift, double[] out, int len) {
+        DoubleVector acc = DoubleVector.zero(DS);
+        DoubleVector by = DoubleVector.broadcast(DS, divisor);
+        boolean scale = divisor != 1.0;
+        int t = 0;
+        for (; t + DL <= len; t += DL) {
+            DoubleVector v = (DoubleVector) FloatVector.fromArray(HS, x, xOff + t)
+                    .convertShape(VectorOperators.F2D, DS, 0);
+            if (scale) {
+                v = v.div(by);
+            }
+            v = v.sub(DoubleVector.fromArray(DS, shift, t));
+            v.intoArray(out, t);
+            acc = v.fma(v, acc);
+        }
+        for (VectorShuffle<Double> fold : DOUBLE_FOLDS) {
+            acc = acc.add(acc.rearrange(fold));
+        }
+        double sum = acc.lane(0);
+        for (; t < len; t++) {
+            double v = x[xOff + t];
+            if (scale) {
+                v = v / divisor;
+            }
+            v = v - shift[t];
+            out[t] = v;
+            sum = Math.fma(v, v, sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public double squaresAsDouble(float[] x, int xOff, int len) {
+        DoubleVector acc = DoubleVector.zero(DS);
+        int t = 0;
+        for (; t + DL <= len; t += DL) {
+            DoubleVector v = (DoubleVector) FloatVector.fromArray(HS, x, xOff + t)
+                    .convertShape(VectorOperators.F2D, DS, 0);
+            acc = v.fma(v, acc);
+        }
+        for (VectorShuffle<Double> fold : DOUBLE_FOLDS) {
+            acc = acc.add(acc.rearrange(fold));
+        }
+        double sum = acc.lane(0);
+        for (; t < len; t++) {
+            double v = x[xOff + t];
+            sum = Math.fma(v, v, sum);
+        }
+        return sum;
+    }
+
+    @Override
     public double addAndSquare(double[] row, double[] into, int intoOff, int len) {
         DoubleVector sq = DoubleVector.zero(DS);
         int t = 0;
