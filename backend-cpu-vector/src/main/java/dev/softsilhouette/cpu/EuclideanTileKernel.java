@@ -268,8 +268,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         int dp = data.dp;
         int d = data.d;
         float[] x = data.x;
-        // 6 rows x 3 vectors where the tile allows; narrower column remainders as two overlapping 4-row blocks
-        // (the overlap is computed twice, identically).
+        // 6 rows x 3 vectors where the tile allows, a narrower column remainder with fewer vectors.
         int rowsEnd = SortedBatch.roundUp(rowsValid, 6);
         int panelStride = dp * lanes;
         for (int rb = 0; rb < rowsEnd; rb += 6) {
@@ -277,14 +276,8 @@ final class EuclideanTileKernel extends PhasedKernel {
             for (int cb = 0; cb < colsEnd; ) {
                 int vectors = SortedBatch.chunkVectors((colsEnd - cb) / lanes);
                 int bOff = (j0 + cb) / lanes * panelStride;
-                if (vectors == 3) {
-                    ops.multiply6x3(x, aOff, dp, 1, packed, bOff, panelStride, lanes, d, buffer, rb * r + cb, r);
-                } else {
-                    ops.multiplyAdd(vectors, x, aOff, dp, 1, packed, bOff, panelStride, lanes, d, buffer,
-                            rb * r + cb, r, false);
-                    ops.multiplyAdd(vectors, x, aOff + 2 * dp, dp, 1, packed, bOff, panelStride, lanes, d, buffer,
-                            (rb + 2) * r + cb, r, false);
-                }
+                ops.multiplyAdd6(vectors, x, aOff, dp, 1, packed, bOff, panelStride, lanes, d, buffer, rb * r + cb, r,
+                        false);
                 cb += vectors * lanes;
             }
         }

@@ -91,16 +91,6 @@ public final class LaneSimdOps implements SimdOps {
     }
 
     @Override
-    public void multiply6x3(float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff,
-                            int bVectorStride, int bLoopStride, int count, float[] c, int cOff, int cRowStride) {
-        int L = lanes;
-        float[] acc = product(6, 3, a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride, count);
-        for (int r = 0; r < 6; r++) {
-            System.arraycopy(acc, r * 3 * L, c, cOff + r * cRowStride, 3 * L);
-        }
-    }
-
-    @Override
     public void multiplyAdd6(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff,
                              int bVectorStride, int bLoopStride, int count, float[] c, int cOff, int cRowStride,
                              boolean accumulate) {

@@ -30,17 +30,10 @@ public interface SimdOps {
                      float[] c, int cOff, int cRowStride, boolean accumulate);
 
     /**
-     * {@code c = sum_l a * b} for 6 rows by 3 vectors: 18 accumulators, 3 loads and 6 broadcasts per 18 FMAs (the
-     * Gram tile kernel, where it runs closest to the FMA throughput).
-     */
-    void multiply6x3(float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff, int bVectorStride,
-                     int bLoopStride, int count, float[] c, int cOff, int cRowStride);
-
-    /**
      * {@code c (+)= sum_l a * b} for 6 rows by 1 to {@link #widestProduct()} vectors (the addressing above, rows
-     * {@code r < 6}): the backward products of the Euclidean tiles, whose loop is only a tile edge long, so the wider
-     * block's fewer loads per FMA matter. With {@code accumulate} each sum is formed from zero and added to {@code c}
-     * once.
+     * {@code r < 6}): the Euclidean Gram tiles (3 vectors: 18 accumulators, 3 loads and 6 broadcasts per 18 FMAs,
+     * where it runs closest to the FMA throughput) and backward products (4 vectors: their loop is only a tile edge
+     * long). With {@code accumulate} each sum is formed from zero and added to {@code c} once.
      */
     void multiplyAdd6(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff,
                       int bVectorStride, int bLoopStride, int count, float[] c, int cOff, int cRowStride,
