@@ -658,16 +658,7 @@ public final class LaneSimdOps implements SimdOps {
             }
         }
         double sum = foldedSum(acc, 0);
-        for (; t < len; t++) {
-            double v = x[xOff + t];
-            if (scale) {
-                v = v / divisor;
-            }
-            v = v - shift[t];
-            out[t] = v;
-            sum = Math.fma(v, v, sum);
-        }
-        return sum;
+        return ScalarTails.scaleAndCentre(x, xOff, divisor, shift, out, t, len, sum);
     }
 
     @Override

@@ -1246,16 +1246,7 @@ public final class VectorSimdOps implements SimdOps {
             acc = acc.add(acc.rearrange(fold));
         }
         double sum = acc.lane(0);
-        for (; t < len; t++) {
-            double v = x[xOff + t];
-            if (scale) {
-                v = v / divisor;
-            }
-            v = v - shift[t];
-            out[t] = v;
-            sum = Math.fma(v, v, sum);
-        }
-        return sum;
+        return ScalarTails.scaleAndCentre(x, xOff, divisor, shift, out, t, len, sum);
     }
 
     @Override
