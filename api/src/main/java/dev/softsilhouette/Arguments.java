@@ -114,6 +114,23 @@ final class Arguments {
         }
     }
 
+    /**
+     * A shift of the block decomposition: D finite values. {@code holder} names what has the D dimensions, for the
+     * message ("the block", "the statistics").
+     */
+    static void shift(double[] shift, int dims, String holder) {
+        notNull(shift, "shift");
+        if (shift.length != dims) {
+            throw new IllegalArgumentException("shift: holds " + shift.length + " values, " + holder + " d=" + dims);
+        }
+        for (int t = 0; t < dims; t++) {
+            if (!Double.isFinite(shift[t])) {
+                throw new IllegalArgumentException("shift: index " + t + " is " + shift[t]
+                        + "; every value must be finite");
+            }
+        }
+    }
+
     /** SPEC section 7: the score needs 2 to n-1 distinct labels. */
     static void scoreClasses(int classes, long n) {
         if (classes < 2 || classes > n - 1) {

@@ -128,17 +128,7 @@ public final class BlockSilhouette implements AutoCloseable {
         backend.ensureOpen();
         requireStatisticsMetric("statistics");
         Arguments.notNull(block, "block");
-        Arguments.notNull(shift, "shift");
-        if (shift.length != block.dims()) {
-            throw new IllegalArgumentException("shift: holds " + shift.length + " values, the block has d="
-                    + block.dims());
-        }
-        for (int t = 0; t < shift.length; t++) {
-            if (!Double.isFinite(shift[t])) {
-                throw new IllegalArgumentException("shift: index " + t + " is " + shift[t]
-                        + "; every value must be finite");
-            }
-        }
+        Arguments.shift(shift, block.dims(), "the block has");
         PreparedBlock blockOnly = prepare("block", block, null, -1);
         ClassCounts classes = ClassCounts.of(block.labels(), block.rows());
         int k = classes.classCount();

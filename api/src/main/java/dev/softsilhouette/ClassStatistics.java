@@ -85,17 +85,7 @@ public final class ClassStatistics implements Serializable {
      * @throws IllegalArgumentException when the shift does not have D finite values
      */
     public ClassStatistics centredOn(double[] shift) {
-        Arguments.notNull(shift, "shift");
-        if (shift.length != dims) {
-            throw new IllegalArgumentException("shift: holds " + shift.length + " values, the statistics have d="
-                    + dims);
-        }
-        for (int t = 0; t < dims; t++) {
-            if (!Double.isFinite(shift[t])) {
-                throw new IllegalArgumentException("shift: index " + t + " is " + shift[t]
-                        + "; every value must be finite");
-            }
-        }
+        Arguments.shift(shift, dims, "the statistics have");
         if (Arrays.equals(shift, this.shift)) {
             return this;
         }
