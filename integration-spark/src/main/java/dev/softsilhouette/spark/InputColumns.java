@@ -112,8 +112,7 @@ final class InputColumns implements Serializable {
     void readFeatures(InternalRow row, RowPosition at, int dims, String dimsFrom, float[] into, int offset) {
         int n = dims(row, at);
         if (n != dims) {
-            throw new IllegalArgumentException("featuresCol \"" + featuresColumn + "\": " + at + " has " + n
-                    + " features, " + dimsFrom + " " + dims + "; every row needs the same number");
+            throw differentDims(at, n, dimsFrom, dims);
         }
         switch (features) {
             case VECTOR -> {
@@ -171,6 +170,17 @@ final class InputColumns implements Serializable {
 
     String featuresColumn() {
         return featuresColumn;
+    }
+
+    /** A row with {@code n} features where {@code dimsFrom} (say "the first row of the data set") had {@code dims}. */
+    IllegalArgumentException differentDims(RowPosition at, int n, String dimsFrom, int dims) {
+        return new IllegalArgumentException("featuresCol \"" + featuresColumn + "\": " + at + " has " + n
+                + " features, " + dimsFrom + " " + dims + "; every row needs the same number");
+    }
+
+    /** A row whose features are empty. */
+    IllegalArgumentException noFeatures(RowPosition at) {
+        return new IllegalArgumentException("featuresCol \"" + featuresColumn + "\": " + at + " has no features");
     }
 
     String predictionColumn() {

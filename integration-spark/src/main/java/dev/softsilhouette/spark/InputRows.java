@@ -74,8 +74,7 @@ final class InputRows {
                 if (dims < 0) {
                     dims = c.dims(row, at);
                     if (dims < 1) {
-                        throw new IllegalArgumentException("featuresCol \"" + c.featuresColumn() + "\": " + at
-                                + " has no features");
+                        throw c.noFeatures(at);
                     }
                 }
                 if (n == labels.length) {
@@ -106,8 +105,7 @@ final class InputRows {
 
     /** A row with another number of features than the data set's first row (found on the driver). */
     IllegalArgumentException differentDims(RowPosition at, int dims, int expected) {
-        return new IllegalArgumentException("featuresCol \"" + columns.featuresColumn() + "\": " + at + " has "
-                + dims + " features, the first row of the data set " + expected + "; every row needs the same number");
+        return columns.differentDims(at, dims, "the first row of the data set", expected);
     }
 
     IllegalArgumentException noRows() {

@@ -53,8 +53,7 @@ final class PartitionBlocks implements Iterator<Block> {
             if (dims < 0) {
                 dims = columns.dims(row, at);
                 if (dims < 1) {
-                    throw new IllegalArgumentException("featuresCol \"" + columns.featuresColumn() + "\": " + at
-                            + " has no features");
+                    throw columns.noFeatures(at);
                 }
             }
             if (features == null) {
