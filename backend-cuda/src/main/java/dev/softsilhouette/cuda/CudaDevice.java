@@ -1,8 +1,7 @@
 package dev.softsilhouette.cuda;
 
-import dev.softsilhouette.cuda.engine.KernelSignature;
-
 import dev.softsilhouette.cuda.engine.KernelImageCache;
+import dev.softsilhouette.cuda.engine.KernelSignatures;
 import dev.softsilhouette.cuda.engine.NvrtcProgramKey;
 import dev.softsilhouette.cuda.kernels.ComputeCapability;
 import dev.softsilhouette.cuda.kernels.KernelCatalog;
@@ -30,6 +29,8 @@ import java.util.Map;
  * the primary context.
  */
 final class CudaDevice {
+    /** The parameter kinds of every kernel, parsed from the sources that are compiled. */
+    private static final KernelSignatures SIGNATURES = KernelSignatures.of(sources());
 
     final int ordinal;
     final String name;
@@ -43,7 +44,6 @@ final class CudaDevice {
     private final int handle;
     private final List<CUmod_st> modules = new ArrayList<>();
     private final Map<String, CUfunc_st> functions = new HashMap<>();
-    private final Map<String, KernelSignature> signatures = new HashMap<>();
 
     /** Package-private so that tests can stand in a device without a GPU (a null context, nothing loaded). */
     CudaDevice(int ordinal, int handle, String name, int major, int minor, int multiprocessors, long totalMemory,
@@ -152,13 +152,9 @@ final class CudaDevice {
         return f;
     }
 
-    /** The parameter kinds of {@code kernel}, parsed from the source that was compiled. */
-    KernelSignature signature(String kernel) {
-        KernelSignature s = signatures.get(kernel);
-        if (s == null) {
-            throw new IllegalStateException("kernel " + kernel + " was not loaded");
-        }
-        return s;
+    /** The parameter kinds of its kernels, for the launch checks. */
+    KernelSignatures signatures() {
+        return SIGNATURES;
     }
 
     /** The sources this backend compiles, in load order. */
@@ -180,7 +176,6 @@ final class CudaDevice {
                         return loaded;
                     });
             modules.add(module);
-            signatures.putAll(KernelSignature.parse(source.text()));
             for (String kernel : source.hotKernels()) {
                 CUfunc_st f = new CUfunc_st();
                 Cuda.check(cudart.cuModuleGetFunction(f, module, kernel), "cuModuleGetFunction(" + kernel + ")");

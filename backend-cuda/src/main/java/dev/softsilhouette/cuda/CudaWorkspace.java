@@ -1,15 +1,14 @@
 package dev.softsilhouette.cuda;
 
-import dev.softsilhouette.cuda.engine.KernelSignature;
-
+import dev.softsilhouette.cuda.engine.KernelArguments;
 import dev.softsilhouette.cuda.plan.EuclideanTilePlan;
 import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cudart;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -18,8 +17,6 @@ import java.lang.foreign.MemorySegment;
  * the backend gives each thread its own.
  */
 final class CudaWorkspace implements DeviceStream, AutoCloseable {
-    private static final int MAX_ARGUMENTS = 16;
-
     private final CudaDevice device;
     final CUstream_st stream;
     private long deviceBase;
@@ -27,12 +24,11 @@ final class CudaWorkspace implements DeviceStream, AutoCloseable {
     private Pointer hostBase;
     private long hostCapacity;
     private MemorySegment host = MemorySegment.NULL;
-    /** Argument values, 8 bytes each (an int or a double is stored in the low bytes, little-endian). */
-    private final LongPointer argumentValues = new LongPointer(MAX_ARGUMENTS);
-    /** The {@code void**} cuLaunchKernel reads: slot i points at argument value i. */
-    private final PointerPointer<Pointer> arguments = new PointerPointer<>(MAX_ARGUMENTS);
-    private final KernelSignature.Kind[] argumentKinds = new KernelSignature.Kind[MAX_ARGUMENTS];
-    private int argumentCount;
+    /** Holds the kernel-argument block for the workspace's life. */
+    private final Arena arena = Arena.ofShared();
+    private final KernelArguments arguments;
+    /** The argument block's {@code void**} as the JavaCPP type cuLaunchKernel takes. */
+    private final PointerPointer<Pointer> parameters;
     private EuclideanTilePlan plan;
 
     CudaWorkspace(CudaDevice device) {
@@ -41,9 +37,8 @@ final class CudaWorkspace implements DeviceStream, AutoCloseable {
         CUstream_st s = new CUstream_st();
         Cuda.check(cudart.cuStreamCreate(s, cudart.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
         this.stream = s;
-        for (int i = 0; i < MAX_ARGUMENTS; i++) {
-            arguments.put(i, new Cuda.RawPointer(argumentValues.address() + (long) i * Long.BYTES));
-        }
+        arguments = new KernelArguments(arena, device.signatures(), this);
+        parameters = new PointerPointer<>(new Cuda.RawPointer(arguments.parameters().address()));
     }
 
     /** Ensures at least {@code deviceBytes} of device memory and {@code hostBytes} of pinned memory. */
@@ -125,40 +120,17 @@ final class CudaWorkspace implements DeviceStream, AutoCloseable {
         this.plan = plan;
     }
 
-    // Kernel arguments, in the kernel's parameter order, then launch().
     @Override
-    public CudaWorkspace args() {
-        argumentCount = 0;
-        return this;
+    public KernelArguments args() {
+        return arguments.clear();
     }
 
+    /** Runs {@code kernel} on the stream; {@code arguments} (this workspace's) were checked against its signature. */
     @Override
-    public CudaWorkspace ptr(long address) {
-        argumentKinds[argumentCount] = KernelSignature.Kind.POINTER;
-        argumentValues.put(argumentCount++, address);
-        return this;
-    }
-
-    @Override
-    public CudaWorkspace i32(int value) {
-        argumentKinds[argumentCount] = KernelSignature.Kind.INT;
-        argumentValues.put(argumentCount++, value & 0xFFFF_FFFFL);
-        return this;
-    }
-
-    @Override
-    public CudaWorkspace f64(double value) {
-        argumentKinds[argumentCount] = KernelSignature.Kind.DOUBLE;
-        argumentValues.put(argumentCount++, Double.doubleToRawLongBits(value));
-        return this;
-    }
-
-    @Override
-    public void launch(String kernel, int gridX, int gridY, int blockX, int blockY) {
-        device.signature(kernel).check(argumentKinds, argumentCount);
+    public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, KernelArguments arguments) {
         CUfunc_st f = device.function(kernel);
-        Cuda.check(cudart.cuLaunchKernel(f, gridX, gridY, 1, blockX, blockY, 1, 0, stream, arguments, (PointerPointer<?>) null),
-                "cuLaunchKernel(" + kernel + ")");
+        Cuda.check(cudart.cuLaunchKernel(f, gridX, gridY, 1, blockX, blockY, 1, 0, stream, parameters,
+                (PointerPointer<?>) null), "cuLaunchKernel(" + kernel + ")");
     }
 
     /** Waits for the stream (a failed call may have left work queued), then frees everything. */
@@ -175,7 +147,6 @@ final class CudaWorkspace implements DeviceStream, AutoCloseable {
             hostBase = null;
         }
         cudart.cuStreamDestroy(stream);
-        argumentValues.close();
-        arguments.close();
+        arena.close();
     }
 }

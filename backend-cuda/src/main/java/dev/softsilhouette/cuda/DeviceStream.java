@@ -1,5 +1,6 @@
 package dev.softsilhouette.cuda;
 
+import dev.softsilhouette.cuda.engine.KernelArguments;
 import dev.softsilhouette.cuda.plan.EuclideanTilePlan;
 
 import java.lang.foreign.MemorySegment;
@@ -10,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  * recording implementation (no GPU) to check every launch against the kernels' signatures and every address
  * against the workspace.
  */
-interface DeviceStream {
+interface DeviceStream extends KernelArguments.Target {
     /** Ensures at least these many device and pinned host bytes. */
     void reserve(long deviceBytes, long hostBytes);
 
@@ -29,17 +30,11 @@ interface DeviceStream {
     /** Waits for everything queued; a failure of any of it is thrown here. */
     void synchronize();
 
-    /** Starts a kernel's argument list. */
-    DeviceStream args();
-
-    DeviceStream ptr(long address);
-
-    DeviceStream i32(int value);
-
-    DeviceStream f64(double value);
-
-    /** Launches {@code kernel} with the arguments given since {@link #args()}. */
-    void launch(String kernel, int gridX, int gridY, int blockX, int blockY);
+    /**
+     * Starts a kernel's argument list; its {@link KernelArguments#launch} checks them against the kernel's signature
+     * and hands them to {@link #launch(String, int, int, int, int, KernelArguments)}.
+     */
+    KernelArguments args();
 
     /** The EUCLIDEAN plan kept from the previous call, or null. */
     EuclideanTilePlan cachedPlan();

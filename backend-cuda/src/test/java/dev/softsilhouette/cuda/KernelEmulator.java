@@ -1,7 +1,6 @@
 package dev.softsilhouette.cuda;
 
-import dev.softsilhouette.cuda.engine.KernelSignature;
-
+import dev.softsilhouette.cuda.engine.KernelArguments;
 import dev.softsilhouette.cuda.plan.EuclideanTilePlan;
 
 import java.lang.foreign.Arena;
@@ -29,9 +28,9 @@ final class KernelEmulator implements DeviceStream {
     private final Arena arena = Arena.ofShared();
     private MemorySegment device = MemorySegment.NULL;
     private MemorySegment host = MemorySegment.NULL;
-    private final long[] a = new long[32];
-    private final KernelSignature.Kind[] kinds = new KernelSignature.Kind[32];
-    private int count;
+    private final KernelArguments arguments = new KernelArguments(arena, RecordingStream.SIGNATURES, this);
+    /** The current launch's arguments (8-byte slots, as KernelArguments holds them). */
+    private long[] a;
     private EuclideanTilePlan plan;
     private final RecordingStream checker = new RecordingStream();
     private long nearPairs;
@@ -84,34 +83,8 @@ final class KernelEmulator implements DeviceStream {
     }
 
     @Override
-    public DeviceStream args() {
-        count = 0;
-        checker.args();
-        return this;
-    }
-
-    @Override
-    public DeviceStream ptr(long address) {
-        checker.ptr(address);
-        kinds[count] = KernelSignature.Kind.POINTER;
-        a[count++] = address;
-        return this;
-    }
-
-    @Override
-    public DeviceStream i32(int value) {
-        checker.i32(value);
-        kinds[count] = KernelSignature.Kind.INT;
-        a[count++] = value;
-        return this;
-    }
-
-    @Override
-    public DeviceStream f64(double value) {
-        checker.f64(value);
-        kinds[count] = KernelSignature.Kind.DOUBLE;
-        a[count++] = Double.doubleToRawLongBits(value);
-        return this;
+    public KernelArguments args() {
+        return arguments.clear();
     }
 
     @Override
@@ -154,8 +127,9 @@ final class KernelEmulator implements DeviceStream {
     }
 
     @Override
-    public void launch(String kernel, int gridX, int gridY, int blockX, int blockY) {
-        checker.launch(kernel, gridX, gridY, blockX, blockY); // signature, addresses, limits
+    public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, KernelArguments arguments) {
+        checker.launch(kernel, gridX, gridY, blockX, blockY, arguments); // addresses, limits
+        a = arguments.toArray();
         switch (kernel) {
             case "row_norms" -> rowNorms(gridX);
             case "column_partials" -> columnPartials(gridX, gridY, blockX);

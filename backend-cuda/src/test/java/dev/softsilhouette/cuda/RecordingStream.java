@@ -1,46 +1,37 @@
 package dev.softsilhouette.cuda;
 
+import dev.softsilhouette.cuda.engine.KernelArguments;
 import dev.softsilhouette.cuda.engine.KernelSignature;
-
+import dev.softsilhouette.cuda.engine.KernelSignatures;
 import dev.softsilhouette.cuda.kernels.KernelCatalog;
-import dev.softsilhouette.cuda.kernels.KernelSource;
 import dev.softsilhouette.cuda.plan.EuclideanTilePlan;
 import dev.softsilhouette.spi.BackendFailureException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A {@link DeviceStream} without a GPU: device memory is a fake address range, pinned memory is an ordinary native
- * segment. It checks every launch against the kernel's signature parsed from the real sources, every pointer
+ * segment. Its launches are checked against the kernels' signatures parsed from the real sources (by the engine's
+ * {@link KernelArguments}, as on a device); it checks every pointer
  * argument and copy against the reserved device range, and the grid limits; it records the launches in order.
  * {@link #failOnSynchronize} makes the final synchronisation fail like a lost device, {@link #failOnLaunch} a launch
  * fail; {@link #events} keeps reserves, launches and synchronisations in order.
  */
 final class RecordingStream implements DeviceStream {
     static final long DEVICE_BASE = 0x7f00_0000_0000L;
-    private static final Map<String, KernelSignature> SIGNATURES = new HashMap<>();
-
-    static {
-        for (KernelSource source : KernelCatalog.all()) {
-            SIGNATURES.putAll(KernelSignature.parse(source.text()));
-        }
-    }
+    /** Every kernel of the catalogue: the test doubles launch what either binding compiles. */
+    static final KernelSignatures SIGNATURES = KernelSignatures.of(KernelCatalog.all());
 
     private final Arena arena = Arena.ofConfined();
+    private final KernelArguments arguments = new KernelArguments(arena, SIGNATURES, this);
     private long deviceBytes;
     private MemorySegment host = MemorySegment.NULL;
-    private final KernelSignature.Kind[] kinds = new KernelSignature.Kind[32];
-    private final long[] values = new long[32];
-    private int count;
     private EuclideanTilePlan plan;
     final List<String> launches = new ArrayList<>();
     final List<long[]> launchArguments = new ArrayList<>();
@@ -98,42 +89,16 @@ final class RecordingStream implements DeviceStream {
     }
 
     @Override
-    public DeviceStream args() {
-        count = 0;
-        return this;
+    public KernelArguments args() {
+        return arguments.clear();
     }
 
     @Override
-    public DeviceStream ptr(long address) {
-        kinds[count] = KernelSignature.Kind.POINTER;
-        values[count++] = address;
-        return this;
-    }
-
-    @Override
-    public DeviceStream i32(int value) {
-        kinds[count] = KernelSignature.Kind.INT;
-        values[count++] = value;
-        return this;
-    }
-
-    @Override
-    public DeviceStream f64(double value) {
-        kinds[count] = KernelSignature.Kind.DOUBLE;
-        values[count++] = Double.doubleToRawLongBits(value);
-        return this;
-    }
-
-    @Override
-    public void launch(String kernel, int gridX, int gridY, int blockX, int blockY) {
-        KernelSignature signature = SIGNATURES.get(kernel);
-        if (signature == null) {
-            fail("no kernel " + kernel + " in the sources");
-        }
-        signature.check(kinds, count);
-        for (int i = 0; i < count; i++) {
-            if (kinds[i] == KernelSignature.Kind.POINTER && values[i] != 0) {
-                assertTrue(values[i] >= DEVICE_BASE && values[i] < DEVICE_BASE + deviceBytes,
+    public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, KernelArguments arguments) {
+        for (int i = 0; i < arguments.count(); i++) {
+            long value = arguments.bits(i);
+            if (arguments.kind(i) == KernelSignature.Kind.POINTER && value != 0) {
+                assertTrue(value >= DEVICE_BASE && value < DEVICE_BASE + deviceBytes,
                         kernel + " argument " + i + " is not a workspace address");
             }
         }
@@ -146,7 +111,7 @@ final class RecordingStream implements DeviceStream {
         }
         launches.add(kernel);
         grids.add(new int[] {gridX, gridY});
-        launchArguments.add(java.util.Arrays.copyOf(values, count));
+        launchArguments.add(arguments.toArray());
     }
 
     @Override

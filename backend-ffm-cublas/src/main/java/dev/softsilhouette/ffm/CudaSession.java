@@ -2,7 +2,7 @@ package dev.softsilhouette.ffm;
 
 import dev.softsilhouette.cuda.engine.DeviceOrdinal;
 import dev.softsilhouette.cuda.engine.KernelImageCache;
-import dev.softsilhouette.cuda.engine.KernelSignature;
+import dev.softsilhouette.cuda.engine.KernelSignatures;
 import dev.softsilhouette.cuda.engine.NvrtcProgramKey;
 import dev.softsilhouette.cuda.kernels.ComputeCapability;
 import dev.softsilhouette.cuda.kernels.KernelCatalog;
@@ -24,6 +24,9 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 final class CudaSession implements AutoCloseable {
     /** System property: device ordinal (default 0). */
     static final String DEVICE_PROPERTY = DeviceOrdinal.PROPERTY;
+    /** The parameter kinds of every kernel of the three sources, parsed from the text that is compiled. */
+    static final KernelSignatures SIGNATURES = KernelSignatures.of(java.util.Arrays.stream(FfmKernel.Source.values())
+            .map(source -> source(source.fileName)).toList());
 
     final int ordinal;
     final int device;
@@ -36,8 +39,8 @@ final class CudaSession implements AutoCloseable {
 
     private final java.util.EnumMap<FfmKernel.Source, MemorySegment> modules;
 
-    private final java.util.EnumMap<FfmKernel, MemorySegment> functions = new java.util.EnumMap<>(FfmKernel.class);
-    private final java.util.EnumMap<FfmKernel, KernelSignature> signatures = new java.util.EnumMap<>(FfmKernel.class);
+    /** The loaded function of every kernel the backend launches, by name. */
+    private final java.util.Map<String, MemorySegment> functions = new java.util.HashMap<>();
 
     private boolean closed;
 
@@ -53,8 +56,8 @@ final class CudaSession implements AutoCloseable {
         this.driverVersion = Driver.driverVersion();
         this.nvrtcVersion = Nvrtc.version();
         for (FfmKernel kernel : FfmKernel.values()) {
-            functions.put(kernel, Driver.moduleFunction(modules.get(kernel.source), kernel.symbol));
-            signatures.put(kernel, signature(kernel));
+            SIGNATURES.get(kernel.symbol); // every kernel the backend launches is in the compiled sources
+            functions.put(kernel.symbol, Driver.moduleFunction(modules.get(kernel.source), kernel.symbol));
         }
     }
 
@@ -141,23 +144,13 @@ final class CudaSession implements AutoCloseable {
         return version[0] * 1000 + version[1] * 10;
     }
 
-    /** The parameter kinds of {@code kernel}, parsed from the source that was compiled. */
-    static KernelSignature signature(FfmKernel kernel) {
-        KernelSignature parsed = KernelSignature.parse(source(kernel.source.fileName).text()).get(kernel.symbol);
-        if (parsed == null) {
-            throw new IllegalStateException("kernel " + kernel.symbol + " is not in " + kernel.source.fileName);
+    /** The loaded function of the kernel named {@code symbol}. */
+    MemorySegment function(String symbol) {
+        MemorySegment f = functions.get(symbol);
+        if (f == null) {
+            throw new IllegalStateException("kernel " + symbol + " was not loaded");
         }
-        return parsed;
-    }
-
-    /** {@code kernel}'s parameter kinds, for the launch check. */
-    KernelSignature launchSignature(FfmKernel kernel) {
-        return signatures.get(kernel);
-    }
-
-    /** The loaded function of {@code kernel}. */
-    MemorySegment function(FfmKernel kernel) {
-        return functions.get(kernel);
+        return f;
     }
 
     /** One line for the availability details. */

@@ -140,14 +140,14 @@ final class FfmCublasBackend implements SilhouetteBackend {
             // Unit rows (their norms and floor corrections), the mean of the unit rows, then the centred unit rows
             // from X again in double. Unit rows are bounded by 1, so no scaling is needed (scale stays 1).
             ws.args().ptr(dX).ptr(dOrder).ptr(0L).ptr(0L).f64(1.0).i32(n).i32(d).ptr(dZ)
-                    .launch(FfmKernel.GATHER_ROWS, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
+                    .launch(FfmKernel.GATHER_ROWS.symbol, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
             dNorms = ws.device(Workspace.Device.NORMS, (long) n * Double.BYTES);
             dRowCorrection = ws.device(Workspace.Device.ROW_CORRECTION, (long) n * Double.BYTES);
             ws.args().ptr(dZ).i32(n).i32(d).f64(Metric.COSINE_NORM_FLOOR).ptr(dNorms).ptr(dRowCorrection)
-                    .launch(FfmKernel.NORMALIZE_ROWS, n, ROW_BLOCK);
+                    .launch(FfmKernel.NORMALIZE_ROWS.symbol, n, ROW_BLOCK);
             columnStatistics(ws, dZ, n, d, dMean);
             ws.args().ptr(dX).ptr(dOrder).ptr(dNorms).ptr(dMean).f64(1.0).i32(n).i32(d).ptr(dZ)
-                    .launch(FfmKernel.GATHER_ROWS, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
+                    .launch(FfmKernel.GATHER_ROWS.symbol, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
         } else {
             // Conditioning on the device (the cuda backend's kernels): column means, and the D spreads that come back
             // for the power of two bringing the centred values into [1, 2).
@@ -157,7 +157,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
             Driver.streamSynchronize(ws.stream);
             scale = ColumnStatistics.scale(spread, d);
             ws.args().ptr(dX).ptr(dOrder).ptr(0L).ptr(dMean).f64(scale).i32(n).i32(d).ptr(dZ)
-                    .launch(FfmKernel.GATHER_ROWS, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
+                    .launch(FfmKernel.GATHER_ROWS.symbol, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
         }
 
         // Class sums of distances, sums[p][c] in class-sorted row order.
@@ -170,7 +170,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
         long dMeanF = 0;
         if (metric == Metric.EUCLIDEAN) {
             ws.args().ptr(dZ).ptr(dLabels).ptr(0L).i32(n).i32(d).ptr(dRowSq).ptr(0L)
-                    .launch(FfmKernel.ROW_TERMS, n, ROW_BLOCK);
+                    .launch(FfmKernel.ROW_TERMS.symbol, n, ROW_BLOCK);
             plan = GramChunkPlan.plan(n, gramBudget);
             segments = SegmentPlan.of(plan, offsets);
             dSegments = ws.uploadInts(Workspace.Host.SEGMENTS, Workspace.Device.SEGMENTS, segments.table(),
@@ -187,19 +187,19 @@ final class FfmCublasBackend implements SilhouetteBackend {
                     ? ws.device(Workspace.Device.CLASS_CORRECTION, (long) k * Double.BYTES) : 0L;
             long dDot = ws.device(Workspace.Device.DOT, nk * Float.BYTES);
             ws.args().ptr(dZ).ptr(dOffsets).i32(k).i32(d).ptr(dMeanD).ptr(dMeanF)
-                    .launch(FfmKernel.CLASS_MEANS, Workspace.gridStrideBlocks((long) k * d, THREADS), THREADS);
+                    .launch(FfmKernel.CLASS_MEANS.symbol, Workspace.gridStrideBlocks((long) k * d, THREADS), THREADS);
             ws.args().ptr(dZ).ptr(dLabels).ptr(dMeanD).i32(n).i32(d).ptr(dRowSq).ptr(dRowOwn)
-                    .launch(FfmKernel.ROW_TERMS, n, ROW_BLOCK);
+                    .launch(FfmKernel.ROW_TERMS.symbol, n, ROW_BLOCK);
             ws.args().ptr(dMeanD).ptr(dRowOwn).ptr(dRowCorrection).ptr(dOffsets).i32(k).i32(d).ptr(dClassSq)
                     .ptr(dScatter).ptr(dClassCorrection)
-                    .launch(FfmKernel.CLASS_TERMS, k, ROW_BLOCK);
+                    .launch(FfmKernel.CLASS_TERMS.symbol, k, ROW_BLOCK);
             // dot (row-major N x K) = Z M^T: column-major K x N = M^T(KxD) Z(DxN), i.e. op(A)=T on M (D x K).
             Cublas.sgemm(ws.cublas, CublasFunctions.OP_T, CublasFunctions.OP_N, k, n, d,
                     ws.one, dMeanF, d, dZ, d, ws.zero, dDot, k);
             ws.args().ptr(dDot).ptr(dRowSq).ptr(dRowOwn).ptr(dClassSq).ptr(dScatter).ptr(dRowCorrection)
                     .ptr(dClassCorrection).ptr(dLabels).ptr(dOffsets)
                     .i32(n).i32(k).i32(metric == Metric.COSINE ? METRIC_COSINE : METRIC_SQUARED_EUCLIDEAN).ptr(dSums)
-                    .launch(FfmKernel.CLASS_STAT_SUMS, Workspace.gridStrideBlocks(nk, THREADS), THREADS);
+                    .launch(FfmKernel.CLASS_STAT_SUMS.symbol, Workspace.gridStrideBlocks(nk, THREADS), THREADS);
         }
         // Per row, on the device (row_silhouettes: the cuda backend's kernel, the arithmetic of SilhouetteMath): s_p
         // in class-sorted order and, for the gradient, coef[p][c] = -w_p ds_p/d sums[p][c] in place of the sums.
@@ -215,7 +215,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
         long dSilhouettes = ws.device(Workspace.Device.SILHOUETTES, (long) n * Double.BYTES);
         ws.args().ptr(dSums).ptr(dLabels).ptr(dOffsets).ptr(dOrder).ptr(dRowWeights).i32(dRowWeights != 0L ? 1 : 0)
                 .f64(scaledTau).f64(weight).i32(gradient ? 1 : 0).i32(n).i32(k).ptr(dSilhouettes)
-                .launch(FfmKernel.ROW_SILHOUETTES, (n + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
+                .launch(FfmKernel.ROW_SILHOUETTES.symbol, (n + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
         MemorySegment silhouettes = ws.host(Workspace.Host.SILHOUETTES, (long) n * Double.BYTES);
         Driver.copyToHost(silhouettes, dSilhouettes, (long) n * Double.BYTES, ws.stream);
 
@@ -259,9 +259,9 @@ final class FfmCublasBackend implements SilhouetteBackend {
         int columnBlocks = ColumnStatistics.columnBlocks(d);
         int chunks = ColumnStatistics.chunks(n);
         ws.args().ptr(rows).ptr(0L).i32(n).i32(d).i32(ColumnStatistics.chunkRows(n)).ptr(dPartials)
-                .launch(FfmKernel.COLUMN_PARTIALS, columnBlocks, chunks, ColumnStatistics.THREADS);
+                .launch(FfmKernel.COLUMN_PARTIALS.symbol, columnBlocks, chunks, ColumnStatistics.THREADS, 1);
         ws.args().ptr(dPartials).i32(chunks).i32(n).i32(d).ptr(dMean).ptr(dSpread)
-                .launch(FfmKernel.COLUMN_SPREAD, columnBlocks, ColumnStatistics.THREADS);
+                .launch(FfmKernel.COLUMN_SPREAD.symbol, columnBlocks, ColumnStatistics.THREADS);
         return dSpread;
     }
 
@@ -284,13 +284,13 @@ final class FfmCublasBackend implements SilhouetteBackend {
                         .ptr(dSegments + (long) segments.segmentStartIndex(bj) * Integer.BYTES)
                         .ptr(dSegments + (long) segments.segmentEndIndex(bj) * Integer.BYTES)
                         .i32(segCount).ptr(dPartial)
-                        .launch(FfmKernel.BLOCK_SEGMENT_SUMS, Workspace.gridStrideBlocks((long) rowsI * segCount, THREADS),
+                        .launch(FfmKernel.BLOCK_SEGMENT_SUMS.symbol, Workspace.gridStrideBlocks((long) rowsI * segCount, THREADS),
                                 THREADS);
                 int classCount = segments.classCount(bj);
                 ws.args().ptr(dPartial).i32(rowsI).i32(segCount)
                         .ptr(dSegments + (long) segments.classSegmentFirstIndex(bj) * Integer.BYTES)
                         .i32(segments.classFirst(bj)).i32(classCount).i32(k).i32(i0).ptr(dSums)
-                        .launch(FfmKernel.REDUCE_SEGMENTS, Workspace.gridStrideBlocks((long) rowsI * classCount, THREADS),
+                        .launch(FfmKernel.REDUCE_SEGMENTS.symbol, Workspace.gridStrideBlocks((long) rowsI * classCount, THREADS),
                                 THREADS);
             }
         }
@@ -324,10 +324,10 @@ final class FfmCublasBackend implements SilhouetteBackend {
                 gram(ws, dZ, dGram, i0, rowsI, j0, colsJ, d);
                 ws.args().ptr(dGram).i32(rowsI).i32(colsJ).i32(i0).i32(j0).ptr(dZ).i32(d).ptr(dRowSq).ptr(dLabels).ptr(dCoef)
                         .i32(k)
-                        .launch(FfmKernel.DISTANCE_COEFFICIENTS,
+                        .launch(FfmKernel.DISTANCE_COEFFICIENTS.symbol,
                                 Workspace.gridStrideBlocks((long) rowsI * colsJ, THREADS), THREADS);
                 ws.args().ptr(dGram).i32(rowsI).i32(colsJ).i32(i0).ptr(dRowSums)
-                        .launch(FfmKernel.COEFFICIENT_ROW_SUMS, rowsI, ROW_BLOCK);
+                        .launch(FfmKernel.COEFFICIENT_ROW_SUMS.symbol, rowsI, ROW_BLOCK);
                 // negCz_I (row-major rowsI x D) -= C (rowsI x colsJ) Z_J. Column-major: D x rowsI
                 // = Z_J^T-view (D x colsJ, ld D) times C-view (colsJ x rowsI, ld colsJ), no transposes.
                 Cublas.sgemm(ws.cublas, CublasFunctions.OP_N, CublasFunctions.OP_N, d, rowsI, colsJ,
@@ -336,7 +336,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
             }
         }
         ws.args().ptr(dZ).ptr(dNegCz).ptr(dRowSums).ptr(dOrder).i32(n).i32(d).f64(scale).ptr(dGrad)
-                .launch(FfmKernel.EUCLIDEAN_GRADIENT, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
+                .launch(FfmKernel.EUCLIDEAN_GRADIENT.symbol, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
     }
 
     /**
@@ -354,10 +354,10 @@ final class FfmCublasBackend implements SilhouetteBackend {
         long dRowScale = ws.device(Workspace.Device.ROW_SCALE, (long) n * Double.BYTES);
         long dOwnCoef = ws.device(Workspace.Device.OWN_COEF, (long) n * Double.BYTES);
         ws.args().ptr(dCoef).i32(n).i32(k).ptr(dClassCoefSums)
-                .launch(FfmKernel.COEFFICIENT_CLASS_SUMS, (k + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
+                .launch(FfmKernel.COEFFICIENT_CLASS_SUMS.symbol, (k + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
         ws.args().ptr(dCoef).ptr(dClassCoefSums).ptr(dLabels).ptr(dOffsets).i32(n).i32(k).ptr(dCoefF).ptr(dScaledF)
                 .ptr(dRowScale).ptr(dOwnCoef)
-                .launch(FfmKernel.COEFFICIENT_OPERANDS, (n + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
+                .launch(FfmKernel.COEFFICIENT_OPERANDS.symbol, (n + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
         long dR = ws.device(Workspace.Device.R, (long) n * d * Float.BYTES);
         long dT = ws.device(Workspace.Device.T, (long) k * d * Float.BYTES);
         // R (row-major N x D) = (coef n)(N x K) M (K x D). Column-major D x N = M-view (D x K, ld D) times
@@ -371,13 +371,13 @@ final class FfmCublasBackend implements SilhouetteBackend {
         if (metric == Metric.SQUARED_EUCLIDEAN) {
             ws.args().ptr(dZ).ptr(dR).ptr(dT).ptr(dRowScale).ptr(dLabels).ptr(dOrder).i32(n).i32(d).f64(scale)
                     .ptr(dGrad)
-                    .launch(FfmKernel.SQUARED_EUCLIDEAN_GRADIENT, Workspace.gridStrideBlocks((long) n * d, THREADS),
+                    .launch(FfmKernel.SQUARED_EUCLIDEAN_GRADIENT.symbol, Workspace.gridStrideBlocks((long) n * d, THREADS),
                             THREADS);
         } else {
             ws.args().ptr(dZ).ptr(dR).ptr(dT).ptr(dOwnCoef).ptr(dRowScale).ptr(dUnitMean).ptr(dNorms).ptr(dLabels)
                     .ptr(dOrder).i32(n).i32(d)
                     .ptr(dGrad)
-                    .launch(FfmKernel.COSINE_GRADIENT, n, ROW_BLOCK);
+                    .launch(FfmKernel.COSINE_GRADIENT.symbol, n, ROW_BLOCK);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.softsilhouette.ffm;
 
-import dev.softsilhouette.cuda.engine.KernelSignature;
+import dev.softsilhouette.cuda.engine.KernelArguments;
 import dev.softsilhouette.ffm.cuda.Cublas;
 import dev.softsilhouette.ffm.cuda.CublasFunctions;
 import dev.softsilhouette.ffm.cuda.Driver;
@@ -11,18 +11,15 @@ import java.lang.foreign.MemorySegment;
 import java.util.EnumMap;
 import java.util.Map;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * What one thread needs to run the backend: a stream, a cuBLAS handle bound to it, device and host buffers that
  * grow to the largest batch seen and are then reused, and the kernel-argument block. Used by its thread only;
  * {@link #close()} (from the backend's close) frees everything.
  */
-final class Workspace implements AutoCloseable {
+final class Workspace implements KernelArguments.Target, AutoCloseable {
     /** Device buffers, by role. */
     enum Device {
         X, Z, ORDER, LABELS, OFFSETS, ROW_WEIGHTS, SILHOUETTES, CLASS_COEF_SUMS, COLUMN_MEAN, COLUMN_PARTIALS, SPREAD, ROW_SQ, ROW_OWN, NORMS, CLASS_MEAN_D, CLASS_MEAN_F, CLASS_SQ,
@@ -38,8 +35,6 @@ final class Workspace implements AutoCloseable {
         X, ORDER, LABELS, OFFSETS, ROW_WEIGHTS, SEGMENTS, SPREAD, SILHOUETTES, GRAD
     }
 
-    private static final int MAX_KERNEL_ARGS = 16;
-
     final CudaSession session;
     final MemorySegment stream;
     final MemorySegment cublas;
@@ -47,10 +42,7 @@ final class Workspace implements AutoCloseable {
     final MemorySegment one;
     final MemorySegment zero;
     final MemorySegment minusOne;
-    private final MemorySegment argValues;
-    private final MemorySegment argPointers;
-    private int argCount;
-    private final KernelSignature.Kind[] argKinds = new KernelSignature.Kind[MAX_KERNEL_ARGS];
+    private final KernelArguments arguments;
 
     private final long[] devicePointers = new long[Device.values().length];
     private final long[] deviceBytes = new long[Device.values().length];
@@ -82,11 +74,7 @@ final class Workspace implements AutoCloseable {
         one = fixed.allocateFrom(JAVA_FLOAT, 1f);
         zero = fixed.allocateFrom(JAVA_FLOAT, 0f);
         minusOne = fixed.allocateFrom(JAVA_FLOAT, -1f);
-        argValues = fixed.allocate(JAVA_LONG, MAX_KERNEL_ARGS);
-        argPointers = fixed.allocate(ADDRESS, MAX_KERNEL_ARGS);
-        for (int i = 0; i < MAX_KERNEL_ARGS; i++) {
-            argPointers.setAtIndex(ADDRESS, i, argValues.asSlice((long) i * Long.BYTES, Long.BYTES));
-        }
+        arguments = new KernelArguments(fixed, CudaSession.SIGNATURES, this);
     }
 
     /** A device buffer of at least {@code bytes} (contents undefined); grows, never shrinks. */
@@ -136,48 +124,15 @@ final class Workspace implements AutoCloseable {
         return pointer;
     }
 
-    // Kernel arguments: values in a fixed native block, pointed to by the parameter array cuLaunchKernel reads.
-
-    Workspace args() {
-        argCount = 0;
-        return this;
+    /** Starts a kernel's argument list; {@link KernelArguments#launch} checks it and hands it to {@link #launch}. */
+    KernelArguments args() {
+        return arguments.clear();
     }
 
-    Workspace ptr(long devicePointer) {
-        argValues.setAtIndex(JAVA_LONG, next(KernelSignature.Kind.POINTER), devicePointer);
-        return this;
-    }
-
-    Workspace i32(int value) {
-        argValues.set(JAVA_INT, (long) next(KernelSignature.Kind.INT) * Long.BYTES, value);
-        return this;
-    }
-
-    Workspace f64(double value) {
-        argValues.setAtIndex(JAVA_DOUBLE, next(KernelSignature.Kind.DOUBLE), value);
-        return this;
-    }
-
-    private int next(KernelSignature.Kind kind) {
-        if (argCount == MAX_KERNEL_ARGS) {
-            throw new IllegalStateException("more than " + MAX_KERNEL_ARGS + " kernel arguments");
-        }
-        argKinds[argCount] = kind;
-        return argCount++;
-    }
-
-    /**
-     * Launches {@code kernel} with the arguments set since {@link #args()}, after checking them against its
-     * parameter kinds parsed from the compiled source; a 1-D grid of {@code blocks} x {@code threads}.
-     */
-    void launch(FfmKernel kernel, int blocks, int threads) {
-        launch(kernel, blocks, 1, threads);
-    }
-
-    /** The same on a 2-D grid of {@code blocksX x blocksY} blocks. */
-    void launch(FfmKernel kernel, int blocksX, int blocksY, int threads) {
-        session.launchSignature(kernel).check(argKinds, argCount);
-        Driver.launch(session.function(kernel), blocksX, blocksY, threads, 0, stream, argPointers);
+    /** Runs {@code kernel} on this workspace's stream; {@code arguments} were checked against its signature. */
+    @Override
+    public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, KernelArguments arguments) {
+        Driver.launch(session.function(kernel), gridX, gridY, blockX, blockY, 0, stream, arguments.parameters());
     }
 
     /** Blocks for a grid-stride loop over {@code total} elements with {@code threads} per block. */

@@ -19,7 +19,7 @@ class KernelSignatureTest {
     @Test
     void everyLaunchedKernelHasASignatureParsedFromItsSource() {
         for (FfmKernel kernel : FfmKernel.values()) {
-            var signature = CudaSession.signature(kernel); // what every launch is checked against
+            var signature = CudaSession.SIGNATURES.get(kernel.symbol); // what every launch is checked against
             assertEquals(kernel.symbol, signature.kernel());
             assertTrue(!signature.parameters().isEmpty(), kernel.symbol);
         }
@@ -29,7 +29,7 @@ class KernelSignatureTest {
         var I = dev.softsilhouette.cuda.engine.KernelSignature.Kind.INT;
         var D = dev.softsilhouette.cuda.engine.KernelSignature.Kind.DOUBLE;
         assertEquals(List.of(P, P, P, P, P, I, D, D, I, I, I, P),
-                CudaSession.signature(FfmKernel.ROW_SILHOUETTES).parameters());
+                CudaSession.SIGNATURES.get(FfmKernel.ROW_SILHOUETTES.symbol).parameters());
     }
 
     @Test

@@ -450,18 +450,19 @@ public final class Driver {
      *
      * @param parameters native array of pointers, one per kernel argument, each to the argument's value
      */
-    public static void launch(MemorySegment function, int gridX, int gridY, int blockX, int sharedBytes,
+    public static void launch(MemorySegment function, int gridX, int gridY, int blockX, int blockY, int sharedBytes,
                               MemorySegment stream, MemorySegment parameters) {
         requireHandle(function, "function");
         requireHandle(stream, "stream");
         requireNativeBytes(parameters, ADDRESS.byteSize(), "parameters");
-        if (gridX < 1 || gridY < 1 || gridY > 65535 || blockX < 1 || blockX > 1024 || sharedBytes < 0) {
+        if (gridX < 1 || gridY < 1 || gridY > 65535 || blockX < 1 || blockY < 1 || (long) blockX * blockY > 1024
+                || sharedBytes < 0) {
             throw new IllegalArgumentException("launch geometry out of range: grid " + gridX + "x" + gridY
-                    + ", block " + blockX + ", shared " + sharedBytes);
+                    + ", block " + blockX + "x" + blockY + ", shared " + sharedBytes);
         }
         int rc;
         try {
-            rc = (int) CU_LAUNCH_KERNEL.invokeExact(function, gridX, gridY, 1, blockX, 1, 1, sharedBytes, stream,
+            rc = (int) CU_LAUNCH_KERNEL.invokeExact(function, gridX, gridY, 1, blockX, blockY, 1, sharedBytes, stream,
                     parameters, MemorySegment.NULL);
         } catch (Throwable t) {
             throw Downcalls.rethrow("cuLaunchKernel", t);

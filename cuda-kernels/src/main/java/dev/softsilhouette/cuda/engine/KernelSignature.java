@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /**
  * The parameter kinds of one {@code extern "C"} kernel, read from the CUDA C source itself, so that every launch's
  * arguments are checked against the code that was compiled (a mismatch would otherwise be silent memory
- * corruption on the device). Both bindings check every launch with it.
+ * corruption on the device). {@link KernelArguments#launch} checks every launch of both bindings with it.
  *
  * @param kernel     the kernel's name
  * @param parameters the kind of each parameter, in order
@@ -63,7 +63,7 @@ public record KernelSignature(String kernel, List<Kind> parameters) {
         }
         if (!ok) {
             throw new IllegalStateException("kernel " + kernel + " takes " + parameters + " but was given "
-                    + List.of(given).subList(0, count));
+                    + java.util.Arrays.asList(given).subList(0, count));
         }
     }
 }
