@@ -1,8 +1,8 @@
 package dev.softsilhouette.cuda;
 
-import dev.softsilhouette.cuda.engine.ColumnStatistics;
-
 import dev.softsilhouette.Metric;
+import dev.softsilhouette.cuda.engine.ColumnStatistics;
+import dev.softsilhouette.cuda.engine.OneClassBatch;
 import dev.softsilhouette.cuda.plan.EuclideanTilePlan;
 import dev.softsilhouette.cuda.plan.LaunchGeometry;
 import dev.softsilhouette.cuda.plan.WorkspaceLayout;
@@ -68,6 +68,9 @@ final class CudaBackend implements SilhouetteBackend {
             if (closed) {
                 throw new IllegalStateException("backend " + CudaBackendProvider.NAME + " is closed");
             }
+        }
+        if (OneClassBatch.applies(batch.classCount())) {
+            return OneClassBatch.answer(batch.rows(), batch.dims(), silhouettesOut, gradientOut); // no device work
         }
         CudaWorkspace w = workspaces.get();
         device.makeCurrent();

@@ -2,6 +2,7 @@ package dev.softsilhouette.ffm;
 
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.cuda.engine.ColumnStatistics;
+import dev.softsilhouette.cuda.engine.OneClassBatch;
 import dev.softsilhouette.ffm.cuda.Cublas;
 import dev.softsilhouette.ffm.cuda.CublasFunctions;
 import dev.softsilhouette.ffm.cuda.Driver;
@@ -75,18 +76,11 @@ final class FfmCublasBackend implements SilhouetteBackend {
     @Override
     public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
                            MemorySegment silhouettesOut, MemorySegment gradientOut) {
-        int n = batch.rows();
-        int d = batch.dims();
-        int k = batch.classCount();
-        if (k < 2) {
-            // One class: every s_i is 0 and the gradient vanishes (SPEC 3); nothing to run on the device.
-            if (silhouettesOut != null) {
-                silhouettesOut.asSlice(0, (long) n * Float.BYTES).fill((byte) 0);
-            }
-            if (gradientOut != null) {
-                gradientOut.asSlice(0, (long) n * d * Float.BYTES).fill((byte) 0);
-            }
-            return 0.0;
+        if (closed) {
+            throw new IllegalStateException("backend " + name() + " is closed");
+        }
+        if (OneClassBatch.applies(batch.classCount())) {
+            return OneClassBatch.answer(batch.rows(), batch.dims(), silhouettesOut, gradientOut); // no device work
         }
         Workspace ws = workspace();
         try {
