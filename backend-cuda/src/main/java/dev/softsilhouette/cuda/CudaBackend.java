@@ -2,6 +2,7 @@ package dev.softsilhouette.cuda;
 
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.cuda.engine.ColumnStatistics;
+import dev.softsilhouette.cuda.engine.DevicePort;
 import dev.softsilhouette.cuda.engine.OneClassBatch;
 import dev.softsilhouette.cuda.plan.EuclideanTilePlan;
 import dev.softsilhouette.cuda.plan.LaunchGeometry;
@@ -49,7 +50,7 @@ final class CudaBackend implements SilhouetteBackend {
                 if (closed) {
                     throw new IllegalStateException("backend " + CudaBackendProvider.NAME + " is closed");
                 }
-                CudaWorkspace w = new CudaWorkspace(device);
+                CudaWorkspace w = new CudaWorkspace(new CudaStreamPort(device), device.signatures());
                 all.add(w);
                 return w;
             }
@@ -78,25 +79,22 @@ final class CudaBackend implements SilhouetteBackend {
     }
 
     /**
-     * The whole call on one stream; separate from the instance method so that tests can replay it without a GPU.
-     * A failure after work was queued waits for that work before it is thrown, so that the next call's
-     * {@link DeviceStream#reserve} never frees memory a kernel or copy still uses.
+     * The whole call on one stream; separate from the instance method so that tests can replay it on a test port
+     * without a GPU. A failure after work was queued waits for that work before it is thrown
+     * ({@link DevicePort#drainAfter}), so that the next call's {@code reserve} never frees memory a kernel or copy
+     * still uses.
      */
-    static double run(DeviceStream w, PreparedBatch batch, Metric metric, double tau, double weight,
+    static double run(CudaWorkspace w, PreparedBatch batch, Metric metric, double tau, double weight,
                       MemorySegment rowWeights, MemorySegment silhouettesOut, MemorySegment gradientOut) {
         try {
             return queueAndFinish(w, batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
         } catch (RuntimeException | Error e) {
-            try {
-                w.synchronize();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed); // the same sticky error, typically: the first one is the cause
-            }
+            DevicePort.drainAfter(w.port(), e);
             throw e;
         }
     }
 
-    private static double queueAndFinish(DeviceStream w, PreparedBatch batch, Metric metric, double tau,
+    private static double queueAndFinish(CudaWorkspace w, PreparedBatch batch, Metric metric, double tau,
                                          double weight, MemorySegment rowWeights, MemorySegment silhouettesOut,
                                          MemorySegment gradientOut) {
         int n = batch.rows();
@@ -217,7 +215,7 @@ final class CudaBackend implements SilhouetteBackend {
      *
      * @return the scale
      */
-    static double condition(DeviceStream w, WorkspaceLayout layout, boolean cosine, int n, int d) {
+    static double condition(CudaWorkspace w, WorkspaceLayout layout, boolean cosine, int n, int d) {
         long x = w.device(layout.offset(Device.X));
         long rowNorm = 0L;
         if (cosine) {
@@ -257,7 +255,7 @@ final class CudaBackend implements SilhouetteBackend {
         }
     }
 
-    private static void euclideanSums(DeviceStream w, WorkspaceLayout layout, EuclideanTilePlan plan, int n, int d,
+    private static void euclideanSums(CudaWorkspace w, WorkspaceLayout layout, EuclideanTilePlan plan, int n, int d,
                                       int k, long z, long selfDot, long sortedLabels, long classOffsets, long sums) {
         WorkspaceLayout.IntTable t = layout.ints();
         long ints = w.device(layout.offset(Device.INTS));
@@ -275,7 +273,7 @@ final class CudaBackend implements SilhouetteBackend {
                         BLOCK_THREADS, 1);
     }
 
-    private static void euclideanGradient(DeviceStream w, EuclideanTilePlan plan, int n, int d, int k, long z,
+    private static void euclideanGradient(CudaWorkspace w, EuclideanTilePlan plan, int n, int d, int k, long z,
                                           long selfDot, long sortedLabels, long coef, long acc,
                                           WorkspaceLayout layout) {
         w.zero(layout.offset(Device.GRADIENT_ACC), layout.bytes(Device.GRADIENT_ACC));
@@ -284,7 +282,7 @@ final class CudaBackend implements SilhouetteBackend {
                 .launch("euclidean_backward_rows", plan.tiles(), layout.gradientSlabs(), BLOCK_THREADS, 1);
     }
 
-    private static void classStatisticSums(DeviceStream w, WorkspaceLayout layout, Metric metric, double scale,
+    private static void classStatisticSums(CudaWorkspace w, WorkspaceLayout layout, Metric metric, double scale,
                                            int n, int d, int k, long z, long selfDot, long rowExcess,
                                            long sortedLabels, long classOffsets, long sums) {
         long classSum = w.device(layout.offset(Device.CLASS_SUM));
@@ -304,7 +302,7 @@ final class CudaBackend implements SilhouetteBackend {
                         1);
     }
 
-    private static void classStatisticGradient(DeviceStream w, WorkspaceLayout layout, Metric metric, double scale,
+    private static void classStatisticGradient(CudaWorkspace w, WorkspaceLayout layout, Metric metric, double scale,
                                                int n, int d, int k, long z, long rowNorm, long sortedLabels,
                                                long classOffsets, long coef, long acc) {
         long classSum = w.device(layout.offset(Device.CLASS_SUM));

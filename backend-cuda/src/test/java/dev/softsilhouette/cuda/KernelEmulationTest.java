@@ -124,10 +124,10 @@ class KernelEmulationTest {
             MemorySegment sRef = arena.allocate((long) n * Float.BYTES);
             MemorySegment gRef = arena.allocate((long) n * d * Float.BYTES);
             KernelEmulator emulator = new KernelEmulator();
-            double sumGpu = CudaBackend.run(emulator, batch, metric, tau, weight, weights, sGpu, gGpu);
+            double sumGpu = CudaBackend.run(emulator.workspace(), batch, metric, tau, weight, weights, sGpu, gGpu);
             double sumRef = Backends.backend("reference").silhouettesAndGradient(batch, metric, tau, weight, weights, sRef,
                     gRef);
-            emulator.close();
+            emulator.workspace().close();
 
             double lossGpu = 1 - sumGpu / n;
             double lossRef = 1 - sumRef / n;

@@ -1,22 +1,22 @@
 package dev.softsilhouette.cuda;
 
+import dev.softsilhouette.cuda.engine.DevicePort;
 import dev.softsilhouette.cuda.engine.KernelArguments;
-import dev.softsilhouette.cuda.plan.EuclideanTilePlan;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * A {@link DeviceStream} that runs the kernels as Java ports, on a byte-addressed fake device memory, so that the
+ * A {@link DevicePort} that runs the kernels as Java ports, on a byte-addressed fake device memory, so that the
  * whole call (host staging, launch arguments, memory layout, and each kernel's indexing and arithmetic, in the same
  * float32/float64 precision and summation order) is checked against the reference without a GPU. Each port follows
  * its {@code .cu} kernel line by line, block by block; work between two {@code __syncthreads()} is run for all
  * threads of the block before the next phase. It does not check what only hardware shows (races, bank conflicts,
  * speed): those need a device.
  */
-final class KernelEmulator implements DeviceStream {
-    private static final long BASE = RecordingStream.DEVICE_BASE;
+final class KernelEmulator implements DevicePort {
+    private static final long BASE = RecordingPort.DEVICE_BASE;
     private static final int TILE = 64;
     private static final int KCHUNK = 16;
     private static final int THREADS = 256;
@@ -27,12 +27,11 @@ final class KernelEmulator implements DeviceStream {
 
     private final Arena arena = Arena.ofShared();
     private MemorySegment device = MemorySegment.NULL;
-    private MemorySegment host = MemorySegment.NULL;
-    private final KernelArguments arguments = new KernelArguments(arena, RecordingStream.SIGNATURES, this);
     /** The current launch's arguments (8-byte slots, as KernelArguments holds them). */
     private long[] a;
-    private EuclideanTilePlan plan;
-    private final RecordingStream checker = new RecordingStream();
+    /** Checks allocations, copies and launches (addresses, grid limits) as on a device. */
+    private final RecordingPort checker = new RecordingPort();
+    private CudaWorkspace workspace;
     private long nearPairs;
 
     /** How many pair distances the EUCLIDEAN tiles recomputed directly (near pairs), over all launches. */
@@ -40,61 +39,63 @@ final class KernelEmulator implements DeviceStream {
         return nearPairs;
     }
 
-    @Override
-    public void reserve(long deviceBytes, long hostBytes) {
-        checker.reserve(deviceBytes, hostBytes);
-        if (deviceBytes > device.byteSize()) {
-            MemorySegment grown = arena.allocate(deviceBytes, 256);
-            grown.fill((byte) 0x55); // garbage: a kernel that reads what nobody wrote gives nonsense
-            device = grown;
+    /** The backend's workspace on this port. */
+    CudaWorkspace workspace() {
+        if (workspace == null) {
+            workspace = new CudaWorkspace(this, RecordingPort.SIGNATURES);
         }
-        if (hostBytes > host.byteSize()) {
-            host = arena.allocate(hostBytes, 256);
-        }
+        return workspace;
     }
 
     @Override
-    public long device(long offset) {
-        return BASE + offset;
+    public void makeCurrent() {
     }
 
     @Override
-    public MemorySegment host() {
-        return host;
+    public long allocate(long bytes) {
+        long address = checker.allocate(bytes);
+        MemorySegment fresh = arena.allocate(bytes, 256);
+        fresh.fill((byte) 0x55); // garbage: a kernel that reads what nobody wrote gives nonsense
+        device = fresh;
+        return address;
     }
 
     @Override
-    public void upload(long deviceOffset, long hostOffset, long bytes) {
-        MemorySegment.copy(host, hostOffset, device, deviceOffset, bytes);
+    public void free(long address) {
+        checker.free(address);
+        device = MemorySegment.NULL;
     }
 
     @Override
-    public void download(long hostOffset, long deviceOffset, long bytes) {
-        MemorySegment.copy(device, deviceOffset, host, hostOffset, bytes);
+    public MemorySegment allocatePinned(long bytes) {
+        return checker.allocatePinned(bytes);
     }
 
     @Override
-    public void zero(long deviceOffset, long bytes) {
-        device.asSlice(deviceOffset, bytes).fill((byte) 0);
+    public void freePinned(MemorySegment pinned) {
+        checker.freePinned(pinned);
+    }
+
+    @Override
+    public void copyToDevice(long destination, MemorySegment source, long bytes) {
+        checker.copyToDevice(destination, source, bytes);
+        MemorySegment.copy(source, 0, device, destination - BASE, bytes);
+    }
+
+    @Override
+    public void copyToHost(MemorySegment destination, long source, long bytes) {
+        checker.copyToHost(destination, source, bytes);
+        MemorySegment.copy(device, source - BASE, destination, 0, bytes);
+    }
+
+    @Override
+    public void zero(long address, long bytes) {
+        checker.zero(address, bytes);
+        device.asSlice(address - BASE, bytes).fill((byte) 0);
     }
 
     @Override
     public void synchronize() {
-    }
-
-    @Override
-    public KernelArguments args() {
-        return arguments.clear();
-    }
-
-    @Override
-    public EuclideanTilePlan cachedPlan() {
-        return plan;
-    }
-
-    @Override
-    public void cachePlan(EuclideanTilePlan plan) {
-        this.plan = plan;
     }
 
     // ---- memory access by device address (element index from a base pointer) ----
@@ -677,7 +678,8 @@ final class KernelEmulator implements DeviceStream {
         }
     }
 
-    void close() {
+    @Override
+    public void close() {
         checker.close();
         arena.close();
     }

@@ -1,10 +1,10 @@
 package dev.softsilhouette.cuda;
 
+import dev.softsilhouette.cuda.engine.DevicePort;
 import dev.softsilhouette.cuda.engine.KernelArguments;
 import dev.softsilhouette.cuda.engine.KernelSignature;
 import dev.softsilhouette.cuda.engine.KernelSignatures;
 import dev.softsilhouette.cuda.kernels.KernelCatalog;
-import dev.softsilhouette.cuda.plan.EuclideanTilePlan;
 import dev.softsilhouette.spi.BackendFailureException;
 
 import java.lang.foreign.Arena;
@@ -16,23 +16,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A {@link DeviceStream} without a GPU: device memory is a fake address range, pinned memory is an ordinary native
- * segment. Its launches are checked against the kernels' signatures parsed from the real sources (by the engine's
- * {@link KernelArguments}, as on a device); it checks every pointer
- * argument and copy against the reserved device range, and the grid limits; it records the launches in order.
- * {@link #failOnSynchronize} makes the final synchronisation fail like a lost device, {@link #failOnLaunch} a launch
- * fail; {@link #events} keeps reserves, launches and synchronisations in order.
+ * A {@link DevicePort} without a GPU: device memory is a fake address range (one live allocation at a time, at
+ * {@link #DEVICE_BASE}, as the workspace holds), pinned memory an ordinary native segment. Launches reach it only
+ * after the engine's {@link KernelArguments} checked them against the kernels' signatures parsed from the real
+ * sources, as on a device; it checks every pointer argument and copy against the live device allocation, and the
+ * grid limits, and records the launches in order. {@link #failOnSynchronize} makes a synchronisation fail like a
+ * lost device, {@link #failOnLaunch} a launch fail; {@link #events} keeps allocations, launches and
+ * synchronisations in order.
  */
-final class RecordingStream implements DeviceStream {
+final class RecordingPort implements DevicePort {
     static final long DEVICE_BASE = 0x7f00_0000_0000L;
     /** Every kernel of the catalogue: the test doubles launch what either binding compiles. */
     static final KernelSignatures SIGNATURES = KernelSignatures.of(KernelCatalog.all());
 
-    private final Arena arena = Arena.ofConfined();
-    private final KernelArguments arguments = new KernelArguments(arena, SIGNATURES, this);
+    private final Arena arena = Arena.ofShared();
     private long deviceBytes;
-    private MemorySegment host = MemorySegment.NULL;
-    private EuclideanTilePlan plan;
+    private CudaWorkspace workspace;
     final List<String> launches = new ArrayList<>();
     final List<long[]> launchArguments = new ArrayList<>();
     /** The grid (x, y) of each launch. */
@@ -43,40 +42,65 @@ final class RecordingStream implements DeviceStream {
     String failOnLaunch;
     final List<String> events = new ArrayList<>();
 
-    @Override
-    public void reserve(long deviceBytes, long hostBytes) {
-        events.add("reserve");
-        this.deviceBytes = Math.max(this.deviceBytes, deviceBytes);
-        if (hostBytes > host.byteSize()) {
-            host = arena.allocate(hostBytes, 256);
+    /** The backend's workspace on this port (one per port, as one per thread on a device). */
+    CudaWorkspace workspace() {
+        if (workspace == null) {
+            workspace = new CudaWorkspace(this, SIGNATURES);
         }
+        return workspace;
     }
 
     @Override
-    public long device(long offset) {
-        assertTrue(offset >= 0 && offset <= deviceBytes, "device offset " + offset + " outside " + deviceBytes);
-        return DEVICE_BASE + offset;
+    public void makeCurrent() {
     }
 
     @Override
-    public MemorySegment host() {
-        return host;
+    public long allocate(long bytes) {
+        assertEquals(0, deviceBytes, "the workspace frees its allocation before it grows");
+        assertTrue(bytes > 0, "allocate " + bytes);
+        events.add("allocate");
+        deviceBytes = bytes;
+        return DEVICE_BASE;
     }
 
     @Override
-    public void upload(long deviceOffset, long hostOffset, long bytes) {
-        assertTrue(deviceOffset + bytes <= deviceBytes && hostOffset + bytes <= host.byteSize(), "upload out of range");
+    public void free(long address) {
+        assertEquals(DEVICE_BASE, address, "free of an address never allocated");
+        events.add("free");
+        deviceBytes = 0;
     }
 
     @Override
-    public void download(long hostOffset, long deviceOffset, long bytes) {
-        assertTrue(deviceOffset + bytes <= deviceBytes && hostOffset + bytes <= host.byteSize(),
-                "download out of range");
+    public MemorySegment allocatePinned(long bytes) {
+        assertTrue(bytes > 0, "allocatePinned " + bytes);
+        return arena.allocate(bytes, 256);
     }
 
     @Override
-    public void zero(long deviceOffset, long bytes) {
-        assertTrue(deviceOffset + bytes <= deviceBytes, "memset out of range");
+    public void freePinned(MemorySegment pinned) {
+        events.add("freePinned");
+    }
+
+    private void inDevice(long address, long bytes, String what) {
+        assertTrue(bytes > 0 && address >= DEVICE_BASE && address + bytes <= DEVICE_BASE + deviceBytes,
+                what + " out of range");
+    }
+
+    @Override
+    public void copyToDevice(long destination, MemorySegment source, long bytes) {
+        inDevice(destination, bytes, "upload");
+        assertTrue(source.byteSize() >= bytes, "upload source");
+    }
+
+    @Override
+    public void copyToHost(MemorySegment destination, long source, long bytes) {
+        inDevice(source, bytes, "download");
+        assertTrue(destination.byteSize() >= bytes, "download destination");
+    }
+
+    @Override
+    public void zero(long address, long bytes) {
+        inDevice(address, bytes, "memset");
     }
 
     @Override
@@ -86,11 +110,6 @@ final class RecordingStream implements DeviceStream {
         if (failOnSynchronize) {
             throw new BackendFailureException("cuda", "cuStreamSynchronize", 700, "CUDA_ERROR_ILLEGAL_ADDRESS", null);
         }
-    }
-
-    @Override
-    public KernelArguments args() {
-        return arguments.clear();
     }
 
     @Override
@@ -114,17 +133,10 @@ final class RecordingStream implements DeviceStream {
         launchArguments.add(arguments.toArray());
     }
 
+    /** The end of the port (the workspace closes it after freeing); the fake memory goes with it. */
     @Override
-    public EuclideanTilePlan cachedPlan() {
-        return plan;
-    }
-
-    @Override
-    public void cachePlan(EuclideanTilePlan plan) {
-        this.plan = plan;
-    }
-
-    void close() {
+    public void close() {
+        events.add("close");
         arena.close();
     }
 }
