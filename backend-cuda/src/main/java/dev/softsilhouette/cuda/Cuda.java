@@ -50,15 +50,6 @@ final class Cuda {
         return CudaStatus.driverName(status);
     }
 
-    /** For clean-up that goes on after a failure: the first failure is thrown, the later ones are attached to it. */
-    static RuntimeException firstFailure(RuntimeException first, RuntimeException next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
-    }
-
     /** NVRTC's major * 1000 + minor * 10, the CUDA version convention. */
     static int nvrtcVersion() {
         int[] major = new int[1];

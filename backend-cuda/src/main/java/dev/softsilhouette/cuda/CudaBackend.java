@@ -1,6 +1,7 @@
 package dev.softsilhouette.cuda;
 
 import dev.softsilhouette.Metric;
+import dev.softsilhouette.cuda.engine.CleanupFailures;
 import dev.softsilhouette.cuda.engine.ColumnStatistics;
 import dev.softsilhouette.cuda.engine.DevicePort;
 import dev.softsilhouette.cuda.engine.OneClassBatch;
@@ -338,7 +339,7 @@ final class CudaBackend implements SilhouetteBackend {
                 try {
                     w.close();
                 } catch (RuntimeException e) {
-                    failure = Cuda.firstFailure(failure, e);
+                    failure = CleanupFailures.keepFirst(failure, e);
                 }
             }
             all.clear();
@@ -346,7 +347,7 @@ final class CudaBackend implements SilhouetteBackend {
         try {
             lease.close();
         } catch (RuntimeException e) {
-            failure = Cuda.firstFailure(failure, e);
+            failure = CleanupFailures.keepFirst(failure, e);
         }
         if (failure != null) {
             throw failure;

@@ -1,5 +1,6 @@
 package dev.softsilhouette.cuda;
 
+import dev.softsilhouette.cuda.engine.CleanupFailures;
 import dev.softsilhouette.cuda.engine.KernelImageCache;
 import dev.softsilhouette.cuda.engine.KernelSignatures;
 import dev.softsilhouette.cuda.engine.NvrtcProgramKey;
@@ -119,18 +120,18 @@ final class CudaDevice {
                 try {
                     Cuda.check(cudart.cuModuleUnload(module), "cuModuleUnload");
                 } catch (RuntimeException e) {
-                    failure = Cuda.firstFailure(failure, e);
+                    failure = CleanupFailures.keepFirst(failure, e);
                 }
             }
         } catch (RuntimeException e) {
-            failure = Cuda.firstFailure(failure, e);
+            failure = CleanupFailures.keepFirst(failure, e);
         }
         modules.clear();
         functions.clear();
         try {
             Cuda.check(cudart.cuDevicePrimaryCtxRelease(handle), "cuDevicePrimaryCtxRelease");
         } catch (RuntimeException e) {
-            failure = Cuda.firstFailure(failure, e);
+            failure = CleanupFailures.keepFirst(failure, e);
         }
         if (failure != null) {
             throw failure;

@@ -1,11 +1,10 @@
 package dev.softsilhouette.ffm;
 
 import dev.softsilhouette.Metric;
+import dev.softsilhouette.cuda.engine.CleanupFailures;
 import dev.softsilhouette.cuda.engine.ColumnStatistics;
+import dev.softsilhouette.cuda.engine.DevicePort;
 import dev.softsilhouette.cuda.engine.OneClassBatch;
-import dev.softsilhouette.ffm.cuda.Cublas;
-import dev.softsilhouette.ffm.cuda.CublasFunctions;
-import dev.softsilhouette.ffm.cuda.Driver;
 import dev.softsilhouette.spi.PreparedBatch;
 import dev.softsilhouette.spi.SilhouetteBackend;
 
@@ -66,7 +65,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
         }
         Workspace ws = workspaces.get();
         if (ws == null) {
-            ws = new Workspace(session);
+            ws = new Workspace(new FfmStreamPort(session));
             workspaces.set(ws);
             allWorkspaces.add(ws);
         }
@@ -86,13 +85,9 @@ final class FfmCublasBackend implements SilhouetteBackend {
         try {
             return compute(ws, batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
         } catch (RuntimeException | Error e) {
-            // Work may still be queued on the stream: wait for it, so that the next call's reserve() never frees
-            // device or host buffers a kernel or copy is still using.
-            try {
-                Driver.streamSynchronize(ws.stream);
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            // Work may still be queued on the stream: wait for it, so that the next call's growth of a buffer never
+            // frees device or host memory a kernel or copy is still using.
+            DevicePort.drainAfter(ws.port, e);
             throw e;
         }
     }
@@ -102,7 +97,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
         int n = batch.rows();
         int d = batch.dims();
         int k = batch.classCount();
-        Driver.setCurrentContext(session.context);
+        ws.port.makeCurrent();
         boolean gradient = gradientOut != null;
         int[] sorted = batch.sortedRows();
         int[] offsets = batch.classOffsets();
@@ -114,7 +109,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
         MemorySegment.copy(batch.embeddings(), 0, x, 0, nd * Float.BYTES);
         double scale = 1.0;
         long dX = ws.device(Workspace.Device.X, nd * Float.BYTES);
-        Driver.copyToDevice(dX, x, nd * Float.BYTES, ws.stream);
+        ws.port.copyToDevice(dX, x, nd * Float.BYTES);
         long dOrder = ws.uploadInts(Workspace.Host.ORDER, Workspace.Device.ORDER, sorted, n);
         int[] labels = batch.labels();
         MemorySegment labelStaging = ws.host(Workspace.Host.LABELS, (long) n * Integer.BYTES);
@@ -122,7 +117,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
             labelStaging.setAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, p, labels[sorted[p]]);
         }
         long dLabels = ws.device(Workspace.Device.LABELS, (long) n * Integer.BYTES);
-        Driver.copyToDevice(dLabels, labelStaging, (long) n * Integer.BYTES, ws.stream);
+        ws.port.copyToDevice(dLabels, labelStaging, (long) n * Integer.BYTES);
         long dOffsets = ws.uploadInts(Workspace.Host.OFFSETS, Workspace.Device.OFFSETS, offsets, k + 1);
 
         // Z: class-sorted rows; centred and scaled (Euclidean metrics) or normalised (cosine).
@@ -147,8 +142,8 @@ final class FfmCublasBackend implements SilhouetteBackend {
             // for the power of two bringing the centred values into [1, 2).
             long dSpread = columnStatistics(ws, dX, n, d, dMean);
             MemorySegment spread = ws.host(Workspace.Host.SPREAD, (long) d * Double.BYTES);
-            Driver.copyToHost(spread, dSpread, (long) d * Double.BYTES, ws.stream);
-            Driver.streamSynchronize(ws.stream);
+            ws.port.copyToHost(spread, dSpread, (long) d * Double.BYTES);
+            ws.port.synchronize();
             scale = ColumnStatistics.scale(spread, d);
             ws.args().ptr(dX).ptr(dOrder).ptr(0L).ptr(dMean).f64(scale).i32(n).i32(d).ptr(dZ)
                     .launch(FfmKernel.GATHER_ROWS.symbol, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
@@ -169,7 +164,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
             segments = SegmentPlan.of(plan, offsets);
             dSegments = ws.uploadInts(Workspace.Host.SEGMENTS, Workspace.Device.SEGMENTS, segments.table(),
                     segments.table().length);
-            Driver.zero(dSums, nk * Double.BYTES, ws.stream);
+            ws.port.zero(dSums, nk * Double.BYTES);
             euclideanSums(ws, plan, segments, dZ, dRowSq, dSegments, dSums, d, k);
         } else {
             dMeanD = ws.device(Workspace.Device.CLASS_MEAN_D, (long) k * d * Double.BYTES);
@@ -188,8 +183,8 @@ final class FfmCublasBackend implements SilhouetteBackend {
                     .ptr(dScatter).ptr(dClassCorrection)
                     .launch(FfmKernel.CLASS_TERMS.symbol, k, ROW_BLOCK);
             // dot (row-major N x K) = Z M^T: column-major K x N = M^T(KxD) Z(DxN), i.e. op(A)=T on M (D x K).
-            Cublas.sgemm(ws.cublas, CublasFunctions.OP_T, CublasFunctions.OP_N, k, n, d,
-                    ws.one, dMeanF, d, dZ, d, ws.zero, dDot, k);
+            ws.port.sgemm(true, false, k, n, d,
+                    1f, dMeanF, d, dZ, d, 0f, dDot, k);
             ws.args().ptr(dDot).ptr(dRowSq).ptr(dRowOwn).ptr(dClassSq).ptr(dScatter).ptr(dRowCorrection)
                     .ptr(dClassCorrection).ptr(dLabels).ptr(dOffsets)
                     .i32(n).i32(k).i32(metric == Metric.COSINE ? METRIC_COSINE : METRIC_SQUARED_EUCLIDEAN).ptr(dSums)
@@ -204,14 +199,14 @@ final class FfmCublasBackend implements SilhouetteBackend {
             MemorySegment weights = ws.host(Workspace.Host.ROW_WEIGHTS, (long) n * Float.BYTES);
             MemorySegment.copy(rowWeights, 0, weights, 0, (long) n * Float.BYTES);
             dRowWeights = ws.device(Workspace.Device.ROW_WEIGHTS, (long) n * Float.BYTES);
-            Driver.copyToDevice(dRowWeights, weights, (long) n * Float.BYTES, ws.stream);
+            ws.port.copyToDevice(dRowWeights, weights, (long) n * Float.BYTES);
         }
         long dSilhouettes = ws.device(Workspace.Device.SILHOUETTES, (long) n * Double.BYTES);
         ws.args().ptr(dSums).ptr(dLabels).ptr(dOffsets).ptr(dOrder).ptr(dRowWeights).i32(dRowWeights != 0L ? 1 : 0)
                 .f64(scaledTau).f64(weight).i32(gradient ? 1 : 0).i32(n).i32(k).ptr(dSilhouettes)
                 .launch(FfmKernel.ROW_SILHOUETTES.symbol, (n + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
         MemorySegment silhouettes = ws.host(Workspace.Host.SILHOUETTES, (long) n * Double.BYTES);
-        Driver.copyToHost(silhouettes, dSilhouettes, (long) n * Double.BYTES, ws.stream);
+        ws.port.copyToHost(silhouettes, dSilhouettes, (long) n * Double.BYTES);
 
         MemorySegment gradStaging = null;
         if (gradient) {
@@ -224,9 +219,9 @@ final class FfmCublasBackend implements SilhouetteBackend {
                         d, k, scale);
             }
             gradStaging = ws.host(Workspace.Host.GRAD, nd * Float.BYTES);
-            Driver.copyToHost(gradStaging, dGrad, nd * Float.BYTES, ws.stream);
+            ws.port.copyToHost(gradStaging, dGrad, nd * Float.BYTES);
         }
-        Driver.streamSynchronize(ws.stream);
+        ws.port.synchronize();
 
         // Everything succeeded: now, and only now, the caller's buffers are written.
         double total = 0.0;
@@ -295,9 +290,9 @@ final class FfmCublasBackend implements SilhouetteBackend {
      * Z_J^T Z_I, with Z viewed column-major as D x N (leading dimension D).
      */
     private static void gram(Workspace ws, long dZ, long dGram, int i0, int rowsI, int j0, int colsJ, int d) {
-        Cublas.sgemm(ws.cublas, CublasFunctions.OP_T, CublasFunctions.OP_N, colsJ, rowsI, d,
-                ws.one, dZ + (long) j0 * d * Float.BYTES, d, dZ + (long) i0 * d * Float.BYTES, d,
-                ws.zero, dGram, colsJ);
+        ws.port.sgemm(true, false, colsJ, rowsI, d,
+                1f, dZ + (long) j0 * d * Float.BYTES, d, dZ + (long) i0 * d * Float.BYTES, d,
+                0f, dGram, colsJ);
     }
 
     /** Backward EUCLIDEAN: grad_i = sum_j C_ij (z_i - z_j) = rowsum(C)_i z_i - (C Z)_i, block by block. */
@@ -307,7 +302,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
         long dGram = ws.device(Workspace.Device.GRAM, plan.gramBytes());
         long dRowSums = ws.device(Workspace.Device.ROW_SUMS, (long) n * Double.BYTES);
         long dNegCz = ws.device(Workspace.Device.NEG_CZ, nd * Float.BYTES);
-        Driver.zero(dRowSums, (long) n * Double.BYTES, ws.stream);
+        ws.port.zero(dRowSums, (long) n * Double.BYTES);
         int blocks = plan.blockCount();
         for (int bi = 0; bi < blocks; bi++) {
             int i0 = plan.blockStart(bi);
@@ -324,9 +319,9 @@ final class FfmCublasBackend implements SilhouetteBackend {
                         .launch(FfmKernel.COEFFICIENT_ROW_SUMS.symbol, rowsI, ROW_BLOCK);
                 // negCz_I (row-major rowsI x D) -= C (rowsI x colsJ) Z_J. Column-major: D x rowsI
                 // = Z_J^T-view (D x colsJ, ld D) times C-view (colsJ x rowsI, ld colsJ), no transposes.
-                Cublas.sgemm(ws.cublas, CublasFunctions.OP_N, CublasFunctions.OP_N, d, rowsI, colsJ,
-                        ws.minusOne, dZ + (long) j0 * d * Float.BYTES, d, dGram, colsJ,
-                        bj == 0 ? ws.zero : ws.one, dNegCz + (long) i0 * d * Float.BYTES, d);
+                ws.port.sgemm(false, false, d, rowsI, colsJ,
+                        -1f, dZ + (long) j0 * d * Float.BYTES, d, dGram, colsJ,
+                        bj == 0 ? 0f : 1f, dNegCz + (long) i0 * d * Float.BYTES, d);
             }
         }
         ws.args().ptr(dZ).ptr(dNegCz).ptr(dRowSums).ptr(dOrder).i32(n).i32(d).f64(scale).ptr(dGrad)
@@ -356,12 +351,12 @@ final class FfmCublasBackend implements SilhouetteBackend {
         long dT = ws.device(Workspace.Device.T, (long) k * d * Float.BYTES);
         // R (row-major N x D) = (coef n)(N x K) M (K x D). Column-major D x N = M-view (D x K, ld D) times
         // (coef n)-view (K x N, ld K).
-        Cublas.sgemm(ws.cublas, CublasFunctions.OP_N, CublasFunctions.OP_N, d, n, k,
-                ws.one, dMeanF, d, dScaledF, k, ws.zero, dR, d);
+        ws.port.sgemm(false, false, d, n, k,
+                1f, dMeanF, d, dScaledF, k, 0f, dR, d);
         // T (row-major K x D) = coef^T (K x N) Z (N x D). Column-major D x K = Z-view (D x N, ld D) times
         // (coef-view K x N, ld K)^T.
-        Cublas.sgemm(ws.cublas, CublasFunctions.OP_N, CublasFunctions.OP_T, d, k, n,
-                ws.one, dZ, d, dCoefF, k, ws.zero, dT, d);
+        ws.port.sgemm(false, true, d, k, n,
+                1f, dZ, d, dCoefF, k, 0f, dT, d);
         if (metric == Metric.SQUARED_EUCLIDEAN) {
             ws.args().ptr(dZ).ptr(dR).ptr(dT).ptr(dRowScale).ptr(dLabels).ptr(dOrder).i32(n).i32(d).f64(scale)
                     .ptr(dGrad)
@@ -387,22 +382,14 @@ final class FfmCublasBackend implements SilhouetteBackend {
             try {
                 ws.close();
             } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+                failure = CleanupFailures.keepFirst(failure, e);
             }
         }
         allWorkspaces.clear();
         try {
             session.close();
         } catch (RuntimeException e) {
-            if (failure == null) {
-                failure = e;
-            } else {
-                failure.addSuppressed(e);
-            }
+            failure = CleanupFailures.keepFirst(failure, e);
         }
         if (failure != null) {
             throw failure;

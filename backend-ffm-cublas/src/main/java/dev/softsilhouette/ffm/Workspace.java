@@ -1,25 +1,23 @@
 package dev.softsilhouette.ffm;
 
+import dev.softsilhouette.cuda.engine.CleanupFailures;
 import dev.softsilhouette.cuda.engine.KernelArguments;
-import dev.softsilhouette.ffm.cuda.Cublas;
-import dev.softsilhouette.ffm.cuda.CublasFunctions;
-import dev.softsilhouette.ffm.cuda.Driver;
-import dev.softsilhouette.ffm.cuda.DriverFunctions;
+import dev.softsilhouette.cuda.engine.SgemmPort;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.EnumMap;
 import java.util.Map;
 
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * What one thread needs to run the backend: a stream, a cuBLAS handle bound to it, device and host buffers that
- * grow to the largest batch seen and are then reused, and the kernel-argument block. Used by its thread only;
+ * What one thread needs to run the backend, on the engine's device port (no binding below it): device and page-locked
+ * host buffers by role that grow to the largest batch seen and are then reused, and the kernel-argument block. The
+ * port ({@link FfmStreamPort} on a GPU) holds the stream and its cuBLAS handle. Used by its thread only;
  * {@link #close()} (from the backend's close) frees everything.
  */
-final class Workspace implements KernelArguments.Target, AutoCloseable {
+final class Workspace implements AutoCloseable {
     /** Device buffers, by role. */
     enum Device {
         X, Z, ORDER, LABELS, OFFSETS, ROW_WEIGHTS, SILHOUETTES, CLASS_COEF_SUMS, COLUMN_MEAN, COLUMN_PARTIALS, SPREAD, ROW_SQ, ROW_OWN, NORMS, CLASS_MEAN_D, CLASS_MEAN_F, CLASS_SQ,
@@ -35,13 +33,9 @@ final class Workspace implements KernelArguments.Target, AutoCloseable {
         X, ORDER, LABELS, OFFSETS, ROW_WEIGHTS, SEGMENTS, SPREAD, SILHOUETTES, GRAD
     }
 
-    final CudaSession session;
-    final MemorySegment stream;
-    final MemorySegment cublas;
+    /** The stream every copy, launch and SGEMM of this workspace is queued on. */
+    final SgemmPort port;
     private final Arena fixed = Arena.ofShared();
-    final MemorySegment one;
-    final MemorySegment zero;
-    final MemorySegment minusOne;
     private final KernelArguments arguments;
 
     private final long[] devicePointers = new long[Device.values().length];
@@ -50,31 +44,10 @@ final class Workspace implements KernelArguments.Target, AutoCloseable {
 
     private boolean closed;
 
-    Workspace(CudaSession session) {
-        this.session = session;
-        Driver.setCurrentContext(session.context);
-        MemorySegment createdStream = Driver.streamCreate(DriverFunctions.STREAM_NON_BLOCKING);
-        MemorySegment handle;
-        try {
-            handle = Cublas.create();
-            try {
-                Cublas.setStream(handle, createdStream);
-                Cublas.setMathMode(handle, CublasFunctions.DEFAULT_MATH);
-            } catch (RuntimeException e) {
-                Cublas.destroy(handle);
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            Driver.streamDestroy(createdStream);
-            fixed.close();
-            throw e;
-        }
-        this.stream = createdStream;
-        this.cublas = handle;
-        one = fixed.allocateFrom(JAVA_FLOAT, 1f);
-        zero = fixed.allocateFrom(JAVA_FLOAT, 0f);
-        minusOne = fixed.allocateFrom(JAVA_FLOAT, -1f);
-        arguments = new KernelArguments(fixed, CudaSession.SIGNATURES, this);
+    /** Owns {@code port} from here on: {@link #close()} closes it. */
+    Workspace(SgemmPort port) {
+        this.port = port;
+        this.arguments = new KernelArguments(fixed, CudaSession.SIGNATURES, port);
     }
 
     /** A device buffer of at least {@code bytes} (contents undefined); grows, never shrinks. */
@@ -86,10 +59,10 @@ final class Workspace implements KernelArguments.Target, AutoCloseable {
                 long old = devicePointers[i];
                 devicePointers[i] = 0;
                 deviceBytes[i] = 0;
-                Driver.memFree(old);
+                port.free(old);
             }
             long size = needed + needed / 4; // headroom so slowly growing batches do not reallocate every call
-            devicePointers[i] = Driver.memAlloc(size);
+            devicePointers[i] = port.allocate(size);
             deviceBytes[i] = size;
         }
         return devicePointers[i];
@@ -105,9 +78,9 @@ final class Workspace implements KernelArguments.Target, AutoCloseable {
         if (current == null || current.byteSize() < needed) {
             if (current != null) {
                 hostSegments.remove(role);
-                Driver.memFreeHost(current);
+                port.freePinned(current);
             }
-            MemorySegment segment = Driver.memHostAlloc(needed + needed / 4);
+            MemorySegment segment = port.allocatePinned(needed + needed / 4);
             hostSegments.put(role, segment);
             return segment;
         }
@@ -120,19 +93,13 @@ final class Workspace implements KernelArguments.Target, AutoCloseable {
         MemorySegment staging = host(hostRole, bytes);
         MemorySegment.copy(values, 0, staging, JAVA_INT, 0, count);
         long pointer = device(deviceRole, bytes);
-        Driver.copyToDevice(pointer, staging, bytes, stream);
+        port.copyToDevice(pointer, staging, bytes);
         return pointer;
     }
 
-    /** Starts a kernel's argument list; {@link KernelArguments#launch} checks it and hands it to {@link #launch}. */
+    /** Starts a kernel's argument list; {@link KernelArguments#launch} checks it and launches it on the port. */
     KernelArguments args() {
         return arguments.clear();
-    }
-
-    /** Runs {@code kernel} on this workspace's stream; {@code arguments} were checked against its signature. */
-    @Override
-    public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, KernelArguments arguments) {
-        Driver.launch(session.function(kernel), gridX, gridY, blockX, blockY, 0, stream, arguments.parameters());
     }
 
     /** Blocks for a grid-stride loop over {@code total} elements with {@code threads} per block. */
@@ -141,6 +108,7 @@ final class Workspace implements KernelArguments.Target, AutoCloseable {
         return (int) Math.max(1, Math.min(blocks, 1L << 20));
     }
 
+    /** Waits for the stream, frees every buffer and closes the port, even when the wait fails (then thrown). */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -149,51 +117,38 @@ final class Workspace implements KernelArguments.Target, AutoCloseable {
         closed = true;
         RuntimeException failure = null;
         try {
-            Driver.setCurrentContext(session.context);
-            Driver.streamSynchronize(stream); // nothing queued may still use what is freed below
+            port.makeCurrent();
+            port.synchronize(); // nothing queued may still use what is freed below
         } catch (RuntimeException e) {
             failure = e;
         }
         for (int i = 0; i < devicePointers.length; i++) {
             if (devicePointers[i] != 0) {
                 try {
-                    Driver.memFree(devicePointers[i]);
+                    port.free(devicePointers[i]);
                 } catch (RuntimeException e) {
-                    failure = keep(failure, e);
+                    failure = CleanupFailures.keepFirst(failure, e);
                 }
                 devicePointers[i] = 0;
                 deviceBytes[i] = 0;
             }
         }
-        try {
-            Cublas.destroy(cublas);
-        } catch (RuntimeException e) {
-            failure = keep(failure, e);
-        }
-        try {
-            Driver.streamDestroy(stream);
-        } catch (RuntimeException e) {
-            failure = keep(failure, e);
-        }
         for (MemorySegment pinned : hostSegments.values()) {
             try {
-                Driver.memFreeHost(pinned);
+                port.freePinned(pinned);
             } catch (RuntimeException e) {
-                failure = keep(failure, e);
+                failure = CleanupFailures.keepFirst(failure, e);
             }
         }
         hostSegments.clear();
+        try {
+            port.close();
+        } catch (RuntimeException e) {
+            failure = CleanupFailures.keepFirst(failure, e);
+        }
         fixed.close();
         if (failure != null) {
             throw failure;
         }
-    }
-
-    private static RuntimeException keep(RuntimeException first, RuntimeException next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
     }
 }

@@ -109,7 +109,7 @@ public class DeviceWorkspace implements AutoCloseable {
             try {
                 port.free(deviceBase);
             } catch (RuntimeException e) {
-                failure = first(failure, e);
+                failure = CleanupFailures.keepFirst(failure, e);
             }
             deviceBase = 0;
             deviceCapacity = 0;
@@ -118,26 +118,18 @@ public class DeviceWorkspace implements AutoCloseable {
             try {
                 port.freePinned(host);
             } catch (RuntimeException e) {
-                failure = first(failure, e);
+                failure = CleanupFailures.keepFirst(failure, e);
             }
             host = MemorySegment.NULL;
         }
         try {
             port.close();
         } catch (RuntimeException e) {
-            failure = first(failure, e);
+            failure = CleanupFailures.keepFirst(failure, e);
         }
         arena.close();
         if (failure != null) {
             throw failure;
         }
-    }
-
-    private static RuntimeException first(RuntimeException first, RuntimeException next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
     }
 }
