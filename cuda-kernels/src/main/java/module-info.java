@@ -3,6 +3,7 @@
  * above the driver (package {@code dev.softsilhouette.cuda.engine}).
  */
 module dev.softsilhouette.cuda.kernels {
+    requires transitive dev.softsilhouette.api; // the engine speaks the SPI's types (Metric)
     exports dev.softsilhouette.cuda.kernels;
     exports dev.softsilhouette.cuda.engine;
     opens dev.softsilhouette.cuda.kernels; // the .cu resources live in this package

@@ -5,6 +5,8 @@ import dev.softsilhouette.cuda.engine.CleanupFailures;
 import dev.softsilhouette.cuda.engine.ColumnStatistics;
 import dev.softsilhouette.cuda.engine.DevicePort;
 import dev.softsilhouette.cuda.engine.OneClassBatch;
+import dev.softsilhouette.cuda.engine.PowerOfTwoScale;
+import dev.softsilhouette.cuda.engine.SortedSilhouettes;
 import dev.softsilhouette.cuda.plan.EuclideanTilePlan;
 import dev.softsilhouette.cuda.plan.LaunchGeometry;
 import dev.softsilhouette.cuda.plan.WorkspaceLayout;
@@ -32,8 +34,6 @@ import static dev.softsilhouette.cuda.plan.LaunchGeometry.ROW_THREADS;
  * error.
  */
 final class CudaBackend implements SilhouetteBackend {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
 
     private final DeviceLeases<CudaDevice>.Lease lease;
@@ -157,14 +157,8 @@ final class CudaBackend implements SilhouetteBackend {
                     sums);
         }
 
-        // The device's distances are in prepared units (scale times the caller's for EUCLIDEAN, scale squared for
-        // SQUARED_EUCLIDEAN; COSINE sums are in the caller's units): the silhouette is scale invariant, the softmin
-        // is not, so tau moves to those units.
-        double deviceTau = switch (metric) {
-            case EUCLIDEAN -> tau * scale;
-            case SQUARED_EUCLIDEAN -> tau * scale * scale;
-            case COSINE -> tau;
-        };
+        // The device's distances are in prepared units: tau moves to them (the softmin is not scale invariant).
+        double deviceTau = PowerOfTwoScale.tau(metric, tau, scale);
         w.args().ptr(sums).ptr(sortedLabels).ptr(classOffsets).ptr(sortedRows)
                 .ptr(rowWeights == null ? 0L : w.device(layout.offset(Device.ROW_WEIGHTS)))
                 .i32(rowWeights == null ? 0 : 1).f64(deviceTau).f64(weight).i32(gradient ? 1 : 0).i32(n).i32(k)
@@ -190,16 +184,9 @@ final class CudaBackend implements SilhouetteBackend {
         w.synchronize(); // any asynchronous kernel failure surfaces here, before a caller's buffer is touched
 
         // Success: only now write the caller's buffers.
-        MemorySegment s = host.asSlice(layout.offset(Host.SILHOUETTES), (long) n * Double.BYTES);
-        int[] positions = batch.sortedPositions();
-        double total = 0.0;
-        for (int i = 0; i < n; i++) {
-            double si = s.getAtIndex(DOUBLE, positions[i]);
-            total += si;
-            if (silhouettesOut != null) {
-                silhouettesOut.setAtIndex(FLOAT, i, (float) si);
-            }
-        }
+        double total = SortedSilhouettes.writeBack(
+                host.asSlice(layout.offset(Host.SILHOUETTES), (long) n * Double.BYTES), batch.sortedPositions(),
+                silhouettesOut);
         if (gradient) {
             MemorySegment.copy(host, layout.offset(Host.GRADIENT), gradientOut, 0, nd * Float.BYTES);
         }
@@ -223,17 +210,10 @@ final class CudaBackend implements SilhouetteBackend {
             rowNorm = w.device(layout.offset(Device.ROW_NORM));
             w.args().ptr(x).i32(n).i32(d).ptr(rowNorm).launch("row_norms", n, 1, BLOCK_THREADS, 1);
         }
-        int columnBlocks = ColumnStatistics.columnBlocks(d);
-        long partials = w.device(layout.offset(Device.COLUMN_PARTIALS));
-        int chunks = ColumnStatistics.chunks(n);
-        w.args().ptr(x).ptr(rowNorm).i32(n).i32(d).i32(ColumnStatistics.chunkRows(n)).ptr(partials)
-                .launch("column_partials", columnBlocks, chunks, ColumnStatistics.THREADS, 1);
-        w.args().ptr(partials).i32(chunks).i32(n).i32(d).ptr(w.device(layout.offset(Device.MEAN)))
-                .ptr(w.device(layout.offset(Device.SPREAD)))
-                .launch("column_spread", columnBlocks, 1, ColumnStatistics.THREADS, 1);
-        w.download(layout.offset(Host.SPREAD), layout.offset(Device.SPREAD), layout.bytes(Host.SPREAD));
-        w.synchronize();
-        return ColumnStatistics.scale(w.host().asSlice(layout.offset(Host.SPREAD), (long) d * Double.BYTES), d);
+        ColumnStatistics.launch(w.args(), x, rowNorm, n, d, w.device(layout.offset(Device.COLUMN_PARTIALS)),
+                w.device(layout.offset(Device.MEAN)), w.device(layout.offset(Device.SPREAD)));
+        return ColumnStatistics.scale(w.port(), w.device(layout.offset(Device.SPREAD)),
+                w.host().asSlice(layout.offset(Host.SPREAD), (long) d * Double.BYTES), d);
     }
 
     private static void stageInts(MemorySegment ints, WorkspaceLayout.IntTable t, PreparedBatch batch,

@@ -5,6 +5,8 @@ import dev.softsilhouette.cuda.engine.CleanupFailures;
 import dev.softsilhouette.cuda.engine.ColumnStatistics;
 import dev.softsilhouette.cuda.engine.DevicePort;
 import dev.softsilhouette.cuda.engine.OneClassBatch;
+import dev.softsilhouette.cuda.engine.PowerOfTwoScale;
+import dev.softsilhouette.cuda.engine.SortedSilhouettes;
 import dev.softsilhouette.spi.PreparedBatch;
 import dev.softsilhouette.spi.SilhouetteBackend;
 
@@ -12,8 +14,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
 /**
  * The ffm-cublas backend. Rows are gathered on the device in class order (SPEC 6), centred and scaled by a power of
@@ -141,10 +141,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
             // Conditioning on the device (the cuda backend's kernels): column means, and the D spreads that come back
             // for the power of two bringing the centred values into [1, 2).
             long dSpread = columnStatistics(ws, dX, n, d, dMean);
-            MemorySegment spread = ws.host(Workspace.Host.SPREAD, (long) d * Double.BYTES);
-            ws.port.copyToHost(spread, dSpread, (long) d * Double.BYTES);
-            ws.port.synchronize();
-            scale = ColumnStatistics.scale(spread, d);
+            scale = ColumnStatistics.scale(ws.port, dSpread, ws.host(Workspace.Host.SPREAD, (long) d * Double.BYTES), d);
             ws.args().ptr(dX).ptr(dOrder).ptr(0L).ptr(dMean).f64(scale).i32(n).i32(d).ptr(dZ)
                     .launch(FfmKernel.GATHER_ROWS.symbol, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
         }
@@ -193,7 +190,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
         // Per row, on the device (row_silhouettes: the cuda backend's kernel, the arithmetic of SilhouetteMath): s_p
         // in class-sorted order and, for the gradient, coef[p][c] = -w_p ds_p/d sums[p][c] in place of the sums.
         // sums are in scaled units: scaling tau the same way keeps the softmin weights exp(-delta/tau).
-        double scaledTau = HostMath.scaledTau(tau, metric == Metric.SQUARED_EUCLIDEAN, metric == Metric.COSINE, scale);
+        double scaledTau = PowerOfTwoScale.tau(metric, tau, scale);
         long dRowWeights = 0L;
         if (gradient && rowWeights != null) {
             MemorySegment weights = ws.host(Workspace.Host.ROW_WEIGHTS, (long) n * Float.BYTES);
@@ -224,14 +221,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
         ws.port.synchronize();
 
         // Everything succeeded: now, and only now, the caller's buffers are written.
-        double total = 0.0;
-        for (int p = 0; p < n; p++) {
-            double s = silhouettes.getAtIndex(JAVA_DOUBLE, p);
-            total += s;
-            if (silhouettesOut != null) {
-                silhouettesOut.setAtIndex(JAVA_FLOAT_UNALIGNED, sorted[p], (float) s);
-            }
-        }
+        double total = SortedSilhouettes.writeBack(silhouettes, batch.sortedPositions(), silhouettesOut);
         if (gradient) {
             MemorySegment.copy(gradStaging, 0, gradientOut, 0, nd * Float.BYTES);
         }
@@ -239,18 +229,13 @@ final class FfmCublasBackend implements SilhouetteBackend {
     }
 
     /**
-     * column_partials and column_spread (silhouette_rows.cu) over the rows of {@code rows} (N x D floats): the column
-     * means into {@code dMean}; returns the device address of the D spreads.
+     * The conditioning kernels (silhouette_rows.cu, the engine's {@link ColumnStatistics}) over the rows of
+     * {@code rows} (N x D floats): the column means into {@code dMean}; returns the device address of the D spreads.
      */
     private static long columnStatistics(Workspace ws, long rows, int n, int d, long dMean) {
-        long dPartials = ws.device(Workspace.Device.COLUMN_PARTIALS, ColumnStatistics.partialBytes(n, d));
         long dSpread = ws.device(Workspace.Device.SPREAD, (long) d * Double.BYTES);
-        int columnBlocks = ColumnStatistics.columnBlocks(d);
-        int chunks = ColumnStatistics.chunks(n);
-        ws.args().ptr(rows).ptr(0L).i32(n).i32(d).i32(ColumnStatistics.chunkRows(n)).ptr(dPartials)
-                .launch(FfmKernel.COLUMN_PARTIALS.symbol, columnBlocks, chunks, ColumnStatistics.THREADS, 1);
-        ws.args().ptr(dPartials).i32(chunks).i32(n).i32(d).ptr(dMean).ptr(dSpread)
-                .launch(FfmKernel.COLUMN_SPREAD.symbol, columnBlocks, ColumnStatistics.THREADS);
+        ColumnStatistics.launch(ws.args(), rows, 0L, n, d,
+                ws.device(Workspace.Device.COLUMN_PARTIALS, ColumnStatistics.partialBytes(n, d)), dMean, dSpread);
         return dSpread;
     }
 

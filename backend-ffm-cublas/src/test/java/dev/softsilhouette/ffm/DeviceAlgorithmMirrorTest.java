@@ -394,7 +394,7 @@ class DeviceAlgorithmMirrorTest {
             }
         }
 
-        double scaledTau = HostMath.scaledTau(tau, metric == Metric.SQUARED_EUCLIDEAN, metric == Metric.COSINE, scale);
+        double scaledTau = dev.softsilhouette.cuda.engine.PowerOfTwoScale.tau(metric, tau, scale);
         MemorySegment coef = arena.allocate(JAVA_DOUBLE, (long) n * k);
         double total = rowSilhouettes(sums, n, k, y, offsets, scaledTau, weight, coef);
 

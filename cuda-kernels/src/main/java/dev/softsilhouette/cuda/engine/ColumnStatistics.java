@@ -39,6 +39,32 @@ public final class ColumnStatistics {
         return (long) chunks(rows) * 3 * dims * Double.BYTES;
     }
 
+    /**
+     * Queues the conditioning kernels on {@code args}' port: {@code column_partials} over the N x D float rows at
+     * {@code rows} (divided by the norms at {@code rowNorms} when that is not 0: the unit rows), into
+     * {@code partials} ({@link #partialBytes} bytes), then {@code column_spread}: the D column means into
+     * {@code mean} and each column's largest distance from its mean into {@code spread} (doubles).
+     */
+    public static void launch(KernelArguments args, long rows, long rowNorms, int n, int d, long partials, long mean,
+                              long spread) {
+        int columnBlocks = columnBlocks(d);
+        int chunks = chunks(n);
+        args.clear().ptr(rows).ptr(rowNorms).i32(n).i32(d).i32(chunkRows(n)).ptr(partials)
+                .launch("column_partials", columnBlocks, chunks, THREADS, 1);
+        args.clear().ptr(partials).i32(chunks).i32(n).i32(d).ptr(mean).ptr(spread)
+                .launch("column_spread", columnBlocks, 1, THREADS, 1);
+    }
+
+    /**
+     * Brings the D spreads at device address {@code spread} back into {@code pinned} (at least D doubles), waits for
+     * the port (the call's one synchronisation before the end) and returns their scale.
+     */
+    public static double scale(DevicePort port, long spread, MemorySegment pinned, int d) {
+        port.copyToHost(pinned, spread, (long) d * Double.BYTES);
+        port.synchronize();
+        return scale(pinned, d);
+    }
+
     /** The power of two for the largest of the D spreads {@code column_spread} wrote (doubles, native order). */
     public static double scale(MemorySegment spreads, int dims) {
         double largest = 0.0;

@@ -72,4 +72,28 @@ class SharedHelpersTest {
                     throw new IllegalStateException("always rejected");
                 }));
     }
+
+    @Test
+    void tauMovesWithTheScaledDistances() {
+        assertEquals(0.5 * 4.0, PowerOfTwoScale.tau(dev.softsilhouette.Metric.EUCLIDEAN, 0.5, 4.0));
+        assertEquals(0.5 * 16.0, PowerOfTwoScale.tau(dev.softsilhouette.Metric.SQUARED_EUCLIDEAN, 0.5, 4.0));
+        assertEquals(0.5, PowerOfTwoScale.tau(dev.softsilhouette.Metric.COSINE, 0.5, 4.0), "cosine sums are unscaled");
+    }
+
+    @Test
+    void sortedSilhouettesGoBackToTheCallersRowsAndAreSummedInItsOrder() {
+        // class-sorted s_p; caller row i sits at sorted position positions[i]
+        java.lang.foreign.MemorySegment sorted = java.lang.foreign.MemorySegment.ofArray(
+                new double[] {0.25, -0.5, 1e16, -1e16});
+        int[] positions = {2, 0, 3, 1};
+        java.lang.foreign.MemorySegment out = java.lang.foreign.MemorySegment.ofArray(new float[4]);
+        double total = SortedSilhouettes.writeBack(sorted, positions, out);
+        assertEquals(1e16f, out.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 0));
+        assertEquals(0.25f, out.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 1));
+        assertEquals(-1e16f, out.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 2));
+        assertEquals(-0.5f, out.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 3));
+        // caller order: ((1e16 + 0.25) - 1e16) - 0.5 = -0.5 (0.25 is lost next to 1e16); sorted order would give 0.0
+        assertEquals(-0.5, total);
+        assertEquals(-0.5, SortedSilhouettes.writeBack(sorted, positions, null), "the sum without an output");
+    }
 }
