@@ -278,9 +278,12 @@ public final class BlockSilhouette implements AutoCloseable {
         if (dims >= 1 && d != dims) {
             throw new IllegalArgumentException(name + ": rows of " + d + " dimensions; the data set has " + dims);
         }
-        Arguments.length(name + ".embeddings", block.embeddings().length(), (long) n * d,
-                "rows*dims (rows=" + n + ", dims=" + d + ")");
-        Arguments.length(name + ".labels", block.labels().length(), n, "rows");
+        if (block.embeddings().length() < (long) n * d) { // names built only for the message
+            Arguments.lengthOfProduct(name + ".embeddings", block.embeddings().length(), "rows", n, "dims", d);
+        }
+        if (block.labels().length() < n) {
+            Arguments.length(name + ".labels", block.labels().length(), n, "rows");
+        }
         MemorySegment xs = block.embeddings().segment((long) n * d);
         LabelPreparation.checkNonNegative(name + ".labels", block.labels().segment(), n);
         Arguments.finite(name + ".embeddings", xs, n, d);
@@ -309,7 +312,7 @@ public final class BlockSilhouette implements AutoCloseable {
             throw new IllegalArgumentException(name + ": rows*K = " + needed + " is more than an array holds; "
                     + "use smaller blocks");
         }
-        Arguments.length(name, sums.length, needed, "rows*K (rows=" + rows + ", K=" + classes + ")");
+        Arguments.lengthOfProduct(name, sums.length, "rows", rows, "K", classes);
     }
 
     private void requireStatisticsMetric(String operation) {

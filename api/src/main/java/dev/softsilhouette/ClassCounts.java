@@ -37,10 +37,44 @@ public final class ClassCounts implements Serializable {
         Arguments.labels(labels, rows);
         var segment = labels.segment();
         LabelPreparation.checkNonNegative(segment, rows);
-        int[] sorted = new int[rows];
+        int[] values = new int[rows];
+        int largest = 0;
         for (int i = 0; i < rows; i++) {
-            sorted[i] = segment.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+            values[i] = segment.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+            largest = Math.max(largest, values[i]);
         }
+        return largest <= Math.max(COUNTED_LABELS, rows) ? counted(values, largest) : sorted(values);
+    }
+
+    /** Labels up to this (or the number of rows) are counted in an array indexed by label instead of sorted. */
+    private static final int COUNTED_LABELS = 1 << 16;
+
+    /** The classes of labels in {@code [0, largest]}: one pass of counts per label, O(rows + largest). */
+    private static ClassCounts counted(int[] values, int largest) {
+        int[] perLabel = new int[largest + 1];
+        for (int v : values) {
+            perLabel[v]++;
+        }
+        int distinct = 0;
+        for (int c : perLabel) {
+            if (c > 0) {
+                distinct++;
+            }
+        }
+        int[] classes = new int[distinct];
+        long[] counts = new long[distinct];
+        for (int label = 0, k = 0; label <= largest; label++) {
+            if (perLabel[label] > 0) {
+                classes[k] = label;
+                counts[k++] = perLabel[label];
+            }
+        }
+        return new ClassCounts(classes, counts);
+    }
+
+    /** The classes of any labels: sorted, then runs counted, O(rows log rows). */
+    private static ClassCounts sorted(int[] sorted) {
+        int rows = sorted.length;
         Arrays.sort(sorted);
         int distinct = 0;
         for (int i = 0; i < rows; i++) {

@@ -267,10 +267,9 @@ public final class SoftSilhouetteLoss implements AutoCloseable {
         Arguments.notNull(labels, "labels");
         int n = labels.length;
         Arguments.shape(n, d);
-        String size = "n*d (n=" + n + ", d=" + d + ")";
-        Arguments.length("embeddings", embeddings.length, (long) n * d, size);
+        Arguments.lengthOfProduct("embeddings", embeddings.length, "n", n, "d", d);
         if (gradientOut != null) {
-            Arguments.length("gradient", gradientOut.length, (long) n * d, size);
+            Arguments.lengthOfProduct("gradient", gradientOut.length, "n", n, "d", d);
             if (gradientOut == embeddings) {
                 throw new IllegalArgumentException("gradient: the output overlaps embeddings");
             }
