@@ -6,15 +6,15 @@ import dev.softsilhouette.spi.BlockMath;
 import dev.softsilhouette.spi.ClassMeans;
 import dev.softsilhouette.spi.ClassTable;
 import dev.softsilhouette.spi.PreparedBlock;
-import dev.softsilhouette.spi.SilhouetteMath;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
  * The block decomposition (SPEC section 12) on the calling thread. Class statistics and the per-row silhouettes from
- * them run in double vectors (direct squared distances to the class means); the per-row and per-class rules are the
- * API's ({@link BlockMath#centredRow}, {@link ClassMeans}).
+ * them run in double vectors: the squared distances to the class means directly (no expansion), a lane group of rows
+ * at a time with one row per lane; the per-row and per-class rules are the API's ({@link BlockMath#centredRow},
+ * {@link ClassMeans}), the per-row silhouette the whole-batch kernels' ({@link SimdOps#rowSilhouette}).
  *
  * <p>A Euclidean tile is float32 distances with float64 sums: both blocks sorted by class (so every class is a
  * contiguous run), scaled by a common power of two, the column block packed as panels; a 6-row by 3-vector
@@ -75,6 +75,21 @@ final class BlockKernels {
     /** The rows of the block of a statistics call. */
     private float[] values = new float[0];
     private double[] sums = new double[0];
+    /** The class means padded with rows of zeros to a multiple of 8 classes, and {@code 1 / n_k} padded with 0. */
+    private double[] paddedMeans = new double[0];
+    private double[] inverseSizes = new double[0];
+    private double[] rowScratch = new double[0];
+    /** A group of centred rows (two double vectors), transposed: value t of row r at {@code [t * group + r]}. */
+    private double[] laneRows = new double[0];
+    /** The group's squared distances to the class means, {@code [class * group + r]}. */
+    private double[] laneDistances = new double[0];
+    /** The group's centred squared norms and floor corrections. */
+    private double[] laneSquares = new double[0];
+    private double[] laneCorrections = new double[0];
+    /** The group's classes (as doubles, for vector compares) and silhouettes; the classes' sizes n_k. */
+    private double[] laneClasses = new double[0];
+    private double[] laneSilhouettes = new double[0];
+    private double[] sizes = new double[0];
     private final ClassOrder rowOrder = new ClassOrder();
     private final ClassOrder columnOrder = new ClassOrder();
     private float[] rowValues = new float[0];
@@ -110,29 +125,74 @@ final class BlockKernels {
                             MemorySegment silhouettesOut) {
         int d = block.dims();
         int k = statistics.classCount();
+        int group = 2 * ops.doubleLanes(); // rows per squaredDistancesByLane
+        // classes a multiple of 4 for squaredDistancesByLane, and of the double group for rowSilhouette
+        int classesPadded = SortedBatch.roundUp(k, Math.max(4, ops.doubleLanes()));
         row = SortedBatch.grow(row, d);
-        sums = SortedBatch.grow(sums, k);
+        sums = SortedBatch.grow(sums, classesPadded);
+        rowScratch = SortedBatch.grow(rowScratch, 2 * classesPadded + ops.doubleLanes());
+        inverseSizes = SortedBatch.grow(inverseSizes, classesPadded);
+        paddedMeans = SortedBatch.grow(paddedMeans, classesPadded * d);
+        laneRows = SortedBatch.grow(laneRows, d * group);
+        laneDistances = SortedBatch.grow(laneDistances, classesPadded * group);
+        laneSquares = SortedBatch.grow(laneSquares, group);
+        laneCorrections = SortedBatch.grow(laneCorrections, group);
+        laneClasses = SortedBatch.grow(laneClasses, group);
+        laneSilhouettes = SortedBatch.grow(laneSilhouettes, group);
+        sizes = SortedBatch.grow(sizes, k);
         loadValues(block);
         classMeans.load(metric, statistics);
-        double[] means = classMeans.means();
-        int[] classes = block.classes();
+        System.arraycopy(classMeans.means(), 0, paddedMeans, 0, k * d);
+        java.util.Arrays.fill(paddedMeans, k * d, classesPadded * d, 0.0);
         int[] offsets = statistics.classOffsets();
+        for (int c = 0; c < k; c++) {
+            sizes[c] = statistics.classSize(c);
+            inverseSizes[c] = 1.0 / sizes[c];
+        }
+        java.util.Arrays.fill(inverseSizes, k, classesPadded, 0.0);
+        int[] classes = block.classes();
         double[] shift = statistics.shift();
         double total = 0.0;
-        for (int i = 0, n = block.rows(); i < n; i++) {
-            double c = centredRow(metric, i * d, d, shift);
-            int q = 0;
-            for (; q + 4 <= k; q += 4) {
-                ops.squaredDistances4(means, q * d, d, row, 0, d, sums, q);
+        // Rows a group of two vectors at a time: their centred values transposed (one lane per row), so that the K
+        // squared distances of the group are vector FMAs without sums across lanes; a partial last group runs on zeros.
+        for (int g = 0, n = block.rows(); g < n; g += group) {
+            int live = Math.min(group, n - g);
+            for (int r = 0; r < live; r++) {
+                laneCorrections[r] = centredRow(metric, (g + r) * d, d, shift);
+                laneSquares[r] = centredSquare;
+                for (int t = 0; t < d; t++) {
+                    laneRows[t * group + r] = row[t];
+                }
             }
-            for (; q < k; q++) {
-                sums[q] = ops.squaredDistance(means, q * d, row, 0, d);
+            if (live < group) {
+                for (int t = 0; t < d; t++) {
+                    java.util.Arrays.fill(laneRows, t * group + live, (t + 1) * group, 0.0);
+                }
             }
-            classMeans.toDistanceSums(classes[i], centredSquare, c, sums);
-            double s = SilhouetteMath.rowSilhouette(classes[i], sums, 0, offsets, tau, null, 0);
-            total += s;
-            if (silhouettesOut != null) {
-                silhouettesOut.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) s);
+            ops.squaredDistancesByLane(laneRows, paddedMeans, classesPadded, d, laneDistances);
+            if (tau == 0.0 && k >= 2) { // the score: every step in lanes, one row per lane
+                for (int r = 0; r < group; r++) {
+                    laneClasses[r] = r < live ? classes[g + r] : 0;
+                }
+                ops.silhouettesByLane(laneDistances, k, metric == Metric.COSINE, sizes, inverseSizes,
+                        classMeans.scatters(), statistics.squaredNorms(), statistics.floorCorrections(), laneClasses,
+                        laneSquares, laneCorrections, laneSilhouettes);
+            } else {
+                for (int r = 0; r < live; r++) {
+                    for (int q = 0; q < k; q++) {
+                        sums[q] = laneDistances[q * group + r];
+                    }
+                    classMeans.toDistanceSums(classes[g + r], laneSquares[r], laneCorrections[r], sums);
+                    laneSilhouettes[r] = ops.rowSilhouette(classes[g + r], sums, 0, k, offsets, inverseSizes, tau,
+                            null, rowScratch);
+                }
+            }
+            for (int r = 0; r < live; r++) {
+                double s = laneSilhouettes[r];
+                total += s;
+                if (silhouettesOut != null) {
+                    silhouettesOut.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, g + r, (float) s);
+                }
             }
         }
         return total;

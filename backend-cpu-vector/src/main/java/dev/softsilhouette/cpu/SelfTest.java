@@ -31,19 +31,32 @@ final class SelfTest {
         if (dot != expected) {
             throw new IllegalStateException("self-test dot " + dot + ", expected " + expected);
         }
-        // The double path: the squared distance of integer rows, two vectors and a tail.
-        int dLen = 2 * ops.doubleLanes() + 1;
-        double[] x = new double[dLen];
-        double[] y = new double[dLen];
-        double squared = 0;
+        // The double path: squared distances of integer rows by lane to eight classes (mean k: value t is k * t).
+        int lanes = 2 * ops.doubleLanes();
+        int dLen = 5;
+        double[] rows = new double[dLen * lanes];
+        double[] means = new double[8 * dLen];
         for (int t = 0; t < dLen; t++) {
-            x[t] = t;
-            y[t] = 2 * t + 1;
-            squared += (double) (t + 1) * (t + 1);
+            for (int r = 0; r < lanes; r++) {
+                rows[t * lanes + r] = t + r;
+            }
+            for (int k = 0; k < 8; k++) {
+                means[k * dLen + t] = k * t;
+            }
         }
-        double distance = ops.squaredDistance(x, 0, y, 0, dLen);
-        if (distance != squared) {
-            throw new IllegalStateException("self-test squared distance " + distance + ", expected " + squared);
+        double[] distances = new double[8 * lanes];
+        ops.squaredDistancesByLane(rows, means, 8, dLen, distances);
+        for (int k = 0; k < 8; k++) {
+            for (int r = 0; r < lanes; r++) {
+                double squared = 0;
+                for (int t = 0; t < dLen; t++) {
+                    squared += (double) (t + r - k * t) * (t + r - k * t);
+                }
+                if (distances[k * lanes + r] != squared) {
+                    throw new IllegalStateException("self-test squared distance of row " + r + " to class " + k
+                            + ": " + distances[k * lanes + r] + ", expected " + squared);
+                }
+            }
         }
         return ops.describe();
     }

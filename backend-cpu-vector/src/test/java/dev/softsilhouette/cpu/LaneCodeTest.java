@@ -123,13 +123,16 @@ class LaneCodeTest {
         for (int len = 0; len <= 41; len++) {
             double[] a = random.doubles(4 * len + 8, -1e3, 1e3).toArray();
             double[] b = random.doubles(len + 2, -1e3, 1e3).toArray();
-            assertEquals(Double.doubleToRawLongBits(vector.squaredDistance(a, 1, b, 2, len)),
-                    Double.doubleToRawLongBits(lanes.squaredDistance(a, 1, b, 2, len)), "squaredDistance " + len);
-            double[] outV = new double[5];
-            double[] outL = new double[5];
-            vector.squaredDistances4(a, 1, len + 1, b, 0, len, outV, 1);
-            lanes.squaredDistances4(a, 1, len + 1, b, 0, len, outL, 1);
-            assertArrayEquals(outV, outL, "squaredDistances4 " + len);
+            int dl = 2 * vector.doubleLanes();
+            for (int classes : new int[] {4, 8, 12}) {
+                double[] rows = random.doubles((long) len * dl, -1e3, 1e3).toArray();
+                double[] means = random.doubles((long) classes * len, -1e3, 1e3).toArray();
+                double[] outV = new double[classes * dl];
+                double[] outL = new double[classes * dl];
+                vector.squaredDistancesByLane(rows, means, classes, len, outV);
+                lanes.squaredDistancesByLane(rows, means, classes, len, outL);
+                assertArrayEquals(outV, outL, "squaredDistancesByLane " + len + " x " + classes);
+            }
             double[] intoV = random.doubles(len + 3).toArray();
             double[] intoL = intoV.clone();
             assertEquals(Double.doubleToRawLongBits(vector.addAndSquare(b, intoV, 0, len)),

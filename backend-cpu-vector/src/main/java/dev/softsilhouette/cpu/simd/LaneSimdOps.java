@@ -1,5 +1,6 @@
 package dev.softsilhouette.cpu.simd;
 
+import dev.softsilhouette.spi.ClassMeans;
 import dev.softsilhouette.spi.SilhouetteMath;
 
 /**
@@ -561,38 +562,17 @@ public final class LaneSimdOps implements SimdOps {
     }
 
     @Override
-    public double squaredDistance(double[] a, int aOff, double[] b, int bOff, int len) {
-        int DL = doubleLanes;
-        double[] s = new double[2 * DL]; // two accumulators of DL lanes, as the vector version
-        int t = 0;
-        for (; t + 2 * DL <= len; t += 2 * DL) {
-            for (int q = 0; q < 2 * DL; q++) {
-                double e = a[aOff + t + q] - b[bOff + t + q];
-                s[q] = Math.fma(e, e, s[q]);
+    public void squaredDistancesByLane(double[] rows, double[] means, int classes, int len, double[] out) {
+        int R = 2 * doubleLanes;
+        for (int k = 0; k < classes; k++) {
+            for (int r = 0; r < R; r++) {
+                double acc = 0.0; // from zero, one subtraction and FMA per t in increasing order, as each lane
+                for (int t = 0; t < len; t++) {
+                    double e = rows[t * R + r] - means[k * len + t];
+                    acc = Math.fma(e, e, acc);
+                }
+                out[k * R + r] = acc;
             }
-        }
-        for (; t + DL <= len; t += DL) {
-            for (int lane = 0; lane < DL; lane++) {
-                double e = a[aOff + t + lane] - b[bOff + t + lane];
-                s[lane] = Math.fma(e, e, s[lane]);
-            }
-        }
-        for (int lane = 0; lane < DL; lane++) {
-            s[lane] = s[lane] + s[DL + lane];
-        }
-        double sum = foldedSum(s, 0);
-        for (; t < len; t++) {
-            double e = a[aOff + t] - b[bOff + t];
-            sum = Math.fma(e, e, sum);
-        }
-        return sum;
-    }
-
-    @Override
-    public void squaredDistances4(double[] a, int aOff, int aStride, double[] b, int bOff, int len, double[] out,
-                                  int outOff) {
-        for (int r = 0; r < 4; r++) { // the vector version computes each row as squaredDistance does
-            out[outOff + r] = squaredDistance(a, aOff + r * aStride, b, bOff, len);
         }
     }
 
@@ -637,6 +617,43 @@ public final class LaneSimdOps implements SimdOps {
                 o += a[p];
             }
             out[outOff + c] = o;
+        }
+    }
+
+    @Override
+    public void silhouettesByLane(double[] distances, int classes, boolean cosine, double[] sizes,
+                                  double[] inverseSizes, double[] scatters, double[] squaredNorms,
+                                  double[] floorCorrections, double[] own, double[] squares, double[] corrections,
+                                  double[] out) {
+        int R = 2 * doubleLanes;
+        for (int r = 0; r < R; r++) { // each lane as the vector code computes it
+            double twiceCorrection = corrections[r] * 2.0;
+            double ownSum = 0.0;
+            double ownSize = 0.0;
+            double b = Double.POSITIVE_INFINITY;
+            for (int k = 0; k < classes; k++) {
+                double size = sizes[k];
+                double sum = distances[k * R + r] * size + scatters[k];
+                double magnitude = (squares[r] * size + squaredNorms[k]) * ClassMeans.NOISE;
+                if (sum <= magnitude) {
+                    sum = 0.0;
+                }
+                boolean isOwn = own[r] == k;
+                if (cosine) {
+                    sum = sum * 0.5 + corrections[r] * size + floorCorrections[k] - (isOwn ? twiceCorrection : 0.0);
+                }
+                if (isOwn) {
+                    ownSum = sum;
+                    ownSize = size;
+                } else {
+                    b = Math.min(b, sum * inverseSizes[k]);
+                }
+            }
+            double a = ownSum / (ownSize - 1.0);
+            double larger = Math.max(a, b);
+            double ratio = Math.min(a, b) / larger;
+            double s = a >= b ? ratio - 1.0 : -ratio + 1.0;
+            out[r] = larger == 0.0 || ownSize < 2.0 ? 0.0 : s;
         }
     }
 

@@ -178,16 +178,36 @@ public interface SimdOps {
 
     // ---------------------------------------------------------------- float64 (the block decomposition)
 
-    /** {@code sum_t (a[aOff+t] - b[bOff+t])^2} in double, t < len, computed directly, in a fixed order. */
-    double squaredDistance(double[] a, int aOff, double[] b, int bOff, int len);
+    /**
+     * The squared distances of {@code 2 * doubleLanes()} rows to {@code classes} rows of {@code means}, in double,
+     * computed directly (no expansion): with the rows held transposed ({@code rows[t * R + r]} is value t of row r,
+     * {@code R = 2 * doubleLanes()}) and {@code means[k * len + t]} value t of row k,
+     * {@code out[k * R + r] = sum_t (rows[t*R + r] - means[k*len + t])^2}, each sum from 0 in increasing t, one
+     * subtraction and one FMA per term. One lane per row: no sum across lanes. {@code classes} is a multiple of 4
+     * (pad the means with rows of zeros): two vectors of rows by four classes run at once, eight FMA chains that cover
+     * the FMA latency.
+     */
+    void squaredDistancesByLane(double[] rows, double[] means, int classes, int len, double[] out);
 
     /**
-     * The squared distances of four rows of {@code a} ({@code aOff + r*aStride}, r < 4) to the row of {@code b} at
-     * {@code bOff}, into {@code out[outOff + r]}: each the same bits as {@link #squaredDistance(double[], int,
-     * double[], int, int)} of that row, the row of {@code b} read once for the four.
+     * The silhouettes at {@code tau = 0} of a group of {@code R = 2 * doubleLanes()} rows of the block decomposition
+     * ({@code SQUARED_EUCLIDEAN}, {@code COSINE}), one row per lane, from their squared distances to the class means:
+     * {@link dev.softsilhouette.spi.ClassMeans#toDistanceSums} (the same operations in the same order) and then
+     * {@link dev.softsilhouette.spi.SilhouetteMath#rowSilhouette} at {@code tau = 0} ({@code a} divided by
+     * {@code n_own - 1} as there, the other classes' means as products with {@code 1 / n_k}; 0 for a row of a
+     * singleton class or where {@code max(a, b) = 0}). Every argument holds at least {@code classes} (per class) or
+     * R (per row) values; {@code classes >= 2}.
+     *
+     * @param distances    {@code [k * R + r]}: the squared distance of row r to class mean k
+     * @param cosine       the cosine form of the sums (half the squared distance plus the floor corrections)
+     * @param sizes        n_k; {@code inverseSizes} 1 / n_k
+     * @param scatters     W_k; {@code squaredNorms} Q_k; {@code floorCorrections} the class's c_j summed
+     * @param own          the row's class index (as a double); {@code squares} its |v'|^2; {@code corrections} c_i
+     * @param out          s_i of row r at {@code out[r]}
      */
-    void squaredDistances4(double[] a, int aOff, int aStride, double[] b, int bOff, int len, double[] out,
-                           int outOff);
+    void silhouettesByLane(double[] distances, int classes, boolean cosine, double[] sizes, double[] inverseSizes,
+                           double[] scatters, double[] squaredNorms, double[] floorCorrections, double[] own,
+                           double[] squares, double[] corrections, double[] out);
 
     /**
      * A float32 row widened to double, divided by {@code divisor} (skipped when it is 1) and moved by the shift:

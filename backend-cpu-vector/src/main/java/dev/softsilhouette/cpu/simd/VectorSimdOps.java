@@ -1,5 +1,6 @@
 package dev.softsilhouette.cpu.simd;
 
+import dev.softsilhouette.spi.ClassMeans;
 import dev.softsilhouette.spi.SilhouetteMath;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -1127,103 +1128,83 @@ public final class VectorSimdOps implements SimdOps {
     // ---------------------------------------------------------------- float64
 
     @Override
-    public double squaredDistance(double[] a, int aOff, double[] b, int bOff, int len) {
-        DoubleVector s0 = DoubleVector.zero(DS), s1 = s0;
-        int t = 0;
-        for (; t + 2 * DL <= len; t += 2 * DL) {
-            DoubleVector e0 = DoubleVector.fromArray(DS, a, aOff + t).sub(DoubleVector.fromArray(DS, b, bOff + t));
-            DoubleVector e1 = DoubleVector.fromArray(DS, a, aOff + t + DL)
-                    .sub(DoubleVector.fromArray(DS, b, bOff + t + DL));
-            s0 = e0.fma(e0, s0);
-            s1 = e1.fma(e1, s1);
+    public void squaredDistancesByLane(double[] rows, double[] means, int classes, int len, double[] out) {
+        int R = 2 * DL;
+        for (int k = 0; k < classes; k += 4) {
+            DoubleVector a0 = DoubleVector.zero(DS), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            int m = k * len;
+            for (int t = 0; t < len; t++) {
+                DoubleVector r = DoubleVector.fromArray(DS, rows, t * R);
+                DoubleVector q = DoubleVector.fromArray(DS, rows, t * R + DL);
+                double m0 = means[m + t];
+                double m1 = means[m + len + t];
+                double m2 = means[m + 2 * len + t];
+                double m3 = means[m + 3 * len + t];
+                DoubleVector e = r.sub(m0);
+                a0 = e.fma(e, a0);
+                e = q.sub(m0);
+                b0 = e.fma(e, b0);
+                e = r.sub(m1);
+                a1 = e.fma(e, a1);
+                e = q.sub(m1);
+                b1 = e.fma(e, b1);
+                e = r.sub(m2);
+                a2 = e.fma(e, a2);
+                e = q.sub(m2);
+                b2 = e.fma(e, b2);
+                e = r.sub(m3);
+                a3 = e.fma(e, a3);
+                e = q.sub(m3);
+                b3 = e.fma(e, b3);
+            }
+            a0.intoArray(out, k * R);
+            b0.intoArray(out, k * R + DL);
+            a1.intoArray(out, (k + 1) * R);
+            b1.intoArray(out, (k + 1) * R + DL);
+            a2.intoArray(out, (k + 2) * R);
+            b2.intoArray(out, (k + 2) * R + DL);
+            a3.intoArray(out, (k + 3) * R);
+            b3.intoArray(out, (k + 3) * R + DL);
         }
-        for (; t + DL <= len; t += DL) {
-            DoubleVector e = DoubleVector.fromArray(DS, a, aOff + t).sub(DoubleVector.fromArray(DS, b, bOff + t));
-            s0 = e.fma(e, s0);
-        }
-        DoubleVector total = s0.add(s1);
-        for (VectorShuffle<Double> fold : DOUBLE_FOLDS) { // the lane sum, written out: no vector crosses a call
-            total = total.add(total.rearrange(fold));
-        }
-        double sum = total.lane(0);
-        for (; t < len; t++) {
-            double e = a[aOff + t] - b[bOff + t];
-            sum = Math.fma(e, e, sum);
-        }
-        return sum;
     }
 
     @Override
-    public void squaredDistances4(double[] a, int aOff, int aStride, double[] b, int bOff, int len, double[] out,
-                                  int outOff) {
-        int a0 = aOff;
-        int a1 = aOff + aStride;
-        int a2 = aOff + 2 * aStride;
-        int a3 = aOff + 3 * aStride;
-        // Per row the same two accumulators, steps and tails as squaredDistance: the same bits.
-        DoubleVector s00 = DoubleVector.zero(DS), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00,
-                s30 = s00, s31 = s00;
-        int t = 0;
-        for (; t + 2 * DL <= len; t += 2 * DL) {
-            DoubleVector b0 = DoubleVector.fromArray(DS, b, bOff + t);
-            DoubleVector b1 = DoubleVector.fromArray(DS, b, bOff + t + DL);
-            DoubleVector e = DoubleVector.fromArray(DS, a, a0 + t).sub(b0);
-            s00 = e.fma(e, s00);
-            e = DoubleVector.fromArray(DS, a, a0 + t + DL).sub(b1);
-            s01 = e.fma(e, s01);
-            e = DoubleVector.fromArray(DS, a, a1 + t).sub(b0);
-            s10 = e.fma(e, s10);
-            e = DoubleVector.fromArray(DS, a, a1 + t + DL).sub(b1);
-            s11 = e.fma(e, s11);
-            e = DoubleVector.fromArray(DS, a, a2 + t).sub(b0);
-            s20 = e.fma(e, s20);
-            e = DoubleVector.fromArray(DS, a, a2 + t + DL).sub(b1);
-            s21 = e.fma(e, s21);
-            e = DoubleVector.fromArray(DS, a, a3 + t).sub(b0);
-            s30 = e.fma(e, s30);
-            e = DoubleVector.fromArray(DS, a, a3 + t + DL).sub(b1);
-            s31 = e.fma(e, s31);
+    public void silhouettesByLane(double[] distances, int classes, boolean cosine, double[] sizes,
+                                  double[] inverseSizes, double[] scatters, double[] squaredNorms,
+                                  double[] floorCorrections, double[] own, double[] squares, double[] corrections,
+                                  double[] out) {
+        int R = 2 * DL;
+        DoubleVector zero = DoubleVector.zero(DS);
+        for (int h = 0; h < R; h += DL) {
+            DoubleVector ownClass = DoubleVector.fromArray(DS, own, h);
+            DoubleVector square = DoubleVector.fromArray(DS, squares, h);
+            DoubleVector correction = DoubleVector.fromArray(DS, corrections, h);
+            DoubleVector twiceCorrection = correction.mul(2.0);
+            DoubleVector ownSum = zero;
+            DoubleVector ownSize = zero;
+            DoubleVector b = DoubleVector.broadcast(DS, Double.POSITIVE_INFINITY);
+            for (int k = 0; k < classes; k++) {
+                double size = sizes[k];
+                DoubleVector sum = DoubleVector.fromArray(DS, distances, k * R + h).mul(size).add(scatters[k]);
+                DoubleVector magnitude = square.mul(size).add(squaredNorms[k]).mul(ClassMeans.NOISE);
+                sum = sum.blend(zero, sum.compare(VectorOperators.LE, magnitude));
+                VectorMask<Double> isOwn = ownClass.compare(VectorOperators.EQ, (double) k);
+                if (cosine) {
+                    sum = sum.mul(0.5).add(correction.mul(size)).add(floorCorrections[k])
+                            .sub(zero.blend(twiceCorrection, isOwn));
+                }
+                ownSum = ownSum.blend(sum, isOwn);
+                ownSize = ownSize.blend(size, isOwn);
+                b = b.min(sum.mul(inverseSizes[k]).blend(b, isOwn)); // min is exact in any order
+            }
+            DoubleVector a = ownSum.div(ownSize.sub(1.0));
+            DoubleVector larger = a.max(b);
+            DoubleVector ratio = a.min(b).div(larger);
+            DoubleVector s = ratio.neg().add(1.0).blend(ratio.sub(1.0), a.compare(VectorOperators.GE, b));
+            VectorMask<Double> none = larger.compare(VectorOperators.EQ, 0.0)
+                    .or(ownSize.compare(VectorOperators.LT, 2.0));
+            s.blend(zero, none).intoArray(out, h);
         }
-        for (; t + DL <= len; t += DL) {
-            DoubleVector b0 = DoubleVector.fromArray(DS, b, bOff + t);
-            DoubleVector e = DoubleVector.fromArray(DS, a, a0 + t).sub(b0);
-            s00 = e.fma(e, s00);
-            e = DoubleVector.fromArray(DS, a, a1 + t).sub(b0);
-            s10 = e.fma(e, s10);
-            e = DoubleVector.fromArray(DS, a, a2 + t).sub(b0);
-            s20 = e.fma(e, s20);
-            e = DoubleVector.fromArray(DS, a, a3 + t).sub(b0);
-            s30 = e.fma(e, s30);
-        }
-        DoubleVector r0 = s00.add(s01);
-        DoubleVector r1 = s10.add(s11);
-        DoubleVector r2 = s20.add(s21);
-        DoubleVector r3 = s30.add(s31);
-        for (VectorShuffle<Double> fold : DOUBLE_FOLDS) {
-            r0 = r0.add(r0.rearrange(fold));
-            r1 = r1.add(r1.rearrange(fold));
-            r2 = r2.add(r2.rearrange(fold));
-            r3 = r3.add(r3.rearrange(fold));
-        }
-        double q0 = r0.lane(0);
-        double q1 = r1.lane(0);
-        double q2 = r2.lane(0);
-        double q3 = r3.lane(0);
-        for (; t < len; t++) {
-            double bt = b[bOff + t];
-            double e = a[a0 + t] - bt;
-            q0 = Math.fma(e, e, q0);
-            e = a[a1 + t] - bt;
-            q1 = Math.fma(e, e, q1);
-            e = a[a2 + t] - bt;
-            q2 = Math.fma(e, e, q2);
-            e = a[a3 + t] - bt;
-            q3 = Math.fma(e, e, q3);
-        }
-        out[outOff] = q0;
-        out[outOff + 1] = q1;
-        out[outOff + 2] = q2;
-        out[outOff + 3] = q3;
     }
 
     @Override
