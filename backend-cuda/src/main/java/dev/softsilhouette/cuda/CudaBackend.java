@@ -7,6 +7,7 @@ import dev.softsilhouette.cuda.engine.DevicePort;
 import dev.softsilhouette.cuda.engine.OneClassBatch;
 import dev.softsilhouette.cuda.engine.PowerOfTwoScale;
 import dev.softsilhouette.cuda.engine.SortedSilhouettes;
+import dev.softsilhouette.cuda.engine.ThreadWorkspaces;
 import dev.softsilhouette.cuda.plan.EuclideanTilePlan;
 import dev.softsilhouette.cuda.plan.LaunchGeometry;
 import dev.softsilhouette.cuda.plan.WorkspaceLayout;
@@ -17,8 +18,6 @@ import dev.softsilhouette.spi.SilhouetteBackend;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.List;
 
 import static dev.softsilhouette.cuda.plan.LaunchGeometry.BLOCK_THREADS;
 import static dev.softsilhouette.cuda.plan.LaunchGeometry.GEMM_TILE;
@@ -38,24 +37,14 @@ final class CudaBackend implements SilhouetteBackend {
 
     private final DeviceLeases<CudaDevice>.Lease lease;
     private final CudaDevice device;
-    private final ThreadLocal<CudaWorkspace> workspaces;
-    private final List<CudaWorkspace> all = new ArrayList<>();
-    private boolean closed;
+    private final ThreadWorkspaces<CudaWorkspace> workspaces;
 
     /** Holds {@code lease} until {@link #close()}: the device's context and modules live as long as a backend. */
     CudaBackend(DeviceLeases<CudaDevice>.Lease lease) {
         this.lease = lease;
         this.device = lease.device();
-        this.workspaces = ThreadLocal.withInitial(() -> {
-            synchronized (all) {
-                if (closed) {
-                    throw new IllegalStateException("backend " + CudaBackendProvider.NAME + " is closed");
-                }
-                CudaWorkspace w = new CudaWorkspace(new CudaStreamPort(device), device.signatures());
-                all.add(w);
-                return w;
-            }
-        });
+        this.workspaces = new ThreadWorkspaces<>(CudaBackendProvider.NAME,
+                () -> new CudaWorkspace(new CudaStreamPort(device), device.signatures()));
     }
 
     @Override
@@ -66,11 +55,7 @@ final class CudaBackend implements SilhouetteBackend {
     @Override
     public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
                            MemorySegment silhouettesOut, MemorySegment gradientOut) {
-        synchronized (all) {
-            if (closed) {
-                throw new IllegalStateException("backend " + CudaBackendProvider.NAME + " is closed");
-            }
-        }
+        workspaces.ensureOpen();
         if (OneClassBatch.applies(batch.classCount())) {
             return OneClassBatch.answer(batch.rows(), batch.dims(), silhouettesOut, gradientOut); // no device work
         }
@@ -310,19 +295,10 @@ final class CudaBackend implements SilhouetteBackend {
     @Override
     public void close() {
         RuntimeException failure = null;
-        synchronized (all) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            for (CudaWorkspace w : all) {
-                try {
-                    w.close();
-                } catch (RuntimeException e) {
-                    failure = CleanupFailures.keepFirst(failure, e);
-                }
-            }
-            all.clear();
+        try {
+            workspaces.close();
+        } catch (RuntimeException e) {
+            failure = e;
         }
         try {
             lease.close();
@@ -333,5 +309,4 @@ final class CudaBackend implements SilhouetteBackend {
             throw failure;
         }
     }
-
 }

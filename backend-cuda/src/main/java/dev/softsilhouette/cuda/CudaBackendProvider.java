@@ -103,9 +103,9 @@ public final class CudaBackendProvider implements BackendProvider {
         } catch (IllegalArgumentException e) {
             return Availability.unavailable(e.getMessage(), e);
         }
-        if (ordinal < 0 || ordinal >= count[0]) {
-            return Availability.unavailable(DEVICE_PROPERTY + "=" + ordinal + " but " + count[0]
-                    + " device(s) are visible: use 0.." + (count[0] - 1), null);
+        String unusable = DeviceOrdinal.refusal(ordinal, count[0]);
+        if (unusable != null) {
+            return Availability.unavailable(unusable, null);
         }
         int driverVersion = version[0];
         DeviceLeases<CudaDevice> forDevice = DEVICES.computeIfAbsent(ordinal,

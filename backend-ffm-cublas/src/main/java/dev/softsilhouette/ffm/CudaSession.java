@@ -69,12 +69,9 @@ final class CudaSession implements AutoCloseable {
         Driver.init();
         int count = Driver.deviceCount();
         int ordinal = DeviceOrdinal.configured();
-        if (count < 1) {
-            throw new IllegalStateException("the CUDA driver reports no device");
-        }
-        if (ordinal >= count) {
-            throw new IllegalStateException(DEVICE_PROPERTY + "=" + ordinal + " but the driver reports " + count
-                    + " device(s)");
+        String unusable = DeviceOrdinal.refusal(ordinal, count);
+        if (unusable != null) {
+            throw new IllegalStateException(unusable);
         }
         int device = Driver.device(ordinal);
         int major = Driver.deviceAttribute(DriverFunctions.ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);

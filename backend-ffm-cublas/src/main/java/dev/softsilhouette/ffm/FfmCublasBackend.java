@@ -7,12 +7,11 @@ import dev.softsilhouette.cuda.engine.DevicePort;
 import dev.softsilhouette.cuda.engine.OneClassBatch;
 import dev.softsilhouette.cuda.engine.PowerOfTwoScale;
 import dev.softsilhouette.cuda.engine.SortedSilhouettes;
+import dev.softsilhouette.cuda.engine.ThreadWorkspaces;
 import dev.softsilhouette.spi.PreparedBatch;
 import dev.softsilhouette.spi.SilhouetteBackend;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 
 /**
@@ -45,13 +44,13 @@ final class FfmCublasBackend implements SilhouetteBackend {
 
     private final CudaSession session;
     private final long gramBudget;
-    private final ThreadLocal<Workspace> workspaces = new ThreadLocal<>();
-    private final Set<Workspace> allWorkspaces = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    private final ThreadWorkspaces<Workspace> workspaces;
 
     FfmCublasBackend(CudaSession session, long gramBudget) {
         this.session = session;
         this.gramBudget = gramBudget;
+        this.workspaces = new ThreadWorkspaces<>(FfmCublasBackendProvider.NAME,
+                () -> new Workspace(new FfmStreamPort(session)));
     }
 
     @Override
@@ -59,29 +58,14 @@ final class FfmCublasBackend implements SilhouetteBackend {
         return FfmCublasBackendProvider.NAME;
     }
 
-    private Workspace workspace() {
-        if (closed) {
-            throw new IllegalStateException("backend " + name() + " is closed");
-        }
-        Workspace ws = workspaces.get();
-        if (ws == null) {
-            ws = new Workspace(new FfmStreamPort(session));
-            workspaces.set(ws);
-            allWorkspaces.add(ws);
-        }
-        return ws;
-    }
-
     @Override
     public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
                            MemorySegment silhouettesOut, MemorySegment gradientOut) {
-        if (closed) {
-            throw new IllegalStateException("backend " + name() + " is closed");
-        }
+        workspaces.ensureOpen();
         if (OneClassBatch.applies(batch.classCount())) {
             return OneClassBatch.answer(batch.rows(), batch.dims(), silhouettesOut, gradientOut); // no device work
         }
-        Workspace ws = workspace();
+        Workspace ws = workspaces.get();
         try {
             return compute(ws, batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
         } catch (RuntimeException | Error e) {
@@ -358,21 +342,14 @@ final class FfmCublasBackend implements SilhouetteBackend {
     /** Frees every workspace and the session. Call only when no computation is in flight. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
         RuntimeException failure = null;
-        for (Workspace ws : allWorkspaces) {
-            try {
-                ws.close();
-            } catch (RuntimeException e) {
-                failure = CleanupFailures.keepFirst(failure, e);
-            }
-        }
-        allWorkspaces.clear();
         try {
-            session.close();
+            workspaces.close();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            session.close(); // idempotent
         } catch (RuntimeException e) {
             failure = CleanupFailures.keepFirst(failure, e);
         }

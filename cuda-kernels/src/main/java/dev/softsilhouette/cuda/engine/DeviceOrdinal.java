@@ -12,6 +12,20 @@ public final class DeviceOrdinal {
         return parse(System.getProperty(PROPERTY));
     }
 
+    /**
+     * Why {@code ordinal} cannot be used when the driver sees {@code count} devices (none visible, or the ordinal
+     * beyond them), in words that say what to do; null when it can.
+     */
+    public static String refusal(int ordinal, int count) {
+        if (count < 1) {
+            return "the CUDA driver reports no device: check nvidia-smi and CUDA_VISIBLE_DEVICES";
+        }
+        if (ordinal >= count) {
+            return PROPERTY + "=" + ordinal + " but " + count + " device(s) are visible: use 0.." + (count - 1);
+        }
+        return null;
+    }
+
     static int parse(String value) {
         if (value == null || value.isBlank()) {
             return 0;

@@ -96,4 +96,14 @@ class SharedHelpersTest {
         assertEquals(-0.5, total);
         assertEquals(-0.5, SortedSilhouettes.writeBack(sorted, positions, null), "the sum without an output");
     }
+
+    @Test
+    void theOrdinalMustNameAVisibleDevice() {
+        assertEquals(null, DeviceOrdinal.refusal(0, 1));
+        assertEquals(null, DeviceOrdinal.refusal(3, 4));
+        String beyond = DeviceOrdinal.refusal(2, 2);
+        assertTrue(beyond.startsWith(DeviceOrdinal.PROPERTY + "=2 but 2 device(s)") && beyond.endsWith("use 0..1"),
+                beyond);
+        assertTrue(DeviceOrdinal.refusal(0, 0).contains("no device"));
+    }
 }
