@@ -6,8 +6,6 @@ module dev.softsilhouette.ffm.cublas {
     requires dev.softsilhouette.api;
     requires dev.softsilhouette.cuda.kernels;
 
-    uses dev.softsilhouette.spi.BackendProvider; // the probe's self-check finds the reference backend
-
     provides dev.softsilhouette.spi.BackendProvider
             with dev.softsilhouette.ffm.FfmCublasBackendProvider;
 }

@@ -7,4 +7,6 @@ module dev.softsilhouette.cuda.kernels {
     exports dev.softsilhouette.cuda.kernels;
     exports dev.softsilhouette.cuda.engine;
     opens dev.softsilhouette.cuda.kernels; // the .cu resources live in this package
+
+    uses dev.softsilhouette.spi.BackendProvider; // the probes' self-check finds the reference backend
 }

@@ -2,6 +2,7 @@ package dev.softsilhouette.cuda;
 
 import dev.softsilhouette.cuda.engine.DeviceOrdinal;
 import dev.softsilhouette.cuda.engine.NvidiaDriverCheck;
+import dev.softsilhouette.cuda.engine.ReferenceSelfCheck;
 
 import dev.softsilhouette.spi.Availability;
 import dev.softsilhouette.spi.BackendProvider;
@@ -17,7 +18,8 @@ import java.util.Optional;
  * The {@code cuda} provider, priority 300 (the highest). The probe does real work, Netty style, and keeps the
  * cause: where {@link NvidiaDriverCheck} finds no trace of an NVIDIA driver it stops there; otherwise it loads the
  * JavaCPP CUDA libraries, initialises the driver, checks its version and the device count, retains
- * a context, and compiles and loads every kernel with NVRTC. Each failure gives a reason that says what to do.
+ * a context, compiles and loads every kernel with NVRTC, and runs the engine's {@link ReferenceSelfCheck} (a small
+ * batch of every metric against the float64 reference). Each failure gives a reason that says what to do.
  *
  * <p>System property {@code silhouette.cuda.device} picks the device ordinal (default 0).
  */
@@ -114,6 +116,12 @@ public final class CudaBackendProvider implements BackendProvider {
         // the context and modules only while it is open.
         try (DeviceLeases<CudaDevice>.Lease lease = forDevice.acquire()) {
             CudaDevice opened = lease.device();
+            try (CudaBackend check = new CudaBackend(forDevice.acquire())) {
+                ReferenceSelfCheck.run(check);
+            } catch (RuntimeException | LinkageError e) {
+                return Availability.unavailable("self-check on " + opened.describe() + " failed: " + e.getMessage(),
+                        e);
+            }
             this.leases = forDevice;
             return Availability.available(opened.describe() + ", fused float32 kernels, NVRTC sm_" + opened.major
                     + opened.minor);

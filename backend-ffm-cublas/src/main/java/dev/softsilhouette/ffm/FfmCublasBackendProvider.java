@@ -1,25 +1,19 @@
 package dev.softsilhouette.ffm;
 
-import dev.softsilhouette.Metric;
 import dev.softsilhouette.ffm.cuda.CudaLibraries;
 import dev.softsilhouette.ffm.cuda.Cublas;
 import dev.softsilhouette.ffm.cuda.Nvrtc;
 import dev.softsilhouette.cuda.engine.NvidiaDriverCheck;
+import dev.softsilhouette.cuda.engine.ReferenceSelfCheck;
 import dev.softsilhouette.ffm.nativelib.LibraryDiscovery;
 import dev.softsilhouette.ffm.nativelib.LibraryLoader;
 import dev.softsilhouette.spi.Availability;
 import dev.softsilhouette.spi.BackendProvider;
-import dev.softsilhouette.spi.PreparedBatch;
 import dev.softsilhouette.spi.SilhouetteBackend;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.ServiceLoader;
-
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * Provider of the {@code ffm-cublas} backend (priority 200). The probe, run once, stops at once where
@@ -87,7 +81,7 @@ public final class FfmCublasBackendProvider implements BackendProvider {
         }
         FfmCublasBackend backend = new FfmCublasBackend(session, budget);
         try {
-            selfCheck(backend);
+            ReferenceSelfCheck.run(backend);
         } catch (RuntimeException | LinkageError e) {
             try {
                 backend.close();
@@ -116,63 +110,6 @@ public final class FfmCublasBackendProvider implements BackendProvider {
         } catch (LinkageError e) {
             return "(not bound: " + e.getMessage() + ")";
         }
-    }
-
-    /**
-     * Runs a small two-class batch of every metric through the device and compares loss and gradient with the
-     * float64 reference (SPEC 8 bounds): a wrong binding or kernel shows here, not in the user's training run.
-     */
-    static void selfCheck(SilhouetteBackend backend) {
-        SilhouetteBackend reference = referenceBackend();
-        float[] data = {0.1f, 0.9f, -0.3f, 0.2f, 1.1f, -0.2f, 0.0f, 1.0f, 0.4f, 2.0f, -1.0f, 0.5f,
-                2.2f, -0.8f, 0.9f, 1.9f, -1.1f, 0.1f, 2.4f, -0.7f, 0.3f};
-        int n = 7;
-        int d = 3;
-        int[] labels = {0, 0, 0, 1, 1, 1, 1};
-        int[] sorted = {0, 1, 2, 3, 4, 5, 6};
-        int[] offsets = {0, 3, 7};
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment x = arena.allocateFrom(JAVA_FLOAT, data);
-            PreparedBatch batch = new PreparedBatch(x, n, d, 2, labels, sorted, sorted, offsets);
-            MemorySegment gradient = arena.allocate(JAVA_FLOAT, (long) n * d);
-            MemorySegment expected = arena.allocate(JAVA_FLOAT, (long) n * d);
-            for (Metric metric : Metric.values()) {
-                for (double tau : new double[] {0.0, 0.5}) {
-                    double got = backend.silhouettesAndGradient(batch, metric, tau, 1.0 / n, null, null, gradient);
-                    double want = reference.silhouettesAndGradient(batch, metric, tau, 1.0 / n, null, null, expected);
-                    if (Math.abs(got - want) > 1e-4 * Math.max(1.0, Math.abs(want))) {
-                        throw new IllegalStateException(metric + " tau=" + tau + ": sum of silhouettes " + got
-                                + ", reference " + want);
-                    }
-                    double diff = 0.0;
-                    double norm = 0.0;
-                    for (int e = 0; e < n * d; e++) {
-                        double g = gradient.getAtIndex(JAVA_FLOAT, e);
-                        double r = expected.getAtIndex(JAVA_FLOAT, e);
-                        diff += (g - r) * (g - r);
-                        norm += r * r;
-                    }
-                    if (Math.sqrt(diff) > 1e-3 * Math.sqrt(norm) + 1e-7) {
-                        throw new IllegalStateException(metric + " tau=" + tau + ": gradient off by "
-                                + Math.sqrt(diff) + " (reference norm " + Math.sqrt(norm) + ")");
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * The float64 oracle, found through {@link ServiceLoader} rather than the registry: the registry is probing this
-     * provider when the self-check runs and must not be re-entered.
-     */
-    private static SilhouetteBackend referenceBackend() {
-        for (BackendProvider provider : ServiceLoader.load(BackendProvider.class,
-                FfmCublasBackendProvider.class.getClassLoader())) {
-            if (provider.name().equals("reference")) {
-                return provider.create();
-            }
-        }
-        throw new IllegalStateException("the reference backend (module dev.softsilhouette.api) was not found");
     }
 
     @Override
