@@ -4,8 +4,10 @@ import dev.softsilhouette.Metric;
 import dev.softsilhouette.cuda.engine.CleanupFailures;
 import dev.softsilhouette.cuda.engine.ColumnStatistics;
 import dev.softsilhouette.cuda.engine.DevicePort;
+import dev.softsilhouette.cuda.engine.LaunchGrid;
 import dev.softsilhouette.cuda.engine.OneClassBatch;
 import dev.softsilhouette.cuda.engine.PowerOfTwoScale;
+import dev.softsilhouette.cuda.engine.RowSilhouettes;
 import dev.softsilhouette.cuda.engine.SortedSilhouettes;
 import dev.softsilhouette.cuda.engine.ThreadWorkspaces;
 import dev.softsilhouette.cuda.plan.EuclideanTilePlan;
@@ -144,11 +146,9 @@ final class CudaBackend implements SilhouetteBackend {
 
         // The device's distances are in prepared units: tau moves to them (the softmin is not scale invariant).
         double deviceTau = PowerOfTwoScale.tau(metric, tau, scale);
-        w.args().ptr(sums).ptr(sortedLabels).ptr(classOffsets).ptr(sortedRows)
-                .ptr(rowWeights == null ? 0L : w.device(layout.offset(Device.ROW_WEIGHTS)))
-                .i32(rowWeights == null ? 0 : 1).f64(deviceTau).f64(weight).i32(gradient ? 1 : 0).i32(n).i32(k)
-                .ptr(silhouettes)
-                .launch("row_silhouettes", LaunchGeometry.blocksFor(n, ROW_THREADS), 1, ROW_THREADS, 1);
+        RowSilhouettes.launch(w.args(), sums, sortedLabels, classOffsets, sortedRows,
+                rowWeights == null ? 0L : w.device(layout.offset(Device.ROW_WEIGHTS)), deviceTau, weight, gradient, n,
+                k, silhouettes);
 
         if (gradient) {
             long acc = w.device(layout.offset(Device.GRADIENT_ACC));
@@ -235,7 +235,7 @@ final class CudaBackend implements SilhouetteBackend {
         long total = (long) n * k;
         w.args().ptr(partials).ptr(firstClass).ptr(segmentStart).ptr(classOffsets).i32(n).i32(k)
                 .i32(plan.segments()).ptr(sums)
-                .launch("euclidean_segment_sums", LaunchGeometry.strideBlocks(total, BLOCK_THREADS), 1,
+                .launch("euclidean_segment_sums", LaunchGrid.strideBlocks(total, BLOCK_THREADS), 1,
                         BLOCK_THREADS, 1);
     }
 
@@ -264,7 +264,7 @@ final class CudaBackend implements SilhouetteBackend {
         long total = (long) n * k;
         w.args().ptr(sums).ptr(selfDot).ptr(classSq).ptr(rowExcess).ptr(classExcess).ptr(sortedLabels)
                 .ptr(classOffsets).i32(metric == Metric.COSINE ? 1 : 0).f64(1.0 / (scale * scale)).i32(n).i32(k)
-                .launch("class_distance_sums", LaunchGeometry.strideBlocks(total, BLOCK_THREADS), 1, BLOCK_THREADS,
+                .launch("class_distance_sums", LaunchGrid.strideBlocks(total, BLOCK_THREADS), 1, BLOCK_THREADS,
                         1);
     }
 
@@ -275,7 +275,7 @@ final class CudaBackend implements SilhouetteBackend {
         long coefRows = w.device(layout.offset(Device.COEF_ROWS));
         long coefSums = w.device(layout.offset(Device.COEF_SUMS));
         w.args().ptr(coef).i32(n).i32(k).ptr(coefSums)
-                .launch("coef_column_sums", LaunchGeometry.blocksFor(k, ROW_THREADS), 1, ROW_THREADS, 1);
+                .launch("coef_column_sums", LaunchGrid.blocksFor(k, ROW_THREADS), 1, ROW_THREADS, 1);
         int[] grid = LaunchGeometry.gemmGrid(k, d);
         w.args().ptr(coef).ptr(z).i32(n).i32(k).i32(d).ptr(coefRows)
                 .launch("gemm_coef_rows", grid[0], grid[1], GEMM_TILE, GEMM_TILE);

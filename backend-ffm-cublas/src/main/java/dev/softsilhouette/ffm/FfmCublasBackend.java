@@ -4,8 +4,10 @@ import dev.softsilhouette.Metric;
 import dev.softsilhouette.cuda.engine.CleanupFailures;
 import dev.softsilhouette.cuda.engine.ColumnStatistics;
 import dev.softsilhouette.cuda.engine.DevicePort;
+import dev.softsilhouette.cuda.engine.LaunchGrid;
 import dev.softsilhouette.cuda.engine.OneClassBatch;
 import dev.softsilhouette.cuda.engine.PowerOfTwoScale;
+import dev.softsilhouette.cuda.engine.RowSilhouettes;
 import dev.softsilhouette.cuda.engine.SortedSilhouettes;
 import dev.softsilhouette.cuda.engine.ThreadWorkspaces;
 import dev.softsilhouette.spi.PreparedBatch;
@@ -113,21 +115,21 @@ final class FfmCublasBackend implements SilhouetteBackend {
             // Unit rows (their norms and floor corrections), the mean of the unit rows, then the centred unit rows
             // from X again in double. Unit rows are bounded by 1, so no scaling is needed (scale stays 1).
             ws.args().ptr(dX).ptr(dOrder).ptr(0L).ptr(0L).f64(1.0).i32(n).i32(d).ptr(dZ)
-                    .launch(FfmKernel.GATHER_ROWS.symbol, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
+                    .launch(FfmKernel.GATHER_ROWS.symbol, LaunchGrid.strideBlocks(nd, THREADS), THREADS);
             dNorms = ws.device(Workspace.Device.NORMS, (long) n * Double.BYTES);
             dRowCorrection = ws.device(Workspace.Device.ROW_CORRECTION, (long) n * Double.BYTES);
             ws.args().ptr(dZ).i32(n).i32(d).f64(Metric.COSINE_NORM_FLOOR).ptr(dNorms).ptr(dRowCorrection)
                     .launch(FfmKernel.NORMALIZE_ROWS.symbol, n, ROW_BLOCK);
             columnStatistics(ws, dZ, n, d, dMean);
             ws.args().ptr(dX).ptr(dOrder).ptr(dNorms).ptr(dMean).f64(1.0).i32(n).i32(d).ptr(dZ)
-                    .launch(FfmKernel.GATHER_ROWS.symbol, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
+                    .launch(FfmKernel.GATHER_ROWS.symbol, LaunchGrid.strideBlocks(nd, THREADS), THREADS);
         } else {
             // Conditioning on the device (the cuda backend's kernels): column means, and the D spreads that come back
             // for the power of two bringing the centred values into [1, 2).
             long dSpread = columnStatistics(ws, dX, n, d, dMean);
             scale = ColumnStatistics.scale(ws.port, dSpread, ws.host(Workspace.Host.SPREAD, (long) d * Double.BYTES), d);
             ws.args().ptr(dX).ptr(dOrder).ptr(0L).ptr(dMean).f64(scale).i32(n).i32(d).ptr(dZ)
-                    .launch(FfmKernel.GATHER_ROWS.symbol, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
+                    .launch(FfmKernel.GATHER_ROWS.symbol, LaunchGrid.strideBlocks(nd, THREADS), THREADS);
         }
 
         // Class sums of distances, sums[p][c] in class-sorted row order.
@@ -157,7 +159,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
                     ? ws.device(Workspace.Device.CLASS_CORRECTION, (long) k * Double.BYTES) : 0L;
             long dDot = ws.device(Workspace.Device.DOT, nk * Float.BYTES);
             ws.args().ptr(dZ).ptr(dOffsets).i32(k).i32(d).ptr(dMeanD).ptr(dMeanF)
-                    .launch(FfmKernel.CLASS_MEANS.symbol, Workspace.gridStrideBlocks((long) k * d, THREADS), THREADS);
+                    .launch(FfmKernel.CLASS_MEANS.symbol, LaunchGrid.strideBlocks((long) k * d, THREADS), THREADS);
             ws.args().ptr(dZ).ptr(dLabels).ptr(dMeanD).i32(n).i32(d).ptr(dRowSq).ptr(dRowOwn)
                     .launch(FfmKernel.ROW_TERMS.symbol, n, ROW_BLOCK);
             ws.args().ptr(dMeanD).ptr(dRowOwn).ptr(dRowCorrection).ptr(dOffsets).i32(k).i32(d).ptr(dClassSq)
@@ -169,7 +171,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
             ws.args().ptr(dDot).ptr(dRowSq).ptr(dRowOwn).ptr(dClassSq).ptr(dScatter).ptr(dRowCorrection)
                     .ptr(dClassCorrection).ptr(dLabels).ptr(dOffsets)
                     .i32(n).i32(k).i32(metric == Metric.COSINE ? METRIC_COSINE : METRIC_SQUARED_EUCLIDEAN).ptr(dSums)
-                    .launch(FfmKernel.CLASS_STAT_SUMS.symbol, Workspace.gridStrideBlocks(nk, THREADS), THREADS);
+                    .launch(FfmKernel.CLASS_STAT_SUMS.symbol, LaunchGrid.strideBlocks(nk, THREADS), THREADS);
         }
         // Per row, on the device (row_silhouettes: the cuda backend's kernel, the arithmetic of SilhouetteMath): s_p
         // in class-sorted order and, for the gradient, coef[p][c] = -w_p ds_p/d sums[p][c] in place of the sums.
@@ -183,9 +185,8 @@ final class FfmCublasBackend implements SilhouetteBackend {
             ws.port.copyToDevice(dRowWeights, weights, (long) n * Float.BYTES);
         }
         long dSilhouettes = ws.device(Workspace.Device.SILHOUETTES, (long) n * Double.BYTES);
-        ws.args().ptr(dSums).ptr(dLabels).ptr(dOffsets).ptr(dOrder).ptr(dRowWeights).i32(dRowWeights != 0L ? 1 : 0)
-                .f64(scaledTau).f64(weight).i32(gradient ? 1 : 0).i32(n).i32(k).ptr(dSilhouettes)
-                .launch(FfmKernel.ROW_SILHOUETTES.symbol, (n + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
+        RowSilhouettes.launch(ws.args(), dSums, dLabels, dOffsets, dOrder, dRowWeights, scaledTau, weight, gradient, n,
+                k, dSilhouettes);
         MemorySegment silhouettes = ws.host(Workspace.Host.SILHOUETTES, (long) n * Double.BYTES);
         ws.port.copyToHost(silhouettes, dSilhouettes, (long) n * Double.BYTES);
 
@@ -242,13 +243,13 @@ final class FfmCublasBackend implements SilhouetteBackend {
                         .ptr(dSegments + (long) segments.segmentStartIndex(bj) * Integer.BYTES)
                         .ptr(dSegments + (long) segments.segmentEndIndex(bj) * Integer.BYTES)
                         .i32(segCount).ptr(dPartial)
-                        .launch(FfmKernel.BLOCK_SEGMENT_SUMS.symbol, Workspace.gridStrideBlocks((long) rowsI * segCount, THREADS),
+                        .launch(FfmKernel.BLOCK_SEGMENT_SUMS.symbol, LaunchGrid.strideBlocks((long) rowsI * segCount, THREADS),
                                 THREADS);
                 int classCount = segments.classCount(bj);
                 ws.args().ptr(dPartial).i32(rowsI).i32(segCount)
                         .ptr(dSegments + (long) segments.classSegmentFirstIndex(bj) * Integer.BYTES)
                         .i32(segments.classFirst(bj)).i32(classCount).i32(k).i32(i0).ptr(dSums)
-                        .launch(FfmKernel.REDUCE_SEGMENTS.symbol, Workspace.gridStrideBlocks((long) rowsI * classCount, THREADS),
+                        .launch(FfmKernel.REDUCE_SEGMENTS.symbol, LaunchGrid.strideBlocks((long) rowsI * classCount, THREADS),
                                 THREADS);
             }
         }
@@ -283,7 +284,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
                 ws.args().ptr(dGram).i32(rowsI).i32(colsJ).i32(i0).i32(j0).ptr(dZ).i32(d).ptr(dRowSq).ptr(dLabels).ptr(dCoef)
                         .i32(k)
                         .launch(FfmKernel.DISTANCE_COEFFICIENTS.symbol,
-                                Workspace.gridStrideBlocks((long) rowsI * colsJ, THREADS), THREADS);
+                                LaunchGrid.strideBlocks((long) rowsI * colsJ, THREADS), THREADS);
                 ws.args().ptr(dGram).i32(rowsI).i32(colsJ).i32(i0).ptr(dRowSums)
                         .launch(FfmKernel.COEFFICIENT_ROW_SUMS.symbol, rowsI, ROW_BLOCK);
                 // negCz_I (row-major rowsI x D) -= C (rowsI x colsJ) Z_J. Column-major: D x rowsI
@@ -294,7 +295,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
             }
         }
         ws.args().ptr(dZ).ptr(dNegCz).ptr(dRowSums).ptr(dOrder).i32(n).i32(d).f64(scale).ptr(dGrad)
-                .launch(FfmKernel.EUCLIDEAN_GRADIENT.symbol, Workspace.gridStrideBlocks(nd, THREADS), THREADS);
+                .launch(FfmKernel.EUCLIDEAN_GRADIENT.symbol, LaunchGrid.strideBlocks(nd, THREADS), THREADS);
     }
 
     /**
@@ -312,10 +313,10 @@ final class FfmCublasBackend implements SilhouetteBackend {
         long dRowScale = ws.device(Workspace.Device.ROW_SCALE, (long) n * Double.BYTES);
         long dOwnCoef = ws.device(Workspace.Device.OWN_COEF, (long) n * Double.BYTES);
         ws.args().ptr(dCoef).i32(n).i32(k).ptr(dClassCoefSums)
-                .launch(FfmKernel.COEFFICIENT_CLASS_SUMS.symbol, (k + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
+                .launch(FfmKernel.COEFFICIENT_CLASS_SUMS.symbol, LaunchGrid.blocksFor(k, ROW_BLOCK), ROW_BLOCK);
         ws.args().ptr(dCoef).ptr(dClassCoefSums).ptr(dLabels).ptr(dOffsets).i32(n).i32(k).ptr(dCoefF).ptr(dScaledF)
                 .ptr(dRowScale).ptr(dOwnCoef)
-                .launch(FfmKernel.COEFFICIENT_OPERANDS.symbol, (n + ROW_BLOCK - 1) / ROW_BLOCK, ROW_BLOCK);
+                .launch(FfmKernel.COEFFICIENT_OPERANDS.symbol, LaunchGrid.blocksFor(n, ROW_BLOCK), ROW_BLOCK);
         long dR = ws.device(Workspace.Device.R, (long) n * d * Float.BYTES);
         long dT = ws.device(Workspace.Device.T, (long) k * d * Float.BYTES);
         // R (row-major N x D) = (coef n)(N x K) M (K x D). Column-major D x N = M-view (D x K, ld D) times
@@ -329,7 +330,7 @@ final class FfmCublasBackend implements SilhouetteBackend {
         if (metric == Metric.SQUARED_EUCLIDEAN) {
             ws.args().ptr(dZ).ptr(dR).ptr(dT).ptr(dRowScale).ptr(dLabels).ptr(dOrder).i32(n).i32(d).f64(scale)
                     .ptr(dGrad)
-                    .launch(FfmKernel.SQUARED_EUCLIDEAN_GRADIENT.symbol, Workspace.gridStrideBlocks((long) n * d, THREADS),
+                    .launch(FfmKernel.SQUARED_EUCLIDEAN_GRADIENT.symbol, LaunchGrid.strideBlocks((long) n * d, THREADS),
                             THREADS);
         } else {
             ws.args().ptr(dZ).ptr(dR).ptr(dT).ptr(dOwnCoef).ptr(dRowScale).ptr(dUnitMean).ptr(dNorms).ptr(dLabels)

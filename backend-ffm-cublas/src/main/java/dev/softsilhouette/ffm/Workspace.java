@@ -102,12 +102,6 @@ final class Workspace implements AutoCloseable {
         return arguments.clear();
     }
 
-    /** Blocks for a grid-stride loop over {@code total} elements with {@code threads} per block. */
-    static int gridStrideBlocks(long total, int threads) {
-        long blocks = (total + threads - 1) / threads;
-        return (int) Math.max(1, Math.min(blocks, 1L << 20));
-    }
-
     /** Waits for the stream, frees every buffer and closes the port, even when the wait fails (then thrown). */
     @Override
     public synchronized void close() {

@@ -4,20 +4,11 @@ import dev.softsilhouette.ffm.cuda.CublasFunctions;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Plain-Java parts of the device path: launch geometry, SGEMM argument checks. */
+/** Plain-Java parts of the device path: SGEMM argument checks. */
 class HostHelpersTest {
-
-    @Test
-    void gridStrideBlocksCoverSmallGridsAndCapLargeOnes() {
-        assertEquals(1, Workspace.gridStrideBlocks(0, 256));
-        assertEquals(1, Workspace.gridStrideBlocks(256, 256));
-        assertEquals(2, Workspace.gridStrideBlocks(257, 256));
-        assertEquals(1 << 20, Workspace.gridStrideBlocks(1L << 40, 256));
-    }
 
     @Test
     void sgemmArgumentsAreCheckedAsBlasWould() {

@@ -9,22 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class LaunchGeometryTest {
 
     @Test
-    void blocksCoverAwkwardCounts() {
-        assertEquals(1, LaunchGeometry.blocksFor(1, 128));
-        assertEquals(1, LaunchGeometry.blocksFor(128, 128));
-        assertEquals(2, LaunchGeometry.blocksFor(129, 128));
-        assertEquals(129, LaunchGeometry.blocksFor(16385, 128));
-        assertThrows(IllegalArgumentException.class, () -> LaunchGeometry.blocksFor(1L << 40, 1));
-    }
-
-    @Test
-    void gridStrideIsCapped() {
-        assertEquals(1, LaunchGeometry.strideBlocks(1, 256));
-        assertEquals(64_000, LaunchGeometry.strideBlocks(16_384_000L, 256));
-        assertEquals(LaunchGeometry.MAX_STRIDE_BLOCKS, LaunchGeometry.strideBlocks(16384L * 16384, 256));
-    }
-
-    @Test
     void gemmGridIsColumnsByRowsAndRespectsTheYLimit() {
         assertArrayEquals(new int[] {63, 1024}, LaunchGeometry.gemmGrid(16384, 1000));
         assertArrayEquals(new int[] {1, 1}, LaunchGeometry.gemmGrid(1, 1));
