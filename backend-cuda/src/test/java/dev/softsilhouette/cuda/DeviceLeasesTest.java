@@ -84,7 +84,9 @@ class DeviceLeasesTest {
         assertEquals(1, closed.size());
         assertEquals(0, leases.holders());
         try (Arena arena = Arena.ofConfined()) {
-            var batch = Batches.of(arena, Batches.labels(8, 2, 1), 2, 2, 0.0, 1.0);
+            int[] order = {0, 1, 2, 3};
+            var batch = new dev.softsilhouette.spi.PreparedBatch(arena.allocate(4L * 2 * Float.BYTES), 4, 2, 2,
+                    new int[] {0, 0, 1, 1}, order, order, new int[] {0, 2, 4});
             assertThrows(IllegalStateException.class,
                     () -> a.silhouettesAndGradient(batch, Metric.EUCLIDEAN, 0.0, 1.0, null, null, null));
         }

@@ -25,7 +25,13 @@ class OneClassBatchTest {
         int n = 9;
         int d = 4;
         try (Arena arena = Arena.ofConfined(); CudaBackend backend = new CudaBackend(leases.acquire())) {
-            PreparedBatch batch = Batches.of(arena, new int[n], d, 3, 30.0, 1.0);
+            MemorySegment x = arena.allocate(JAVA_FLOAT, (long) n * d);
+            for (int e = 0; e < n * d; e++) {
+                x.setAtIndex(JAVA_FLOAT, e, 30f + e % 7); // far from the origin, distinct rows
+            }
+            int[] order = new int[n];
+            java.util.Arrays.setAll(order, i -> i);
+            PreparedBatch batch = new PreparedBatch(x, n, d, 1, new int[n], order, order, new int[] {0, n});
             MemorySegment s = arena.allocate(JAVA_FLOAT, n);
             MemorySegment g = arena.allocate(JAVA_FLOAT, (long) n * d);
             s.fill((byte) 0x7f);

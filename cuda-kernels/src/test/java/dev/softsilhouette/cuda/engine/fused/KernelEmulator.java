@@ -1,4 +1,4 @@
-package dev.softsilhouette.cuda;
+package dev.softsilhouette.cuda.engine.fused;
 
 import dev.softsilhouette.cuda.engine.DevicePort;
 import dev.softsilhouette.cuda.engine.KernelArguments;
@@ -31,7 +31,7 @@ final class KernelEmulator implements DevicePort {
     private long[] a;
     /** Checks allocations, copies and launches (addresses, grid limits) as on a device. */
     private final RecordingPort checker = new RecordingPort();
-    private CudaWorkspace workspace;
+    private FusedWorkspace workspace;
     private long nearPairs;
 
     /** How many pair distances the EUCLIDEAN tiles recomputed directly (near pairs), over all launches. */
@@ -40,9 +40,9 @@ final class KernelEmulator implements DevicePort {
     }
 
     /** The backend's workspace on this port. */
-    CudaWorkspace workspace() {
+    FusedWorkspace workspace() {
         if (workspace == null) {
-            workspace = new CudaWorkspace(this, RecordingPort.SIGNATURES);
+            workspace = new FusedWorkspace(this, RecordingPort.SIGNATURES);
         }
         return workspace;
     }

@@ -1,4 +1,4 @@
-package dev.softsilhouette.cuda;
+package dev.softsilhouette.cuda.engine.fused;
 
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.spi.BackendFailureException;
@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * each with arguments of the right kinds pointing into the workspace, and the caller's buffers untouched when the
  * device fails.
  */
-class CudaCallSequenceTest {
+class FusedCallSequenceTest {
 
     @ParameterizedTest
     @EnumSource(Metric.class)
@@ -34,7 +34,7 @@ class CudaCallSequenceTest {
             MemorySegment s = arena.allocate((long) n * Float.BYTES);
             MemorySegment g = arena.allocate((long) n * d * Float.BYTES);
             MemorySegment weights = arena.allocate((long) n * Float.BYTES);
-            CudaBackend.run(stream.workspace(), batch, metric, 0.5, 1.0 / n, weights, s, g);
+            FusedTiles.run(stream.workspace(), batch, metric, 0.5, 1.0 / n, weights, s, g);
             assertTrue(stream.synchronizedOnce);
             List<String> conditioning = metric == Metric.COSINE
                     ? List.of("row_norms", "column_partials", "column_spread")
@@ -57,7 +57,7 @@ class CudaCallSequenceTest {
         try (Arena arena = Arena.ofConfined()) {
             PreparedBatch batch = Batches.of(arena, Batches.labels(40, 3, 3), 5, 4, 0.0, 1.0);
             RecordingPort stream = new RecordingPort();
-            CudaBackend.run(stream.workspace(), batch, Metric.EUCLIDEAN, 0.0, 0.0, null, null, null);
+            FusedTiles.run(stream.workspace(), batch, Metric.EUCLIDEAN, 0.0, 0.0, null, null, null);
             assertEquals(List.of("column_partials", "column_spread", "prepare_rows", "euclidean_forward_tiles",
                     "euclidean_segment_sums", "row_silhouettes"), stream.launches);
             stream.workspace().close();
@@ -77,7 +77,7 @@ class CudaCallSequenceTest {
             s.fill((byte) 0x7f);
             g.fill((byte) 0x7f);
             BackendFailureException e = assertThrows(BackendFailureException.class,
-                    () -> CudaBackend.run(stream.workspace(), batch, Metric.COSINE, 0.1, 1.0, null, s, g));
+                    () -> FusedTiles.run(stream.workspace(), batch, Metric.COSINE, 0.1, 1.0, null, s, g));
             assertEquals("CUDA_ERROR_ILLEGAL_ADDRESS", e.errorName());
             for (long i = 0; i < s.byteSize(); i++) {
                 assertEquals((byte) 0x7f, s.get(ValueLayout.JAVA_BYTE, i));
@@ -101,14 +101,14 @@ class CudaCallSequenceTest {
             stream.failOnLaunch = "row_silhouettes"; // after the uploads and the distance kernels were queued
             MemorySegment g = arena.allocate((long) n * d * Float.BYTES);
             BackendFailureException e = assertThrows(BackendFailureException.class,
-                    () -> CudaBackend.run(stream.workspace(), batch, metric, 0.5, 1.0 / n, null, null, g));
+                    () -> FusedTiles.run(stream.workspace(), batch, metric, 0.5, 1.0 / n, null, null, g));
             assertEquals("CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES", e.errorName());
             List<String> events = stream.events;
             assertEquals("launch row_silhouettes", events.get(events.size() - 2));
             assertEquals("synchronize", events.getLast(), "the stream is drained before the failure leaves run()");
             // the next call may grow (free and reallocate) the workspace: nothing is in flight any more
             stream.failOnLaunch = null;
-            CudaBackend.run(stream.workspace(), batch, metric, 0.5, 1.0 / n, null, null, g);
+            FusedTiles.run(stream.workspace(), batch, metric, 0.5, 1.0 / n, null, null, g);
             stream.workspace().close();
         }
     }
@@ -120,7 +120,7 @@ class CudaCallSequenceTest {
             RecordingPort stream = new RecordingPort();
             stream.failOnSynchronize = true;
             BackendFailureException e = assertThrows(BackendFailureException.class,
-                    () -> CudaBackend.run(stream.workspace(), batch, Metric.EUCLIDEAN, 0.0, 1.0, null, null, null));
+                    () -> FusedTiles.run(stream.workspace(), batch, Metric.EUCLIDEAN, 0.0, 1.0, null, null, null));
             assertEquals("cuStreamSynchronize", e.function());
             assertEquals(1, e.getSuppressed().length, "the drain after the failure reports the same sticky error");
             stream.failOnSynchronize = false;
@@ -133,7 +133,7 @@ class CudaCallSequenceTest {
         try (Arena arena = Arena.ofConfined()) {
             PreparedBatch batch = Batches.of(arena, Batches.labels(30, 2, 17), 3, 18, 0.0, 1.0);
             RecordingPort stream = new RecordingPort();
-            CudaBackend.run(stream.workspace(), batch, Metric.SQUARED_EUCLIDEAN, 0.0, 1.0, null, null, null);
+            FusedTiles.run(stream.workspace(), batch, Metric.SQUARED_EUCLIDEAN, 0.0, 1.0, null, null, null);
             stream.failOnSynchronize = true;
             stream.events.clear();
             BackendFailureException e = assertThrows(BackendFailureException.class, () -> stream.workspace().close());
@@ -148,9 +148,9 @@ class CudaCallSequenceTest {
         try (Arena arena = Arena.ofConfined()) {
             PreparedBatch batch = Batches.of(arena, Batches.labels(70, 3, 7), 4, 8, 0.0, 1.0);
             RecordingPort stream = new RecordingPort();
-            CudaBackend.run(stream.workspace(), batch, Metric.EUCLIDEAN, 0.0, 0.0, null, null, null);
+            FusedTiles.run(stream.workspace(), batch, Metric.EUCLIDEAN, 0.0, 0.0, null, null, null);
             var plan = stream.workspace().cachedPlan();
-            CudaBackend.run(stream.workspace(), batch, Metric.EUCLIDEAN, 0.0, 0.0, null, null, null);
+            FusedTiles.run(stream.workspace(), batch, Metric.EUCLIDEAN, 0.0, 0.0, null, null, null);
             assertTrue(plan == stream.workspace().cachedPlan());
             stream.workspace().close();
         }
@@ -164,7 +164,7 @@ class CudaCallSequenceTest {
             PreparedBatch batch = Batches.of(arena, Batches.labels(n, 1000, 15), d, 16, 0.0, 1.0);
             RecordingPort stream = new RecordingPort();
             MemorySegment g = arena.allocate((long) n * d * Float.BYTES);
-            CudaBackend.run(stream.workspace(), batch, Metric.EUCLIDEAN, 0.0, 1.0 / n, null, null, g);
+            FusedTiles.run(stream.workspace(), batch, Metric.EUCLIDEAN, 0.0, 1.0 / n, null, null, g);
             int backward = stream.launches.indexOf("euclidean_backward_rows");
             assertEquals(backward, stream.launches.lastIndexOf("euclidean_backward_rows"), "one launch");
             int[] grid = stream.grids.get(backward);

@@ -1,4 +1,4 @@
-package dev.softsilhouette.cuda;
+package dev.softsilhouette.cuda.engine.fused;
 
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.Backends;
@@ -18,13 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The whole {@code cuda} call, with the kernels run by {@link KernelEmulator} (Java ports in the kernels' float32 /
+ * The whole fused-tile call (what the {@code cuda} backend runs), with the kernels run by {@link KernelEmulator} (Java ports in the kernels' float32 /
  * float64 precision and order), against the float64 reference, within the SPEC section 8 bounds: silhouettes and
  * loss to 1e-4, gradients to 1e-3 relative (Frobenius). Awkward shapes: N not a multiple of the 64-row tile, odd
  * D, K up to N/2, singletons, several tiles, row weights, data far from the origin, tiny and huge magnitudes.
  * This checks the algorithms, the memory layout and each kernel's indexing; it cannot check what only a GPU shows.
  */
-class KernelEmulationTest {
+class FusedEmulationTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
@@ -124,7 +124,7 @@ class KernelEmulationTest {
             MemorySegment sRef = arena.allocate((long) n * Float.BYTES);
             MemorySegment gRef = arena.allocate((long) n * d * Float.BYTES);
             KernelEmulator emulator = new KernelEmulator();
-            double sumGpu = CudaBackend.run(emulator.workspace(), batch, metric, tau, weight, weights, sGpu, gGpu);
+            double sumGpu = FusedTiles.run(emulator.workspace(), batch, metric, tau, weight, weights, sGpu, gGpu);
             double sumRef = Backends.backend("reference").silhouettesAndGradient(batch, metric, tau, weight, weights, sRef,
                     gRef);
             emulator.workspace().close();

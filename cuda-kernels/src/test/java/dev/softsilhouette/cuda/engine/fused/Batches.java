@@ -1,4 +1,4 @@
-package dev.softsilhouette.cuda;
+package dev.softsilhouette.cuda.engine.fused;
 
 import dev.softsilhouette.spi.PreparedBatch;
 

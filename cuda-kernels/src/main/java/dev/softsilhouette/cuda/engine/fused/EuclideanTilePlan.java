@@ -1,4 +1,4 @@
-package dev.softsilhouette.cuda.plan;
+package dev.softsilhouette.cuda.engine.fused;
 
 import java.util.Arrays;
 

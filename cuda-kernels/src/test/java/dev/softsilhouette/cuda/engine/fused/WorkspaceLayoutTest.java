@@ -1,7 +1,7 @@
-package dev.softsilhouette.cuda.plan;
+package dev.softsilhouette.cuda.engine.fused;
 
-import dev.softsilhouette.cuda.plan.WorkspaceLayout.Device;
-import dev.softsilhouette.cuda.plan.WorkspaceLayout.Host;
+import dev.softsilhouette.cuda.engine.fused.WorkspaceLayout.Device;
+import dev.softsilhouette.cuda.engine.fused.WorkspaceLayout.Host;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.softsilhouette.cuda.plan;
+package dev.softsilhouette.cuda.engine.fused;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

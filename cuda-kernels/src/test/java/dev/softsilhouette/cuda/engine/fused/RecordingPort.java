@@ -1,4 +1,4 @@
-package dev.softsilhouette.cuda;
+package dev.softsilhouette.cuda.engine.fused;
 
 import dev.softsilhouette.cuda.engine.DevicePort;
 import dev.softsilhouette.cuda.engine.KernelArguments;
@@ -31,7 +31,7 @@ final class RecordingPort implements DevicePort {
 
     private final Arena arena = Arena.ofShared();
     private long deviceBytes;
-    private CudaWorkspace workspace;
+    private FusedWorkspace workspace;
     final List<String> launches = new ArrayList<>();
     final List<long[]> launchArguments = new ArrayList<>();
     /** The grid (x, y) of each launch. */
@@ -43,9 +43,9 @@ final class RecordingPort implements DevicePort {
     final List<String> events = new ArrayList<>();
 
     /** The backend's workspace on this port (one per port, as one per thread on a device). */
-    CudaWorkspace workspace() {
+    FusedWorkspace workspace() {
         if (workspace == null) {
-            workspace = new CudaWorkspace(this, SIGNATURES);
+            workspace = new FusedWorkspace(this, SIGNATURES);
         }
         return workspace;
     }
