@@ -2,10 +2,9 @@ package dev.softsilhouette.ffm;
 
 import dev.softsilhouette.cuda.engine.DeviceOrdinal;
 import dev.softsilhouette.cuda.engine.KernelImageCache;
-import dev.softsilhouette.cuda.engine.KernelSignatures;
+import dev.softsilhouette.cuda.engine.sgemm.SgemmKernel;
 import dev.softsilhouette.cuda.engine.NvrtcProgramKey;
 import dev.softsilhouette.cuda.kernels.ComputeCapability;
-import dev.softsilhouette.cuda.kernels.KernelCatalog;
 import dev.softsilhouette.cuda.kernels.KernelSource;
 import dev.softsilhouette.ffm.cuda.Driver;
 import dev.softsilhouette.ffm.cuda.DriverFunctions;
@@ -18,15 +17,13 @@ import java.util.List;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
- * One device for one backend instance: its retained primary context, and the ffm kernels compiled with NVRTC for
- * its compute capability and loaded as modules. Shared by every thread (CUfunctions are context-wide).
+ * One device for one backend instance: its retained primary context, and the SGEMM strategy's kernels
+ * ({@link SgemmKernel}) compiled with NVRTC for its compute capability and loaded as modules. Shared by every thread
+ * (CUfunctions are context-wide).
  */
 final class CudaSession implements AutoCloseable {
     /** System property: device ordinal (default 0). */
     static final String DEVICE_PROPERTY = DeviceOrdinal.PROPERTY;
-    /** The parameter kinds of every kernel of the three sources, parsed from the text that is compiled. */
-    static final KernelSignatures SIGNATURES = KernelSignatures.of(java.util.Arrays.stream(FfmKernel.Source.values())
-            .map(source -> source(source.fileName)).toList());
 
     final int ordinal;
     final int device;
@@ -37,7 +34,7 @@ final class CudaSession implements AutoCloseable {
     final int driverVersion;
     final int[] nvrtcVersion;
 
-    private final java.util.EnumMap<FfmKernel.Source, MemorySegment> modules;
+    private final java.util.EnumMap<SgemmKernel.Source, MemorySegment> modules;
 
     /** The loaded function of every kernel the backend launches, by name. */
     private final java.util.Map<String, MemorySegment> functions = new java.util.HashMap<>();
@@ -45,7 +42,7 @@ final class CudaSession implements AutoCloseable {
     private boolean closed;
 
     private CudaSession(int ordinal, int device, MemorySegment context,
-                        java.util.EnumMap<FfmKernel.Source, MemorySegment> modules, int computeCapability) {
+                        java.util.EnumMap<SgemmKernel.Source, MemorySegment> modules, int computeCapability) {
         this.ordinal = ordinal;
         this.device = device;
         this.context = context;
@@ -55,8 +52,8 @@ final class CudaSession implements AutoCloseable {
         this.totalMemory = Driver.deviceTotalMemory(device);
         this.driverVersion = Driver.driverVersion();
         this.nvrtcVersion = Nvrtc.version();
-        for (FfmKernel kernel : FfmKernel.values()) {
-            SIGNATURES.get(kernel.symbol); // every kernel the backend launches is in the compiled sources
+        for (SgemmKernel kernel : SgemmKernel.values()) {
+            SgemmKernel.SIGNATURES.get(kernel.symbol); // every kernel launched is in the compiled sources
             functions.put(kernel.symbol, Driver.moduleFunction(modules.get(kernel.source), kernel.symbol));
         }
     }
@@ -82,11 +79,12 @@ final class CudaSession implements AutoCloseable {
             throw new IllegalStateException(refusal);
         }
         MemorySegment context = Driver.primaryContextRetain(device);
-        java.util.EnumMap<FfmKernel.Source, MemorySegment> modules = new java.util.EnumMap<>(FfmKernel.Source.class);
+        java.util.EnumMap<SgemmKernel.Source, MemorySegment> modules =
+                new java.util.EnumMap<>(SgemmKernel.Source.class);
         try {
             Driver.setCurrentContext(context);
-            for (FfmKernel.Source source : FfmKernel.Source.values()) {
-                modules.put(source, loadModule(source.fileName, major, minor));
+            for (SgemmKernel.Source source : SgemmKernel.Source.values()) {
+                modules.put(source, loadModule(source.kernelSource(), major, minor));
             }
             return new CudaSession(ordinal, device, context, modules, capability);
         } catch (RuntimeException | Error e) {
@@ -111,12 +109,12 @@ final class CudaSession implements AutoCloseable {
     }
 
     /**
-     * The module of catalogued source {@code fileName}: the image from the shared cache (memory, disk) or NVRTC,
-     * loaded by the driver; a cached image the driver rejects is compiled afresh once.
+     * The module of {@code source}: the image from the shared cache (memory, disk) or NVRTC, loaded by the driver; a
+     * cached image the driver rejects is compiled afresh once.
      */
-    private static MemorySegment loadModule(String fileName, int major, int minor) {
-        NvrtcProgramKey key = NvrtcProgramKey.of(source(fileName), major, minor, nvrtcVersion());
-        return KernelImageCache.shared().load(key, k -> compile(fileName, k), image -> {
+    private static MemorySegment loadModule(KernelSource source, int major, int minor) {
+        NvrtcProgramKey key = NvrtcProgramKey.of(source, major, minor, nvrtcVersion());
+        return KernelImageCache.shared().load(key, k -> compile(source.fileName(), k), image -> {
             try (Arena arena = Arena.ofConfined()) {
                 return Driver.moduleLoadData(arena.allocateFrom(JAVA_BYTE, image)); // the driver copies the image
             }
@@ -129,11 +127,6 @@ final class CudaSession implements AutoCloseable {
             return Nvrtc.compileToCubin(fileName, key.source(), key.headersByName(), key.options(), arena)
                     .toArray(JAVA_BYTE);
         }
-    }
-
-    static KernelSource source(String fileName) {
-        return KernelCatalog.all().stream().filter(s -> s.fileName().equals(fileName)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("kernel source " + fileName + " is not in KernelCatalog"));
     }
 
     private static int nvrtcVersion() {

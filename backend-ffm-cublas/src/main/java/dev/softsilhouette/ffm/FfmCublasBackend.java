@@ -2,57 +2,31 @@ package dev.softsilhouette.ffm;
 
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.cuda.engine.CleanupFailures;
-import dev.softsilhouette.cuda.engine.ColumnStatistics;
-import dev.softsilhouette.cuda.engine.DevicePort;
-import dev.softsilhouette.cuda.engine.LaunchGrid;
 import dev.softsilhouette.cuda.engine.OneClassBatch;
-import dev.softsilhouette.cuda.engine.PowerOfTwoScale;
-import dev.softsilhouette.cuda.engine.RowSilhouettes;
-import dev.softsilhouette.cuda.engine.SortedSilhouettes;
 import dev.softsilhouette.cuda.engine.ThreadWorkspaces;
+import dev.softsilhouette.cuda.engine.sgemm.SgemmStrategy;
+import dev.softsilhouette.cuda.engine.sgemm.SgemmWorkspace;
 import dev.softsilhouette.spi.PreparedBatch;
 import dev.softsilhouette.spi.SilhouetteBackend;
 
 import java.lang.foreign.MemorySegment;
 
-
 /**
- * The ffm-cublas backend. Rows are gathered on the device in class order (SPEC 6), centred and scaled by a power of
- * two chosen from the column spreads computed on the device (both leave every silhouette unchanged and are undone
- * exactly in the gradient), then:
- * <ul>
- *   <li>{@code EUCLIDEAN}: Gram blocks {@code Z_I Z_J^T} by cuBLAS SGEMM, within the {@link GramChunkPlan} budget;
- *       distances and per-class sums by {@code ffm_euclidean.cu} (near pairs, where the expanded form cancels,
- *       recomputed directly from the rows); the backward recomputes each block, turns it into
- *       the coefficient block {@code C_ij = (coef[i][y_j] + coef[j][y_i]) / d_ij} and accumulates
- *       {@code grad = diag(rowsum C) Z - C Z} (the product an SGEMM);</li>
- *   <li>{@code SQUARED_EUCLIDEAN}, {@code COSINE}: class means and scatters in double, {@code <z_i, m_k>} by SGEMM,
- *       the own-class term computed directly (no cancellation), and the backward as two SGEMMs
- *       ({@code (coef n) M} and {@code coef^T Z}) plus one elementwise kernel. COSINE runs on the centred unit rows
- *       ({@code 1 - <u_i, u_j> = ||u_i - u_j||^2 / 2} plus the floor correction), so that 1 - cos stays resolved
- *       in float far from the origin, where the unit rows nearly coincide.</li>
- * </ul>
- * The per-row softmin and silhouette (O(N K), in double) run on the device with the cuda backend's
- * {@code row_silhouettes} kernel, the class sums turned into coefficients in place; what crosses per call is X and
- * the label tables up, and N silhouettes (and the gradient) down, all through page-locked memory. Outputs are
- * written only after every device step has succeeded.
+ * The {@code ffm-cublas} backend: the engine's SGEMM strategy ({@link SgemmStrategy}) on this module's
+ * {@code java.lang.foreign} port ({@link FfmStreamPort}: a stream and its cuBLAS handle), one workspace per calling
+ * thread, the session (context, modules) held until {@link #close()}. A batch with one class is answered without
+ * device work.
  */
 final class FfmCublasBackend implements SilhouetteBackend {
-    private static final int THREADS = 256;
-    /** Block size of the block-per-row kernels; must equal FFM_BLOCK in the .cu files. */
-    static final int ROW_BLOCK = 128;
-    private static final int METRIC_SQUARED_EUCLIDEAN = 1;
-    private static final int METRIC_COSINE = 2;
-
     private final CudaSession session;
     private final long gramBudget;
-    private final ThreadWorkspaces<Workspace> workspaces;
+    private final ThreadWorkspaces<SgemmWorkspace> workspaces;
 
     FfmCublasBackend(CudaSession session, long gramBudget) {
         this.session = session;
         this.gramBudget = gramBudget;
         this.workspaces = new ThreadWorkspaces<>(FfmCublasBackendProvider.NAME,
-                () -> new Workspace(new FfmStreamPort(session)));
+                () -> new SgemmWorkspace(new FfmStreamPort(session)));
     }
 
     @Override
@@ -61,286 +35,18 @@ final class FfmCublasBackend implements SilhouetteBackend {
     }
 
     @Override
-    public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
-                           MemorySegment silhouettesOut, MemorySegment gradientOut) {
+    public double silhouettesAndGradient(PreparedBatch batch, Metric metric, double tau, double weight,
+                                         MemorySegment rowWeights, MemorySegment silhouettesOut,
+                                         MemorySegment gradientOut) {
         workspaces.ensureOpen();
         if (OneClassBatch.applies(batch.classCount())) {
             return OneClassBatch.answer(batch.rows(), batch.dims(), silhouettesOut, gradientOut); // no device work
         }
-        Workspace ws = workspaces.get();
-        try {
-            return compute(ws, batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
-        } catch (RuntimeException | Error e) {
-            // Work may still be queued on the stream: wait for it, so that the next call's growth of a buffer never
-            // frees device or host memory a kernel or copy is still using.
-            DevicePort.drainAfter(ws.port, e);
-            throw e;
-        }
+        return SgemmStrategy.run(workspaces.get(), gramBudget, batch, metric, tau, weight, rowWeights, silhouettesOut,
+                gradientOut);
     }
 
-    private double compute(Workspace ws, PreparedBatch batch, Metric metric, double tau, double weight,
-                           MemorySegment rowWeights, MemorySegment silhouettesOut, MemorySegment gradientOut) {
-        int n = batch.rows();
-        int d = batch.dims();
-        int k = batch.classCount();
-        ws.port.makeCurrent();
-        boolean gradient = gradientOut != null;
-        int[] sorted = batch.sortedRows();
-        int[] offsets = batch.classOffsets();
-        long nd = (long) n * d;
-        long nk = (long) n * k;
-
-        // Inputs, staged in page-locked memory: X, the class order, labels in that order, boundaries.
-        MemorySegment x = ws.host(Workspace.Host.X, nd * Float.BYTES);
-        MemorySegment.copy(batch.embeddings(), 0, x, 0, nd * Float.BYTES);
-        double scale = 1.0;
-        long dX = ws.device(Workspace.Device.X, nd * Float.BYTES);
-        ws.port.copyToDevice(dX, x, nd * Float.BYTES);
-        long dOrder = ws.uploadInts(Workspace.Host.ORDER, Workspace.Device.ORDER, sorted, n);
-        int[] labels = batch.labels();
-        MemorySegment labelStaging = ws.host(Workspace.Host.LABELS, (long) n * Integer.BYTES);
-        for (int p = 0; p < n; p++) {
-            labelStaging.setAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, p, labels[sorted[p]]);
-        }
-        long dLabels = ws.device(Workspace.Device.LABELS, (long) n * Integer.BYTES);
-        ws.port.copyToDevice(dLabels, labelStaging, (long) n * Integer.BYTES);
-        long dOffsets = ws.uploadInts(Workspace.Host.OFFSETS, Workspace.Device.OFFSETS, offsets, k + 1);
-
-        // Z: class-sorted rows; centred and scaled (Euclidean metrics) or normalised (cosine).
-        long dZ = ws.device(Workspace.Device.Z, nd * Float.BYTES);
-        long dNorms = 0;
-        long dRowCorrection = 0;
-        long dMean = ws.device(Workspace.Device.COLUMN_MEAN, (long) d * Double.BYTES);
-        if (metric == Metric.COSINE) {
-            // Unit rows (their norms and floor corrections), the mean of the unit rows, then the centred unit rows
-            // from X again in double. Unit rows are bounded by 1, so no scaling is needed (scale stays 1).
-            ws.args().ptr(dX).ptr(dOrder).ptr(0L).ptr(0L).f64(1.0).i32(n).i32(d).ptr(dZ)
-                    .launch(FfmKernel.GATHER_ROWS.symbol, LaunchGrid.strideBlocks(nd, THREADS), THREADS);
-            dNorms = ws.device(Workspace.Device.NORMS, (long) n * Double.BYTES);
-            dRowCorrection = ws.device(Workspace.Device.ROW_CORRECTION, (long) n * Double.BYTES);
-            ws.args().ptr(dZ).i32(n).i32(d).f64(Metric.COSINE_NORM_FLOOR).ptr(dNorms).ptr(dRowCorrection)
-                    .launch(FfmKernel.NORMALIZE_ROWS.symbol, n, ROW_BLOCK);
-            columnStatistics(ws, dZ, n, d, dMean);
-            ws.args().ptr(dX).ptr(dOrder).ptr(dNorms).ptr(dMean).f64(1.0).i32(n).i32(d).ptr(dZ)
-                    .launch(FfmKernel.GATHER_ROWS.symbol, LaunchGrid.strideBlocks(nd, THREADS), THREADS);
-        } else {
-            // Conditioning on the device (the cuda backend's kernels): column means, and the D spreads that come back
-            // for the power of two bringing the centred values into [1, 2).
-            long dSpread = columnStatistics(ws, dX, n, d, dMean);
-            scale = ColumnStatistics.scale(ws.port, dSpread, ws.host(Workspace.Host.SPREAD, (long) d * Double.BYTES), d);
-            ws.args().ptr(dX).ptr(dOrder).ptr(0L).ptr(dMean).f64(scale).i32(n).i32(d).ptr(dZ)
-                    .launch(FfmKernel.GATHER_ROWS.symbol, LaunchGrid.strideBlocks(nd, THREADS), THREADS);
-        }
-
-        // Class sums of distances, sums[p][c] in class-sorted row order.
-        long dSums = ws.device(Workspace.Device.SUMS, nk * Double.BYTES);
-        long dRowSq = ws.device(Workspace.Device.ROW_SQ, (long) n * Double.BYTES);
-        GramChunkPlan plan = null;
-        SegmentPlan segments = null;
-        long dSegments = 0;
-        long dMeanD = 0;
-        long dMeanF = 0;
-        if (metric == Metric.EUCLIDEAN) {
-            ws.args().ptr(dZ).ptr(dLabels).ptr(0L).i32(n).i32(d).ptr(dRowSq).ptr(0L)
-                    .launch(FfmKernel.ROW_TERMS.symbol, n, ROW_BLOCK);
-            plan = GramChunkPlan.plan(n, gramBudget);
-            segments = SegmentPlan.of(plan, offsets);
-            dSegments = ws.uploadInts(Workspace.Host.SEGMENTS, Workspace.Device.SEGMENTS, segments.table(),
-                    segments.table().length);
-            ws.port.zero(dSums, nk * Double.BYTES);
-            euclideanSums(ws, plan, segments, dZ, dRowSq, dSegments, dSums, d, k);
-        } else {
-            dMeanD = ws.device(Workspace.Device.CLASS_MEAN_D, (long) k * d * Double.BYTES);
-            dMeanF = ws.device(Workspace.Device.CLASS_MEAN_F, (long) k * d * Float.BYTES);
-            long dRowOwn = ws.device(Workspace.Device.ROW_OWN, (long) n * Double.BYTES);
-            long dClassSq = ws.device(Workspace.Device.CLASS_SQ, (long) k * Double.BYTES);
-            long dScatter = ws.device(Workspace.Device.CLASS_SCATTER, (long) k * Double.BYTES);
-            long dClassCorrection = metric == Metric.COSINE
-                    ? ws.device(Workspace.Device.CLASS_CORRECTION, (long) k * Double.BYTES) : 0L;
-            long dDot = ws.device(Workspace.Device.DOT, nk * Float.BYTES);
-            ws.args().ptr(dZ).ptr(dOffsets).i32(k).i32(d).ptr(dMeanD).ptr(dMeanF)
-                    .launch(FfmKernel.CLASS_MEANS.symbol, LaunchGrid.strideBlocks((long) k * d, THREADS), THREADS);
-            ws.args().ptr(dZ).ptr(dLabels).ptr(dMeanD).i32(n).i32(d).ptr(dRowSq).ptr(dRowOwn)
-                    .launch(FfmKernel.ROW_TERMS.symbol, n, ROW_BLOCK);
-            ws.args().ptr(dMeanD).ptr(dRowOwn).ptr(dRowCorrection).ptr(dOffsets).i32(k).i32(d).ptr(dClassSq)
-                    .ptr(dScatter).ptr(dClassCorrection)
-                    .launch(FfmKernel.CLASS_TERMS.symbol, k, ROW_BLOCK);
-            // dot (row-major N x K) = Z M^T: column-major K x N = M^T(KxD) Z(DxN), i.e. op(A)=T on M (D x K).
-            ws.port.sgemm(true, false, k, n, d,
-                    1f, dMeanF, d, dZ, d, 0f, dDot, k);
-            ws.args().ptr(dDot).ptr(dRowSq).ptr(dRowOwn).ptr(dClassSq).ptr(dScatter).ptr(dRowCorrection)
-                    .ptr(dClassCorrection).ptr(dLabels).ptr(dOffsets)
-                    .i32(n).i32(k).i32(metric == Metric.COSINE ? METRIC_COSINE : METRIC_SQUARED_EUCLIDEAN).ptr(dSums)
-                    .launch(FfmKernel.CLASS_STAT_SUMS.symbol, LaunchGrid.strideBlocks(nk, THREADS), THREADS);
-        }
-        // Per row, on the device (row_silhouettes: the cuda backend's kernel, the arithmetic of SilhouetteMath): s_p
-        // in class-sorted order and, for the gradient, coef[p][c] = -w_p ds_p/d sums[p][c] in place of the sums.
-        // sums are in scaled units: scaling tau the same way keeps the softmin weights exp(-delta/tau).
-        double scaledTau = PowerOfTwoScale.tau(metric, tau, scale);
-        long dRowWeights = 0L;
-        if (gradient && rowWeights != null) {
-            MemorySegment weights = ws.host(Workspace.Host.ROW_WEIGHTS, (long) n * Float.BYTES);
-            MemorySegment.copy(rowWeights, 0, weights, 0, (long) n * Float.BYTES);
-            dRowWeights = ws.device(Workspace.Device.ROW_WEIGHTS, (long) n * Float.BYTES);
-            ws.port.copyToDevice(dRowWeights, weights, (long) n * Float.BYTES);
-        }
-        long dSilhouettes = ws.device(Workspace.Device.SILHOUETTES, (long) n * Double.BYTES);
-        RowSilhouettes.launch(ws.args(), dSums, dLabels, dOffsets, dOrder, dRowWeights, scaledTau, weight, gradient, n,
-                k, dSilhouettes);
-        MemorySegment silhouettes = ws.host(Workspace.Host.SILHOUETTES, (long) n * Double.BYTES);
-        ws.port.copyToHost(silhouettes, dSilhouettes, (long) n * Double.BYTES);
-
-        MemorySegment gradStaging = null;
-        if (gradient) {
-            long dGrad = ws.device(Workspace.Device.GRAD, nd * Float.BYTES);
-            long dCoef = dSums;
-            if (metric == Metric.EUCLIDEAN) {
-                euclideanGradient(ws, plan, dZ, dRowSq, dLabels, dCoef, dOrder, dGrad, n, d, k, scale);
-            } else {
-                classStatGradient(ws, metric, dCoef, dOffsets, dZ, dMeanF, dLabels, dOrder, dNorms, dMean, dGrad, n,
-                        d, k, scale);
-            }
-            gradStaging = ws.host(Workspace.Host.GRAD, nd * Float.BYTES);
-            ws.port.copyToHost(gradStaging, dGrad, nd * Float.BYTES);
-        }
-        ws.port.synchronize();
-
-        // Everything succeeded: now, and only now, the caller's buffers are written.
-        double total = SortedSilhouettes.writeBack(silhouettes, batch.sortedPositions(), silhouettesOut);
-        if (gradient) {
-            MemorySegment.copy(gradStaging, 0, gradientOut, 0, nd * Float.BYTES);
-        }
-        return total;
-    }
-
-    /**
-     * The conditioning kernels (silhouette_rows.cu, the engine's {@link ColumnStatistics}) over the rows of
-     * {@code rows} (N x D floats): the column means into {@code dMean}; returns the device address of the D spreads.
-     */
-    private static long columnStatistics(Workspace ws, long rows, int n, int d, long dMean) {
-        long dSpread = ws.device(Workspace.Device.SPREAD, (long) d * Double.BYTES);
-        ColumnStatistics.launch(ws.args(), rows, 0L, n, d,
-                ws.device(Workspace.Device.COLUMN_PARTIALS, ColumnStatistics.partialBytes(n, d)), dMean, dSpread);
-        return dSpread;
-    }
-
-    /** Forward EUCLIDEAN: for every block pair, a Gram SGEMM, segment sums, and their per-class reduction. */
-    private void euclideanSums(Workspace ws, GramChunkPlan plan, SegmentPlan segments, long dZ, long dRowSq,
-                               long dSegments, long dSums, int d, int k) {
-        long dGram = ws.device(Workspace.Device.GRAM, plan.gramBytes());
-        long dPartial = ws.device(Workspace.Device.PARTIAL,
-                (long) plan.blockSize() * Math.max(1, segments.maxSegmentCount()) * Double.BYTES);
-        int blocks = plan.blockCount();
-        for (int bi = 0; bi < blocks; bi++) {
-            int i0 = plan.blockStart(bi);
-            int rowsI = plan.blockLength(bi);
-            for (int bj = 0; bj < blocks; bj++) {
-                int j0 = plan.blockStart(bj);
-                int colsJ = plan.blockLength(bj);
-                gram(ws, dZ, dGram, i0, rowsI, j0, colsJ, d);
-                int segCount = segments.segmentCount(bj);
-                ws.args().ptr(dGram).i32(rowsI).i32(colsJ).i32(i0).i32(j0).ptr(dZ).i32(d).ptr(dRowSq)
-                        .ptr(dSegments + (long) segments.segmentStartIndex(bj) * Integer.BYTES)
-                        .ptr(dSegments + (long) segments.segmentEndIndex(bj) * Integer.BYTES)
-                        .i32(segCount).ptr(dPartial)
-                        .launch(FfmKernel.BLOCK_SEGMENT_SUMS.symbol, LaunchGrid.strideBlocks((long) rowsI * segCount, THREADS),
-                                THREADS);
-                int classCount = segments.classCount(bj);
-                ws.args().ptr(dPartial).i32(rowsI).i32(segCount)
-                        .ptr(dSegments + (long) segments.classSegmentFirstIndex(bj) * Integer.BYTES)
-                        .i32(segments.classFirst(bj)).i32(classCount).i32(k).i32(i0).ptr(dSums)
-                        .launch(FfmKernel.REDUCE_SEGMENTS.symbol, LaunchGrid.strideBlocks((long) rowsI * classCount, THREADS),
-                                THREADS);
-            }
-        }
-    }
-
-    /**
-     * gram (row-major rowsI x colsJ, row stride colsJ) = Z_I Z_J^T. Column-major that is the colsJ x rowsI matrix
-     * Z_J^T Z_I, with Z viewed column-major as D x N (leading dimension D).
-     */
-    private static void gram(Workspace ws, long dZ, long dGram, int i0, int rowsI, int j0, int colsJ, int d) {
-        ws.port.sgemm(true, false, colsJ, rowsI, d,
-                1f, dZ + (long) j0 * d * Float.BYTES, d, dZ + (long) i0 * d * Float.BYTES, d,
-                0f, dGram, colsJ);
-    }
-
-    /** Backward EUCLIDEAN: grad_i = sum_j C_ij (z_i - z_j) = rowsum(C)_i z_i - (C Z)_i, block by block. */
-    private void euclideanGradient(Workspace ws, GramChunkPlan plan, long dZ, long dRowSq, long dLabels, long dCoef,
-                                   long dOrder, long dGrad, int n, int d, int k, double scale) {
-        long nd = (long) n * d;
-        long dGram = ws.device(Workspace.Device.GRAM, plan.gramBytes());
-        long dRowSums = ws.device(Workspace.Device.ROW_SUMS, (long) n * Double.BYTES);
-        long dNegCz = ws.device(Workspace.Device.NEG_CZ, nd * Float.BYTES);
-        ws.port.zero(dRowSums, (long) n * Double.BYTES);
-        int blocks = plan.blockCount();
-        for (int bi = 0; bi < blocks; bi++) {
-            int i0 = plan.blockStart(bi);
-            int rowsI = plan.blockLength(bi);
-            for (int bj = 0; bj < blocks; bj++) {
-                int j0 = plan.blockStart(bj);
-                int colsJ = plan.blockLength(bj);
-                gram(ws, dZ, dGram, i0, rowsI, j0, colsJ, d);
-                ws.args().ptr(dGram).i32(rowsI).i32(colsJ).i32(i0).i32(j0).ptr(dZ).i32(d).ptr(dRowSq).ptr(dLabels).ptr(dCoef)
-                        .i32(k)
-                        .launch(FfmKernel.DISTANCE_COEFFICIENTS.symbol,
-                                LaunchGrid.strideBlocks((long) rowsI * colsJ, THREADS), THREADS);
-                ws.args().ptr(dGram).i32(rowsI).i32(colsJ).i32(i0).ptr(dRowSums)
-                        .launch(FfmKernel.COEFFICIENT_ROW_SUMS.symbol, rowsI, ROW_BLOCK);
-                // negCz_I (row-major rowsI x D) -= C (rowsI x colsJ) Z_J. Column-major: D x rowsI
-                // = Z_J^T-view (D x colsJ, ld D) times C-view (colsJ x rowsI, ld colsJ), no transposes.
-                ws.port.sgemm(false, false, d, rowsI, colsJ,
-                        -1f, dZ + (long) j0 * d * Float.BYTES, d, dGram, colsJ,
-                        bj == 0 ? 0f : 1f, dNegCz + (long) i0 * d * Float.BYTES, d);
-            }
-        }
-        ws.args().ptr(dZ).ptr(dNegCz).ptr(dRowSums).ptr(dOrder).i32(n).i32(d).f64(scale).ptr(dGrad)
-                .launch(FfmKernel.EUCLIDEAN_GRADIENT.symbol, LaunchGrid.strideBlocks(nd, THREADS), THREADS);
-    }
-
-    /**
-     * Backward SQUARED_EUCLIDEAN and COSINE through the class statistics: the operands from coef on the device
-     * (ffm_coefficient_class_sums, ffm_coefficient_operands), R = (coef n) M and T = coef^T Z by SGEMM, then one
-     * kernel per metric (see ffm_prepare.cu).
-     */
-    private void classStatGradient(Workspace ws, Metric metric, long dCoef, long dOffsets, long dZ, long dMeanF,
-                                   long dLabels, long dOrder, long dNorms, long dUnitMean, long dGrad, int n, int d,
-                                   int k, double scale) {
-        long nk = (long) n * k;
-        long dClassCoefSums = ws.device(Workspace.Device.CLASS_COEF_SUMS, (long) k * Double.BYTES);
-        long dCoefF = ws.device(Workspace.Device.COEF_F, nk * Float.BYTES);
-        long dScaledF = ws.device(Workspace.Device.SCALED_COEF_F, nk * Float.BYTES);
-        long dRowScale = ws.device(Workspace.Device.ROW_SCALE, (long) n * Double.BYTES);
-        long dOwnCoef = ws.device(Workspace.Device.OWN_COEF, (long) n * Double.BYTES);
-        ws.args().ptr(dCoef).i32(n).i32(k).ptr(dClassCoefSums)
-                .launch(FfmKernel.COEFFICIENT_CLASS_SUMS.symbol, LaunchGrid.blocksFor(k, ROW_BLOCK), ROW_BLOCK);
-        ws.args().ptr(dCoef).ptr(dClassCoefSums).ptr(dLabels).ptr(dOffsets).i32(n).i32(k).ptr(dCoefF).ptr(dScaledF)
-                .ptr(dRowScale).ptr(dOwnCoef)
-                .launch(FfmKernel.COEFFICIENT_OPERANDS.symbol, LaunchGrid.blocksFor(n, ROW_BLOCK), ROW_BLOCK);
-        long dR = ws.device(Workspace.Device.R, (long) n * d * Float.BYTES);
-        long dT = ws.device(Workspace.Device.T, (long) k * d * Float.BYTES);
-        // R (row-major N x D) = (coef n)(N x K) M (K x D). Column-major D x N = M-view (D x K, ld D) times
-        // (coef n)-view (K x N, ld K).
-        ws.port.sgemm(false, false, d, n, k,
-                1f, dMeanF, d, dScaledF, k, 0f, dR, d);
-        // T (row-major K x D) = coef^T (K x N) Z (N x D). Column-major D x K = Z-view (D x N, ld D) times
-        // (coef-view K x N, ld K)^T.
-        ws.port.sgemm(false, true, d, k, n,
-                1f, dZ, d, dCoefF, k, 0f, dT, d);
-        if (metric == Metric.SQUARED_EUCLIDEAN) {
-            ws.args().ptr(dZ).ptr(dR).ptr(dT).ptr(dRowScale).ptr(dLabels).ptr(dOrder).i32(n).i32(d).f64(scale)
-                    .ptr(dGrad)
-                    .launch(FfmKernel.SQUARED_EUCLIDEAN_GRADIENT.symbol, LaunchGrid.strideBlocks((long) n * d, THREADS),
-                            THREADS);
-        } else {
-            ws.args().ptr(dZ).ptr(dR).ptr(dT).ptr(dOwnCoef).ptr(dRowScale).ptr(dUnitMean).ptr(dNorms).ptr(dLabels)
-                    .ptr(dOrder).i32(n).i32(d)
-                    .ptr(dGrad)
-                    .launch(FfmKernel.COSINE_GRADIENT.symbol, n, ROW_BLOCK);
-        }
-    }
-
-    /** Frees every workspace and the session. Call only when no computation is in flight. */
+    /** Frees every workspace (each waits for its stream first), then the session. Idempotent. */
     @Override
     public void close() {
         RuntimeException failure = null;

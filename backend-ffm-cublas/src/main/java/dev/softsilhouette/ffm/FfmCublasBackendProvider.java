@@ -5,6 +5,7 @@ import dev.softsilhouette.ffm.cuda.Cublas;
 import dev.softsilhouette.ffm.cuda.Nvrtc;
 import dev.softsilhouette.cuda.engine.NvidiaDriverCheck;
 import dev.softsilhouette.cuda.engine.ReferenceSelfCheck;
+import dev.softsilhouette.cuda.engine.sgemm.GramChunkPlan;
 import dev.softsilhouette.ffm.nativelib.LibraryDiscovery;
 import dev.softsilhouette.ffm.nativelib.LibraryLoader;
 import dev.softsilhouette.spi.Availability;

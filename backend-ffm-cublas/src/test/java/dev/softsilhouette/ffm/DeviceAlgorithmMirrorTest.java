@@ -1,6 +1,8 @@
 package dev.softsilhouette.ffm;
 
 import dev.softsilhouette.Metric;
+import dev.softsilhouette.cuda.engine.sgemm.GramChunkPlan;
+import dev.softsilhouette.cuda.engine.sgemm.SegmentPlan;
 import dev.softsilhouette.spi.BackendProvider;
 import dev.softsilhouette.spi.PreparedBatch;
 import dev.softsilhouette.spi.SilhouetteBackend;

@@ -47,10 +47,10 @@ public final class FakeCudaDriverMain {
         try (var cached = java.nio.file.Files.list(java.nio.file.Path.of(
                 System.getProperty(dev.softsilhouette.cuda.engine.KernelImageCache.PROPERTY)))) {
             long images = cached.filter(f -> f.toString().endsWith(".cubin")).count();
-            check(images == FfmKernel.Source.values().length, "compiled images are cached on disk (" + images
+            check(images == dev.softsilhouette.cuda.engine.sgemm.SgemmKernel.Source.values().length, "compiled images are cached on disk (" + images
                     + " in the shared kernel cache)");
         }
-        FfmCublasBackend backend = new FfmCublasBackend(session, GramChunkPlan.BYTES_PER_CELL * 16L * 16L);
+        FfmCublasBackend backend = new FfmCublasBackend(session, dev.softsilhouette.cuda.engine.sgemm.GramChunkPlan.BYTES_PER_CELL * 16L * 16L);
         MethodHandle launches = Linker.nativeLinker().downcallHandle(
                 CudaLibraries.driver().require().lookup().find("fake_cuda_launches").orElseThrow(),
                 FunctionDescriptor.of(JAVA_LONG));

@@ -35,14 +35,14 @@ class NvrtcCompileTest {
 
     @Test
     void kernelsCompileToCubinsForAmpereAndHopper() {
-        for (FfmKernel.Source source : FfmKernel.Source.values()) {
+        for (dev.softsilhouette.cuda.engine.sgemm.SgemmKernel.Source source : dev.softsilhouette.cuda.engine.sgemm.SgemmKernel.Source.values()) {
             for (int capability : new int[] {80, 90}) {
                 try (Arena arena = Arena.ofConfined()) {
                     // the session's own path: the shared program key, headers by name (silhouette_rows.cu
                     // includes common.cuh)
                     int[] v = Nvrtc.version();
                     MemorySegment cubin = MemorySegment.ofArray(CudaSession.compile(source.fileName,
-                            dev.softsilhouette.cuda.engine.NvrtcProgramKey.of(CudaSession.source(source.fileName),
+                            dev.softsilhouette.cuda.engine.NvrtcProgramKey.of(source.kernelSource(),
                                     capability / 10, capability % 10, v[0] * 1000 + v[1] * 10)));
                     assertTrue(cubin.byteSize() > 1000, source.fileName + " sm_" + capability);
                     assertEquals(0x7f, cubin.get(JAVA_BYTE, 0) & 0xff, "ELF magic");

@@ -1,4 +1,4 @@
-package dev.softsilhouette.ffm;
+package dev.softsilhouette.cuda.engine.sgemm;
 
 import dev.softsilhouette.cuda.engine.CleanupFailures;
 import dev.softsilhouette.cuda.engine.KernelArguments;
@@ -12,12 +12,12 @@ import java.util.Map;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * What one thread needs to run the backend, on the engine's device port (no binding below it): device and page-locked
- * host buffers by role that grow to the largest batch seen and are then reused, and the kernel-argument block. The
- * port ({@link FfmStreamPort} on a GPU) holds the stream and its cuBLAS handle. Used by its thread only;
- * {@link #close()} (from the backend's close) frees everything.
+ * What one thread needs to run {@link SgemmStrategy}, on the engine's {@link SgemmPort} (no binding below it): device
+ * and page-locked host buffers by role that grow to the largest batch seen and are then reused, and the
+ * kernel-argument block. The port (the {@code ffm-cublas} binding's on a GPU) holds the stream and its cuBLAS handle.
+ * Used by its thread only; {@link #close()} (from the backend's close) frees everything.
  */
-final class Workspace implements AutoCloseable {
+public final class SgemmWorkspace implements AutoCloseable {
     /** Device buffers, by role. */
     enum Device {
         X, Z, ORDER, LABELS, OFFSETS, ROW_WEIGHTS, SILHOUETTES, CLASS_COEF_SUMS, COLUMN_MEAN, COLUMN_PARTIALS, SPREAD, ROW_SQ, ROW_OWN, NORMS, CLASS_MEAN_D, CLASS_MEAN_F, CLASS_SQ,
@@ -45,9 +45,9 @@ final class Workspace implements AutoCloseable {
     private boolean closed;
 
     /** Owns {@code port} from here on: {@link #close()} closes it. */
-    Workspace(SgemmPort port) {
+    public SgemmWorkspace(SgemmPort port) {
         this.port = port;
-        this.arguments = new KernelArguments(fixed, CudaSession.SIGNATURES, port);
+        this.arguments = new KernelArguments(fixed, SgemmKernel.SIGNATURES, port);
     }
 
     /** A device buffer of at least {@code bytes} (contents undefined); grows, never shrinks. */

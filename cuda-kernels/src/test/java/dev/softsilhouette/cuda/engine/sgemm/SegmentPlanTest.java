@@ -1,4 +1,4 @@
-package dev.softsilhouette.ffm;
+package dev.softsilhouette.cuda.engine.sgemm;
 
 import org.junit.jupiter.api.Test;
 

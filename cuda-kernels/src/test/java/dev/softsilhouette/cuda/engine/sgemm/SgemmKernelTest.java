@@ -1,4 +1,4 @@
-package dev.softsilhouette.ffm;
+package dev.softsilhouette.cuda.engine.sgemm;
 
 import dev.softsilhouette.cuda.kernels.KernelCatalog;
 import dev.softsilhouette.cuda.kernels.KernelSource;
@@ -14,12 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** The host's kernel table matches the CUDA sources: every kernel exists, and every own kernel is launched. */
-class KernelSignatureTest {
+class SgemmKernelTest {
 
     @Test
     void everyLaunchedKernelHasASignatureParsedFromItsSource() {
-        for (FfmKernel kernel : FfmKernel.values()) {
-            var signature = CudaSession.SIGNATURES.get(kernel.symbol); // what every launch is checked against
+        for (SgemmKernel kernel : SgemmKernel.values()) {
+            var signature = SgemmKernel.SIGNATURES.get(kernel.symbol); // what every launch is checked against
             assertEquals(kernel.symbol, signature.kernel());
             assertTrue(!signature.parameters().isEmpty(), kernel.symbol);
         }
@@ -29,14 +29,14 @@ class KernelSignatureTest {
         var I = dev.softsilhouette.cuda.engine.KernelSignature.Kind.INT;
         var D = dev.softsilhouette.cuda.engine.KernelSignature.Kind.DOUBLE;
         assertEquals(List.of(P, P, P, P, P, I, D, D, I, I, I, P),
-                CudaSession.SIGNATURES.get(FfmKernel.ROW_SILHOUETTES.symbol).parameters());
+                SgemmKernel.SIGNATURES.get(SgemmKernel.ROW_SILHOUETTES.symbol).parameters());
     }
 
     @Test
-    void everyFfmKernelInTheSourcesIsLaunched() {
+    void everySgemmKernelInTheSourcesIsLaunched() {
         Pattern global = Pattern.compile("extern \"C\" __global__ void (\\w+)\\(");
         List<String> declared = new ArrayList<>();
-        for (FfmKernel.Source source : FfmKernel.Source.values()) {
+        for (SgemmKernel.Source source : SgemmKernel.Source.values()) {
             if (!source.own) {
                 continue; // a shared source: only the kernels the backend launches, checked above
             }
@@ -48,7 +48,7 @@ class KernelSignatureTest {
             }
         }
         List<String> launched = new ArrayList<>();
-        for (FfmKernel kernel : FfmKernel.values()) {
+        for (SgemmKernel kernel : SgemmKernel.values()) {
             if (kernel.source.own) {
                 launched.add(kernel.symbol);
             }
@@ -58,7 +58,7 @@ class KernelSignatureTest {
 
     @Test
     void rowBlockMatchesTheSources() {
-        for (FfmKernel.Source source : FfmKernel.Source.values()) {
+        for (SgemmKernel.Source source : SgemmKernel.Source.values()) {
             if (!source.own) {
                 continue;
             }
@@ -66,7 +66,7 @@ class KernelSignatureTest {
                     .findFirst().orElseThrow().text();
             Matcher m = Pattern.compile("#define FFM_BLOCK (\\d+)").matcher(text);
             assertTrue(m.find(), source.fileName + " defines FFM_BLOCK");
-            assertEquals(FfmCublasBackend.ROW_BLOCK, Integer.parseInt(m.group(1)), source.fileName);
+            assertEquals(SgemmStrategy.ROW_BLOCK, Integer.parseInt(m.group(1)), source.fileName);
         }
     }
 }

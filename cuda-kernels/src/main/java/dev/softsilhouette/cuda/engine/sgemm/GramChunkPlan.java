@@ -1,4 +1,4 @@
-package dev.softsilhouette.ffm;
+package dev.softsilhouette.cuda.engine.sgemm;
 
 /**
  * How the EUCLIDEAN pass tiles the N x N Gram matrix: square blocks of {@code blockSize} rows and columns, sized so

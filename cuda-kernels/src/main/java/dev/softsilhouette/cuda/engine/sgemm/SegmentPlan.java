@@ -1,4 +1,4 @@
-package dev.softsilhouette.ffm;
+package dev.softsilhouette.cuda.engine.sgemm;
 
 /**
  * For each column block of a {@link GramChunkPlan}, the class runs it intersects cut into segments of at most
