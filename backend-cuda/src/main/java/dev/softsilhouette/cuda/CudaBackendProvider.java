@@ -116,7 +116,7 @@ public final class CudaBackendProvider implements BackendProvider {
         // the context and modules only while it is open.
         try (DeviceLeases<CudaDevice>.Lease lease = forDevice.acquire()) {
             CudaDevice opened = lease.device();
-            try (CudaBackend check = new CudaBackend(forDevice.acquire())) {
+            try (SilhouetteBackend check = CudaBackend.on(forDevice.acquire())) {
                 ReferenceSelfCheck.run(check);
             } catch (RuntimeException | LinkageError e) {
                 return Availability.unavailable("self-check on " + opened.describe() + " failed: " + e.getMessage(),
@@ -156,6 +156,6 @@ public final class CudaBackendProvider implements BackendProvider {
             a.ensureAvailable(NAME);
             l = leases;
         }
-        return new CudaBackend(l.acquire());
+        return CudaBackend.on(l.acquire());
     }
 }

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /**
  * The device's context and modules live exactly as long as a backend holds them: opened by the first holder,
  * closed (modules unloaded, primary context released) by the last, opened again by a later one. Recorded with a
- * fake opener and closer, and with {@link CudaBackend} on a stand-in device (no GPU: no workspace is ever made).
+ * fake opener and closer, and with {@link CudaBackend#on} on a stand-in device (no GPU: no workspace is ever made).
  */
 class DeviceLeasesTest {
     private final List<String> log = new ArrayList<>();
@@ -74,8 +74,8 @@ class DeviceLeasesTest {
         List<CudaDevice> closed = new ArrayList<>();
         DeviceLeases<CudaDevice> leases = new DeviceLeases<>(
                 () -> new CudaDevice(0, 0, "stand-in", 9, 0, 132, 1L << 30, 13000, null), closed::add);
-        CudaBackend a = new CudaBackend(leases.acquire());
-        CudaBackend b = new CudaBackend(leases.acquire());
+        dev.softsilhouette.spi.SilhouetteBackend a = CudaBackend.on(leases.acquire());
+        dev.softsilhouette.spi.SilhouetteBackend b = CudaBackend.on(leases.acquire());
         assertEquals(2, leases.holders());
         a.close();
         a.close();
@@ -90,7 +90,7 @@ class DeviceLeasesTest {
             assertThrows(IllegalStateException.class,
                     () -> a.silhouettesAndGradient(batch, Metric.EUCLIDEAN, 0.0, 1.0, null, null, null));
         }
-        CudaBackend c = new CudaBackend(leases.acquire());
+        dev.softsilhouette.spi.SilhouetteBackend c = CudaBackend.on(leases.acquire());
         assertEquals(1, leases.holders(), "a later backend opens the device again");
         c.close();
         assertEquals(2, closed.size());

@@ -24,7 +24,7 @@ class OneClassBatchTest {
                 () -> new CudaDevice(0, 0, "stand-in", 9, 0, 132, 1L << 30, 13000, null), device -> { });
         int n = 9;
         int d = 4;
-        try (Arena arena = Arena.ofConfined(); CudaBackend backend = new CudaBackend(leases.acquire())) {
+        try (Arena arena = Arena.ofConfined(); dev.softsilhouette.spi.SilhouetteBackend backend = CudaBackend.on(leases.acquire())) {
             MemorySegment x = arena.allocate(JAVA_FLOAT, (long) n * d);
             for (int e = 0; e < n * d; e++) {
                 x.setAtIndex(JAVA_FLOAT, e, 30f + e % 7); // far from the origin, distinct rows

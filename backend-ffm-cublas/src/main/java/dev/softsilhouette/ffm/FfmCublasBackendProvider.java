@@ -26,7 +26,7 @@ public final class FfmCublasBackendProvider implements BackendProvider {
     public static final String NAME = "ffm-cublas";
     public static final int PRIORITY = 200;
 
-    private volatile FfmCublasBackend probed;
+    private volatile SilhouetteBackend probed;
 
     @Override
     public String name() {
@@ -80,7 +80,7 @@ public final class FfmCublasBackendProvider implements BackendProvider {
             return Availability.unavailable("CUDA initialisation failed (driver " + driver + "): " + e.getMessage() + "; check that the NVIDIA driver works (nvidia-smi) and that "
                     + CudaSession.DEVICE_PROPERTY + " names an existing device", e);
         }
-        FfmCublasBackend backend = new FfmCublasBackend(session, budget);
+        SilhouetteBackend backend = FfmCublasBackend.on(session, budget);
         try {
             ReferenceSelfCheck.run(backend);
         } catch (RuntimeException | LinkageError e) {
@@ -115,7 +115,7 @@ public final class FfmCublasBackendProvider implements BackendProvider {
 
     @Override
     public synchronized SilhouetteBackend create() {
-        FfmCublasBackend backend = probed;
+        SilhouetteBackend backend = probed;
         if (backend == null) {
             Availability availability = probe();
             availability.ensureAvailable(NAME);

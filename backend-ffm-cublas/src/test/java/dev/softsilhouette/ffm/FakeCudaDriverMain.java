@@ -50,7 +50,8 @@ public final class FakeCudaDriverMain {
             check(images == dev.softsilhouette.cuda.engine.sgemm.SgemmKernel.Source.values().length, "compiled images are cached on disk (" + images
                     + " in the shared kernel cache)");
         }
-        FfmCublasBackend backend = new FfmCublasBackend(session, dev.softsilhouette.cuda.engine.sgemm.GramChunkPlan.BYTES_PER_CELL * 16L * 16L);
+        dev.softsilhouette.spi.SilhouetteBackend backend = FfmCublasBackend.on(session,
+                dev.softsilhouette.cuda.engine.sgemm.GramChunkPlan.BYTES_PER_CELL * 16L * 16L);
         MethodHandle launches = Linker.nativeLinker().downcallHandle(
                 CudaLibraries.driver().require().lookup().find("fake_cuda_launches").orElseThrow(),
                 FunctionDescriptor.of(JAVA_LONG));

@@ -35,7 +35,7 @@ public final class FusedTiles {
     }
 
     /**
-     * The whole call on {@code w}'s stream (the caller has made the port's device current). A failure after work was
+     * The whole call on {@code w}'s stream (its port's device made current first). A failure after work was
      * queued waits for that work before it is thrown ({@link DevicePort#drainAfter}), so that the next call's
      * {@code reserve} never frees memory a kernel or copy still uses. Arguments as
      * {@code SilhouetteBackend.silhouettesAndGradient}.
@@ -55,6 +55,7 @@ public final class FusedTiles {
     private static double queueAndFinish(FusedWorkspace w, PreparedBatch batch, Metric metric, double tau,
                                          double weight, MemorySegment rowWeights, MemorySegment silhouettesOut,
                                          MemorySegment gradientOut) {
+        w.port().makeCurrent();
         int n = batch.rows();
         int d = batch.dims();
         int k = batch.classCount();
