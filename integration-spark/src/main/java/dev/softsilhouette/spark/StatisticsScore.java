@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * {@code SQUARED_EUCLIDEAN} and {@code COSINE} in two Spark jobs (SPEC section 12): per partition, the class
- * statistics of its blocks (O(rows*D)) about that partition's own shift (the mean of its first block), collected
+ * statistics of its blocks (O(rows*D)) about that partition's own shift (the mean of the first rows of its first
+ * block: any point near the data serves), collected
  * (K*D + 2K doubles per partition), moved onto the first partition's shift ({@link ClassStatistics#centredOn}) and
  * merged on the driver in partition order; the merged statistics broadcast; per partition, the s_i of its blocks
  * (O(rows*K*D)), summed per partition and then over the partitions in partition order. Every sum is added in a fixed
@@ -25,6 +26,9 @@ import java.util.List;
 final class StatisticsScore {
     private StatisticsScore() {
     }
+
+    /** Rows whose mean is a partition's shift: centring needs a point near the data, not the exact mean. */
+    private static final int SHIFT_ROWS = 1024;
 
     /** A partition's statistics (null when it has no rows). */
     private record PartitionStatistics(int partition, ClassStatistics statistics) implements Serializable {
@@ -48,7 +52,8 @@ final class StatisticsScore {
             while (it.hasNext()) {
                 RowBlock block = it.next().rowBlock();
                 if (shift == null) {
-                    shift = silhouettes.shift(block);
+                    shift = silhouettes.shift(new RowBlock(block.embeddings(), block.labels(),
+                            Math.min(block.rows(), SHIFT_ROWS), block.dims()));
                 }
                 ClassStatistics s = silhouettes.statistics(block, shift);
                 merged = merged == null ? s : merged.merge(s);
