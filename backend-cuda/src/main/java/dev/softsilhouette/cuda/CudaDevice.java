@@ -2,6 +2,7 @@ package dev.softsilhouette.cuda;
 
 import dev.softsilhouette.cuda.engine.CleanupFailures;
 import dev.softsilhouette.cuda.engine.KernelImageCache;
+import dev.softsilhouette.cuda.engine.KernelModules;
 import dev.softsilhouette.cuda.engine.KernelSignatures;
 import dev.softsilhouette.cuda.engine.NvrtcProgramKey;
 import dev.softsilhouette.cuda.kernels.ComputeCapability;
@@ -17,8 +18,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.SizeTPointer;
 
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,8 +43,8 @@ final class CudaDevice {
     final CUctx_st context;
     /** The driver's device handle (CUdevice), for releasing the primary context. */
     private final int handle;
-    private final List<CUmod_st> modules = new ArrayList<>();
-    private final Map<String, CUfunc_st> functions = new HashMap<>();
+    /** The loaded modules and launched functions; null until {@link #open} loaded them. */
+    private KernelModules<CUmod_st, CUfunc_st> kernels;
 
     /** Package-private so that tests can stand in a device without a GPU (a null context, nothing loaded). */
     CudaDevice(int ordinal, int handle, String name, int major, int minor, int multiprocessors, long totalMemory,
@@ -116,18 +116,13 @@ final class CudaDevice {
         RuntimeException failure = null;
         try {
             makeCurrent();
-            for (CUmod_st module : modules) {
-                try {
-                    Cuda.check(cudart.cuModuleUnload(module), "cuModuleUnload");
-                } catch (RuntimeException e) {
-                    failure = CleanupFailures.keepFirst(failure, e);
-                }
+            if (kernels != null) {
+                kernels.unloadAll();
             }
         } catch (RuntimeException e) {
-            failure = CleanupFailures.keepFirst(failure, e);
+            failure = e;
         }
-        modules.clear();
-        functions.clear();
+        kernels = null;
         try {
             Cuda.check(cudart.cuDevicePrimaryCtxRelease(handle), "cuDevicePrimaryCtxRelease");
         } catch (RuntimeException e) {
@@ -138,7 +133,6 @@ final class CudaDevice {
         }
     }
 
-
     /** Binds this device's context to the calling thread (cheap; every call does it first). */
     void makeCurrent() {
         Cuda.check(cudart.cuCtxSetCurrent(context), "cuCtxSetCurrent");
@@ -146,11 +140,10 @@ final class CudaDevice {
 
     /** The kernel named {@code kernel}, from any of the loaded modules. */
     CUfunc_st function(String kernel) {
-        CUfunc_st f = functions.get(kernel);
-        if (f == null) {
+        if (kernels == null) {
             throw new IllegalStateException("kernel " + kernel + " was not loaded");
         }
-        return f;
+        return kernels.function(kernel);
     }
 
     /** The parameter kinds of its kernels, for the launch checks. */
@@ -163,26 +156,42 @@ final class CudaDevice {
         return List.of(KernelCatalog.SILHOUETTE_ROWS, KernelCatalog.CLASS_STATISTICS, KernelCatalog.EUCLIDEAN_FUSED);
     }
 
+    /** Every source's module and the functions of its launched kernels (the engine's load, JavaCPP calls). */
     private void loadKernels() {
-        int nvrtcVersion = Cuda.nvrtcVersion();
+        Map<KernelSource, List<String>> launched = new LinkedHashMap<>();
         for (KernelSource source : sources()) {
-            NvrtcProgramKey key = NvrtcProgramKey.of(source, major, minor, nvrtcVersion);
-            CUmod_st module = KernelImageCache.shared().load(key, k -> compile(source.fileName(), k).image(),
-                    image -> {
+            launched.put(source, source.hotKernels());
+        }
+        kernels = KernelModules.load(KernelImageCache.shared(), launched, major, minor, Cuda.nvrtcVersion(),
+                new KernelModules.Binding<>() {
+                    @Override
+                    public byte[] compile(KernelSource source, NvrtcProgramKey key) {
+                        return CudaDevice.compile(source.fileName(), key).image();
+                    }
+
+                    @Override
+                    public CUmod_st load(KernelSource source, byte[] image) {
                         CUmod_st loaded = new CUmod_st();
                         try (BytePointer data = new BytePointer(image)) {
                             Cuda.check(cudart.cuModuleLoadData(loaded, data),
                                     "cuModuleLoadData(" + source.fileName() + ")");
                         }
                         return loaded;
-                    });
-            modules.add(module);
-            for (String kernel : source.hotKernels()) {
-                CUfunc_st f = new CUfunc_st();
-                Cuda.check(cudart.cuModuleGetFunction(f, module, kernel), "cuModuleGetFunction(" + kernel + ")");
-                functions.put(kernel, f);
-            }
-        }
+                    }
+
+                    @Override
+                    public CUfunc_st function(CUmod_st module, String kernel) {
+                        CUfunc_st f = new CUfunc_st();
+                        Cuda.check(cudart.cuModuleGetFunction(f, module, kernel),
+                                "cuModuleGetFunction(" + kernel + ")");
+                        return f;
+                    }
+
+                    @Override
+                    public void unload(CUmod_st module) {
+                        Cuda.check(cudart.cuModuleUnload(module), "cuModuleUnload");
+                    }
+                });
     }
 
     /** A CUBIN and NVRTC's log (warnings; empty when clean). */

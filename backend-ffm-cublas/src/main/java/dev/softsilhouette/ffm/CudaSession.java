@@ -1,9 +1,11 @@
 package dev.softsilhouette.ffm;
 
+import dev.softsilhouette.cuda.engine.CleanupFailures;
 import dev.softsilhouette.cuda.engine.DeviceOrdinal;
 import dev.softsilhouette.cuda.engine.KernelImageCache;
-import dev.softsilhouette.cuda.engine.sgemm.SgemmKernel;
+import dev.softsilhouette.cuda.engine.KernelModules;
 import dev.softsilhouette.cuda.engine.NvrtcProgramKey;
+import dev.softsilhouette.cuda.engine.sgemm.SgemmKernel;
 import dev.softsilhouette.cuda.kernels.ComputeCapability;
 import dev.softsilhouette.cuda.kernels.KernelSource;
 import dev.softsilhouette.ffm.cuda.Driver;
@@ -12,7 +14,10 @@ import dev.softsilhouette.ffm.cuda.Nvrtc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
@@ -34,28 +39,22 @@ final class CudaSession implements AutoCloseable {
     final int driverVersion;
     final int[] nvrtcVersion;
 
-    private final java.util.EnumMap<SgemmKernel.Source, MemorySegment> modules;
-
-    /** The loaded function of every kernel the backend launches, by name. */
-    private final java.util.Map<String, MemorySegment> functions = new java.util.HashMap<>();
+    /** The loaded modules and the function of every kernel the strategy launches. */
+    private final KernelModules<MemorySegment, MemorySegment> kernels;
 
     private boolean closed;
 
     private CudaSession(int ordinal, int device, MemorySegment context,
-                        java.util.EnumMap<SgemmKernel.Source, MemorySegment> modules, int computeCapability) {
+                        KernelModules<MemorySegment, MemorySegment> kernels, int computeCapability) {
         this.ordinal = ordinal;
         this.device = device;
         this.context = context;
-        this.modules = modules;
+        this.kernels = kernels;
         this.computeCapability = computeCapability;
         this.deviceName = Driver.deviceName(device);
         this.totalMemory = Driver.deviceTotalMemory(device);
         this.driverVersion = Driver.driverVersion();
         this.nvrtcVersion = Nvrtc.version();
-        for (SgemmKernel kernel : SgemmKernel.values()) {
-            SgemmKernel.SIGNATURES.get(kernel.symbol); // every kernel launched is in the compiled sources
-            functions.put(kernel.symbol, Driver.moduleFunction(modules.get(kernel.source), kernel.symbol));
-        }
     }
 
     /**
@@ -79,17 +78,41 @@ final class CudaSession implements AutoCloseable {
             throw new IllegalStateException(refusal);
         }
         MemorySegment context = Driver.primaryContextRetain(device);
-        java.util.EnumMap<SgemmKernel.Source, MemorySegment> modules =
-                new java.util.EnumMap<>(SgemmKernel.Source.class);
+        KernelModules<MemorySegment, MemorySegment> kernels = null;
         try {
             Driver.setCurrentContext(context);
-            for (SgemmKernel.Source source : SgemmKernel.Source.values()) {
-                modules.put(source, loadModule(source.kernelSource(), major, minor));
-            }
-            return new CudaSession(ordinal, device, context, modules, capability);
+            kernels = KernelModules.load(KernelImageCache.shared(), launched(), major, minor, nvrtcVersion(),
+                    new KernelModules.Binding<>() {
+                        @Override
+                        public byte[] compile(KernelSource source, NvrtcProgramKey key) {
+                            return CudaSession.compile(source.fileName(), key);
+                        }
+
+                        @Override
+                        public MemorySegment load(KernelSource source, byte[] image) {
+                            try (Arena arena = Arena.ofConfined()) {
+                                return Driver.moduleLoadData(arena.allocateFrom(JAVA_BYTE, image)); // copied
+                            }
+                        }
+
+                        @Override
+                        public MemorySegment function(MemorySegment module, String kernel) {
+                            return Driver.moduleFunction(module, kernel);
+                        }
+
+                        @Override
+                        public void unload(MemorySegment module) {
+                            Driver.moduleUnload(module);
+                        }
+                    });
+            return new CudaSession(ordinal, device, context, kernels, capability);
         } catch (RuntimeException | Error e) {
-            for (MemorySegment module : modules.values()) {
-                unloadQuietly(module, e);
+            if (kernels != null) {
+                try {
+                    kernels.unloadAll();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
             }
             try {
                 Driver.primaryContextRelease(device);
@@ -100,25 +123,17 @@ final class CudaSession implements AutoCloseable {
         }
     }
 
-    private static void unloadQuietly(MemorySegment module, Throwable primary) {
-        try {
-            Driver.moduleUnload(module);
-        } catch (RuntimeException suppressed) {
-            primary.addSuppressed(suppressed);
+    /** Each source, in load order, with the kernels the strategy launches from it (all in the parsed signatures). */
+    private static Map<KernelSource, List<String>> launched() {
+        Map<KernelSource, List<String>> launched = new LinkedHashMap<>();
+        for (SgemmKernel.Source source : SgemmKernel.Source.values()) {
+            launched.put(source.kernelSource(), new ArrayList<>());
         }
-    }
-
-    /**
-     * The module of {@code source}: the image from the shared cache (memory, disk) or NVRTC, loaded by the driver; a
-     * cached image the driver rejects is compiled afresh once.
-     */
-    private static MemorySegment loadModule(KernelSource source, int major, int minor) {
-        NvrtcProgramKey key = NvrtcProgramKey.of(source, major, minor, nvrtcVersion());
-        return KernelImageCache.shared().load(key, k -> compile(source.fileName(), k), image -> {
-            try (Arena arena = Arena.ofConfined()) {
-                return Driver.moduleLoadData(arena.allocateFrom(JAVA_BYTE, image)); // the driver copies the image
-            }
-        });
+        for (SgemmKernel kernel : SgemmKernel.values()) {
+            SgemmKernel.SIGNATURES.get(kernel.symbol); // every kernel launched is in the compiled sources
+            launched.get(kernel.source.kernelSource()).add(kernel.symbol);
+        }
+        return launched;
     }
 
     /** NVRTC: {@code key}'s program (source, headers by name, options) to a cubin. */
@@ -136,11 +151,7 @@ final class CudaSession implements AutoCloseable {
 
     /** The loaded function of the kernel named {@code symbol}. */
     MemorySegment function(String symbol) {
-        MemorySegment f = functions.get(symbol);
-        if (f == null) {
-            throw new IllegalStateException("kernel " + symbol + " was not loaded");
-        }
-        return f;
+        return kernels.function(symbol);
     }
 
     /** One line for the availability details. */
@@ -149,16 +160,27 @@ final class CudaSession implements AutoCloseable {
                 totalMemory >> 20, driverVersion / 1000, (driverVersion % 1000) / 10, nvrtcVersion[0], nvrtcVersion[1]);
     }
 
+    /** Unloads every module and releases the primary context, even when an unload fails (then thrown). Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        Driver.setCurrentContext(context);
-        for (MemorySegment module : modules.values()) {
-            Driver.moduleUnload(module);
+        RuntimeException failure = null;
+        try {
+            Driver.setCurrentContext(context);
+            kernels.unloadAll();
+        } catch (RuntimeException e) {
+            failure = e;
         }
-        Driver.primaryContextRelease(device);
+        try {
+            Driver.primaryContextRelease(device);
+        } catch (RuntimeException e) {
+            failure = CleanupFailures.keepFirst(failure, e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 }
