@@ -1,6 +1,7 @@
 package dev.softsilhouette.cuda;
 
 import dev.softsilhouette.cuda.engine.CudaStatus;
+import dev.softsilhouette.cuda.engine.CudaVersion;
 
 import dev.softsilhouette.spi.BackendFailureException;
 import org.bytedeco.cuda.global.cudart;
@@ -55,7 +56,7 @@ final class Cuda {
         int[] major = new int[1];
         int[] minor = new int[1];
         checkNvrtc(nvrtc.nvrtcVersion(major, minor), "nvrtcVersion", null);
-        return major[0] * 1000 + minor[0] * 10;
+        return CudaVersion.of(major[0], minor[0]);
     }
 
     /** A JavaCPP pointer object whose address is a raw (device or pinned) address, for calls typed on pointers. */

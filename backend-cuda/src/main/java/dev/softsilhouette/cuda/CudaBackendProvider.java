@@ -1,5 +1,6 @@
 package dev.softsilhouette.cuda;
 
+import dev.softsilhouette.cuda.engine.CudaVersion;
 import dev.softsilhouette.cuda.engine.DeviceOrdinal;
 import dev.softsilhouette.cuda.engine.NvidiaDriverCheck;
 import dev.softsilhouette.cuda.engine.ReferenceSelfCheck;
@@ -88,8 +89,8 @@ public final class CudaBackendProvider implements BackendProvider {
                     + ": reinstall the NVIDIA driver", null);
         }
         if (version[0] < MINIMUM_DRIVER_VERSION) {
-            return Availability.unavailable("the NVIDIA driver supports CUDA " + version[0] / 1000 + "."
-                    + (version[0] % 1000) / 10 + "; this backend needs CUDA 13.0 or newer: update the NVIDIA driver "
+            return Availability.unavailable("the NVIDIA driver supports CUDA " + CudaVersion.text(version[0])
+                    + "; this backend needs CUDA 13.0 or newer: update the NVIDIA driver "
                     + "(580 or newer)", null);
         }
         int[] count = new int[1];

@@ -1,6 +1,7 @@
 package dev.softsilhouette.cuda;
 
 import dev.softsilhouette.cuda.engine.CleanupFailures;
+import dev.softsilhouette.cuda.engine.CudaVersion;
 import dev.softsilhouette.cuda.engine.KernelImageCache;
 import dev.softsilhouette.cuda.engine.KernelModules;
 import dev.softsilhouette.cuda.engine.KernelSignatures;
@@ -240,6 +241,6 @@ final class CudaDevice {
 
     String describe() {
         return name + " (device " + ordinal + ", sm_" + major + minor + ", " + multiprocessors + " SMs, "
-                + (totalMemory >> 20) + " MiB), driver CUDA " + driverVersion / 1000 + "." + (driverVersion % 1000) / 10;
+                + (totalMemory >> 20) + " MiB), driver CUDA " + CudaVersion.text(driverVersion);
     }
 }

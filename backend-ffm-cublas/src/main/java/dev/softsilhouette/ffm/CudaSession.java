@@ -1,6 +1,7 @@
 package dev.softsilhouette.ffm;
 
 import dev.softsilhouette.cuda.engine.CleanupFailures;
+import dev.softsilhouette.cuda.engine.CudaVersion;
 import dev.softsilhouette.cuda.engine.DeviceOrdinal;
 import dev.softsilhouette.cuda.engine.KernelImageCache;
 import dev.softsilhouette.cuda.engine.KernelModules;
@@ -146,7 +147,7 @@ final class CudaSession implements AutoCloseable {
 
     private static int nvrtcVersion() {
         int[] version = Nvrtc.version();
-        return version[0] * 1000 + version[1] * 10;
+        return CudaVersion.of(version[0], version[1]);
     }
 
     /** The loaded function of the kernel named {@code symbol}. */
@@ -156,8 +157,8 @@ final class CudaSession implements AutoCloseable {
 
     /** One line for the availability details. */
     String describe() {
-        return String.format("%s (sm_%d, %d MiB), CUDA driver %d.%d, NVRTC %d.%d", deviceName, computeCapability,
-                totalMemory >> 20, driverVersion / 1000, (driverVersion % 1000) / 10, nvrtcVersion[0], nvrtcVersion[1]);
+        return String.format("%s (sm_%d, %d MiB), CUDA driver %s, NVRTC %d.%d", deviceName, computeCapability,
+                totalMemory >> 20, CudaVersion.text(driverVersion), nvrtcVersion[0], nvrtcVersion[1]);
     }
 
     /** Unloads every module and releases the primary context, even when an unload fails (then thrown). Idempotent. */

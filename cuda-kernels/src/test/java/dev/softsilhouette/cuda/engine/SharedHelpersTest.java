@@ -106,4 +106,13 @@ class SharedHelpersTest {
                 beyond);
         assertTrue(DeviceOrdinal.refusal(0, 0).contains("no device"));
     }
+
+    @Test
+    void cudaVersionsAreMajorTimesThousandPlusMinorTimesTen() {
+        assertEquals(13000, CudaVersion.of(13, 0));
+        assertEquals(12080, CudaVersion.of(12, 8));
+        assertEquals("13.0", CudaVersion.text(13000));
+        assertEquals("12.8", CudaVersion.text(12080));
+        assertEquals("11.2", CudaVersion.text(11020));
+    }
 }
