@@ -39,9 +39,24 @@ public final class CpuVectorBackend implements SupConBackend {
         /**
          * The plain loops for the first call, the Vector API code from the second on: the first call of a JVM runs
          * in the interpreter and C1, where the loops are several times faster than Vector API code that C2 has not
-         * compiled yet (each vector is then a heap object); the calls after it compile the vector code.
+         * compiled yet (each vector is then a heap object); the calls after it compile the vector code. A first call
+         * of more than {@link #LANES_MOST_WORK} runs the vector code: C2 compiles it during the call, and compiled
+         * plain loops would be about 20 times slower for the rest of it.
          */
         LANES_FIRST
+    }
+
+    /**
+     * The most work (N^2 D or N K D) a first call runs on the plain loops: above it the vector code's compilation
+     * is paid back within the call (a cold Euclidean score of N x 64 rows breaks even between N = 5,000 and 8,192).
+     * N=256 D=128 is 2^23; the digits' score 2^28.
+     */
+    static final long LANES_MOST_WORK = 1L << 31;
+
+    /** The work of a call on a batch, for {@link #LANES_MOST_WORK}: N^2 D for EUCLIDEAN, N K D otherwise. */
+    private static long work(PreparedBatch batch, boolean pairwise) {
+        long n = batch.rows();
+        return pairwise ? n * n * batch.dims() : n * Math.max(1, batch.classCount()) * batch.dims();
     }
 
     private final VectorSimdOps vector;
@@ -78,6 +93,11 @@ public final class CpuVectorBackend implements SupConBackend {
     static final class Workspace {
         private Kernels lanesKernels;
         private Kernels vectorKernels;
+
+        /** Whether this thread's calls ran the plain loops (their kernels are dropped at the next vector call). */
+        boolean ranPlainLoops() {
+            return lanesKernels != null;
+        }
     }
 
     /**
@@ -183,9 +203,15 @@ public final class CpuVectorBackend implements SupConBackend {
         return w;
     }
 
-    /** The kernels for this call on this thread; the first call of a {@link Code#LANES_FIRST} backend flips it. */
-    private Kernels kernels() {
+    /**
+     * The kernels for this call on this thread; the first call of a {@link Code#LANES_FIRST} backend flips it, and
+     * runs the vector code itself when its {@code work} is above {@link #LANES_MOST_WORK}.
+     */
+    private Kernels kernels(long work) {
         Workspace w = workspace();
+        if (switchesToVector && work > LANES_MOST_WORK) {
+            vectorCode = true;
+        }
         if (vectorCode) {
             w.lanesKernels = null;
             if (w.vectorKernels == null) {
@@ -230,7 +256,7 @@ public final class CpuVectorBackend implements SupConBackend {
             }
             return 0.0;
         }
-        Kernels w = kernels();
+        Kernels w = kernels(work(batch, metric == Metric.EUCLIDEAN));
         return switch (metric) {
             case EUCLIDEAN -> w.euclidean.compute(batch, tau, weight, rowWeights, silhouettesOut, gradientOut);
             case SQUARED_EUCLIDEAN, COSINE ->
@@ -244,7 +270,8 @@ public final class CpuVectorBackend implements SupConBackend {
         if (closed) {
             throw closedException();
         }
-        return kernels().supCon.supCon(batch, temperatures, weight, rowWeights, lossesOut, gradientOut);
+        return kernels(work(batch, true)).supCon.supCon(batch, temperatures, weight, rowWeights, lossesOut,
+                gradientOut);
     }
 
     @Override
@@ -267,7 +294,7 @@ public final class CpuVectorBackend implements SupConBackend {
         if (closed) {
             throw closedException();
         }
-        Kernels w = kernels();
+        Kernels w = kernels(work(batch, fused));
         if (fused || batch.classCount() < 2) {
             return w.supCon.hybrid(batch, terms, gradientOut);
         }
@@ -304,6 +331,6 @@ public final class CpuVectorBackend implements SupConBackend {
         if (closed) {
             throw closedException();
         }
-        return kernels().blocks;
+        return kernels(0).blocks; // a block call is one tile or one block: the first one is small
     }
 }

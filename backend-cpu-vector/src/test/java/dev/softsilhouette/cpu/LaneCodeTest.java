@@ -196,8 +196,26 @@ class LaneCodeTest {
         int[] y = Batches.labels(20, 3, random);
         PreparedBatch batch = Batches.prepare(Batches.embeddings(20, 4, y, 1.0, 0.0, random), y, 4);
         Result first = silhouette(backend, batch, Metric.EUCLIDEAN, 0.1, true, null);
+        assertTrue(backend.workspaceOfThisThread().ranPlainLoops(), "the first call ran the loops");
         assertTrue(backend.runsVectorCode());
         assertSameBits(first, silhouette(backend, batch, Metric.EUCLIDEAN, 0.1, true, null), "second call");
+        assertTrue(!backend.workspaceOfThisThread().ranPlainLoops(), "the second call ran the vector code");
+        backend.close();
+    }
+
+    /** A first call above LANES_MOST_WORK (N^2 D) compiles the vector code during the call instead. */
+    @Test
+    void aLargeFirstCallRunsTheVectorCode() {
+        CpuVectorBackend backend = new CpuVectorBackend(1, CpuVectorBackend.Code.LANES_FIRST);
+        int n = 1500;
+        int d = 960; // N^2 D = 2.16e9 > 2^31
+        assertTrue((long) n * n * d > CpuVectorBackend.LANES_MOST_WORK);
+        SplittableRandom random = new SplittableRandom(6);
+        int[] y = Batches.labels(n, 4, random);
+        PreparedBatch batch = Batches.prepare(Batches.embeddings(n, d, y, 1.0, 0.0, random), y, d);
+        silhouette(backend, batch, Metric.EUCLIDEAN, 0.0, false, null);
+        assertTrue(backend.runsVectorCode());
+        assertTrue(!backend.workspaceOfThisThread().ranPlainLoops(), "the first call ran the vector code");
         backend.close();
     }
 }
