@@ -29,7 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code EUCLIDEAN}: every pair of blocks once (both directions from one tile) into per-row per-class sums,
  *       then the silhouettes. O(N^2*D): tiles run in the rounds of a round-robin tournament, in which no two tiles
  *       share a block, so a round's tiles run in parallel and every block's sums get their contributions in a fixed
- *       order.</li>
+ *       order. The rounds are generated one at a time (every pair at once would be O(blocks^2) memory).</li>
+ *   <li>{@code EUCLIDEAN} when the N*K sums in double would take more than a quarter of the heap: the rows in
+ *       stripes of whole blocks, one stripe's sums at a time. A stripe's blocks take their sums from every block
+ *       in block order, one direction per tile (the other direction would belong to another stripe), so the tiles
+ *       cost twice the work of the symmetric plan and memory is O((N / stripes) * K).</li>
  * </ul>
  * Blocks run on {@code threads} threads; every sum is reduced in block order, so the score has the same bits for
  * any thread count.
@@ -50,17 +54,36 @@ final class StreamedScore {
     private final ClassCounts classes;
     private final int blockRows;
     private final int blockCount;
+    /** EUCLIDEAN: the row stripes whose sums are held one at a time (1: all of them, the symmetric plan). */
+    private final int stripes;
+    /** Blocks per stripe (the last may have fewer). */
+    private final int stripeBlocks;
     private final ThreadLocal<float[][]> scratch;
+    /** A tile's discarded column-side sums in the striped plan. */
+    private final ThreadLocal<double[]> discarded;
 
+    /** The sums' share of the heap: {@code Runtime.maxMemory() / 4}. */
     StreamedScore(BlockSilhouette blocks, MappedEmbeddings x, int[] y, ClassCounts classes, int blockRows) {
+        this(blocks, x, y, classes, blockRows, Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    /** @param sumsBudget bytes the EUCLIDEAN per-row per-class sums may take at once */
+    StreamedScore(BlockSilhouette blocks, MappedEmbeddings x, int[] y, ClassCounts classes, int blockRows,
+                  long sumsBudget) {
         this.blocks = blocks;
         this.x = x;
         this.y = y;
         this.classes = classes;
         this.blockRows = blockRows;
         this.blockCount = (int) ((x.rows() + (long) blockRows - 1) / blockRows);
+        long sumsBytes = (long) x.rows() * classes.classCount() * Double.BYTES;
+        int wanted = (int) Math.min(blockCount, Math.max(1, (sumsBytes + sumsBudget - 1) / Math.max(1, sumsBudget)));
+        this.stripeBlocks = (blockCount + wanted - 1) / wanted;
+        this.stripes = blocks.metric() == Metric.EUCLIDEAN ? (blockCount + stripeBlocks - 1) / stripeBlocks : 1;
         int scratchValues = x.inPlace() ? 0 : Math.multiplyExact(Math.min(blockRows, x.rows()), x.cols());
         this.scratch = ThreadLocal.withInitial(() -> new float[][]{new float[scratchValues], new float[scratchValues]});
+        int columnSums = Math.multiplyExact(Math.min(blockRows, x.rows()), classes.classCount());
+        this.discarded = ThreadLocal.withInitial(() -> new double[columnSums]);
     }
 
     static int defaultBlockRows(Metric metric) {
@@ -69,7 +92,15 @@ final class StreamedScore {
 
     /** Units of work the progress bar counts: two passes over the blocks, or every tile. */
     long units() {
-        return blocks.metric() == Metric.EUCLIDEAN ? (long) blockCount * (blockCount + 1) / 2 : 2L * blockCount;
+        if (blocks.metric() != Metric.EUCLIDEAN) {
+            return 2L * blockCount;
+        }
+        return stripes == 1 ? (long) blockCount * (blockCount + 1) / 2 : (long) blockCount * blockCount;
+    }
+
+    /** The number of row stripes of the EUCLIDEAN plan (1: the symmetric plan). */
+    int stripes() {
+        return stripes;
     }
 
     /**
@@ -116,13 +147,18 @@ final class StreamedScore {
             x.checkFinite(from(b), rows(b));
             return null;
         }));
+        return stripes == 1 ? symmetric(pool, progress, done, samplesOut, k)
+                : striped(pool, progress, done, samplesOut, k);
+    }
+
+    private double symmetric(ExecutorService pool, Progress progress, AtomicLong done, float[] samplesOut, int k) {
         double[][] sums = new double[blockCount][];
         for (int b = 0; b < blockCount; b++) {
             sums[b] = new double[Math.multiplyExact(rows(b), k)];
         }
-        for (int[][] round : rounds(blockCount)) {
+        for (int r = 0, rounds = roundCount(blockCount); r < rounds; r++) {
             List<Callable<Void>> tiles = new ArrayList<>();
-            for (int[] pair : round) {
+            for (int[] pair : round(blockCount, r)) {
                 tiles.add(() -> {
                     int i = pair[0];
                     int j = pair[1];
@@ -143,29 +179,87 @@ final class StreamedScore {
     }
 
     /**
+     * One stripe of blocks at a time: for every block j in order, the tiles (i, j) of the stripe's blocks i run in
+     * parallel (each writes only its row side), so every row's sums take their contributions in block order.
+     */
+    private double striped(ExecutorService pool, Progress progress, AtomicLong done, float[] samplesOut, int k) {
+        double total = 0.0;
+        for (int first = 0; first < blockCount; first += stripeBlocks) {
+            int stripeStart = first;
+            int stripeEnd = Math.min(blockCount, first + stripeBlocks);
+            double[][] sums = new double[stripeEnd - stripeStart][];
+            for (int b = stripeStart; b < stripeEnd; b++) {
+                sums[b - stripeStart] = new double[Math.multiplyExact(rows(b), k)];
+            }
+            String note = String.format(Locale.ROOT, "stripe %d/%d, tiles of %d x %d rows",
+                    stripeStart / stripeBlocks + 1, stripes, blockRows, blockRows);
+            for (int j = 0; j < blockCount; j++) {
+                int column = j;
+                List<Callable<Void>> tiles = new ArrayList<>();
+                for (int b = stripeStart; b < stripeEnd; b++) {
+                    int row = b;
+                    tiles.add(() -> {
+                        double[] own = sums[row - stripeStart];
+                        if (row == column) {
+                            blocks.addEuclideanSums(classes, block(row, 0), own);
+                        } else {
+                            double[] other = discarded.get();
+                            java.util.Arrays.fill(other, 0.0);
+                            blocks.addEuclideanSums(classes, block(row, 0), block(column, 1), own, other);
+                        }
+                        tick(progress, done, note);
+                        return null;
+                    });
+                }
+                runAll(pool, tiles);
+            }
+            List<Callable<Double>> rowsOfStripe = new ArrayList<>();
+            for (int b = stripeStart; b < stripeEnd; b++) {
+                int row = b;
+                rowsOfStripe.add(() -> blocks.silhouettesFromSums(classes, Ints.of(y, from(row)), rows(row),
+                        sums[row - stripeStart], samplesOut == null ? null : Floats.of(samplesOut, from(row))));
+            }
+            total += sumInOrder(runAll(pool, rowsOfStripe));
+        }
+        return total;
+    }
+
+    /**
      * The rounds of a round-robin tournament over {@code b} blocks (the circle method), then one round of the
      * diagonal tiles: every pair {@code (i, j)}, {@code i <= j}, once, and no block twice in a round.
      */
     static List<int[][]> rounds(int b) {
-        int even = b + (b & 1);
         List<int[][]> rounds = new ArrayList<>();
-        for (int r = 0; r < even - 1; r++) {
-            List<int[]> round = new ArrayList<>();
-            for (int q = 0; q < even / 2; q++) {
-                int u = q == 0 ? r : (r + q) % (even - 1);
-                int v = q == 0 ? even - 1 : (r - q + even - 1) % (even - 1);
-                if (u < b && v < b) { // otherwise the bye of an odd block count
-                    round.add(new int[]{Math.min(u, v), Math.max(u, v)});
-                }
-            }
-            rounds.add(round.toArray(int[][]::new));
+        for (int r = 0, count = roundCount(b); r < count; r++) {
+            rounds.add(round(b, r));
         }
-        int[][] diagonal = new int[b][];
-        for (int i = 0; i < b; i++) {
-            diagonal[i] = new int[]{i, i};
-        }
-        rounds.add(diagonal);
         return rounds;
+    }
+
+    /** How many rounds {@link #round} has for {@code b} blocks: the tournament's, then the diagonal. */
+    static int roundCount(int b) {
+        return b + (b & 1); // the tournament's even - 1 rounds, then the diagonal
+    }
+
+    /** Round {@code r} of {@link #rounds}, computed on its own. */
+    static int[][] round(int b, int r) {
+        int even = b + (b & 1);
+        if (r == even - 1) {
+            int[][] diagonal = new int[b][];
+            for (int i = 0; i < b; i++) {
+                diagonal[i] = new int[]{i, i};
+            }
+            return diagonal;
+        }
+        List<int[]> round = new ArrayList<>();
+        for (int q = 0; q < even / 2; q++) {
+            int u = q == 0 ? r : (r + q) % (even - 1);
+            int v = q == 0 ? even - 1 : (r - q + even - 1) % (even - 1);
+            if (u < b && v < b) { // otherwise the bye of an odd block count
+                round.add(new int[]{Math.min(u, v), Math.max(u, v)});
+            }
+        }
+        return round.toArray(int[][]::new);
     }
 
     private int from(int b) {
@@ -231,9 +325,10 @@ final class StreamedScore {
 
     /** How the run is described on the command line. */
     String describe(int threads) {
+        String plan = blocks.metric() != Metric.EUCLIDEAN ? "2 passes"
+                : units() + " tiles" + (stripes == 1 ? "" : " in " + stripes + " row stripes (the sums of one at a time)");
         return String.format(Locale.ROOT, "%d block%s of %d rows, %s, %d thread%s (memory-mapped%s)", blockCount,
-                blockCount == 1 ? "" : "s", blockRows,
-                blocks.metric() == Metric.EUCLIDEAN ? units() + " tiles" : "2 passes", threads,
+                blockCount == 1 ? "" : "s", blockRows, plan, threads,
                 threads == 1 ? "" : "s", x.inPlace() ? "" : ", converted block by block");
     }
 }

@@ -1,5 +1,9 @@
 package dev.softsilhouette.cli;
 
+import dev.softsilhouette.BlockSilhouette;
+import dev.softsilhouette.ClassCounts;
+import dev.softsilhouette.Metric;
+import dev.softsilhouette.cli.io.MappedEmbeddings;
 import dev.softsilhouette.cli.io.Npy;
 import dev.softsilhouette.cli.io.NpyArray;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,6 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -100,6 +106,35 @@ class StreamedScoreTest {
                 "--block-rows", "500", "--repeat", "2");
         assertEquals(SilhouetteCli.USAGE, r.status(), r.toString());
         assertTrue(r.err().contains("--repeat"), r.err());
+    }
+
+    /**
+     * With a heap too small for every row's sums the EUCLIDEAN plan holds one stripe of rows at a time: the same
+     * score and samples as the symmetric plan (to rounding: the sums add in another order), the progress bar counting
+     * every (stripe block, block) tile.
+     */
+    @Test
+    void theStripedEuclideanPlanEqualsTheSymmetricOne() {
+        int[] labels = dev.softsilhouette.cli.io.Inputs.labelsMapped(y);
+        ClassCounts classes = ClassCounts.of(labels);
+        long allSums = (long) labels.length * classes.classCount() * Double.BYTES;
+        try (MappedEmbeddings embeddings = MappedEmbeddings.open(x);
+             BlockSilhouette blocks = BlockSilhouette.builder().metric(Metric.EUCLIDEAN).build()) {
+            StreamedScore symmetric = new StreamedScore(blocks, embeddings, labels, classes, 100, allSums);
+            StreamedScore striped = new StreamedScore(blocks, embeddings, labels, classes, 100, allSums / 4);
+            assertEquals(1, symmetric.stripes());
+            assertEquals(4, striped.stripes(), "18 blocks in stripes of 5, 5, 5 and 3");
+            assertEquals(18L * 18, striped.units());
+            float[] expected = new float[labels.length];
+            float[] actual = new float[labels.length];
+            PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+            double a = symmetric.run(2, new Progress(quiet, false, "score", symmetric.units()), expected).score();
+            double b = striped.run(3, new Progress(quiet, false, "score", striped.units()), actual).score();
+            assertEquals(a, b, 1e-12);
+            for (int i = 0; i < labels.length; i++) {
+                assertEquals(expected[i], actual[i], 1e-6, "sample " + i);
+            }
+        }
     }
 
     @Test
