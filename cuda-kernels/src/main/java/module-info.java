@@ -1,8 +1,9 @@
 /**
  * CUDA C kernel sources shared by the GPU backends (compiled at run time with NVRTC), and the GPU engine both
  * backends bind: the device port and what runs above it (package {@code dev.softsilhouette.cuda.engine}), and the
- * fused-kernel strategy (package {@code dev.softsilhouette.cuda.engine.fused}) and the SGEMM strategy (package
- * {@code dev.softsilhouette.cuda.engine.sgemm}).
+ * fused-kernel strategy (package {@code dev.softsilhouette.cuda.engine.fused}), the SGEMM strategy (package
+ * {@code dev.softsilhouette.cuda.engine.sgemm}) and the EUCLIDEAN tiles of the block decomposition (package
+ * {@code dev.softsilhouette.cuda.engine.blocks}).
  */
 module dev.softsilhouette.cuda.kernels {
     requires transitive dev.softsilhouette.api; // the engine speaks the SPI's types (Metric, PreparedBatch)
@@ -11,6 +12,7 @@ module dev.softsilhouette.cuda.kernels {
     exports dev.softsilhouette.cuda.engine;
     exports dev.softsilhouette.cuda.engine.fused;
     exports dev.softsilhouette.cuda.engine.sgemm;
+    exports dev.softsilhouette.cuda.engine.blocks;
     opens dev.softsilhouette.cuda.kernels; // the .cu resources live in this package
 
     uses dev.softsilhouette.spi.BackendProvider; // the probes' self-check finds the reference backend

@@ -7,7 +7,8 @@ import dev.softsilhouette.spi.SilhouetteBackend;
 
 /**
  * The {@code cuda} backend, assembled: the engine's fused-kernel strategy ({@link FusedTiles}) on this module's
- * JavaCPP port ({@link CudaStreamPort}), a workspace per calling thread, the device held through a lease until the
+ * JavaCPP port ({@link CudaStreamPort}), a workspace per calling thread (and a port of its own for the block
+ * decomposition's EUCLIDEAN tiles), the device held through a lease until the
  * backend is closed (the last lease on a device unloads the modules and releases the primary context).
  */
 final class CudaBackend {
@@ -19,6 +20,6 @@ final class CudaBackend {
         CudaDevice device = lease.device();
         return new StrategyBackend<>(CudaBackendProvider.NAME,
                 () -> new FusedWorkspace(new CudaStreamPort(device), device.signatures()), FusedTiles::run,
-                lease::close);
+                () -> new CudaStreamPort(device), lease::close);
     }
 }

@@ -6,8 +6,10 @@ import dev.softsilhouette.cuda.engine.DeviceOrdinal;
 import dev.softsilhouette.cuda.engine.KernelImageCache;
 import dev.softsilhouette.cuda.engine.KernelModules;
 import dev.softsilhouette.cuda.engine.NvrtcProgramKey;
+import dev.softsilhouette.cuda.engine.blocks.EuclideanBlockWorkspace;
 import dev.softsilhouette.cuda.engine.sgemm.SgemmKernel;
 import dev.softsilhouette.cuda.kernels.ComputeCapability;
+import dev.softsilhouette.cuda.kernels.KernelCatalog;
 import dev.softsilhouette.cuda.kernels.KernelSource;
 import dev.softsilhouette.ffm.cuda.Driver;
 import dev.softsilhouette.ffm.cuda.DriverFunctions;
@@ -124,7 +126,10 @@ final class CudaSession implements AutoCloseable {
         }
     }
 
-    /** Each source, in load order, with the kernels the strategy launches from it (all in the parsed signatures). */
+    /**
+     * Each source, in load order, with the kernels the strategy and the block decomposition's EUCLIDEAN tiles launch
+     * from it (all in the parsed signatures).
+     */
     private static Map<KernelSource, List<String>> launched() {
         Map<KernelSource, List<String>> launched = new LinkedHashMap<>();
         for (SgemmKernel.Source source : SgemmKernel.Source.values()) {
@@ -134,6 +139,10 @@ final class CudaSession implements AutoCloseable {
             SgemmKernel.SIGNATURES.get(kernel.symbol); // every kernel launched is in the compiled sources
             launched.get(kernel.source.kernelSource()).add(kernel.symbol);
         }
+        for (String kernel : KernelCatalog.EUCLIDEAN_BLOCKS.hotKernels()) {
+            EuclideanBlockWorkspace.SIGNATURES.get(kernel); // the block decomposition's EUCLIDEAN tiles
+        }
+        launched.put(KernelCatalog.EUCLIDEAN_BLOCKS, KernelCatalog.EUCLIDEAN_BLOCKS.hotKernels());
         return launched;
     }
 

@@ -8,7 +8,8 @@ import dev.softsilhouette.spi.SilhouetteBackend;
 /**
  * The {@code ffm-cublas} backend, assembled: the engine's SGEMM strategy ({@link SgemmStrategy}) on this module's
  * {@code java.lang.foreign} port ({@link FfmStreamPort}: a stream and its cuBLAS handle), a workspace per calling
- * thread, the session (context, modules) held until the backend is closed.
+ * thread (and a port of its own for the block decomposition's EUCLIDEAN tiles), the session (context, modules)
+ * held until the backend is closed.
  */
 final class FfmCublasBackend {
     private FfmCublasBackend() {
@@ -20,6 +21,6 @@ final class FfmCublasBackend {
                 () -> new SgemmWorkspace(new FfmStreamPort(session)),
                 (w, batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut) -> SgemmStrategy.run(w,
                         gramBudget, batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut),
-                session::close);
+                () -> new FfmStreamPort(session), session::close);
     }
 }

@@ -47,7 +47,9 @@ public final class FakeCudaDriverMain {
         try (var cached = java.nio.file.Files.list(java.nio.file.Path.of(
                 System.getProperty(dev.softsilhouette.cuda.engine.KernelImageCache.PROPERTY)))) {
             long images = cached.filter(f -> f.toString().endsWith(".cubin")).count();
-            check(images == dev.softsilhouette.cuda.engine.sgemm.SgemmKernel.Source.values().length, "compiled images are cached on disk (" + images
+            // the strategy's sources and the block decomposition's EUCLIDEAN tiles (euclidean_blocks.cu)
+            check(images == dev.softsilhouette.cuda.engine.sgemm.SgemmKernel.Source.values().length + 1,
+                    "compiled images are cached on disk (" + images
                     + " in the shared kernel cache)");
         }
         dev.softsilhouette.spi.SilhouetteBackend backend = FfmCublasBackend.on(session,
@@ -79,6 +81,14 @@ public final class FakeCudaDriverMain {
                 long launched = (long) launches.invokeExact() - before;
                 check(launched > 0, metric + ": host path ran, " + launched + " kernel launches");
             }
+
+            // The block decomposition's EUCLIDEAN tile on the binding: the tile and two class-sum launches on a
+            // second stream (the fake runs no kernel, so only the path is checked; close() below frees its memory).
+            var rowBlock = new dev.softsilhouette.spi.PreparedBlock(arena.allocateFrom(JAVA_FLOAT, x), n, d, labels, k);
+            long beforeBlocks = (long) launches.invokeExact();
+            backend.addEuclideanSums(rowBlock, rowBlock, new double[n * k], new double[n * k]);
+            long blockLaunches = (long) launches.invokeExact() - beforeBlocks;
+            check(blockLaunches == 3, "block tile: " + blockLaunches + " kernel launches");
 
             // 3. Out of device memory: the exception names the function and the error; outputs stay untouched.
             int big = 4000;

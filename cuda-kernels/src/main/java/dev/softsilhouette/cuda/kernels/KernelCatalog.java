@@ -24,6 +24,12 @@ public final class KernelCatalog {
     /** EUCLIDEAN: fused Gram tiles, forward (symmetric tile pairs) and backward (row tiles by column splits). */
     public static final KernelSource EUCLIDEAN_FUSED = new KernelSource("euclidean_fused.cu",
             List.of("euclidean_forward_tiles", "euclidean_segment_sums", "euclidean_backward_rows"));
+    /**
+     * EUCLIDEAN tiles of the block decomposition (SPEC section 12): direct float distances between class segments
+     * of two blocks, per-row per-class sums in double.
+     */
+    public static final KernelSource EUCLIDEAN_BLOCKS = new KernelSource("euclidean_blocks.cu",
+            List.of("euclidean_block_tiles", "euclidean_block_class_sums"));
     /** Headers the sources include, by the name they include them with (NVRTC needs them passed explicitly). */
     public static final List<String> HEADERS = List.of("common.cuh");
 
@@ -33,6 +39,7 @@ public final class KernelCatalog {
                 SILHOUETTE_ROWS,
                 CLASS_STATISTICS,
                 EUCLIDEAN_FUSED,
+                EUCLIDEAN_BLOCKS,
                 // ffm-cublas backend (the GEMMs are cuBLAS; these are the small kernels around them)
                 new KernelSource("ffm_prepare.cu", List.of("ffm_gather_rows", "ffm_class_stat_sums",
                         "ffm_cosine_gradient")),

@@ -28,6 +28,8 @@ class StrategyBackendTest {
         }, (w, batch, metric, tau, weight, rowWeights, s, g) -> {
             log.add("run " + metric);
             return 1.5;
+        }, () -> {
+            throw new AssertionError("no block call here");
         }, () -> log.add("release device"));
     }
 
