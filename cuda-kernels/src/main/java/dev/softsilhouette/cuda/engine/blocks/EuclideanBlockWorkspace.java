@@ -28,8 +28,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  *
  * <p>Memory: the engine's {@link DeviceWorkspace}, one device and one page-locked host allocation grown to the
  * largest tile seen and reused; the segment partials take {@code rows * columnSegments + columns * rowSegments}
- * doubles, where a block of n rows and K classes has at most {@code n / 16 + K} segments. A tile beyond {@link #fits} (partials over the budget, or more
- * segments than a grid's y dimension) is the caller's to compute otherwise. Used by one thread at a time.
+ * doubles, where a block of n rows and K classes has at most {@code n / 16 + K} segments. The class orders and
+ * segment tables ({@link ClassSegments}, one for each block of a tile) are Java arrays grown and reused the same
+ * way: once warmed on a shape, a call allocates nothing. A tile beyond {@link #fits} (partials over the budget, or
+ * more segments than a grid's y dimension) is the caller's to compute otherwise. Used by one thread at a time.
  */
 public final class EuclideanBlockWorkspace extends DeviceWorkspace {
     /** Rows per segment: {@code EB_TILE} of the kernel source. */
@@ -44,6 +46,11 @@ public final class EuclideanBlockWorkspace extends DeviceWorkspace {
     public static final KernelSignatures SIGNATURES = KernelSignatures.of(List.of(KernelCatalog.EUCLIDEAN_BLOCKS));
 
     private static final long ALIGN = 256;
+
+    /** The row block's class order and segments, reused from call to call. */
+    private final ClassSegments rowSegments = new ClassSegments(SEGMENT);
+    /** The column block's, reused too. */
+    private final ClassSegments columnSegments = new ClassSegments(SEGMENT);
 
     /** Owns {@code port} from here on: {@link #close()} closes it. */
     public EuclideanBlockWorkspace(DevicePort port) {
@@ -88,9 +95,13 @@ public final class EuclideanBlockWorkspace extends DeviceWorkspace {
         PreparedBlock other = within ? rows : columns;
         int k = rows.classCount();
         int d = rows.dims();
-        ClassSegments rowSegments = ClassSegments.of(rows.classes(), rows.rows(), k, SEGMENT);
-        ClassSegments columnSegments = within ? rowSegments : ClassSegments.of(other.classes(), other.rows(), k,
-                SEGMENT);
+        ClassSegments rowSegments = this.rowSegments;
+        rowSegments.plan(rows.classes(), rows.rows(), k);
+        ClassSegments columnSegments = rowSegments;
+        if (!within) {
+            columnSegments = this.columnSegments;
+            columnSegments.plan(other.classes(), other.rows(), k);
+        }
         int r = rows.rows();
         int c = within ? 0 : other.rows();
         double scale = PowerOfTwoScale.of(within ? largest(rows) : Math.max(largest(rows), largest(other)));
@@ -116,13 +127,14 @@ public final class EuclideanBlockWorkspace extends DeviceWorkspace {
         MemorySegment pinned = host();
         long device = device(0);
         try {
-            stage(rows, rowSegments, scale, pinned.asSlice(hRows));
-            pinned.asSlice(hRowStarts).copyFrom(MemorySegment.ofArray(rowSegments.starts()));
-            pinned.asSlice(hRowFirst).copyFrom(MemorySegment.ofArray(rowSegments.classFirst()));
+            stage(rows, rowSegments, scale, pinned, hRows);
+            MemorySegment.copy(rowSegments.starts(), 0, pinned, JAVA_INT, hRowStarts, rowSegments.count() + 1);
+            MemorySegment.copy(rowSegments.classFirst(), 0, pinned, JAVA_INT, hRowFirst, k + 1);
             if (!within) {
-                stage(other, columnSegments, scale, pinned.asSlice(hColumns));
-                pinned.asSlice(hColumnStarts).copyFrom(MemorySegment.ofArray(columnSegments.starts()));
-                pinned.asSlice(hColumnFirst).copyFrom(MemorySegment.ofArray(columnSegments.classFirst()));
+                stage(other, columnSegments, scale, pinned, hColumns);
+                MemorySegment.copy(columnSegments.starts(), 0, pinned, JAVA_INT, hColumnStarts,
+                        columnSegments.count() + 1);
+                MemorySegment.copy(columnSegments.classFirst(), 0, pinned, JAVA_INT, hColumnFirst, k + 1);
             }
             upload(0, 0, hRowSums); // values and tables in one copy
             long columnValues = device + (within ? hRows : hColumns);
@@ -146,9 +158,9 @@ public final class EuclideanBlockWorkspace extends DeviceWorkspace {
             throw e;
         }
         double unscale = 1.0 / scale; // a power of two: exact
-        addInto(pinned.asSlice(hRowSums), rowSegments.order(), r, k, unscale, rowSums);
+        addInto(pinned, hRowSums, rowSegments.order(), r, k, unscale, rowSums);
         if (!within) {
-            addInto(pinned.asSlice(hColumnSums), columnSegments.order(), c, k, unscale, columnSums);
+            addInto(pinned, hColumnSums, columnSegments.order(), c, k, unscale, columnSums);
         }
     }
 
@@ -163,13 +175,14 @@ public final class EuclideanBlockWorkspace extends DeviceWorkspace {
      * The rows of {@code block} in class order, times {@code scale} (a power of two, applied in double: exact, and
      * the largest magnitude lands in [1, 2) even when the scale itself is beyond float).
      */
-    private static void stage(PreparedBlock block, ClassSegments segments, double scale, MemorySegment out) {
+    private static void stage(PreparedBlock block, ClassSegments segments, double scale, MemorySegment out,
+                              long offset) {
         int d = block.dims();
         MemorySegment in = block.embeddings();
         int[] order = segments.order();
         for (int p = 0; p < block.rows(); p++) {
             long from = (long) order[p] * d;
-            long to = (long) p * d;
+            long to = offset / Float.BYTES + (long) p * d;
             for (int t = 0; t < d; t++) {
                 out.setAtIndex(JAVA_FLOAT, to + t, (float) (in.getAtIndex(JAVA_FLOAT_UNALIGNED, from + t) * scale));
             }
@@ -186,12 +199,14 @@ public final class EuclideanBlockWorkspace extends DeviceWorkspace {
         return largest;
     }
 
-    /** {@code target[order[p]*K + k] += sums[p*K + k] * unscale}, in row order. */
-    private static void addInto(MemorySegment sums, int[] order, int rows, int k, double unscale, double[] target) {
+    /** {@code target[order[p]*K + k] += sums[p*K + k] * unscale}, in row order; the sums {@code offset} bytes in. */
+    private static void addInto(MemorySegment pinned, long offset, int[] order, int rows, int k, double unscale,
+                                double[] target) {
+        long first = offset / Double.BYTES;
         for (int p = 0; p < rows; p++) {
             int base = order[p] * k;
             for (int q = 0; q < k; q++) {
-                target[base + q] += sums.getAtIndex(JAVA_DOUBLE, (long) p * k + q) * unscale;
+                target[base + q] += pinned.getAtIndex(JAVA_DOUBLE, first + (long) p * k + q) * unscale;
             }
         }
     }

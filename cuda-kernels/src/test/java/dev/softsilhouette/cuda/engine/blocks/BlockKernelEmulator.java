@@ -6,6 +6,7 @@ import dev.softsilhouette.cuda.engine.KernelArguments;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -26,6 +27,8 @@ final class BlockKernelEmulator implements DevicePort {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
     private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private final Arena arena = Arena.ofShared();
     private final TreeMap<Long, MemorySegment> allocations = new TreeMap<>();
@@ -34,6 +37,15 @@ final class BlockKernelEmulator implements DevicePort {
     final List<String> launches = new ArrayList<>();
     int pinnedLive;
     boolean closed;
+    /**
+     * Bytes this emulator allocated on the calling thread in its copies and launches (it stands in for the device,
+     * so an allocation test of the host code takes them out).
+     */
+    long emulatorBytes;
+
+    private long allocatedSoFar() {
+        return THREADS.getCurrentThreadAllocatedBytes();
+    }
 
     @Override
     public void makeCurrent() {
@@ -78,12 +90,16 @@ final class BlockKernelEmulator implements DevicePort {
 
     @Override
     public void copyToDevice(long destination, MemorySegment source, long bytes) {
+        long before = allocatedSoFar();
         at(destination, bytes).copyFrom(source.asSlice(0, bytes));
+        emulatorBytes += allocatedSoFar() - before;
     }
 
     @Override
     public void copyToHost(MemorySegment destination, long source, long bytes) {
+        long before = allocatedSoFar();
         destination.asSlice(0, bytes).copyFrom(at(source, bytes));
+        emulatorBytes += allocatedSoFar() - before;
     }
 
     @Override
@@ -122,6 +138,15 @@ final class BlockKernelEmulator implements DevicePort {
 
     @Override
     public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, KernelArguments arguments) {
+        long before = allocatedSoFar();
+        try {
+            emulate(kernel, gridX, gridY, blockX, blockY, arguments);
+        } finally {
+            emulatorBytes += allocatedSoFar() - before;
+        }
+    }
+
+    private void emulate(String kernel, int gridX, int gridY, int blockX, int blockY, KernelArguments arguments) {
         assertTrue(gridX >= 1 && gridY >= 1 && gridY <= 65_535, kernel + " grid " + gridX + "x" + gridY);
         assertTrue(blockX * blockY >= 32 && blockX * blockY <= 1024, kernel + " block");
         a = arguments.toArray();
