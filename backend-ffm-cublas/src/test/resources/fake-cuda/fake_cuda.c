@@ -95,7 +95,9 @@ int nvrtcGetCUBIN(void *prog, char *cubin) { (void) prog; memset(cubin, 0, 16); 
 
 /* ---- cuBLAS ---- */
 const char *cublasGetStatusName(int s) { return s == 0 ? "CUBLAS_STATUS_SUCCESS" : "CUBLAS_STATUS_INVALID_VALUE"; }
-int cublasCreate_v2(void **h) { *h = (void *) 0x5000; return 0; }
+static long long cublas_created = 0;
+int cublasCreate_v2(void **h) { *h = (void *) 0x5000; cublas_created++; return 0; }
+long long fake_cuda_cublas_created(void) { return cublas_created; }
 int cublasDestroy_v2(void *h) { return h == (void *) 0x5000 ? 0 : 1; }
 int cublasGetVersion_v2(void *h, int *v) { *v = 130000; return h ? 0 : 1; }
 int cublasSetStream_v2(void *h, void *s) { return h && s ? 0 : 7; }

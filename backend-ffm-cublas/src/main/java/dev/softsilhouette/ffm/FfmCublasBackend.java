@@ -7,9 +7,9 @@ import dev.softsilhouette.spi.SilhouetteBackend;
 
 /**
  * The {@code ffm-cublas} backend, assembled: the engine's SGEMM strategy ({@link SgemmStrategy}) on this module's
- * {@code java.lang.foreign} port ({@link FfmStreamPort}: a stream and its cuBLAS handle), a workspace per calling
- * thread (and a port of its own for the block decomposition's EUCLIDEAN tiles), the session (context, modules)
- * held until the backend is closed.
+ * {@code java.lang.foreign} port ({@link FfmCublasPort}: a stream and its cuBLAS handle), a workspace per calling
+ * thread (and a plain stream port of its own, {@link FfmStreamPort}, without a cuBLAS handle, for the block
+ * decomposition's EUCLIDEAN tiles), the session (context, modules) held until the backend is closed.
  */
 final class FfmCublasBackend {
     private FfmCublasBackend() {
@@ -18,7 +18,7 @@ final class FfmCublasBackend {
     /** A backend on {@code session}, which it closes when it is closed; EUCLIDEAN Gram blocks within the budget. */
     static SilhouetteBackend on(CudaSession session, long gramBudget) {
         return new StrategyBackend<SgemmWorkspace>(FfmCublasBackendProvider.NAME,
-                () -> new SgemmWorkspace(new FfmStreamPort(session)),
+                () -> new SgemmWorkspace(new FfmCublasPort(session)),
                 (w, batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut) -> SgemmStrategy.run(w,
                         gramBudget, batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut),
                 () -> new FfmStreamPort(session), session::close);

@@ -1,53 +1,27 @@
 package dev.softsilhouette.ffm;
 
-import dev.softsilhouette.cuda.engine.CleanupFailures;
+import dev.softsilhouette.cuda.engine.DevicePort;
 import dev.softsilhouette.cuda.engine.KernelArguments;
-import dev.softsilhouette.cuda.engine.SgemmPort;
-import dev.softsilhouette.ffm.cuda.Cublas;
-import dev.softsilhouette.ffm.cuda.CublasFunctions;
 import dev.softsilhouette.ffm.cuda.Driver;
 import dev.softsilhouette.ffm.cuda.DriverFunctions;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * The {@code java.lang.foreign} binding of the engine's device port: one non-blocking stream on the session's
- * device, with a cuBLAS handle bound to it (default math: no TF32) for {@link #sgemm}. The driver and cuBLAS
- * downcalls validate their arguments and turn every failing status into a {@code BackendFailureException}.
+ * device. The block decomposition's EUCLIDEAN tiles run on this plain port (they queue no SGEMM, so they hold no
+ * cuBLAS handle); the SGEMM strategy runs on {@link FfmCublasPort}, which adds one. The driver downcalls validate
+ * their arguments and turn every failing status into a {@code BackendFailureException}.
  */
-final class FfmStreamPort implements SgemmPort {
+class FfmStreamPort implements DevicePort {
     private final CudaSession session;
-    private final MemorySegment stream;
-    private final MemorySegment cublas;
-    private final Arena scalars = Arena.ofShared();
-    /** alpha and beta, read by cuBLAS from host memory before sgemm returns (host pointer mode), so reused. */
-    private final MemorySegment alpha = scalars.allocate(JAVA_FLOAT);
-    private final MemorySegment beta = scalars.allocate(JAVA_FLOAT);
+    /** The stream every copy, launch (and, in {@link FfmCublasPort}, SGEMM) is queued on. */
+    final MemorySegment stream;
 
     FfmStreamPort(CudaSession session) {
         this.session = session;
         Driver.setCurrentContext(session.context);
-        MemorySegment createdStream = Driver.streamCreate(DriverFunctions.STREAM_NON_BLOCKING);
-        MemorySegment handle;
-        try {
-            handle = Cublas.create();
-            try {
-                Cublas.setStream(handle, createdStream);
-                Cublas.setMathMode(handle, CublasFunctions.DEFAULT_MATH);
-            } catch (RuntimeException e) {
-                Cublas.destroy(handle);
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            Driver.streamDestroy(createdStream);
-            scalars.close();
-            throw e;
-        }
-        this.stream = createdStream;
-        this.cublas = handle;
+        this.stream = Driver.streamCreate(DriverFunctions.STREAM_NON_BLOCKING);
     }
 
     @Override
@@ -101,33 +75,9 @@ final class FfmStreamPort implements SgemmPort {
         Driver.launch(session.function(kernel), gridX, gridY, blockX, blockY, 0, stream, arguments.parameters());
     }
 
-    @Override
-    public void sgemm(boolean transposeA, boolean transposeB, int m, int n, int k, float alpha, long a, int lda,
-                      long b, int ldb, float beta, long c, int ldc) {
-        this.alpha.set(JAVA_FLOAT, 0, alpha);
-        this.beta.set(JAVA_FLOAT, 0, beta);
-        Cublas.sgemm(cublas, transposeA ? CublasFunctions.OP_T : CublasFunctions.OP_N,
-                transposeB ? CublasFunctions.OP_T : CublasFunctions.OP_N, m, n, k, this.alpha, a, lda, b, ldb,
-                this.beta, c, ldc);
-    }
-
-    /** Destroys the cuBLAS handle and the stream (after the workspace waited for it and freed its memory). */
+    /** Destroys the stream (after the workspace waited for it and freed its memory). */
     @Override
     public void close() {
-        RuntimeException failure = null;
-        try {
-            Cublas.destroy(cublas);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        try {
-            Driver.streamDestroy(stream);
-        } catch (RuntimeException e) {
-            failure = CleanupFailures.keepFirst(failure, e);
-        }
-        scalars.close();
-        if (failure != null) {
-            throw failure;
-        }
+        Driver.streamDestroy(stream);
     }
 }

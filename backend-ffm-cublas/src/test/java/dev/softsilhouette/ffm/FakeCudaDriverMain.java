@@ -84,11 +84,19 @@ public final class FakeCudaDriverMain {
 
             // The block decomposition's EUCLIDEAN tile on the binding: the tile and two class-sum launches on a
             // second stream (the fake runs no kernel, so only the path is checked; close() below frees its memory).
+            // Its port is a plain stream: the first block call on this thread creates no cuBLAS handle.
             var rowBlock = new dev.softsilhouette.spi.PreparedBlock(arena.allocateFrom(JAVA_FLOAT, x), n, d, labels, k);
+            MethodHandle cublasCreated = Linker.nativeLinker().downcallHandle(
+                    CudaLibraries.cublas().require().lookup().find("fake_cuda_cublas_created").orElseThrow(),
+                    FunctionDescriptor.of(JAVA_LONG));
+            long handlesBefore = (long) cublasCreated.invokeExact();
+            check(handlesBefore >= 1, "the SGEMM workspace's port created a cuBLAS handle (" + handlesBefore + ")");
             long beforeBlocks = (long) launches.invokeExact();
             backend.addEuclideanSums(rowBlock, rowBlock, new double[n * k], new double[n * k]);
             long blockLaunches = (long) launches.invokeExact() - beforeBlocks;
             check(blockLaunches == 3, "block tile: " + blockLaunches + " kernel launches");
+            long blockHandles = (long) cublasCreated.invokeExact() - handlesBefore;
+            check(blockHandles == 0, "block tile's port: " + blockHandles + " cuBLAS handles created");
 
             // 3. Out of device memory: the exception names the function and the error; outputs stay untouched.
             int big = 4000;
