@@ -116,7 +116,8 @@ final class BlockKernels {
         for (int i = 0, n = block.rows(); i < n; i++) {
             double c = centredRow(metric, i * d, d, shift);
             int k = classes[i];
-            squaredNorms[k] += ops.addAndSquare(row, classSums, k * d, d);
+            ops.add(row, classSums, k * d, d);
+            squaredNorms[k] += centredSquare; // |row|^2, summed by centredRow
             corrections[k] += c;
         }
     }

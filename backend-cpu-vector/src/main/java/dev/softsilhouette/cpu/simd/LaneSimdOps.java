@@ -698,23 +698,10 @@ public final class LaneSimdOps implements SimdOps {
     }
 
     @Override
-    public double addAndSquare(double[] row, double[] into, int intoOff, int len) {
-        int DL = doubleLanes;
-        double[] sq = new double[DL];
-        int t = 0;
-        for (; t + DL <= len; t += DL) {
-            for (int lane = 0; lane < DL; lane++) {
-                double v = row[t + lane];
-                into[intoOff + t + lane] = v + into[intoOff + t + lane];
-                sq[lane] = Math.fma(v, v, sq[lane]);
-            }
+    public void add(double[] row, double[] into, int intoOff, int len) {
+        for (int t = 0; t < len; t++) {
+            into[intoOff + t] += row[t]; // one addition per value: any order gives the vector code's bits
         }
-        double sum = foldedSum(sq, 0);
-        for (; t < len; t++) {
-            into[intoOff + t] += row[t];
-            sum = Math.fma(row[t], row[t], sum);
-        }
-        return sum;
     }
 
     /** The double exponential of {@link VectorSimdOps#rowSilhouette}, for {@code x >= EXP_FLOOR}. */

@@ -218,8 +218,8 @@ public interface SimdOps {
     /** {@code sum_t x[xOff+t]^2}, t < len, each value widened to double (fixed order). */
     double squaresAsDouble(float[] x, int xOff, int len);
 
-    /** {@code into[intoOff+t] += row[t]}, t < len; returns {@code sum_t row[t]^2} (fixed order). */
-    double addAndSquare(double[] row, double[] into, int intoOff, int len);
+    /** {@code into[intoOff+t] += row[t]}, t < len. */
+    void add(double[] row, double[] into, int intoOff, int len);
 
     // ---------------------------------------------------------------- float32 distances, float64 sums (Euclidean blocks)
 

@@ -1251,26 +1251,16 @@ public final class VectorSimdOps implements SimdOps {
     }
 
     @Override
-    public double addAndSquare(double[] row, double[] into, int intoOff, int len) {
-        DoubleVector sq = DoubleVector.zero(DS);
+    public void add(double[] row, double[] into, int intoOff, int len) {
         int t = 0;
         for (; t + DL <= len; t += DL) {
-            DoubleVector v = DoubleVector.fromArray(DS, row, t);
-            v.add(DoubleVector.fromArray(DS, into, intoOff + t)).intoArray(into, intoOff + t);
-            sq = v.fma(v, sq);
+            DoubleVector.fromArray(DS, row, t).add(DoubleVector.fromArray(DS, into, intoOff + t))
+                    .intoArray(into, intoOff + t);
         }
-        for (VectorShuffle<Double> fold : DOUBLE_FOLDS) {
-            sq = sq.add(sq.rearrange(fold));
-        }
-        double sum = sq.lane(0);
         for (; t < len; t++) {
             into[intoOff + t] += row[t];
-            sum = Math.fma(row[t], row[t], sum);
         }
-        return sum;
     }
-
-    // ---------------------------------------------------------------- float32 distances, float64 sums
 
     @Override
     public void distances6x3(float[] a, int aOff, int aRowStride, float[] b, int bOff, int bVectorStride, int count,
