@@ -66,7 +66,8 @@ int cuModuleLoadData(void **m, const void *image) { *m = (void *) 0x3000; return
 int cuModuleUnload(void *m) { return m == (void *) 0x3000 ? 0 : 400; }
 int cuModuleGetFunction(void **f, void *m, const char *name) { *f = (void *) 0x4000; return m && name && (strncmp(name, "ffm_", 4) == 0 || strcmp(name, "row_silhouettes") == 0
                      || strcmp(name, "column_partials") == 0 || strcmp(name, "column_spread") == 0
-                     || strncmp(name, "euclidean_block_", 16) == 0) ? 0 : 500; }
+                     || strncmp(name, "euclidean_block_", 16) == 0
+                     || strncmp(name, "class_block_", 12) == 0) ? 0 : 500; }
 int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
                    unsigned shared, void *s, void **params, void **extra) {
     if (f != (void *) 0x4000 || gx == 0 || gy == 0 || gz == 0 || bx == 0 || by == 0 || bz == 0 || !s || !params

@@ -155,7 +155,7 @@ final class CudaDevice {
     /** The sources this backend compiles, in load order. */
     static List<KernelSource> sources() {
         return List.of(KernelCatalog.SILHOUETTE_ROWS, KernelCatalog.CLASS_STATISTICS, KernelCatalog.EUCLIDEAN_FUSED,
-                KernelCatalog.EUCLIDEAN_BLOCKS);
+                KernelCatalog.EUCLIDEAN_BLOCKS, KernelCatalog.CLASS_BLOCKS);
     }
 
     /** Every source's module and the functions of its launched kernels (the engine's load, JavaCPP calls). */

@@ -6,6 +6,7 @@ import dev.softsilhouette.cuda.engine.DeviceOrdinal;
 import dev.softsilhouette.cuda.engine.KernelImageCache;
 import dev.softsilhouette.cuda.engine.KernelModules;
 import dev.softsilhouette.cuda.engine.NvrtcProgramKey;
+import dev.softsilhouette.cuda.engine.blocks.ClassBlockWorkspace;
 import dev.softsilhouette.cuda.engine.blocks.EuclideanBlockWorkspace;
 import dev.softsilhouette.cuda.engine.sgemm.SgemmKernel;
 import dev.softsilhouette.cuda.kernels.ComputeCapability;
@@ -127,8 +128,8 @@ final class CudaSession implements AutoCloseable {
     }
 
     /**
-     * Each source, in load order, with the kernels the strategy and the block decomposition's EUCLIDEAN tiles launch
-     * from it (all in the parsed signatures).
+     * Each source, in load order, with the kernels the strategy and the block decomposition (EUCLIDEAN tiles,
+     * SQUARED_EUCLIDEAN and COSINE rows) launch from it (all in the parsed signatures).
      */
     private static Map<KernelSource, List<String>> launched() {
         Map<KernelSource, List<String>> launched = new LinkedHashMap<>();
@@ -143,6 +144,10 @@ final class CudaSession implements AutoCloseable {
             EuclideanBlockWorkspace.SIGNATURES.get(kernel); // the block decomposition's EUCLIDEAN tiles
         }
         launched.put(KernelCatalog.EUCLIDEAN_BLOCKS, KernelCatalog.EUCLIDEAN_BLOCKS.hotKernels());
+        for (String kernel : KernelCatalog.CLASS_BLOCKS.hotKernels()) {
+            ClassBlockWorkspace.SIGNATURES.get(kernel); // the block decomposition's SQUARED_EUCLIDEAN / COSINE rows
+        }
+        launched.put(KernelCatalog.CLASS_BLOCKS, KernelCatalog.CLASS_BLOCKS.hotKernels());
         return launched;
     }
 

@@ -47,8 +47,8 @@ public final class FakeCudaDriverMain {
         try (var cached = java.nio.file.Files.list(java.nio.file.Path.of(
                 System.getProperty(dev.softsilhouette.cuda.engine.KernelImageCache.PROPERTY)))) {
             long images = cached.filter(f -> f.toString().endsWith(".cubin")).count();
-            // the strategy's sources and the block decomposition's EUCLIDEAN tiles (euclidean_blocks.cu)
-            check(images == dev.softsilhouette.cuda.engine.sgemm.SgemmKernel.Source.values().length + 1,
+            // the strategy's sources and the block decomposition's (euclidean_blocks.cu, class_blocks.cu)
+            check(images == dev.softsilhouette.cuda.engine.sgemm.SgemmKernel.Source.values().length + 2,
                     "compiled images are cached on disk (" + images
                     + " in the shared kernel cache)");
         }
@@ -97,6 +97,22 @@ public final class FakeCudaDriverMain {
             check(blockLaunches == 3, "block tile: " + blockLaunches + " kernel launches");
             long blockHandles = (long) cublasCreated.invokeExact() - handlesBefore;
             check(blockHandles == 0, "block tile's port: " + blockHandles + " cuBLAS handles created");
+
+            // The block decomposition's SQUARED_EUCLIDEAN rows on the binding: one launch (class_block_silhouettes).
+            int[] offsets = new int[k + 1];
+            for (int label : labels) {
+                offsets[label + 1]++;
+            }
+            for (int c = 0; c < k; c++) {
+                offsets[c + 1] += offsets[c];
+            }
+            var statistics = new dev.softsilhouette.spi.ClassTable(k, d, new double[d], offsets, new double[k * d],
+                    new double[k], new double[k]);
+            dev.softsilhouette.spi.BlockMath.addClassStatistics(rowBlock, Metric.SQUARED_EUCLIDEAN, statistics);
+            long beforeRows = (long) launches.invokeExact();
+            backend.blockSilhouettes(rowBlock, Metric.SQUARED_EUCLIDEAN, 0.0, statistics, null);
+            long rowLaunches = (long) launches.invokeExact() - beforeRows;
+            check(rowLaunches == 1, "block silhouettes: " + rowLaunches + " kernel launches");
 
             // 3. Out of device memory: the exception names the function and the error; outputs stay untouched.
             int big = 4000;

@@ -1,7 +1,9 @@
 package dev.softsilhouette.cuda.engine;
 
 import dev.softsilhouette.Metric;
+import dev.softsilhouette.cuda.engine.blocks.ClassBlockWorkspace;
 import dev.softsilhouette.cuda.engine.blocks.EuclideanBlockWorkspace;
+import dev.softsilhouette.spi.ClassTable;
 import dev.softsilhouette.spi.PreparedBatch;
 import dev.softsilhouette.spi.PreparedBlock;
 import dev.softsilhouette.spi.SilhouetteBackend;
@@ -14,8 +16,10 @@ import java.util.function.Supplier;
  * ({@link OneClassBatch}), otherwise the strategy on the calling thread's workspace ({@link ThreadWorkspaces}, each on
  * the binding's port). The EUCLIDEAN tiles of the block decomposition run on the device too
  * ({@link EuclideanBlockWorkspace}, one per calling thread on a port of its own), except a tile too large for it,
- * which takes the SPI's plain float64 default. The class statistics (O(rows * D): no more work than uploading
- * the block) and the per-row silhouettes of the block decomposition keep the SPI's defaults.
+ * which takes the SPI's plain float64 default; so do the per-row silhouettes of SQUARED_EUCLIDEAN and COSINE blocks
+ * ({@link ClassBlockWorkspace}, O(rows * K * D) on the device against O(rows * D) uploaded, also one per calling
+ * thread on a port of its own). The class statistics keep the SPI's default: they are O(rows * D), no more work than
+ * uploading the block would be.
  * {@link #close()} closes the workspaces, then gives back what holds the device (a lease, a session).
  *
  * @param <W> the strategy's workspace
@@ -33,13 +37,15 @@ public final class StrategyBackend<W extends AutoCloseable> implements Silhouett
     private final ThreadWorkspaces<W> workspaces;
     private final Strategy<W> strategy;
     private final ThreadWorkspaces<EuclideanBlockWorkspace> blockWorkspaces;
+    private final ThreadWorkspaces<ClassBlockWorkspace> classBlockWorkspaces;
     private final Runnable releaseDevice;
 
     /**
      * @param name          the provider name
      * @param workspace     makes a workspace (and its port) on the calling thread
      * @param strategy      what a call runs
-     * @param blockPort     makes a port for the calling thread's EUCLIDEAN block workspace, which owns it
+     * @param blockPort     makes a port for each of the calling thread's block workspaces (EUCLIDEAN tiles, class
+     *                      rows), which owns it
      * @param releaseDevice gives back the device when the backend closes (idempotent)
      */
     public StrategyBackend(String name, Supplier<W> workspace, Strategy<W> strategy,
@@ -48,6 +54,7 @@ public final class StrategyBackend<W extends AutoCloseable> implements Silhouett
         this.workspaces = new ThreadWorkspaces<>(name, workspace);
         this.strategy = strategy;
         this.blockWorkspaces = new ThreadWorkspaces<>(name, () -> new EuclideanBlockWorkspace(blockPort.get()));
+        this.classBlockWorkspaces = new ThreadWorkspaces<>(name, () -> new ClassBlockWorkspace(blockPort.get()));
         this.releaseDevice = releaseDevice;
     }
 
@@ -65,6 +72,21 @@ public final class StrategyBackend<W extends AutoCloseable> implements Silhouett
             return OneClassBatch.answer(batch.rows(), batch.dims(), silhouettesOut, gradientOut); // no device work
         }
         return strategy.run(workspaces.get(), batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
+    }
+
+    /**
+     * On the device when the block {@link ClassBlockWorkspace#fits fits} (a metric with class statistics, a block
+     * with rows, its per-row class sums within the device budget); otherwise the SPI's float64 default, which
+     * computes the same rules on the CPU (and, for a metric without class statistics, answers as it always has).
+     */
+    @Override
+    public double blockSilhouettes(PreparedBlock block, Metric metric, double tau, ClassTable statistics,
+                                   MemorySegment silhouettesOut) {
+        classBlockWorkspaces.ensureOpen();
+        if (ClassBlockWorkspace.fits(block, metric, statistics)) {
+            return classBlockWorkspaces.get().silhouettes(block, metric, tau, statistics, silhouettesOut);
+        }
+        return SilhouetteBackend.super.blockSilhouettes(block, metric, tau, statistics, silhouettesOut);
     }
 
     /** On the device when the tile {@link EuclideanBlockWorkspace#fits fits}, else the SPI's float64 default. */
@@ -103,6 +125,11 @@ public final class StrategyBackend<W extends AutoCloseable> implements Silhouett
         }
         try {
             blockWorkspaces.close();
+        } catch (RuntimeException e) {
+            failure = CleanupFailures.keepFirst(failure, e);
+        }
+        try {
+            classBlockWorkspaces.close();
         } catch (RuntimeException e) {
             failure = CleanupFailures.keepFirst(failure, e);
         }

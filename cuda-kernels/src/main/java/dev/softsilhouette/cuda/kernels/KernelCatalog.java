@@ -30,6 +30,12 @@ public final class KernelCatalog {
      */
     public static final KernelSource EUCLIDEAN_BLOCKS = new KernelSource("euclidean_blocks.cu",
             List.of("euclidean_block_tiles", "euclidean_block_class_sums"));
+    /**
+     * SQUARED_EUCLIDEAN and COSINE rows of the block decomposition (SPEC section 12): s_i of each row from the merged
+     * class statistics, in double.
+     */
+    public static final KernelSource CLASS_BLOCKS = new KernelSource("class_blocks.cu",
+            List.of("class_block_silhouettes"));
     /** Headers the sources include, by the name they include them with (NVRTC needs them passed explicitly). */
     public static final List<String> HEADERS = List.of("common.cuh");
 
@@ -40,6 +46,7 @@ public final class KernelCatalog {
                 CLASS_STATISTICS,
                 EUCLIDEAN_FUSED,
                 EUCLIDEAN_BLOCKS,
+                CLASS_BLOCKS,
                 // ffm-cublas backend (the GEMMs are cuBLAS; these are the small kernels around them)
                 new KernelSource("ffm_prepare.cu", List.of("ffm_gather_rows", "ffm_class_stat_sums",
                         "ffm_cosine_gradient")),

@@ -2,6 +2,7 @@ package dev.softsilhouette.cuda.engine.blocks;
 
 import dev.softsilhouette.cuda.engine.DevicePort;
 import dev.softsilhouette.cuda.engine.KernelArguments;
+import dev.softsilhouette.cuda.engine.StrategyBackend;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A {@link DevicePort} that runs the kernels of {@code euclidean_blocks.cu} as Java ports on fake device memory
+ * A {@link DevicePort} that runs the kernels of {@code euclidean_blocks.cu} and {@code class_blocks.cu} as Java ports on fake device memory
  * (allocations at made-up addresses, filled with garbage so that reading what nobody wrote shows), in the kernels'
  * float32/float64 precision and order of operations, thread by thread and phase by phase. Every copy and pointer
  * argument is checked against a live allocation, and the grid and block limits as on a device. It does not check
@@ -42,6 +43,18 @@ final class BlockKernelEmulator implements DevicePort {
      * so an allocation test of the host code takes them out).
      */
     long emulatorBytes;
+    /**
+     * A deliberate defect for the tests that show a comparison can fail: {@code class_block_silhouettes} multiplies
+     * each row's own-class sum by {@code 1 + ownSumError} before the silhouette rule (0: the kernel as written).
+     */
+    double ownSumError;
+
+    /** A {@link StrategyBackend} whose block workspaces run on this port (a whole-batch call fails the test). */
+    StrategyBackend<AutoCloseable> blocksOnlyBackend() {
+        return new StrategyBackend<>("gpu", () -> () -> { }, (w, batch, metric, tau, weight, rowWeights, s, g) -> {
+            throw new AssertionError("no whole-batch call here");
+        }, () -> this, () -> { });
+    }
 
     private long allocatedSoFar() {
         return THREADS.getCurrentThreadAllocatedBytes();
@@ -162,6 +175,11 @@ final class BlockKernelEmulator implements DevicePort {
                 }
             }
             case "euclidean_block_class_sums" -> classSums(gridX * (long) blockX);
+            case "class_block_silhouettes" -> {
+                for (long i = 0, threads = gridX * (long) blockX; i < threads; i++) {
+                    classBlockRow(i);
+                }
+            }
             default -> throw new AssertionError("no emulation of " + kernel);
         }
     }
@@ -251,5 +269,133 @@ final class BlockKernelEmulator implements DevicePort {
             }
             f64(sums, e, sum);
         }
+    }
+
+    private double d64(int i) {
+        return Double.longBitsToDouble(a[i]);
+    }
+
+    /**
+     * class_block_silhouettes, thread i: the same double operations in the same order (the kernel's __dmul_rn /
+     * __dadd_rn keep the compiler from contracting them into FMAs; Java contracts nothing either).
+     */
+    private void classBlockRow(long i) {
+        long x = a[0];
+        int rows = ai(1);
+        int dims = ai(2);
+        long classes = a[3];
+        boolean cosine = ai(4) != 0;
+        double normFloor = d64(5);
+        long shift = a[6];
+        long means = a[7];
+        long classTerms = a[8];
+        long classOffsets = a[9];
+        int classCount = ai(10);
+        double noise = d64(11);
+        double tau = d64(12);
+        long sums = a[13];
+        long silhouettes = a[14];
+        if (i >= rows) {
+            return;
+        }
+        long row = i * dims;
+        long own = i * classCount;
+        int y = i32(classes, i);
+        double floored = 1.0;
+        double correction = 0.0;
+        if (cosine) {
+            double sq = 0.0;
+            for (int t = 0; t < dims; t++) {
+                double v = f32(x, row + t);
+                sq = sq + v * v;
+            }
+            double norm = Math.sqrt(sq);
+            floored = Math.max(norm, normFloor);
+            double unitSq = 0.0;
+            for (int t = 0; t < dims; t++) {
+                double u = f32(x, row + t) / floored;
+                unitSq = unitSq + u * u;
+            }
+            correction = norm >= normFloor ? 0.0 : 0.5 * (1.0 - unitSq);
+        }
+        double squaredNorm = 0.0;
+        for (int t = 0; t < dims; t++) {
+            double v = centred(x, row, t, cosine, floored, shift);
+            squaredNorm = squaredNorm + v * v;
+        }
+        for (int k = 0; k < classCount; k++) {
+            double e = 0.0;
+            for (int t = 0; t < dims; t++) {
+                double diff = centred(x, row, t, cosine, floored, shift) - f64(means, (long) k * dims + t);
+                e = e + diff * diff;
+            }
+            double size = i32(classOffsets, k + 1) - i32(classOffsets, k);
+            double squares = size * e + f64(classTerms, k);
+            if (squares <= noise * (size * squaredNorm + f64(classTerms, classCount + k))) {
+                squares = 0.0;
+            }
+            if (cosine) {
+                squares = 0.5 * squares + size * correction + f64(classTerms, 2L * classCount + k)
+                        - (k == y ? 2.0 * correction : 0.0);
+            }
+            if (k == y) {
+                squares *= 1.0 + ownSumError;
+            }
+            f64(sums, own + k, squares);
+        }
+        int ownSize = i32(classOffsets, y + 1) - i32(classOffsets, y);
+        if (ownSize < 2 || classCount < 2) {
+            f64(silhouettes, i, 0.0);
+            return;
+        }
+        double aOwn = f64(sums, own + y) / (double) (ownSize - 1);
+        double least = Double.POSITIVE_INFINITY;
+        for (int k = 0; k < classCount; k++) {
+            if (k != y) {
+                double delta = f64(sums, own + k) / (double) (i32(classOffsets, k + 1) - i32(classOffsets, k));
+                if (delta < least) {
+                    least = delta;
+                }
+            }
+        }
+        double b;
+        if (tau == 0.0) {
+            b = least;
+        } else {
+            double invTau = 1.0 / tau;
+            double weighted = 0.0;
+            double z = 0.0;
+            for (int k = 0; k < classCount; k++) {
+                if (k != y) {
+                    double delta = f64(sums, own + k) / (double) (i32(classOffsets, k + 1) - i32(classOffsets, k));
+                    double exponent = delta == least ? 0.0 : (least - delta) * invTau;
+                    double w = exponent < -746.0 ? 0.0 : Math.exp(exponent);
+                    z = z + w;
+                    weighted = weighted + w * delta;
+                }
+            }
+            b = weighted / z;
+            if (b < least) {
+                b = least;
+            }
+        }
+        double m = Math.max(aOwn, b);
+        double s;
+        if (m == 0.0) {
+            s = 0.0;
+        } else {
+            s = aOwn < b ? 1.0 - aOwn / b : b / aOwn - 1.0;
+            s = Math.max(-1.0, Math.min(1.0, s));
+        }
+        f64(silhouettes, i, s);
+    }
+
+    /** cb_centred: coordinate t of the row as the statistics see it. */
+    private double centred(long x, long row, int t, boolean cosine, double floored, long shift) {
+        double v = f32(x, row + t);
+        if (cosine) {
+            v = v / floored;
+        }
+        return v - f64(shift, t);
     }
 }

@@ -72,7 +72,7 @@ class EuclideanBlockEmulationTest {
             double[] columnExpected = columnSums.clone();
             BlockMath.addEuclideanSums(rows, columns, rowExpected, columnExpected);
             BlockKernelEmulator port = new BlockKernelEmulator();
-            try (StrategyBackend<AutoCloseable> backend = backend(port)) {
+            try (StrategyBackend<AutoCloseable> backend = port.blocksOnlyBackend()) {
                 backend.addEuclideanSums(rows, columns, rowSums, columnSums);
                 assertClose(rowExpected, rowSums, "row sums");
                 assertClose(columnExpected, columnSums, "column sums");
@@ -102,7 +102,7 @@ class EuclideanBlockEmulationTest {
             double[] expected = sums.clone();
             BlockMath.addEuclideanSumsWithin(block, expected);
             BlockKernelEmulator port = new BlockKernelEmulator();
-            try (StrategyBackend<AutoCloseable> backend = backend(port)) {
+            try (StrategyBackend<AutoCloseable> backend = port.blocksOnlyBackend()) {
                 backend.addEuclideanSumsWithin(block, sums);
                 assertClose(expected, sums, "sums within the block");
                 assertEquals(List.of("euclidean_block_tiles", "euclidean_block_class_sums"), port.launches);
@@ -120,7 +120,7 @@ class EuclideanBlockEmulationTest {
         try (Arena arena = Arena.ofConfined()) {
             SplittableRandom random = new SplittableRandom(5);
             BlockKernelEmulator port = new BlockKernelEmulator();
-            try (StrategyBackend<AutoCloseable> backend = backend(port)) {
+            try (StrategyBackend<AutoCloseable> backend = port.blocksOnlyBackend()) {
                 for (int[] s : new int[][] {{40, 30, 8}, {3, 2, 8}, {90, 60, 8}, {5, 5, 8}}) {
                     float[][] base = bases(random, s[2]);
                     PreparedBlock rows = block(arena, random, Data.GAUSSIAN, base, s[0], s[2], 6);
@@ -157,7 +157,7 @@ class EuclideanBlockEmulationTest {
             double[] columnSums = new double[38 * 5];
             double[] firstRows = null;
             BlockKernelEmulator port = new BlockKernelEmulator();
-            try (StrategyBackend<AutoCloseable> backend = backend(port)) {
+            try (StrategyBackend<AutoCloseable> backend = port.blocksOnlyBackend()) {
                 long least = Long.MAX_VALUE;
                 long deadline = System.nanoTime() + 60_000_000_000L;
                 while (least > 0 && System.nanoTime() < deadline) {
@@ -200,19 +200,13 @@ class EuclideanBlockEmulationTest {
             double[] columnExpected = new double[2];
             BlockMath.addEuclideanSums(rows, column, rowExpected, columnExpected);
             BlockKernelEmulator port = new BlockKernelEmulator();
-            try (StrategyBackend<AutoCloseable> backend = backend(port)) {
+            try (StrategyBackend<AutoCloseable> backend = port.blocksOnlyBackend()) {
                 backend.addEuclideanSums(rows, column, rowSums, columnSums);
                 assertEquals(List.of(), port.launches, "the CPU default, no device work");
                 assertArrayEquals(rowExpected, rowSums);
                 assertArrayEquals(columnExpected, columnSums);
             }
         }
-    }
-
-    private static StrategyBackend<AutoCloseable> backend(BlockKernelEmulator port) {
-        return new StrategyBackend<>("gpu", () -> () -> { }, (w, batch, metric, tau, weight, rowWeights, s, g) -> {
-            throw new AssertionError("no whole-batch call here");
-        }, () -> port, () -> { });
     }
 
     private static void assertClose(double[] expected, double[] actual, String what) {
