@@ -152,10 +152,7 @@ final class StreamedScore {
     }
 
     private double symmetric(ExecutorService pool, Progress progress, AtomicLong done, float[] samplesOut, int k) {
-        double[][] sums = new double[blockCount][];
-        for (int b = 0; b < blockCount; b++) {
-            sums[b] = new double[Math.multiplyExact(rows(b), k)];
-        }
+        double[][] sums = sumsOf(0, blockCount, k);
         for (int r = 0, rounds = roundCount(blockCount); r < rounds; r++) {
             List<Callable<Void>> tiles = new ArrayList<>();
             for (int[] pair : round(blockCount, r)) {
@@ -173,9 +170,7 @@ final class StreamedScore {
             }
             runAll(pool, tiles);
         }
-        List<Double> totals = runAll(pool, blockTasks(b -> blocks.silhouettesFromSums(classes, Ints.of(y, from(b)),
-                rows(b), sums[b], samplesOut == null ? null : Floats.of(samplesOut, from(b)))));
-        return sumInOrder(totals);
+        return silhouettesFromSums(pool, 0, blockCount, sums, samplesOut);
     }
 
     /**
@@ -187,39 +182,25 @@ final class StreamedScore {
         for (int first = 0; first < blockCount; first += stripeBlocks) {
             int stripeStart = first;
             int stripeEnd = Math.min(blockCount, first + stripeBlocks);
-            double[][] sums = new double[stripeEnd - stripeStart][];
-            for (int b = stripeStart; b < stripeEnd; b++) {
-                sums[b - stripeStart] = new double[Math.multiplyExact(rows(b), k)];
-            }
+            double[][] sums = sumsOf(stripeStart, stripeEnd, k);
             String note = String.format(Locale.ROOT, "stripe %d/%d, tiles of %d x %d rows",
                     stripeStart / stripeBlocks + 1, stripes, blockRows, blockRows);
             for (int j = 0; j < blockCount; j++) {
                 int column = j;
-                List<Callable<Void>> tiles = new ArrayList<>();
-                for (int b = stripeStart; b < stripeEnd; b++) {
-                    int row = b;
-                    tiles.add(() -> {
-                        double[] own = sums[row - stripeStart];
-                        if (row == column) {
-                            blocks.addEuclideanSums(classes, block(row, 0), own);
-                        } else {
-                            double[] other = discarded.get();
-                            java.util.Arrays.fill(other, 0.0);
-                            blocks.addEuclideanSums(classes, block(row, 0), block(column, 1), own, other);
-                        }
-                        tick(progress, done, note);
-                        return null;
-                    });
-                }
-                runAll(pool, tiles);
+                runAll(pool, blockTasks(stripeStart, stripeEnd, row -> {
+                    double[] own = sums[row - stripeStart];
+                    if (row == column) {
+                        blocks.addEuclideanSums(classes, block(row, 0), own);
+                    } else {
+                        double[] other = discarded.get();
+                        java.util.Arrays.fill(other, 0.0);
+                        blocks.addEuclideanSums(classes, block(row, 0), block(column, 1), own, other);
+                    }
+                    tick(progress, done, note);
+                    return null;
+                }));
             }
-            List<Callable<Double>> rowsOfStripe = new ArrayList<>();
-            for (int b = stripeStart; b < stripeEnd; b++) {
-                int row = b;
-                rowsOfStripe.add(() -> blocks.silhouettesFromSums(classes, Ints.of(y, from(row)), rows(row),
-                        sums[row - stripeStart], samplesOut == null ? null : Floats.of(samplesOut, from(row))));
-            }
-            total += sumInOrder(runAll(pool, rowsOfStripe));
+            total += silhouettesFromSums(pool, stripeStart, stripeEnd, sums, samplesOut);
         }
         return total;
     }
@@ -284,9 +265,30 @@ final class StreamedScore {
         T run(int block);
     }
 
+    /** Zeroed per-row per-class sums of blocks {@code [from, to)}, indexed from {@code from}. */
+    private double[][] sumsOf(int from, int to, int k) {
+        double[][] sums = new double[to - from][];
+        for (int b = from; b < to; b++) {
+            sums[b - from] = new double[Math.multiplyExact(rows(b), k)];
+        }
+        return sums;
+    }
+
+    /** The silhouettes of blocks {@code [from, to)} from their sums ({@link #sumsOf}); returns their sum. */
+    private double silhouettesFromSums(ExecutorService pool, int from, int to, double[][] sums, float[] samplesOut) {
+        return sumInOrder(runAll(pool, blockTasks(from, to, b -> blocks.silhouettesFromSums(classes,
+                Ints.of(y, from(b)), rows(b), sums[b - from], samplesOut == null ? null
+                        : Floats.of(samplesOut, from(b))))));
+    }
+
     private <T> List<Callable<T>> blockTasks(BlockTask<T> task) {
+        return blockTasks(0, blockCount, task);
+    }
+
+    /** One task per block of {@code [from, to)}, in block order. */
+    private <T> List<Callable<T>> blockTasks(int from, int to, BlockTask<T> task) {
         List<Callable<T>> tasks = new ArrayList<>();
-        for (int b = 0; b < blockCount; b++) {
+        for (int b = from; b < to; b++) {
             int block = b;
             tasks.add(() -> task.run(block));
         }
