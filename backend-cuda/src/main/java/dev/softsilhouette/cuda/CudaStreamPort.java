@@ -71,6 +71,18 @@ final class CudaStreamPort implements DevicePort {
     }
 
     @Override
+    public void copyToDevice(long destination, MemorySegment source, long sourceOffset, long bytes) {
+        Cuda.check(cudart.cuMemcpyHtoDAsync(destination, new Cuda.RawPointer(source.address() + sourceOffset), bytes,
+                stream), "cuMemcpyHtoDAsync");
+    }
+
+    @Override
+    public void copyToHost(MemorySegment destination, long destinationOffset, long source, long bytes) {
+        Cuda.check(cudart.cuMemcpyDtoHAsync(new Cuda.RawPointer(destination.address() + destinationOffset), source,
+                bytes, stream), "cuMemcpyDtoHAsync");
+    }
+
+    @Override
     public void zero(long address, long bytes) {
         Cuda.check(cudart.cuMemsetD8Async(address, (byte) 0, bytes, stream), "cuMemsetD8Async");
     }

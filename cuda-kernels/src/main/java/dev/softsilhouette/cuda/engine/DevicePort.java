@@ -32,6 +32,19 @@ public interface DevicePort extends KernelArguments.Target, AutoCloseable {
     /** Queues a copy of {@code bytes > 0} from the device to pinned host memory. */
     void copyToHost(MemorySegment destination, long source, long bytes);
 
+    /**
+     * {@link #copyToDevice(long, MemorySegment, long)} from byte {@code sourceOffset} of {@code source}. The default
+     * slices; a binding that passes addresses overrides it, so that a workspace's copies allocate nothing.
+     */
+    default void copyToDevice(long destination, MemorySegment source, long sourceOffset, long bytes) {
+        copyToDevice(destination, source.asSlice(sourceOffset, bytes), bytes);
+    }
+
+    /** {@link #copyToHost(MemorySegment, long, long)} to byte {@code destinationOffset} of {@code destination}. */
+    default void copyToHost(MemorySegment destination, long destinationOffset, long source, long bytes) {
+        copyToHost(destination.asSlice(destinationOffset, bytes), source, bytes);
+    }
+
     /** Queues setting {@code bytes > 0} bytes at {@code address} to 0 (0.0 in float and double). */
     void zero(long address, long bytes);
 

@@ -64,14 +64,14 @@ public class DeviceWorkspace implements AutoCloseable {
     /** Queues a copy of {@code bytes} (none when 0) from host offset {@code hostOffset} to device offset. */
     public void upload(long deviceOffset, long hostOffset, long bytes) {
         if (bytes > 0) {
-            port.copyToDevice(deviceBase + deviceOffset, host.asSlice(hostOffset, bytes), bytes);
+            port.copyToDevice(deviceBase + deviceOffset, host, hostOffset, bytes);
         }
     }
 
     /** Queues a copy of {@code bytes} (none when 0) from device offset {@code deviceOffset} to host offset. */
     public void download(long hostOffset, long deviceOffset, long bytes) {
         if (bytes > 0) {
-            port.copyToHost(host.asSlice(hostOffset, bytes), deviceBase + deviceOffset, bytes);
+            port.copyToHost(host, hostOffset, deviceBase + deviceOffset, bytes);
         }
     }
 

@@ -116,6 +116,20 @@ final class BlockKernelEmulator implements DevicePort {
     }
 
     @Override
+    public void copyToDevice(long destination, MemorySegment source, long sourceOffset, long bytes) {
+        long before = allocatedSoFar();
+        at(destination, bytes).copyFrom(source.asSlice(sourceOffset, bytes));
+        emulatorBytes += allocatedSoFar() - before;
+    }
+
+    @Override
+    public void copyToHost(MemorySegment destination, long destinationOffset, long source, long bytes) {
+        long before = allocatedSoFar();
+        destination.asSlice(destinationOffset, bytes).copyFrom(at(source, bytes));
+        emulatorBytes += allocatedSoFar() - before;
+    }
+
+    @Override
     public void zero(long address, long bytes) {
         at(address, bytes).fill((byte) 0);
     }
