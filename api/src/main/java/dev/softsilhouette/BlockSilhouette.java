@@ -316,14 +316,14 @@ public final class BlockSilhouette implements AutoCloseable {
     }
 
     private void requireStatisticsMetric(String operation) {
-        if (metric == Metric.EUCLIDEAN) {
+        if (!metric.decomposes()) {
             throw new IllegalStateException(operation + " needs SQUARED_EUCLIDEAN or COSINE (class statistics); "
                     + "EUCLIDEAN decomposes through addEuclideanSums and silhouettesFromSums");
         }
     }
 
     private void requireEuclidean(String operation) {
-        if (metric != Metric.EUCLIDEAN) {
+        if (metric.decomposes()) {
             throw new IllegalStateException(operation + " is for EUCLIDEAN; " + metric
                     + " decomposes through statistics and silhouettes");
         }

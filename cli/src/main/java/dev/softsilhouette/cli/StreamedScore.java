@@ -79,7 +79,7 @@ final class StreamedScore {
         long sumsBytes = (long) x.rows() * classes.classCount() * Double.BYTES;
         int wanted = (int) Math.min(blockCount, Math.max(1, (sumsBytes + sumsBudget - 1) / Math.max(1, sumsBudget)));
         this.stripeBlocks = (blockCount + wanted - 1) / wanted;
-        this.stripes = blocks.metric() == Metric.EUCLIDEAN ? (blockCount + stripeBlocks - 1) / stripeBlocks : 1;
+        this.stripes = blocks.metric().decomposes() ? 1 : (blockCount + stripeBlocks - 1) / stripeBlocks;
         int scratchValues = x.inPlace() ? 0 : Math.multiplyExact(Math.min(blockRows, x.rows()), x.cols());
         this.scratch = ThreadLocal.withInitial(() -> new float[][]{new float[scratchValues], new float[scratchValues]});
         int columnSums = Math.multiplyExact(Math.min(blockRows, x.rows()), classes.classCount());
@@ -87,12 +87,12 @@ final class StreamedScore {
     }
 
     static int defaultBlockRows(Metric metric) {
-        return metric == Metric.EUCLIDEAN ? EUCLIDEAN_BLOCK_ROWS : STATISTICS_BLOCK_ROWS;
+        return metric.decomposes() ? STATISTICS_BLOCK_ROWS : EUCLIDEAN_BLOCK_ROWS;
     }
 
     /** Units of work the progress bar counts: two passes over the blocks, or every tile. */
     long units() {
-        if (blocks.metric() != Metric.EUCLIDEAN) {
+        if (blocks.metric().decomposes()) {
             return 2L * blockCount;
         }
         return stripes == 1 ? (long) blockCount * (blockCount + 1) / 2 : (long) blockCount * blockCount;
@@ -112,9 +112,9 @@ final class StreamedScore {
         AtomicLong done = new AtomicLong();
         try (ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon()
                 .name("silhouette-block-", 0).factory())) {
-            double total = blocks.metric() == Metric.EUCLIDEAN
-                    ? euclidean(pool, progress, done, samplesOut)
-                    : statistics(pool, progress, done, samplesOut);
+            double total = blocks.metric().decomposes()
+                    ? statistics(pool, progress, done, samplesOut)
+                    : euclidean(pool, progress, done, samplesOut);
             return new Result(total / x.rows(), blockCount, blockRows, threads);
         }
     }
@@ -327,7 +327,7 @@ final class StreamedScore {
 
     /** How the run is described on the command line. */
     String describe(int threads) {
-        String plan = blocks.metric() != Metric.EUCLIDEAN ? "2 passes"
+        String plan = blocks.metric().decomposes() ? "2 passes"
                 : units() + " tiles" + (stripes == 1 ? "" : " in " + stripes + " row stripes (the sums of one at a time)");
         return String.format(Locale.ROOT, "%d block%s of %d rows, %s, %d thread%s (memory-mapped%s)", blockCount,
                 blockCount == 1 ? "" : "s", blockRows, plan, threads,

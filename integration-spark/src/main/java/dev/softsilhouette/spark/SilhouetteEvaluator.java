@@ -188,9 +188,9 @@ public final class SilhouetteEvaluator extends Evaluator implements DefaultParam
         Metric metric = metric();
         InputRows input = InputRows.of(dataset, getFeaturesCol(), getPredictionCol());
         try {
-            return metric == Metric.EUCLIDEAN
-                    ? EuclideanScore.score(input, getBackend(), getBlockRows())
-                    : StatisticsScore.score(input, metric, getBackend(), getBlockRows());
+            return metric.decomposes()
+                    ? StatisticsScore.score(input, metric, getBackend(), getBlockRows())
+                    : EuclideanScore.score(input, getBackend(), getBlockRows());
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (Exception e) {
