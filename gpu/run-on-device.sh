@@ -4,15 +4,19 @@
 #   nvidia-smi.txt       the device
 #   environment.txt      library path, CUDA libraries found, bundle manifest
 #   backends.txt         every backend with its availability (and the probe's cause when unavailable)
-#   selfcheck-<b>.txt    loss and gradient of each GPU backend against the reference, SPEC 8 bounds
+#   selfcheck-<b>-<s>.txt  loss and gradient of each GPU backend against the reference, SPEC 8 bounds, once per
+#                        strategy s (fused, sgemm: -Dsilhouette.cuda.strategy)
 #   tck/ + tck.txt       the conformance kit for the GPU backends (JUnit console launcher, XML reports)
 #   sgemm.txt            cuBLAS SGEMM ceiling at the target's Gram shape (16384 x 16384 x 512)
 #   target-<b>.txt       EUCLIDEAN forward+backward N=16384 D=512 K=1000 against that ceiling
+#   strategy-<b>-<s>.txt every metric's forward+backward at 1024x64x16, 4096x128x64 and 16384x512x1000 on strategy
+#                        s; its "strategy ..." lines (ms per call, and what the shape rule picks) go into the summary
 #   bench-quick/, bench-target/ (+ .txt)  the bench's quick profile for the GPU backends, and the target case,
 #                        when the bundle has benchmarks.jar
-#   summary.txt          one line per step with its exit status
+#   summary.txt          one line per step with its exit status, and the strategy timings
 # Where nvidia-smi is absent the device steps are skipped (a smoke test of the bundle and this script).
-# Environment: OUT (default ./gpu-out), GPU_BACKENDS (default: the GPU backend modules in the bundle),
+# Environment: OUT (default ./gpu-out), GPU_BACKENDS (default: the GPU backend modules in the bundle), STRATEGIES
+# (default "fused sgemm"),
 # STEP_TIMEOUT seconds per step (default 240), TCK_SCAN (class path root to scan; default the TCK's test classes).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -85,10 +89,15 @@ echo "[device] GPU backends: ${GPU_BACKENDS:-none}"
 
 step backends "$OUT/backends.txt" "$JAVA" "${FLAGS[@]}" -cp "$CP" dev.softsilhouette.cuda.CudaSelfCheck list
 
+# Both bindings run both engine strategies (fused tiles, cuBLAS SGEMM; chosen by shape unless forced): each pair is
+# checked on its own.
+STRATEGIES=${STRATEGIES:-fused sgemm}
 if (( device )); then
   for b in ${GPU_BACKENDS//,/ }; do
-    step "selfcheck-$b" "$OUT/selfcheck-$b.txt" "$JAVA" "${FLAGS[@]}" -cp "$CP" \
-        dev.softsilhouette.cuda.CudaSelfCheck compare "$b"
+    for s in $STRATEGIES; do
+      step "selfcheck-$b-$s" "$OUT/selfcheck-$b-$s.txt" "$JAVA" "${FLAGS[@]}" -Dsilhouette.cuda.strategy="$s" \
+          -cp "$CP" dev.softsilhouette.cuda.CudaSelfCheck compare "$b"
+    done
   done
 fi
 
@@ -116,6 +125,15 @@ if (( device )); then
   for b in ${GPU_BACKENDS//,/ }; do
     step "target-$b" "$OUT/target-$b.txt" "$JAVA" "${FLAGS[@]}" -Xmx8g -cp "$CP" \
         dev.softsilhouette.cuda.CudaSelfCheck target "$b"
+  done
+  # Both strategies timed at a small, a middle and the target shape: the figures the shape rule's thresholds
+  # (StrategyChoice, docs/gpu-strategies.md) are to be set from.
+  for b in ${GPU_BACKENDS//,/ }; do
+    for s in $STRATEGIES; do
+      step "strategy-$b-$s" "$OUT/strategy-$b-$s.txt" "$JAVA" "${FLAGS[@]}" -Xmx8g -Dsilhouette.cuda.strategy="$s" \
+          -cp "$CP" dev.softsilhouette.cuda.CudaSelfCheck strategies "$b"
+      grep '^strategy ' "$OUT/strategy-$b-$s.txt" >> "$SUMMARY"
+    done
   done
   if [[ -f $B/benchmarks.jar ]]; then
     # Contract with the bench module (BenchRunner options: --profile, --backends, --workloads NxDxK, --metrics,

@@ -1,6 +1,6 @@
 /**
- * The {@code cuda} backend: fused, deterministic CUDA kernels (module {@code dev.softsilhouette.cuda.kernels})
- * compiled at run time with NVRTC and driven through the JavaCPP CUDA 13 bindings.
+ * The {@code cuda} backend: the GPU engine (module {@code dev.softsilhouette.cuda.kernels}: deterministic CUDA kernels
+ * compiled at run time with NVRTC, and cuBLAS SGEMM where it loads) driven through the JavaCPP CUDA 13 bindings.
  */
 module dev.softsilhouette.backend.cuda {
     requires transitive dev.softsilhouette.api; // its exported provider implements the SPI

@@ -71,5 +71,11 @@ final class Cuda {
         RawFloatPointer(long address) {
             this.address = address;
         }
+
+        /** Points this object at {@code address}, so that a call site reuses one object instead of allocating. */
+        RawFloatPointer at(long address) {
+            this.address = address;
+            return this;
+        }
     }
 }

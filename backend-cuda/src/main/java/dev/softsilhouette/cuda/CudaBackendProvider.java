@@ -3,7 +3,9 @@ package dev.softsilhouette.cuda;
 import dev.softsilhouette.cuda.engine.CudaVersion;
 import dev.softsilhouette.cuda.engine.DeviceOrdinal;
 import dev.softsilhouette.cuda.engine.NvidiaDriverCheck;
-import dev.softsilhouette.cuda.engine.ReferenceSelfCheck;
+import dev.softsilhouette.cuda.engine.sgemm.GramChunkPlan;
+import dev.softsilhouette.cuda.engine.strategies.EngineBackend;
+import dev.softsilhouette.cuda.engine.strategies.StrategyChoice;
 
 import dev.softsilhouette.spi.Availability;
 import dev.softsilhouette.spi.BackendProvider;
@@ -19,10 +21,14 @@ import java.util.Optional;
  * The {@code cuda} provider, priority 300 (the highest). The probe does real work, Netty style, and keeps the
  * cause: where {@link NvidiaDriverCheck} finds no trace of an NVIDIA driver it stops there; otherwise it loads the
  * JavaCPP CUDA libraries, initialises the driver, checks its version and the device count, retains
- * a context, compiles and loads every kernel with NVRTC, and runs the engine's {@link ReferenceSelfCheck} (a small
- * batch of every metric against the float64 reference). Each failure gives a reason that says what to do.
+ * a context, compiles and loads every kernel with NVRTC, tries cuBLAS (without it the SGEMM strategy is off and the
+ * fused tiles run every call), reads the strategy choice, and runs the engine's self-check on each strategy the
+ * choice can pick ({@link EngineBackend#selfCheck}: a small batch of every metric against the float64 reference).
+ * Each failure gives a reason that says what to do.
  *
- * <p>System property {@code silhouette.cuda.device} picks the device ordinal (default 0).
+ * <p>System properties: {@code silhouette.cuda.device} picks the device ordinal (default 0),
+ * {@code silhouette.cuda.strategy} the strategy ({@link StrategyChoice}), {@code silhouette.cuda.gramBudgetBytes}
+ * the SGEMM strategy's Gram block budget ({@link GramChunkPlan}).
  */
 public final class CudaBackendProvider implements BackendProvider {
     public static final String NAME = "cuda";
@@ -35,8 +41,12 @@ public final class CudaBackendProvider implements BackendProvider {
     private static final java.util.Map<Integer, DeviceLeases<CudaDevice>> DEVICES =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** The probed device's leases, once a probe succeeded. */
-    private volatile DeviceLeases<CudaDevice> leases;
+    /** What a successful probe found: the device's leases, the strategy choice and the Gram budget. */
+    private record Probed(DeviceLeases<CudaDevice> leases, StrategyChoice choice, long gramBudget) {
+    }
+
+    /** Set once a probe succeeded. */
+    private volatile Probed probed;
 
     /** For {@link java.util.ServiceLoader}. */
     public CudaBackendProvider() {
@@ -117,14 +127,22 @@ public final class CudaBackendProvider implements BackendProvider {
         // the context and modules only while it is open.
         try (DeviceLeases<CudaDevice>.Lease lease = forDevice.acquire()) {
             CudaDevice opened = lease.device();
-            try (SilhouetteBackend check = CudaBackend.on(forDevice.acquire())) {
-                ReferenceSelfCheck.run(check);
+            StrategyChoice choice;
+            long budget;
+            try {
+                choice = StrategyChoice.configured(opened.totalMemory, CudaCublasPort.unavailableReason());
+                budget = GramChunkPlan.configuredBudget();
+            } catch (IllegalArgumentException e) {
+                return Availability.unavailable(e.getMessage(), e);
+            }
+            try {
+                EngineBackend.selfCheck(choice, forced -> CudaBackend.on(forDevice.acquire(), forced, budget));
             } catch (RuntimeException | LinkageError e) {
                 return Availability.unavailable("self-check on " + opened.describe() + " failed: " + e.getMessage(),
                         e);
             }
-            this.leases = forDevice;
-            return Availability.available(opened.describe() + ", fused float32 kernels, NVRTC sm_" + opened.major
+            this.probed = new Probed(forDevice, choice, budget);
+            return Availability.available(opened.describe() + ", " + choice.describe() + ", NVRTC sm_" + opened.major
                     + opened.minor);
         } catch (RuntimeException | LinkageError e) {
             return Availability.unavailable("opening CUDA device " + ordinal + " failed: " + e.getMessage()
@@ -151,12 +169,12 @@ public final class CudaBackendProvider implements BackendProvider {
 
     @Override
     public SilhouetteBackend create() {
-        DeviceLeases<CudaDevice> l = leases;
-        if (l == null) {
+        Probed p = probed;
+        if (p == null) {
             Availability a = doProbe();
             a.ensureAvailable(NAME);
-            l = leases;
+            p = probed;
         }
-        return CudaBackend.on(l.acquire());
+        return CudaBackend.on(p.leases().acquire(), p.choice(), p.gramBudget());
     }
 }

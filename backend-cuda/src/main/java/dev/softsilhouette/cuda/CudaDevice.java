@@ -2,9 +2,9 @@ package dev.softsilhouette.cuda;
 
 import dev.softsilhouette.cuda.engine.CleanupFailures;
 import dev.softsilhouette.cuda.engine.CudaVersion;
+import dev.softsilhouette.cuda.engine.EngineKernels;
 import dev.softsilhouette.cuda.engine.KernelImageCache;
 import dev.softsilhouette.cuda.engine.KernelModules;
-import dev.softsilhouette.cuda.engine.KernelSignatures;
 import dev.softsilhouette.cuda.engine.NvrtcProgramKey;
 import dev.softsilhouette.cuda.kernels.ComputeCapability;
 import dev.softsilhouette.cuda.kernels.KernelCatalog;
@@ -19,21 +19,16 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.SizeTPointer;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * One GPU: its primary context and the kernels, compiled by NVRTC for its compute capability and loaded with
+ * One GPU: its primary context and every kernel of the engine, compiled by NVRTC for its compute capability and loaded with
  * {@code cuModuleLoadData}. Compiled images are cached per program key (source, options, NVRTC version, compute
  * capability) in memory and on disk (the shared {@link KernelImageCache}, which ffm-cublas uses too), so neither a second backend instance nor the next
  * JVM recompiles. Opened and closed through {@link DeviceLeases}: {@link #close()} unloads the modules and releases
  * the primary context.
  */
 final class CudaDevice {
-    /** The parameter kinds of every kernel, parsed from the sources that are compiled. */
-    private static final KernelSignatures SIGNATURES = KernelSignatures.of(sources());
-
     final int ordinal;
     final String name;
     final int major;
@@ -147,24 +142,13 @@ final class CudaDevice {
         return kernels.function(kernel);
     }
 
-    /** The parameter kinds of its kernels, for the launch checks. */
-    KernelSignatures signatures() {
-        return SIGNATURES;
-    }
-
-    /** The sources this backend compiles, in load order. */
-    static List<KernelSource> sources() {
-        return List.of(KernelCatalog.SILHOUETTE_ROWS, KernelCatalog.CLASS_STATISTICS, KernelCatalog.EUCLIDEAN_FUSED,
-                KernelCatalog.EUCLIDEAN_BLOCKS, KernelCatalog.CLASS_BLOCKS);
-    }
-
-    /** Every source's module and the functions of its launched kernels (the engine's load, JavaCPP calls). */
+    /**
+     * Every source's module and the functions of its kernels ({@link EngineKernels}: both strategies and the block
+     * decomposition; the engine's load, JavaCPP calls).
+     */
     private void loadKernels() {
-        Map<KernelSource, List<String>> launched = new LinkedHashMap<>();
-        for (KernelSource source : sources()) {
-            launched.put(source, source.hotKernels());
-        }
-        kernels = KernelModules.load(KernelImageCache.shared(), launched, major, minor, Cuda.nvrtcVersion(),
+        kernels = KernelModules.load(KernelImageCache.shared(), EngineKernels.launched(), major, minor,
+                Cuda.nvrtcVersion(),
                 new KernelModules.Binding<>() {
                     @Override
                     public byte[] compile(KernelSource source, NvrtcProgramKey key) {

@@ -6,6 +6,7 @@ import dev.softsilhouette.Floats;
 import dev.softsilhouette.Ints;
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.SoftSilhouetteLoss;
+import dev.softsilhouette.cuda.engine.strategies.StrategyChoice;
 
 import java.util.Locale;
 import java.util.Random;
@@ -18,7 +19,12 @@ import java.util.Random;
  *       (each metric, tau 0 and 0.1, awkward N and D), against the SPEC section 8 bounds, and bit-identical
  *       on a second run; exit status 1 on a miss;</li>
  *   <li>{@code target BACKEND}: EUCLIDEAN forward+backward at N=16384 D=512 K=1000, timed (wall clock, after
- *       warm-up; a smoke figure, the JMH bench is the measurement), next to cuBLAS SGEMM of the same Gram.</li>
+ *       warm-up; a smoke figure, the JMH bench is the measurement), next to cuBLAS SGEMM of the same Gram;</li>
+ *   <li>{@code strategies BACKEND [NxDxK ...]}: forward+backward of every metric at a small, a middle and the
+ *       target shape (or the shapes given),
+ *       timed the same way, each line naming the strategy this JVM runs ({@code -Dsilhouette.cuda.strategy}) and
+ *       the one the shape rule picks: run once with {@code fused} and once with {@code sgemm}, the lines are what
+ *       the rule's thresholds ({@link StrategyChoice}) are set from.</li>
  * </ul>
  */
 public final class CudaSelfCheck {
@@ -32,8 +38,10 @@ public final class CudaSelfCheck {
             case "list" -> list();
             case "compare" -> System.exit(compare(backend) ? 0 : 1);
             case "target" -> target(backend);
+            case "strategies" -> strategies(backend, java.util.Arrays.copyOfRange(args, Math.min(2, args.length),
+                    args.length));
             default -> {
-                System.err.println("usage: CudaSelfCheck list | compare BACKEND | target BACKEND");
+                System.err.println("usage: CudaSelfCheck list | compare BACKEND | target BACKEND | strategies BACKEND [NxDxK ...]");
                 System.exit(2);
             }
         }
@@ -120,15 +128,9 @@ public final class CudaSelfCheck {
         int n = 16384;
         int d = 512;
         int k = 1000;
-        Random random = new Random(42);
         float[] x = new float[n * d];
         int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = i % k;
-            for (int t = 0; t < d; t++) {
-                x[i * d + t] = (float) (random.nextGaussian() + (t == y[i] % d ? 2 : 0));
-            }
-        }
+        clustered(x, y, n, d, k);
         SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(Metric.EUCLIDEAN).backend(backend).build();
         float[] g = new float[n * d];
         for (int i = 0; i < 3; i++) {
@@ -149,5 +151,60 @@ public final class CudaSelfCheck {
         System.out.println(sgemm);
         System.out.printf(Locale.ROOT, "target %s: %.1f%% of the cuBLAS SGEMM rate (goal: cuda 60%%, ffm-cublas 50%%)%n",
                 backend, 100.0 * flops / seconds * 1e-9 / sgemm.gflops());
+    }
+
+    /** Fixed-seed rows of {@code k} balanced classes, class c shifted by 2 along dimension c mod d. */
+    private static void clustered(float[] x, int[] y, int n, int d, int k) {
+        Random random = new Random(42);
+        for (int i = 0; i < n; i++) {
+            y[i] = i % k;
+            for (int t = 0; t < d; t++) {
+                x[i * d + t] = (float) (random.nextGaussian() + (t == y[i] % d ? 2 : 0));
+            }
+        }
+    }
+
+    /**
+     * Forward+backward of every metric at N x D x K = 1024 x 64 x 16, 4096 x 128 x 64 and 16384 x 512 x 1000 (or
+     * the {@code given} shapes, each {@code NxDxK}), on
+     * the strategy {@value StrategyChoice#PROPERTY} selects in this JVM: milliseconds per call (wall clock, after two
+     * warm-up calls, at least 3 calls and 1 s), one line each starting with {@code strategy}.
+     */
+    private static void strategies(String backend, String[] given) {
+        String running = System.getProperty(StrategyChoice.PROPERTY, StrategyChoice.AUTO);
+        int[][] shapes = {{1024, 64, 16}, {4096, 128, 64}, {16384, 512, 1000}};
+        if (given.length > 0) {
+            shapes = java.util.Arrays.stream(given).map(g -> java.util.Arrays.stream(g.split("x"))
+                    .mapToInt(Integer::parseInt).toArray()).toArray(int[][]::new);
+        }
+        for (int[] shape : shapes) {
+            int n = shape[0];
+            int d = shape[1];
+            int k = shape[2];
+            float[] x = new float[n * d];
+            int[] y = new int[n];
+            clustered(x, y, n, d, k);
+            float[] g = new float[n * d];
+            for (Metric metric : Metric.values()) {
+                // Not closed: the losses share the backend, which closing the last one would close (and reopen).
+                SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(metric).temperature(0.1)
+                        .backend(backend).build();
+                loss.forwardBackward(Floats.of(x), Ints.of(y), n, d, Floats.of(g));
+                loss.forwardBackward(Floats.of(x), Ints.of(y), n, d, Floats.of(g));
+                int calls = 0;
+                long start = System.nanoTime();
+                long elapsed;
+                do {
+                    loss.forwardBackward(Floats.of(x), Ints.of(y), n, d, Floats.of(g));
+                    calls++;
+                    elapsed = System.nanoTime() - start;
+                } while (calls < 3 || elapsed < 1_000_000_000L && calls < 1000);
+                // The default shapes' fused partial sums are at most 82 MB: the rule's memory clause decides none.
+                StrategyChoice.Strategy rule = StrategyChoice.byShape(n, d, k, metric, Long.MAX_VALUE);
+                System.out.printf(Locale.ROOT, "strategy %s %s %s fwd+bwd N=%d D=%d K=%d: %.3f ms per call "
+                                + "(%d calls; the shape rule picks %s)%n", backend, running, metric, n, d, k,
+                        elapsed * 1e-6 / calls, calls, rule.value());
+            }
+        }
     }
 }

@@ -13,8 +13,10 @@ import java.lang.foreign.MemorySegment;
 /**
  * The JavaCPP binding of the engine's {@link DevicePort}: one non-blocking stream on one {@link CudaDevice}, the
  * CUDA driver API through {@code org.bytedeco.cuda.global.cudart}. Every status is checked ({@link Cuda#check}).
+ * The fused tiles and the block decomposition run on it; the SGEMM strategy on {@link CudaCublasPort}, which adds a
+ * cuBLAS handle.
  */
-final class CudaStreamPort implements DevicePort {
+class CudaStreamPort implements DevicePort {
     private final CudaDevice device;
     private final CUstream_st stream;
     /** The argument block whose {@code void**} the launches pass (one per workspace, created with it). */
@@ -27,6 +29,11 @@ final class CudaStreamPort implements DevicePort {
         CUstream_st s = new CUstream_st();
         Cuda.check(cudart.cuStreamCreate(s, cudart.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
         this.stream = s;
+    }
+
+    /** The stream every copy, launch (and, in {@link CudaCublasPort}, SGEMM) is queued on. */
+    final CUstream_st stream() {
+        return stream;
     }
 
     @Override
@@ -104,6 +111,7 @@ final class CudaStreamPort implements DevicePort {
                 (PointerPointer<?>) null), "cuLaunchKernel(" + kernel + ")");
     }
 
+    /** Destroys the stream (after the workspace waited for it and freed its memory). */
     @Override
     public void close() {
         Cuda.check(cudart.cuStreamDestroy(stream), "cuStreamDestroy");

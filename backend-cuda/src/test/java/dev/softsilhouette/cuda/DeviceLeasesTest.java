@@ -74,8 +74,8 @@ class DeviceLeasesTest {
         List<CudaDevice> closed = new ArrayList<>();
         DeviceLeases<CudaDevice> leases = new DeviceLeases<>(
                 () -> new CudaDevice(0, 0, "stand-in", 9, 0, 132, 1L << 30, 13000, null), closed::add);
-        dev.softsilhouette.spi.SilhouetteBackend a = CudaBackend.on(leases.acquire());
-        dev.softsilhouette.spi.SilhouetteBackend b = CudaBackend.on(leases.acquire());
+        dev.softsilhouette.spi.SilhouetteBackend a = onStandIn(leases.acquire());
+        dev.softsilhouette.spi.SilhouetteBackend b = onStandIn(leases.acquire());
         assertEquals(2, leases.holders());
         a.close();
         a.close();
@@ -90,9 +90,16 @@ class DeviceLeasesTest {
             assertThrows(IllegalStateException.class,
                     () -> a.silhouettesAndGradient(batch, Metric.EUCLIDEAN, 0.0, 1.0, null, null, null));
         }
-        dev.softsilhouette.spi.SilhouetteBackend c = CudaBackend.on(leases.acquire());
+        dev.softsilhouette.spi.SilhouetteBackend c = onStandIn(leases.acquire());
         assertEquals(1, leases.holders(), "a later backend opens the device again");
         c.close();
         assertEquals(2, closed.size());
+    }
+
+    /** A backend on the stand-in device; its ports are never made (no call here reaches a strategy). */
+    private static dev.softsilhouette.spi.SilhouetteBackend onStandIn(DeviceLeases<CudaDevice>.Lease lease) {
+        return CudaBackend.on(lease, dev.softsilhouette.cuda.engine.strategies.StrategyChoice.of("auto", 1L << 30, null),
+                dev.softsilhouette.cuda.engine.sgemm.GramChunkPlan.DEFAULT_BUDGET_BYTES,
+                device -> { throw new AssertionError("no port"); }, device -> { throw new AssertionError("no port"); });
     }
 }

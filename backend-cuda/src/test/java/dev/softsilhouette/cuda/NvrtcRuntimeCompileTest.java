@@ -1,5 +1,6 @@
 package dev.softsilhouette.cuda;
 
+import dev.softsilhouette.cuda.engine.EngineKernels;
 import dev.softsilhouette.cuda.engine.NvrtcProgramKey;
 
 import dev.softsilhouette.cuda.kernels.KernelSource;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The run-time compilation path without a GPU: every kernel source goes through {@link CudaDevice#compile} (the
+ * The run-time compilation path without a GPU: every kernel source of the engine goes through {@link CudaDevice#compile} (the
  * JavaCPP NVRTC calls, headers passed by name, the backend's options) for sm_80 and sm_90, and must give a CUBIN
  * that exports every listed kernel, with an empty NVRTC log (no warnings).
  *
@@ -103,7 +104,7 @@ class NvrtcRuntimeCompileTest {
 
     @TestFactory
     Stream<DynamicTest> everySourceCompilesCleanlyForAmpereAndHopper() {
-        return CudaDevice.sources().stream().flatMap(source -> Stream.of(8, 9).map(major ->
+        return EngineKernels.SOURCES.stream().flatMap(source -> Stream.of(8, 9).map(major ->
                 DynamicTest.dynamicTest(source.fileName() + " sm_" + major + "0", () -> compile(source, major))));
     }
 

@@ -1,6 +1,8 @@
 package dev.softsilhouette.cuda;
 
 import dev.softsilhouette.Metric;
+import dev.softsilhouette.cuda.engine.sgemm.GramChunkPlan;
+import dev.softsilhouette.cuda.engine.strategies.StrategyChoice;
 import dev.softsilhouette.spi.PreparedBatch;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,7 +26,10 @@ class OneClassBatchTest {
                 () -> new CudaDevice(0, 0, "stand-in", 9, 0, 132, 1L << 30, 13000, null), device -> { });
         int n = 9;
         int d = 4;
-        try (Arena arena = Arena.ofConfined(); dev.softsilhouette.spi.SilhouetteBackend backend = CudaBackend.on(leases.acquire())) {
+        try (Arena arena = Arena.ofConfined(); dev.softsilhouette.spi.SilhouetteBackend backend = CudaBackend.on(leases.acquire(),
+                     StrategyChoice.of("auto", 1L << 30, null), GramChunkPlan.DEFAULT_BUDGET_BYTES,
+                     device -> { throw new AssertionError("no stream port for one class"); },
+                     device -> { throw new AssertionError("no SGEMM port for one class"); })) {
             MemorySegment x = arena.allocate(JAVA_FLOAT, (long) n * d);
             for (int e = 0; e < n * d; e++) {
                 x.setAtIndex(JAVA_FLOAT, e, 30f + e % 7); // far from the origin, distinct rows

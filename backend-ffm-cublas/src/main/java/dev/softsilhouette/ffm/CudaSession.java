@@ -3,14 +3,11 @@ package dev.softsilhouette.ffm;
 import dev.softsilhouette.cuda.engine.CleanupFailures;
 import dev.softsilhouette.cuda.engine.CudaVersion;
 import dev.softsilhouette.cuda.engine.DeviceOrdinal;
+import dev.softsilhouette.cuda.engine.EngineKernels;
 import dev.softsilhouette.cuda.engine.KernelImageCache;
 import dev.softsilhouette.cuda.engine.KernelModules;
 import dev.softsilhouette.cuda.engine.NvrtcProgramKey;
-import dev.softsilhouette.cuda.engine.blocks.ClassBlockWorkspace;
-import dev.softsilhouette.cuda.engine.blocks.EuclideanBlockWorkspace;
-import dev.softsilhouette.cuda.engine.sgemm.SgemmKernel;
 import dev.softsilhouette.cuda.kernels.ComputeCapability;
-import dev.softsilhouette.cuda.kernels.KernelCatalog;
 import dev.softsilhouette.cuda.kernels.KernelSource;
 import dev.softsilhouette.ffm.cuda.Driver;
 import dev.softsilhouette.ffm.cuda.DriverFunctions;
@@ -18,17 +15,13 @@ import dev.softsilhouette.ffm.cuda.Nvrtc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
- * One device for one backend instance: its retained primary context, and the SGEMM strategy's kernels
- * ({@link SgemmKernel}) compiled with NVRTC for its compute capability and loaded as modules. Shared by every thread
- * (CUfunctions are context-wide).
+ * One device for one backend instance: its retained primary context, and every kernel of the engine
+ * ({@link EngineKernels}: both strategies and the block decomposition) compiled with NVRTC for its compute capability
+ * and loaded as modules. Shared by every thread (CUfunctions are context-wide).
  */
 final class CudaSession implements AutoCloseable {
     /** System property: device ordinal (default 0). */
@@ -85,7 +78,7 @@ final class CudaSession implements AutoCloseable {
         KernelModules<MemorySegment, MemorySegment> kernels = null;
         try {
             Driver.setCurrentContext(context);
-            kernels = KernelModules.load(KernelImageCache.shared(), launched(), major, minor, nvrtcVersion(),
+            kernels = KernelModules.load(KernelImageCache.shared(), EngineKernels.launched(), major, minor, nvrtcVersion(),
                     new KernelModules.Binding<>() {
                         @Override
                         public byte[] compile(KernelSource source, NvrtcProgramKey key) {
@@ -125,30 +118,6 @@ final class CudaSession implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    /**
-     * Each source, in load order, with the kernels the strategy and the block decomposition (EUCLIDEAN tiles,
-     * SQUARED_EUCLIDEAN and COSINE rows) launch from it (all in the parsed signatures).
-     */
-    private static Map<KernelSource, List<String>> launched() {
-        Map<KernelSource, List<String>> launched = new LinkedHashMap<>();
-        for (SgemmKernel.Source source : SgemmKernel.Source.values()) {
-            launched.put(source.kernelSource(), new ArrayList<>());
-        }
-        for (SgemmKernel kernel : SgemmKernel.values()) {
-            SgemmKernel.SIGNATURES.get(kernel.symbol); // every kernel launched is in the compiled sources
-            launched.get(kernel.source.kernelSource()).add(kernel.symbol);
-        }
-        for (String kernel : KernelCatalog.EUCLIDEAN_BLOCKS.hotKernels()) {
-            EuclideanBlockWorkspace.SIGNATURES.get(kernel); // the block decomposition's EUCLIDEAN tiles
-        }
-        launched.put(KernelCatalog.EUCLIDEAN_BLOCKS, KernelCatalog.EUCLIDEAN_BLOCKS.hotKernels());
-        for (String kernel : KernelCatalog.CLASS_BLOCKS.hotKernels()) {
-            ClassBlockWorkspace.SIGNATURES.get(kernel); // the block decomposition's SQUARED_EUCLIDEAN / COSINE rows
-        }
-        launched.put(KernelCatalog.CLASS_BLOCKS, KernelCatalog.CLASS_BLOCKS.hotKernels());
-        return launched;
     }
 
     /** NVRTC: {@code key}'s program (source, headers by name, options) to a cubin. */

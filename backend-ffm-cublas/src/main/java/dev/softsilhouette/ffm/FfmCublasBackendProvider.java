@@ -4,8 +4,9 @@ import dev.softsilhouette.ffm.cuda.CudaLibraries;
 import dev.softsilhouette.ffm.cuda.Cublas;
 import dev.softsilhouette.ffm.cuda.Nvrtc;
 import dev.softsilhouette.cuda.engine.NvidiaDriverCheck;
-import dev.softsilhouette.cuda.engine.ReferenceSelfCheck;
 import dev.softsilhouette.cuda.engine.sgemm.GramChunkPlan;
+import dev.softsilhouette.cuda.engine.strategies.EngineBackend;
+import dev.softsilhouette.cuda.engine.strategies.StrategyChoice;
 import dev.softsilhouette.ffm.nativelib.LibraryDiscovery;
 import dev.softsilhouette.ffm.nativelib.LibraryLoader;
 import dev.softsilhouette.spi.Availability;
@@ -20,7 +21,9 @@ import java.util.Optional;
  * Provider of the {@code ffm-cublas} backend (priority 200). The probe, run once, stops at once where
  * {@link NvidiaDriverCheck} finds no trace of an NVIDIA driver, and otherwise does real work: native access,
  * the three libraries (every place tried is in the reason when one is missing), the driver, a device, the kernels
- * compiled by NVRTC and loaded, a cuBLAS handle, and a small batch of every metric checked against the reference.
+ * compiled by NVRTC and loaded, the strategy choice ({@code silhouette.cuda.strategy}), and a small batch of every
+ * metric checked against the reference on each strategy the choice can pick (each with its own ports, so the SGEMM
+ * one creates a cuBLAS handle).
  */
 public final class FfmCublasBackendProvider implements BackendProvider {
     public static final String NAME = "ffm-cublas";
@@ -80,21 +83,27 @@ public final class FfmCublasBackendProvider implements BackendProvider {
             return Availability.unavailable("CUDA initialisation failed (driver " + driver + "): " + e.getMessage() + "; check that the NVIDIA driver works (nvidia-smi) and that "
                     + CudaSession.DEVICE_PROPERTY + " names an existing device", e);
         }
-        SilhouetteBackend backend = FfmCublasBackend.on(session, budget);
+        StrategyChoice choice;
         try {
-            ReferenceSelfCheck.run(backend);
+            choice = StrategyChoice.configured(session.totalMemory, null);
+        } catch (IllegalArgumentException e) {
+            session.close();
+            return Availability.unavailable(e.getMessage(), e);
+        }
+        try {
+            EngineBackend.selfCheck(choice, forced -> FfmCublasBackend.on(session, budget, forced, () -> { }));
         } catch (RuntimeException | LinkageError e) {
             try {
-                backend.close();
+                session.close();
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
             return Availability.unavailable("self-check on " + session.deviceName + " failed: " + e.getMessage()
                     + " (cuBLAS " + cublasLocation() + ", NVRTC " + nvrtcLocation() + ")", e);
         }
-        probed = backend;
-        return Availability.available(session.describe() + "; cuBLAS from " + cublasLocation() + "; Gram budget "
-                + (budget >> 20) + " MiB");
+        probed = FfmCublasBackend.on(session, budget, choice, session::close);
+        return Availability.available(session.describe() + "; " + choice.describe() + "; cuBLAS from "
+                + cublasLocation() + "; Gram budget " + (budget >> 20) + " MiB");
     }
 
     private static String cublasLocation() {

@@ -55,20 +55,6 @@ final class FfmCublasPort extends FfmStreamPort implements SgemmPort {
     /** Destroys the cuBLAS handle, then the stream (after the workspace waited for it and freed its memory). */
     @Override
     public void close() {
-        RuntimeException failure = null;
-        try {
-            Cublas.destroy(cublas);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        try {
-            super.close();
-        } catch (RuntimeException e) {
-            failure = CleanupFailures.keepFirst(failure, e);
-        }
-        scalars.close();
-        if (failure != null) {
-            throw failure;
-        }
+        CleanupFailures.runAll(() -> Cublas.destroy(cublas), super::close, scalars::close);
     }
 }

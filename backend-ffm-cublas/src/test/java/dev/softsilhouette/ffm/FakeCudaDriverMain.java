@@ -1,6 +1,7 @@
 package dev.softsilhouette.ffm;
 
 import dev.softsilhouette.Metric;
+import dev.softsilhouette.cuda.engine.strategies.StrategyChoice;
 import dev.softsilhouette.ffm.cuda.CudaLibraries;
 import dev.softsilhouette.ffm.cuda.Driver;
 import dev.softsilhouette.spi.Availability;
@@ -47,15 +48,22 @@ public final class FakeCudaDriverMain {
         try (var cached = java.nio.file.Files.list(java.nio.file.Path.of(
                 System.getProperty(dev.softsilhouette.cuda.engine.KernelImageCache.PROPERTY)))) {
             long images = cached.filter(f -> f.toString().endsWith(".cubin")).count();
-            // the strategy's sources and the block decomposition's (euclidean_blocks.cu, class_blocks.cu)
-            check(images == dev.softsilhouette.cuda.engine.sgemm.SgemmKernel.Source.values().length + 2,
+            // every source of the engine: both strategies' and the block decomposition's
+            check(images == dev.softsilhouette.cuda.engine.EngineKernels.SOURCES.size(),
                     "compiled images are cached on disk (" + images
                     + " in the shared kernel cache)");
         }
-        dev.softsilhouette.spi.SilhouetteBackend backend = FfmCublasBackend.on(session,
-                dev.softsilhouette.cuda.engine.sgemm.GramChunkPlan.BYTES_PER_CELL * 16L * 16L);
+        long budget = dev.softsilhouette.cuda.engine.sgemm.GramChunkPlan.BYTES_PER_CELL * 16L * 16L;
+        StrategyChoice auto = StrategyChoice.of("auto", session.totalMemory, null);
+        dev.softsilhouette.spi.SilhouetteBackend backend = FfmCublasBackend.on(session, budget, auto, session::close);
         MethodHandle launches = Linker.nativeLinker().downcallHandle(
                 CudaLibraries.driver().require().lookup().find("fake_cuda_launches").orElseThrow(),
+                FunctionDescriptor.of(JAVA_LONG));
+        MethodHandle cublasCreated = Linker.nativeLinker().downcallHandle(
+                CudaLibraries.cublas().require().lookup().find("fake_cuda_cublas_created").orElseThrow(),
+                FunctionDescriptor.of(JAVA_LONG));
+        MethodHandle pinnedLive = Linker.nativeLinker().downcallHandle(
+                CudaLibraries.driver().require().lookup().find("fake_cuda_pinned_live").orElseThrow(),
                 FunctionDescriptor.of(JAVA_LONG));
         Random random = new Random(5);
         int n = 50;
@@ -74,23 +82,43 @@ public final class FakeCudaDriverMain {
             MemorySegment gradient = arena.allocate(JAVA_FLOAT, (long) n * d);
             MemorySegment silhouettes = arena.allocate(JAVA_FLOAT, n);
             MemorySegment weights = arena.allocate(JAVA_FLOAT, n);
-            for (Metric metric : Metric.values()) {
-                long before = (long) launches.invokeExact();
-                backend.silhouettesAndGradient(batch, metric, 0.5, 1.0 / n, weights, silhouettes, gradient);
-                backend.silhouettes(batch, metric, 0.0, silhouettes);
-                long launched = (long) launches.invokeExact() - before;
-                check(launched > 0, metric + ": host path ran, " + launched + " kernel launches");
+            // Both strategies on this binding, each forced: every metric's host path, forward and gradient; only the
+            // SGEMM strategy's port makes a cuBLAS handle, and closing frees all either strategy took.
+            for (StrategyChoice.Strategy strategy : auto.strategies()) {
+                long handles = (long) cublasCreated.invokeExact();
+                long pinned = (long) pinnedLive.invokeExact();
+                Driver.setCurrentContext(session.context);
+                long[] memory = Driver.memoryInfo();
+                try (var forced = FfmCublasBackend.on(session, budget, auto.forcedTo(strategy), () -> { })) {
+                    for (Metric metric : Metric.values()) {
+                        long before = (long) launches.invokeExact();
+                        forced.silhouettesAndGradient(batch, metric, 0.5, 1.0 / n, weights, silhouettes, gradient);
+                        forced.silhouettes(batch, metric, 0.0, silhouettes);
+                        long launched = (long) launches.invokeExact() - before;
+                        check(launched > 0, strategy.value() + " " + metric + ": host path ran, " + launched
+                                + " kernel launches");
+                    }
+                }
+                long made = (long) cublasCreated.invokeExact() - handles;
+                check(made == (strategy == StrategyChoice.Strategy.SGEMM ? 1 : 0),
+                        strategy.value() + ": " + made + " cuBLAS handles created");
+                Driver.setCurrentContext(session.context);
+                check((long) pinnedLive.invokeExact() == pinned && Driver.memoryInfo()[0] == memory[0],
+                        strategy.value() + ": its backend's close freed its device and page-locked memory");
             }
+            // Chosen by shape: this small batch runs the fused tiles, so the backend makes no cuBLAS handle.
+            long handlesBeforeAuto = (long) cublasCreated.invokeExact();
+            for (Metric metric : Metric.values()) {
+                backend.silhouettesAndGradient(batch, metric, 0.5, 1.0 / n, weights, silhouettes, gradient);
+            }
+            check((long) cublasCreated.invokeExact() == handlesBeforeAuto,
+                    "auto: a 50 x 4 batch of 3 classes runs the fused tiles (no cuBLAS handle)");
 
             // The block decomposition's EUCLIDEAN tile on the binding: the tile and two class-sum launches on a
             // second stream (the fake runs no kernel, so only the path is checked; close() below frees its memory).
             // Its port is a plain stream: the first block call on this thread creates no cuBLAS handle.
             var rowBlock = new dev.softsilhouette.spi.PreparedBlock(arena.allocateFrom(JAVA_FLOAT, x), n, d, labels, k);
-            MethodHandle cublasCreated = Linker.nativeLinker().downcallHandle(
-                    CudaLibraries.cublas().require().lookup().find("fake_cuda_cublas_created").orElseThrow(),
-                    FunctionDescriptor.of(JAVA_LONG));
             long handlesBefore = (long) cublasCreated.invokeExact();
-            check(handlesBefore >= 1, "the SGEMM workspace's port created a cuBLAS handle (" + handlesBefore + ")");
             long beforeBlocks = (long) launches.invokeExact();
             backend.addEuclideanSums(rowBlock, rowBlock, new double[n * k], new double[n * k]);
             long blockLaunches = (long) launches.invokeExact() - beforeBlocks;
@@ -141,9 +169,6 @@ public final class FakeCudaDriverMain {
         }
 
         // 4. close() frees every device allocation and every page-locked host buffer.
-        MethodHandle pinnedLive = Linker.nativeLinker().downcallHandle(
-                CudaLibraries.driver().require().lookup().find("fake_cuda_pinned_live").orElseThrow(),
-                FunctionDescriptor.of(JAVA_LONG));
         long pinnedBefore = (long) pinnedLive.invokeExact();
         check(pinnedBefore > 0, "host staging is page-locked (" + pinnedBefore + " cuMemHostAlloc buffers live)");
         backend.close();

@@ -1,5 +1,7 @@
 package dev.softsilhouette.ffm;
 
+import dev.softsilhouette.cuda.engine.EngineKernels;
+import dev.softsilhouette.cuda.kernels.KernelSource;
 import dev.softsilhouette.ffm.cuda.CudaLibraries;
 import dev.softsilhouette.ffm.cuda.Nvrtc;
 import dev.softsilhouette.spi.BackendFailureException;
@@ -35,16 +37,16 @@ class NvrtcCompileTest {
 
     @Test
     void kernelsCompileToCubinsForAmpereAndHopper() {
-        for (dev.softsilhouette.cuda.engine.sgemm.SgemmKernel.Source source : dev.softsilhouette.cuda.engine.sgemm.SgemmKernel.Source.values()) {
+        for (KernelSource source : EngineKernels.SOURCES) { // what the session loads: both strategies, the blocks
             for (int capability : new int[] {80, 90}) {
                 try (Arena arena = Arena.ofConfined()) {
                     // the session's own path: the shared program key, headers by name (silhouette_rows.cu
                     // includes common.cuh)
                     int[] v = Nvrtc.version();
-                    MemorySegment cubin = MemorySegment.ofArray(CudaSession.compile(source.fileName,
-                            dev.softsilhouette.cuda.engine.NvrtcProgramKey.of(source.kernelSource(),
+                    MemorySegment cubin = MemorySegment.ofArray(CudaSession.compile(source.fileName(),
+                            dev.softsilhouette.cuda.engine.NvrtcProgramKey.of(source,
                                     capability / 10, capability % 10, v[0] * 1000 + v[1] * 10)));
-                    assertTrue(cubin.byteSize() > 1000, source.fileName + " sm_" + capability);
+                    assertTrue(cubin.byteSize() > 1000, source.fileName() + " sm_" + capability);
                     assertEquals(0x7f, cubin.get(JAVA_BYTE, 0) & 0xff, "ELF magic");
                     assertEquals('E', cubin.get(JAVA_BYTE, 1));
                     assertEquals('L', cubin.get(JAVA_BYTE, 2));

@@ -1,5 +1,6 @@
 package dev.softsilhouette.ffm.cuda;
 
+import dev.softsilhouette.cuda.engine.SgemmPort;
 import dev.softsilhouette.ffm.nativelib.NativeFunction;
 
 import java.lang.foreign.FunctionDescriptor;
@@ -45,26 +46,13 @@ public final class CublasFunctions {
     private CublasFunctions() {
     }
 
-    /** The argument checks of {@link Cublas#sgemm}, plain Java (BLAS's rules: leading dimensions cover the stored rows). */
+    /** The argument checks of {@link Cublas#sgemm}: the operations, then the engine's BLAS rules. */
     public static void checkGemm(int transA, int transB, int m, int n, int k, int lda, int ldb, int ldc) {
         if (!isOp(transA) || !isOp(transB)) {
             throw new IllegalArgumentException("sgemm: trans must be CUBLAS_OP_N or CUBLAS_OP_T: " + transA + ", "
                     + transB);
         }
-        if (m < 0 || n < 0 || k < 0) {
-            throw new IllegalArgumentException("sgemm: negative dimension m=" + m + " n=" + n + " k=" + k);
-        }
-        int rowsA = transA == OP_N ? m : k;
-        int rowsB = transB == OP_N ? k : n;
-        if (lda < Math.max(1, rowsA)) {
-            throw new IllegalArgumentException("sgemm: lda=" + lda + " < " + Math.max(1, rowsA));
-        }
-        if (ldb < Math.max(1, rowsB)) {
-            throw new IllegalArgumentException("sgemm: ldb=" + ldb + " < " + Math.max(1, rowsB));
-        }
-        if (ldc < Math.max(1, m)) {
-            throw new IllegalArgumentException("sgemm: ldc=" + ldc + " < " + Math.max(1, m));
-        }
+        SgemmPort.checkShape(transA == OP_T, transB == OP_T, m, n, k, lda, ldb, ldc);
     }
 
     private static boolean isOp(int op) {

@@ -13,4 +13,19 @@ public final class CleanupFailures {
         first.addSuppressed(next);
         return first;
     }
+
+    /** Runs every step in order, each even when an earlier one failed; then throws the first failure, if any. */
+    public static void runAll(Runnable... steps) {
+        RuntimeException failure = null;
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                failure = keepFirst(failure, e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
 }

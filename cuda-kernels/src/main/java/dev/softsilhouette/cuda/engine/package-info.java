@@ -1,7 +1,8 @@
 /**
  * The GPU engine: the device port each binding implements ({@link dev.softsilhouette.cuda.engine.DevicePort}: JavaCPP
- * in {@code backend-cuda}; {@code java.lang.foreign} in {@code backend-ffm-cublas}, as an
- * {@link dev.softsilhouette.cuda.engine.SgemmPort}), the workspace and kernel
+ * in {@code backend-cuda}; {@code java.lang.foreign} in {@code backend-ffm-cublas}; both also as an
+ * {@link dev.softsilhouette.cuda.engine.SgemmPort} with cuBLAS), every kernel it loads
+ * ({@link dev.softsilhouette.cuda.engine.EngineKernels}), the workspace and kernel
  * launches above it ({@link dev.softsilhouette.cuda.engine.DeviceWorkspace},
  * {@link dev.softsilhouette.cuda.engine.KernelArguments}, {@link dev.softsilhouette.cuda.engine.KernelSignatures}),
  * the one-class shortcut ({@link dev.softsilhouette.cuda.engine.OneClassBatch}), clean-up after a failure

@@ -140,4 +140,13 @@ public final class EuclideanTilePlan {
     public long partialBytes() {
         return (long) rows * segments() * Float.BYTES;
     }
+
+    /**
+     * The most {@link #partialBytes()} can be for {@code rows} rows of {@code classes} classes, whatever their
+     * layout: N x (K + tiles - 1) floats. It grows as N^2 / 16 bytes, the one term of this strategy's memory that is
+     * quadratic in N.
+     */
+    public static long maxPartialBytes(int rows, int classes) {
+        return (long) rows * ((long) classes + Math.ceilDiv(rows, TILE) - 1) * Float.BYTES;
+    }
 }

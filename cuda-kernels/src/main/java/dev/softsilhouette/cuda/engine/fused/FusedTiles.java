@@ -19,8 +19,8 @@ import static dev.softsilhouette.cuda.engine.fused.LaunchGeometry.GEMM_TILE;
 import static dev.softsilhouette.cuda.engine.fused.LaunchGeometry.ROW_THREADS;
 
 /**
- * The fused-kernel strategy of the GPU engine, on any {@link DevicePort} (the {@code cuda} backend's JavaCPP one on a
- * GPU; test doubles replay it without one). Per call: the host stages the embeddings, label tables and plan in pinned
+ * The fused-kernel strategy of the GPU engine, on any {@link DevicePort} (either binding's stream port on a GPU, where
+ * the shape rule picks it; test doubles replay it without one). Per call: the host stages the embeddings, label tables and plan in pinned
  * memory and uploads them; the device computes the column means and spreads (the host picks a power-of-two scale
  * from the D spreads that come back), gathers the rows into class order and prepares them, computes the per-class
  * distance sums (fused Gram tiles for EUCLIDEAN, {@code euclidean_fused.cu}; class statistics otherwise,

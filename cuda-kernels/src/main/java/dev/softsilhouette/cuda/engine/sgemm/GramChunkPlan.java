@@ -10,8 +10,8 @@ package dev.softsilhouette.cuda.engine.sgemm;
  * @param budgetBytes the budget it was planned for
  */
 public record GramChunkPlan(int rows, int blockSize, long budgetBytes) {
-    /** System property: bytes of device memory for one Gram block and its partial sums. */
-    public static final String BUDGET_PROPERTY = "silhouette.ffm.gramBudgetBytes";
+    /** System property: bytes of device memory for one Gram block and its partial sums (both bindings). */
+    public static final String BUDGET_PROPERTY = "silhouette.cuda.gramBudgetBytes";
     /** Default budget: 256 MiB. */
     public static final long DEFAULT_BUDGET_BYTES = 256L << 20;
     /** Device bytes per Gram cell: the float entry and, at worst, one double partial sum. */

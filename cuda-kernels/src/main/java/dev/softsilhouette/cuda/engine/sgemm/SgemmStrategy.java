@@ -13,7 +13,7 @@ import dev.softsilhouette.spi.PreparedBatch;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The SGEMM strategy of the GPU engine (what the {@code ffm-cublas} backend runs), on any {@link SgemmPort}. Rows
+ * The SGEMM strategy of the GPU engine (both bindings run it where the shape rule picks it), on any {@link SgemmPort}. Rows
  * are gathered on the device in class order (SPEC 6), centred and scaled by a power of two chosen from the column
  * spreads computed on the device (both leave every silhouette unchanged and are undone exactly in the gradient),
  * then:

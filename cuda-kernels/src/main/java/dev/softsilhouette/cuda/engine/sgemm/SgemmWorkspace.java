@@ -14,7 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 /**
  * What one thread needs to run {@link SgemmStrategy}, on the engine's {@link SgemmPort} (no binding below it): device
  * and page-locked host buffers by role that grow to the largest batch seen and are then reused, and the
- * kernel-argument block. The port (the {@code ffm-cublas} binding's on a GPU) holds the stream and its cuBLAS handle.
+ * kernel-argument block. The port (either binding's SGEMM port on a GPU) holds the stream and its cuBLAS handle.
  * Used by its thread only; {@link #close()} (from the backend's close) frees everything.
  */
 public final class SgemmWorkspace implements AutoCloseable {
