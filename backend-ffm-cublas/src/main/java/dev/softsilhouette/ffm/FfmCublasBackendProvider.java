@@ -87,7 +87,11 @@ public final class FfmCublasBackendProvider implements BackendProvider {
         try {
             choice = StrategyChoice.configured(session.totalMemory, null);
         } catch (IllegalArgumentException e) {
-            session.close();
+            try {
+                session.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             return Availability.unavailable(e.getMessage(), e);
         }
         try {

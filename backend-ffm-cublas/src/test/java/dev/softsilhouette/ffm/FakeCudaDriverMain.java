@@ -41,6 +41,14 @@ public final class FakeCudaDriverMain {
         check(!availability.available() && availability.reason().startsWith("self-check on Fake GPU failed"),
                 "probe reaches the self-check and refuses wrong numbers: " + availability.reason());
 
+        // A strategy property the engine does not know is the reason.
+        System.setProperty(StrategyChoice.PROPERTY, "gemm");
+        Availability badStrategy = new FfmCublasBackendProvider().probe();
+        System.clearProperty(StrategyChoice.PROPERTY);
+        check(!badStrategy.available() && badStrategy.reason().equals(
+                        "silhouette.cuda.strategy: not a strategy: gemm (use auto, fused or sgemm)"),
+                "an unknown strategy is refused: " + badStrategy.reason());
+
         // 2. The whole host path, every metric, forward and gradient, several Gram blocks.
         CudaSession session = CudaSession.open();
         check(session.computeCapability == 90 && session.describe().startsWith("Fake GPU (sm_90"),
