@@ -7,6 +7,7 @@
 #   selfcheck-<b>-<s>.txt  loss and gradient of each GPU backend against the reference, SPEC 8 bounds, once per
 #                        strategy s (fused, sgemm: -Dsilhouette.cuda.strategy)
 #   tck/ + tck.txt       the conformance kit for the GPU backends (JUnit console launcher, XML reports)
+#   tck-sgemm/ + .txt    the kit's GPU backend groups again with -Dsilhouette.cuda.strategy=sgemm
 #   sgemm.txt            cuBLAS SGEMM ceiling at the target's Gram shape (16384 x 16384 x 512)
 #   target-<b>.txt       EUCLIDEAN forward+backward N=16384 D=512 K=1000 against that ceiling
 #   strategy-<b>-<s>.txt every metric's forward+backward at 1024x64x16, 4096x128x64 and 16384x512x1000 on strategy
@@ -111,10 +112,26 @@ if [[ -z $scan ]]; then
   if [[ -d $B/tck-classes ]]; then scan=$B/tck-classes; else scan=$(ls $B/lib/soft-silhouette-conformance-tests-*.jar 2>/dev/null | head -1); fi
 fi
 if [[ -n $scan ]]; then
+  tck_cp=(--class-path "$scan" --class-path "$B/lib")
+  for j in $B/lib/*.jar; do tck_cp+=(--class-path "$j"); done
   step tck "$OUT/tck.txt" "$JAVA" "${FLAGS[@]}" -jar "$B/junit-platform-console-standalone.jar" execute \
-      --class-path "$scan" --class-path "$B/lib" $(for j in $B/lib/*.jar; do printf -- '--class-path %s ' "$j"; done) \
-      --scan-class-path "$scan" --reports-dir "$OUT/tck" --details=summary --disable-banner \
+      "${tck_cp[@]}" --scan-class-path "$scan" --reports-dir "$OUT/tck" --details=summary --disable-banner \
       --exclude-classname '.*KitCatchesABrokenBackendTest' --config "jqwik.database=$OUT/tck/jqwik-database"
+  # The kit's batches are small, so the shape rule runs (nearly) all on the fused tiles: the GPU backends' groups once
+  # more with the SGEMM strategy forced (without a device they skip, which smoke-tests the selection).
+  groups=()
+  for b in ${GPU_BACKENDS//,/ }; do
+    case $b in
+      cuda) groups+=(--select-class 'dev.softsilhouette.conformance.AllBackendsConformanceTest$Cuda') ;;
+      ffm-cublas) groups+=(--select-class 'dev.softsilhouette.conformance.AllBackendsConformanceTest$FfmCublas') ;;
+    esac
+  done
+  if (( ${#groups[@]} )); then
+    step tck-sgemm "$OUT/tck-sgemm.txt" "$JAVA" "${FLAGS[@]}" -Dsilhouette.cuda.strategy=sgemm \
+        -jar "$B/junit-platform-console-standalone.jar" execute "${tck_cp[@]}" "${groups[@]}" \
+        --reports-dir "$OUT/tck-sgemm" --details=summary --disable-banner \
+        --config "jqwik.database=$OUT/tck-sgemm/jqwik-database"
+  fi
 else
   echo "tck skipped: no conformance tests in the bundle" | tee -a "$SUMMARY"
 fi
