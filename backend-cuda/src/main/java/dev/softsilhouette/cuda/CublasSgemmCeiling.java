@@ -49,10 +49,12 @@ public final class CublasSgemmCeiling {
         }
         try {
             Loader.load(cudart.class);
-            Loader.load(cublas.class);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
-            throw new IllegalStateException("cuBLAS 13 could not be loaded: "
-                    + CudaBackendProvider.libraryLoadReason(e).replace("libnvrtc.so.13", "libcublas.so.13"), e);
+            throw new IllegalStateException(CudaBackendProvider.libraryLoadReason(e), e);
+        }
+        String noCublas = CudaCublasPort.unavailableReason(); // the backend's own attempt, once per JVM
+        if (noCublas != null) {
+            throw new IllegalStateException(noCublas);
         }
         Cuda.check(cudart.cuInit(0), "cuInit");
         int[] d = new int[1];

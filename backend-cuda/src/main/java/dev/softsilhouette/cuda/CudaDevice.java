@@ -22,8 +22,8 @@ import org.bytedeco.javacpp.SizeTPointer;
 import java.util.List;
 
 /**
- * One GPU: its primary context and every kernel of the engine, compiled by NVRTC for its compute capability and loaded with
- * {@code cuModuleLoadData}. Compiled images are cached per program key (source, options, NVRTC version, compute
+ * One GPU: its primary context and every kernel of the engine, compiled by NVRTC for its compute capability and
+ * loaded with {@code cuModuleLoadData}. Compiled images are cached per program key (source, options, NVRTC version, compute
  * capability) in memory and on disk (the shared {@link KernelImageCache}, which ffm-cublas uses too), so neither a second backend instance nor the next
  * JVM recompiles. Opened and closed through {@link DeviceLeases}: {@link #close()} unloads the modules and releases
  * the primary context.

@@ -20,8 +20,8 @@ import java.util.Random;
  *       on a second run; exit status 1 on a miss;</li>
  *   <li>{@code target BACKEND}: EUCLIDEAN forward+backward at N=16384 D=512 K=1000, timed (wall clock, after
  *       warm-up; a smoke figure, the JMH bench is the measurement), next to cuBLAS SGEMM of the same Gram;</li>
- *   <li>{@code strategies BACKEND [NxDxK ...]}: forward+backward of every metric at a small, a middle and the
- *       target shape (or the shapes given),
+ *   <li>{@code strategies BACKEND [NxDxK ...]}: forward+backward of every metric (and the EUCLIDEAN forward alone)
+ *       at a small, a middle and the target shape (or the shapes given),
  *       timed the same way, each line naming the strategy this JVM runs ({@code -Dsilhouette.cuda.strategy}) and
  *       the one the shape rule picks: run once with {@code fused} and once with {@code sgemm}, the lines are what
  *       the rule's thresholds ({@link StrategyChoice}) are set from.</li>
@@ -41,7 +41,8 @@ public final class CudaSelfCheck {
             case "strategies" -> strategies(backend, java.util.Arrays.copyOfRange(args, Math.min(2, args.length),
                     args.length));
             default -> {
-                System.err.println("usage: CudaSelfCheck list | compare BACKEND | target BACKEND | strategies BACKEND [NxDxK ...]");
+                System.err.println("usage: CudaSelfCheck list | compare BACKEND | target BACKEND"
+                        + " | strategies BACKEND [NxDxK ...]");
                 System.exit(2);
             }
         }
@@ -166,7 +167,7 @@ public final class CudaSelfCheck {
 
     /**
      * Forward+backward of every metric at N x D x K = 1024 x 64 x 16, 4096 x 128 x 64 and 16384 x 512 x 1000 (or
-     * the {@code given} shapes, each {@code NxDxK}), on
+     * the {@code given} shapes, each {@code NxDxK}), and the EUCLIDEAN forward alone, on
      * the strategy {@value StrategyChoice#PROPERTY} selects in this JVM: milliseconds per call (wall clock, after two
      * warm-up calls, at least 3 calls and 1 s), one line each starting with {@code strategy}.
      */
@@ -189,22 +190,33 @@ public final class CudaSelfCheck {
                 // Not closed: the losses share the backend, which closing the last one would close (and reopen).
                 SoftSilhouetteLoss loss = SoftSilhouetteLoss.builder().metric(metric).temperature(0.1)
                         .backend(backend).build();
-                loss.forwardBackward(Floats.of(x), Ints.of(y), n, d, Floats.of(g));
-                loss.forwardBackward(Floats.of(x), Ints.of(y), n, d, Floats.of(g));
-                int calls = 0;
-                long start = System.nanoTime();
-                long elapsed;
-                do {
-                    loss.forwardBackward(Floats.of(x), Ints.of(y), n, d, Floats.of(g));
-                    calls++;
-                    elapsed = System.nanoTime() - start;
-                } while (calls < 3 || elapsed < 1_000_000_000L && calls < 1000);
-                // The default shapes' fused partial sums are at most 82 MB: the rule's memory clause decides none.
-                StrategyChoice.Strategy rule = StrategyChoice.byShape(n, d, k, metric, Long.MAX_VALUE);
-                System.out.printf(Locale.ROOT, "strategy %s %s %s fwd+bwd N=%d D=%d K=%d: %.3f ms per call "
-                                + "(%d calls; the shape rule picks %s)%n", backend, running, metric, n, d, k,
-                        elapsed * 1e-6 / calls, calls, rule.value());
+                timed(backend, running, metric, "fwd+bwd", n, d, k, true,
+                        () -> loss.forwardBackward(Floats.of(x), Ints.of(y), n, d, Floats.of(g)));
+                if (metric == Metric.EUCLIDEAN) { // the one case the rule decides differently without the gradient
+                    timed(backend, running, metric, "fwd", n, d, k, false,
+                            () -> loss.forward(Floats.of(x), Ints.of(y), n, d));
+                }
             }
         }
+    }
+
+    /** Two warm-up calls, then at least 3 calls and 1 s (at most 1000 calls): one {@code strategy} line. */
+    private static void timed(String backend, String running, Metric metric, String what, int n, int d, int k,
+                              boolean gradient, Runnable call) {
+        call.run();
+        call.run();
+        int calls = 0;
+        long start = System.nanoTime();
+        long elapsed;
+        do {
+            call.run();
+            calls++;
+            elapsed = System.nanoTime() - start;
+        } while (calls < 3 || elapsed < 1_000_000_000L && calls < 1000);
+        // The default shapes' fused partial sums are at most 82 MB: the rule's memory clause decides none.
+        StrategyChoice.Strategy rule = StrategyChoice.byShape(n, d, k, metric, gradient, Long.MAX_VALUE);
+        System.out.printf(Locale.ROOT, "strategy %s %s %s %s N=%d D=%d K=%d: %.3f ms per call (%d calls; the shape "
+                + "rule picks %s)%n", backend, running, metric, what, n, d, k, elapsed * 1e-6 / calls, calls,
+                rule.value());
     }
 }

@@ -60,9 +60,13 @@ class CudaBackendWiringTest {
         return new PreparedBatch(arena.allocate(JAVA_FLOAT, (long) n * d), n, d, k, labels, order, order, offsets);
     }
 
+    /** Which port a forward+backward call of {@code batch} reached. */
     private static String reached(SilhouetteBackend backend, PreparedBatch batch, Metric metric) {
-        return assertThrows(IllegalStateException.class, () -> backend.silhouettes(batch, metric, 0.0, null))
-                .getMessage();
+        try (Arena arena = Arena.ofConfined()) {
+            var gradient = arena.allocate(JAVA_FLOAT, (long) batch.rows() * batch.dims());
+            return assertThrows(IllegalStateException.class, () -> backend.silhouettesAndGradient(batch, metric, 0.0,
+                    1.0, null, null, gradient)).getMessage();
+        }
     }
 
     @Test

@@ -30,7 +30,11 @@ import java.util.Locale;
  *       and 7 per further Gram block pair, a few microseconds each). Memory decides before speed: the fused
  *       forward's partial sums grow as N^2 / 16 bytes ({@link EuclideanTilePlan#maxPartialBytes}), the SGEMM
  *       strategy's Gram blocks stay within their budget, so when the partials would take more than
- *       1 / {@link #FUSED_MEMORY_SHARE} of the device's memory the SGEMM strategy runs, whatever D.</li>
+ *       1 / {@link #FUSED_MEMORY_SHARE} of the device's memory the SGEMM strategy runs, whatever D. A call without
+ *       the gradient (the score, the forward alone) runs the fused tiles below that memory bound: the SGEMM
+ *       strategy's forward computes both halves of the Gram matrix (2D flops per ordered pair at R, and about 8
+ *       bytes of traffic) where the fused forward computes one (D flops at R / 2): the same time for the
+ *       arithmetic, and the traffic on top.</li>
  *   <li>SQUARED_EUCLIDEAN and COSINE, O(N K D) through class statistics in both: the fused strategy's products
  *       are float64 GEMMs of simple 16 x 16 tiles (FP64 runs at half the FP32 rate on data-centre GPUs, at 1/32 to
  *       1/64 on others), the SGEMM strategy's are float32 cuBLAS SGEMMs around double class statistics, at a
@@ -60,7 +64,10 @@ public final class StrategyChoice {
     public static final String PROPERTY = "silhouette.cuda.strategy";
     /** The value that chooses by shape. */
     public static final String AUTO = "auto";
-    /** EUCLIDEAN: the SGEMM strategy needs at least this many dimensions (its Gram traffic per flop falls with D). */
+    /**
+     * EUCLIDEAN with the gradient: the SGEMM strategy needs at least this many dimensions (its Gram traffic per flop
+     * falls with D).
+     */
     public static final int SGEMM_MIN_DIMS = 128;
     /** EUCLIDEAN: and at least this much work, N^2 D, to pay for its extra launches. */
     public static final long SGEMM_MIN_PAIR_WORK = 1L << 31;
@@ -112,19 +119,20 @@ public final class StrategyChoice {
                 + Strategy.FUSED.value() + " or " + Strategy.SGEMM.value() + ")");
     }
 
-    /** The strategy of a call of N rows, D dimensions, K classes present. */
-    public Strategy choose(int n, int d, int k, Metric metric) {
-        return forced != null ? forced : byShape(n, d, k, metric, deviceMemoryBytes);
+    /** The strategy of a call of N rows, D dimensions, K classes present, with or without the gradient. */
+    public Strategy choose(int n, int d, int k, Metric metric, boolean gradient) {
+        return forced != null ? forced : byShape(n, d, k, metric, gradient, deviceMemoryBytes);
     }
 
     /** The rule where both strategies can run (see the class comment for where its thresholds come from). */
-    public static Strategy byShape(int n, int d, int k, Metric metric, long deviceMemoryBytes) {
+    public static Strategy byShape(int n, int d, int k, Metric metric, boolean gradient, long deviceMemoryBytes) {
         if (metric == Metric.EUCLIDEAN) {
             if (EuclideanTilePlan.maxPartialBytes(n, k) > deviceMemoryBytes / FUSED_MEMORY_SHARE) {
                 return Strategy.SGEMM;
             }
             double pairWork = (double) n * n * d;
-            return d >= SGEMM_MIN_DIMS && pairWork >= SGEMM_MIN_PAIR_WORK ? Strategy.SGEMM : Strategy.FUSED;
+            return gradient && d >= SGEMM_MIN_DIMS && pairWork >= SGEMM_MIN_PAIR_WORK ? Strategy.SGEMM
+                    : Strategy.FUSED;
         }
         return (double) n * k * d >= SGEMM_MIN_CLASS_WORK ? Strategy.SGEMM : Strategy.FUSED;
     }

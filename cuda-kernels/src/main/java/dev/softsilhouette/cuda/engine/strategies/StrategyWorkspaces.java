@@ -39,7 +39,7 @@ public final class StrategyWorkspaces implements AutoCloseable {
     /** The call on the strategy {@link StrategyChoice#choose} gives it; arguments as the SPI's. */
     double run(PreparedBatch batch, Metric metric, double tau, double weight, MemorySegment rowWeights,
                MemorySegment silhouettesOut, MemorySegment gradientOut) {
-        return switch (choice.choose(batch.rows(), batch.dims(), batch.classCount(), metric)) {
+        return switch (choice.choose(batch.rows(), batch.dims(), batch.classCount(), metric, gradientOut != null)) {
             case FUSED -> FusedTiles.run(fused(), batch, metric, tau, weight, rowWeights, silhouettesOut,
                     gradientOut);
             case SGEMM -> SgemmStrategy.run(sgemm(), gramBudget, batch, metric, tau, weight, rowWeights,

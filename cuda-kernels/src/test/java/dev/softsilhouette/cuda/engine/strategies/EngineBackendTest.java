@@ -47,7 +47,8 @@ class EngineBackendTest {
     }
 
     private SilhouetteBackend backend(StrategyChoice choice, boolean sgemm) {
-        return EngineBackend.create("gpu", choice, GramChunkPlan.DEFAULT_BUDGET_BYTES, ports("stream", DevicePort.class),
+        return EngineBackend.create("gpu", choice, GramChunkPlan.DEFAULT_BUDGET_BYTES,
+                ports("stream", DevicePort.class),
                 sgemm ? ports("sgemm", SgemmPort.class) : null, () -> log.add("release"));
     }
 
@@ -74,9 +75,13 @@ class EngineBackendTest {
                 offsets);
     }
 
+    /** The message a forward+backward call of {@code batch} fails with. */
     private static String failure(SilhouetteBackend backend, PreparedBatch batch, Metric metric) {
-        return assertThrows(IllegalStateException.class, () -> backend.silhouettes(batch, metric, 0.1, null))
-                .getMessage();
+        try (Arena arena = Arena.ofConfined()) {
+            var gradient = arena.allocate(JAVA_FLOAT, (long) batch.rows() * batch.dims());
+            return assertThrows(IllegalStateException.class, () -> backend.silhouettesAndGradient(batch, metric, 0.1,
+                    1.0, null, null, gradient)).getMessage();
+        }
     }
 
     @Test
@@ -89,10 +94,15 @@ class EngineBackendTest {
             assertEquals("no device: stream#0", failure(backend, small, Metric.COSINE), "the same workspace");
             // N K D = 2^23: class statistics by SGEMM; N^2 D = 2^31 at D = 128: Gram blocks by SGEMM
             assertEquals("no device: sgemm#0", failure(backend, batch(arena, 2048, 64, 64), Metric.SQUARED_EUCLIDEAN));
-            assertEquals("no device: sgemm#0", failure(backend, batch(arena, 4096, 128, 8), Metric.EUCLIDEAN));
+            PreparedBatch wide = batch(arena, 4096, 128, 8);
+            assertEquals("no device: sgemm#0", failure(backend, wide, Metric.EUCLIDEAN));
+            assertEquals("no device: stream#0", assertThrows(IllegalStateException.class,
+                    () -> backend.silhouettes(wide, Metric.EUCLIDEAN, 0.0, null)).getMessage(),
+                    "the same shape without the gradient: fused tiles");
             assertEquals(List.of("new stream#0", "stream#0 makeCurrent", "stream#0 synchronize",
                     "stream#0 makeCurrent", "stream#0 synchronize", "new sgemm#0", "sgemm#0 makeCurrent",
-                    "sgemm#0 synchronize", "sgemm#0 makeCurrent", "sgemm#0 synchronize"), log,
+                    "sgemm#0 synchronize", "sgemm#0 makeCurrent", "sgemm#0 synchronize", "stream#0 makeCurrent",
+                    "stream#0 synchronize"), log,
                     "one port per strategy, each failure drained on its stream");
             log.clear();
             backend.close();
@@ -146,8 +156,9 @@ class EngineBackendTest {
 
     /** Answers as the reference does: what a device that computes right looks like to the self-check. */
     private static final class PassingBackend implements SilhouetteBackend {
-        private final SilhouetteBackend reference = java.util.ServiceLoader.load(dev.softsilhouette.spi.BackendProvider.class)
-                .stream().map(java.util.ServiceLoader.Provider::get).filter(p -> p.name().equals("reference"))
+        private final SilhouetteBackend reference = java.util.ServiceLoader
+                .load(dev.softsilhouette.spi.BackendProvider.class).stream()
+                .map(java.util.ServiceLoader.Provider::get).filter(p -> p.name().equals("reference"))
                 .findFirst().orElseThrow().create();
 
         @Override

@@ -17,7 +17,7 @@ class StrategyChoiceTest {
     private static final long SMALL_GPU = 16L << 30;
 
     private static Strategy auto(int n, int d, int k, Metric metric, long memory) {
-        return StrategyChoice.of("auto", memory, null).choose(n, d, k, metric);
+        return StrategyChoice.of("auto", memory, null).choose(n, d, k, metric, true);
     }
 
     @Test
@@ -28,6 +28,15 @@ class StrategyChoiceTest {
         assertEquals(FUSED, auto(4095, 128, 64, Metric.EUCLIDEAN, H200), "just below the pair work");
         assertEquals(FUSED, auto(65536, 127, 10, Metric.EUCLIDEAN, H200), "narrow rows: the Gram traffic loses");
         assertEquals(FUSED, auto(100_000, 64, 100, Metric.EUCLIDEAN, H200), "partials 0.6 GB of 141 GiB");
+    }
+
+    @Test
+    void withoutTheGradientEuclideanRunsFusedBelowTheMemoryBound() {
+        StrategyChoice auto = StrategyChoice.of("auto", H200, null);
+        assertEquals(FUSED, auto.choose(16384, 512, 1000, Metric.EUCLIDEAN, false), "the target shape's score");
+        assertEquals(SGEMM, auto.choose(800_000, 8, 10, Metric.EUCLIDEAN, false), "past the memory bound");
+        assertEquals(SGEMM, auto.choose(16384, 512, 1000, Metric.COSINE, false), "class statistics: as with it");
+        assertEquals(FUSED, auto.choose(1024, 64, 16, Metric.SQUARED_EUCLIDEAN, false));
     }
 
     @Test
@@ -51,10 +60,11 @@ class StrategyChoiceTest {
 
     @Test
     void thePropertyForcesEitherStrategyAndRejectsAnythingElse() {
-        assertEquals(FUSED, StrategyChoice.of(" Fused ", H200, null).choose(16384, 512, 1000, Metric.EUCLIDEAN));
-        assertEquals(SGEMM, StrategyChoice.of("sgemm", H200, null).choose(8, 2, 2, Metric.COSINE));
-        assertEquals(SGEMM, StrategyChoice.of(null, H200, null).choose(16384, 512, 1000, Metric.EUCLIDEAN));
-        assertEquals(SGEMM, StrategyChoice.of("  ", H200, null).choose(16384, 512, 1000, Metric.EUCLIDEAN));
+        assertEquals(FUSED, StrategyChoice.of(" Fused ", H200, null)
+                .choose(16384, 512, 1000, Metric.EUCLIDEAN, true));
+        assertEquals(SGEMM, StrategyChoice.of("sgemm", H200, null).choose(8, 2, 2, Metric.COSINE, true));
+        assertEquals(SGEMM, StrategyChoice.of(null, H200, null).choose(16384, 512, 1000, Metric.EUCLIDEAN, true));
+        assertEquals(SGEMM, StrategyChoice.of("  ", H200, null).choose(16384, 512, 1000, Metric.EUCLIDEAN, true));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> StrategyChoice.of("cublas", H200, null));
         assertEquals("silhouette.cuda.strategy: not a strategy: cublas (use auto, fused or sgemm)", e.getMessage());
@@ -65,9 +75,9 @@ class StrategyChoiceTest {
     @Test
     void withoutTheSgemmStrategyEveryShapeRunsFusedAndForcingSgemmSaysWhy() {
         StrategyChoice choice = StrategyChoice.of("auto", H200, "cuBLAS could not be loaded");
-        assertEquals(FUSED, choice.choose(16384, 512, 1000, Metric.EUCLIDEAN));
-        assertEquals(FUSED, choice.choose(16384, 512, 1000, Metric.COSINE));
-        assertEquals(FUSED, choice.choose(10_000_000, 8, 10, Metric.EUCLIDEAN), "even past the memory rule");
+        assertEquals(FUSED, choice.choose(16384, 512, 1000, Metric.EUCLIDEAN, true));
+        assertEquals(FUSED, choice.choose(16384, 512, 1000, Metric.COSINE, true));
+        assertEquals(FUSED, choice.choose(10_000_000, 8, 10, Metric.EUCLIDEAN, true), "even past the memory rule");
         assertEquals(List.of(FUSED), choice.strategies());
         assertTrue(choice.describe().contains("cuBLAS could not be loaded"), choice.describe());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -82,7 +92,8 @@ class StrategyChoiceTest {
         String before = System.getProperty(StrategyChoice.PROPERTY);
         try {
             System.setProperty(StrategyChoice.PROPERTY, "fused");
-            assertEquals(FUSED, StrategyChoice.configured(H200, null).choose(16384, 512, 1000, Metric.EUCLIDEAN));
+            assertEquals(FUSED, StrategyChoice.configured(H200, null)
+                    .choose(16384, 512, 1000, Metric.EUCLIDEAN, true));
             System.setProperty(StrategyChoice.PROPERTY, "gemm");
             assertThrows(IllegalArgumentException.class, () -> StrategyChoice.configured(H200, null));
         } finally {
