@@ -32,6 +32,34 @@ int cuCtxSetCurrent(void *ctx) { return ctx == (void *) 0x1000 ? 0 : 201; }
 int cuStreamCreate(void **s, unsigned int flags) { *s = (void *) 0x2000; return flags <= 1 ? 0 : 1; }
 int cuStreamDestroy_v2(void *s) { return s == (void *) 0x2000 ? 0 : 400; }
 int cuStreamSynchronize(void *s) { return s == (void *) 0x2000 ? 0 : 400; }
+/* Events: one handle; records and waits counted by stream, ours (0x2000) or the caller's (any other, NULL too). */
+static long long events_live = 0;
+static long long event_ops[4]; /* records on ours, records on the caller's, waits on ours, waits on the caller's */
+static unsigned long long caller_stream_seen = 0;
+int cuEventCreate(void **e, unsigned int flags) { *e = (void *) 0x6000; events_live++; return flags == 2 ? 0 : 1; }
+int cuEventDestroy_v2(void *e) { if (e != (void *) 0x6000) return 400; events_live--; return 0; }
+int cuEventRecord(void *e, void *s) {
+    if (e != (void *) 0x6000) return 400;
+    if (s == (void *) 0x2000) event_ops[0]++; else { event_ops[1]++; caller_stream_seen = (unsigned long long) s; }
+    return 0;
+}
+int cuStreamWaitEvent(void *s, void *e, unsigned int flags) {
+    if (e != (void *) 0x6000 || flags != 0) return 400;
+    if (s == (void *) 0x2000) event_ops[2]++; else { event_ops[3]++; caller_stream_seen = (unsigned long long) s; }
+    return 0;
+}
+/* 0..3: event_ops; 4: live events; 5: the caller's stream last used. */
+long long fake_cuda_events(int which) {
+    return which < 4 ? event_ops[which] : which == 4 ? events_live : (long long) caller_stream_seen;
+}
+/* Copies whose device side falls in a watched range (the caller's X and gradient), and all copies' bytes. */
+static unsigned long long watch_lo = 0, watch_hi = 0;
+static long long watched_copies = 0;
+void fake_cuda_watch(unsigned long long lo, unsigned long long hi) { watch_lo = lo; watch_hi = hi; watched_copies = 0; }
+long long fake_cuda_watched_copies(void) { return watched_copies; }
+static void watch(unsigned long long device, size_t n) {
+    if (device < watch_hi && device + n > watch_lo) watched_copies++;
+}
 int cuMemGetInfo_v2(size_t *free_bytes, size_t *total) { *free_bytes = (size_t) (TOTAL - live_bytes); *total = (size_t) TOTAL; return 0; }
 int cuMemAlloc_v2(unsigned long long *p, size_t bytes) {
     const char *limit = getenv("FAKE_CUDA_MAX_ALLOC");
@@ -59,8 +87,8 @@ int cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) {
 }
 int cuMemFreeHost(void *p) { if (!p) return 1; free(p); pinned_live--; return 0; }
 long long fake_cuda_pinned_live(void) { return pinned_live; }
-int cuMemcpyHtoDAsync_v2(unsigned long long dst, const void *src, size_t n, void *s) { memcpy((void *) dst, src, n); return s ? 0 : 400; }
-int cuMemcpyDtoHAsync_v2(void *dst, unsigned long long src, size_t n, void *s) { memcpy(dst, (void *) src, n); return s ? 0 : 400; }
+int cuMemcpyHtoDAsync_v2(unsigned long long dst, const void *src, size_t n, void *s) { watch(dst, n); memcpy((void *) dst, src, n); return s ? 0 : 400; }
+int cuMemcpyDtoHAsync_v2(void *dst, unsigned long long src, size_t n, void *s) { watch(src, n); memcpy(dst, (void *) src, n); return s ? 0 : 400; }
 int cuMemsetD8Async(unsigned long long dst, unsigned char v, size_t n, void *s) { memset((void *) dst, v, n); return s ? 0 : 400; }
 int cuModuleLoadData(void **m, const void *image) { *m = (void *) 0x3000; return image ? 0 : 1; }
 int cuModuleUnload(void *m) { return m == (void *) 0x3000 ? 0 : 400; }

@@ -1,5 +1,7 @@
 package dev.softsilhouette;
 
+import dev.softsilhouette.spi.DeviceBatch;
+import dev.softsilhouette.spi.InputErrors;
 import dev.softsilhouette.spi.PreparedBatch;
 
 import java.lang.foreign.MemorySegment;
@@ -161,8 +163,7 @@ final class Arguments {
     }
 
     private static IllegalArgumentException notFinite(String name, long i, int d, float v) {
-        return new IllegalArgumentException(name + ": row " + (i / d) + " column " + (i % d) + " is " + v
-                + "; every value must be finite");
+        return InputErrors.notFinite(name, i, d, v);
     }
 
     /** The float64 embeddings' check: the first row holding NaN or an infinity is reported. */
@@ -279,5 +280,49 @@ final class Arguments {
             finiteRowValues("upstream", us, n);
         }
         return LabelPreparation.forThisThread().prepare(xs, n, d, ys);
+    }
+
+    /**
+     * A buffer in GPU memory: a non-zero, float-aligned address and at least {@code n*d} floats (the message names
+     * both factors, as for host buffers). Nothing is read: only the device can.
+     */
+    static void device(String name, DeviceFloats values, int n, int d) {
+        notNull(values, name);
+        if (values.address() == 0L) {
+            throw new IllegalArgumentException(name + ": the device address is 0 (a null pointer)");
+        }
+        if (values.address() % Float.BYTES != 0) {
+            throw new IllegalArgumentException(name + ": the device address 0x" + Long.toHexString(values.address())
+                    + " is not aligned to " + Float.BYTES + " bytes (a float)");
+        }
+        lengthOfProduct(name, values.length(), "n", n, "d", d);
+    }
+
+    /**
+     * Every check of a GPU-resident call that needs no read of the device (shapes, addresses, lengths, an output
+     * that overlaps the embeddings, the labels), then the label preparation: what {@link #prepare} does for host
+     * buffers, except finiteness, which the backend checks on the device ({@code DeviceResidentBackend}).
+     * {@code gradientOut} and {@code silhouettesOut} are null when the call has none.
+     */
+    static DeviceBatch prepareOnDevice(DeviceFloats x, Ints labels, int n, int d, DeviceFloats gradientOut,
+                                       Floats silhouettesOut, CudaStream stream) {
+        shape(n, d);
+        device("embeddings", x, n, d);
+        labels(labels, n);
+        notNull(stream, "stream");
+        long count = (long) n * d;
+        if (gradientOut != null) {
+            device("gradient", gradientOut, n, d);
+            if (gradientOut.address() < x.end(count) && x.address() < gradientOut.end(count)) {
+                throw new IllegalArgumentException("gradient: the output overlaps embeddings");
+            }
+        }
+        MemorySegment ys = labels.segment().asSlice(0, (long) n * Integer.BYTES);
+        if (silhouettesOut != null) {
+            output("silhouettes", silhouettesOut, n, "n");
+            disjoint("silhouettes", silhouettesOut.segment(n), "labels", ys);
+        }
+        LabelPreparation.checkNonNegative(ys, n);
+        return LabelPreparation.forThisThread().prepareOnDevice(x.address(), stream.handle(), n, d, ys);
     }
 }

@@ -1,9 +1,9 @@
 package dev.softsilhouette;
 
 import dev.softsilhouette.spi.ClassTable;
-import dev.softsilhouette.spi.ClassTable;
+import dev.softsilhouette.spi.DeviceBatch;
+import dev.softsilhouette.spi.DeviceResidentBackend;
 import dev.softsilhouette.spi.PreparedBatch;
-import dev.softsilhouette.spi.PreparedBlock;
 import dev.softsilhouette.spi.PreparedBlock;
 import dev.softsilhouette.spi.SilhouetteBackend;
 import dev.softsilhouette.spi.SupConBackend;
@@ -116,6 +116,30 @@ sealed class BackendLease implements SilhouetteBackend permits SupConLease {
         enter();
         try {
             backend.addEuclideanSumsWithin(block, sums);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Throws {@link IllegalStateException} unless the backend implements {@link DeviceResidentBackend} (the GPU
+     * backends): {@code what} names the call.
+     */
+    void requireDeviceResident(String what) {
+        if (!(backend instanceof DeviceResidentBackend)) {
+            throw new IllegalStateException(what + " needs a GPU backend (cuda, ffm-cublas) that reads embeddings in "
+                    + "GPU memory; " + holder + " runs on backend '" + backend.name() + "': build it with "
+                    + ".backend(\"cuda\") or .backend(\"ffm-cublas\")");
+        }
+    }
+
+    /** The GPU-resident call, passed through; {@link #requireDeviceResident} has passed. */
+    double silhouettesAndGradientOnDevice(DeviceBatch batch, Metric metric, double tau, double weight,
+                                          MemorySegment silhouettesOut, long gradientOut) {
+        enter();
+        try {
+            return ((DeviceResidentBackend) backend).silhouettesAndGradientOnDevice(batch, metric, tau, weight,
+                    silhouettesOut, gradientOut);
         } finally {
             exit();
         }

@@ -1,5 +1,6 @@
 package dev.softsilhouette;
 
+import dev.softsilhouette.spi.DeviceBatch;
 import dev.softsilhouette.spi.PreparedBatch;
 
 import java.lang.foreign.MemorySegment;
@@ -49,6 +50,15 @@ final class LabelPreparation {
     PreparedBatch prepare(MemorySegment embeddings, int n, int d, MemorySegment labels) {
         int classes = prepareClasses(n, labels);
         return new PreparedBatch(embeddings, n, d, classes, compact, sortedRows, positions, offsets);
+    }
+
+    /**
+     * The same for embeddings in GPU memory (device address {@code embeddings}, the caller's {@code stream}). Labels
+     * must already have passed {@link #checkNonNegative}.
+     */
+    DeviceBatch prepareOnDevice(long embeddings, long stream, int n, int d, MemorySegment labels) {
+        int classes = prepareClasses(n, labels);
+        return new DeviceBatch(embeddings, stream, n, d, classes, compact, sortedRows, positions, offsets);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.softsilhouette;
 
 import dev.softsilhouette.reference.ReferenceBackend;
+import dev.softsilhouette.spi.DeviceBatch;
 import dev.softsilhouette.spi.PreparedBatch;
 
 import java.lang.foreign.MemorySegment;
@@ -210,6 +211,71 @@ public final class SoftSilhouetteLoss implements AutoCloseable {
         PreparedBatch batch = validateAndPrepare(embeddings, labels, n, d, null, "samples", samplesOut, null);
         requireScoreClasses(batch);
         backend.silhouettes(batch, metric, 0.0, samplesOut.segment(n));
+    }
+
+    // ---------------------------------------------------------------- embeddings in GPU memory
+
+    /**
+     * The loss ({@code MEAN} or {@code SUM}) of embeddings that stay in GPU memory: see
+     * {@link #forwardBackward(DeviceFloats, Ints, int, int, double, DeviceFloats, Floats, CudaStream)}.
+     */
+    public double forward(DeviceFloats embeddings, Ints labels, int n, int d, CudaStream stream) {
+        return onDevice("forward(DeviceFloats ...)", embeddings, labels, n, d, 0.0, null, null, stream);
+    }
+
+    /**
+     * The loss and {@code dL/dX} for embeddings that stay in GPU memory: the training path of a framework that holds
+     * its embeddings on the GPU. See
+     * {@link #forwardBackward(DeviceFloats, Ints, int, int, double, DeviceFloats, Floats, CudaStream)}.
+     */
+    public double forwardBackward(DeviceFloats embeddings, Ints labels, int n, int d, DeviceFloats gradientOut,
+                                  CudaStream stream) {
+        Arguments.notNull(gradientOut, "gradient");
+        return onDevice("forwardBackward(DeviceFloats ...)", embeddings, labels, n, d, 1.0, gradientOut, null,
+                stream);
+    }
+
+    /**
+     * The loss ({@code MEAN} or {@code SUM}) and {@code upstream * dL/dX} for embeddings in GPU memory, on a GPU
+     * backend ({@code cuda}, {@code ffm-cublas}): the embeddings are read where they are and the gradient is written
+     * to {@code gradientOut} in GPU memory; neither crosses to the host (what does: the prepared label tables up, N
+     * silhouettes down, for the value).
+     *
+     * <p>Ordering: the backend's own stream waits for the work queued on {@code stream} before the call (an event),
+     * so the embeddings may still be in the making there; {@code stream} then waits for the gradient's writes (a
+     * second event). The call returns once the value is known: the backend's stream is synchronised (the caller's
+     * stream is not, and may hold later work of the caller that runs on), so on return the gradient is written.
+     *
+     * <p>Validation: everything that needs no read of GPU memory is checked before any GPU work (shapes, addresses,
+     * lengths, an overlap of the gradient with the embeddings, the labels, as for host buffers); finiteness is checked
+     * on the GPU before anything is written, with the host path's message ("embeddings: row 3 column 2 is NaN;
+     * every value must be finite"). A rejected call writes nothing.
+     *
+     * @param embeddings     N*D float32 values in GPU memory, row-major
+     * @param upstream       the upstream gradient (finite)
+     * @param gradientOut    N*D float32 values in GPU memory, overwritten; must not overlap {@code embeddings}
+     * @param silhouettesOut the N soft silhouettes s_i in host memory, caller's row order, or {@code null}
+     * @param stream         the caller's CUDA stream ({@link CudaStream#DEFAULT} for the legacy default stream)
+     * @throws IllegalStateException when this loss's backend cannot read GPU memory, or its reduction is {@code NONE}
+     */
+    public double forwardBackward(DeviceFloats embeddings, Ints labels, int n, int d, double upstream,
+                                  DeviceFloats gradientOut, Floats silhouettesOut, CudaStream stream) {
+        Arguments.notNull(gradientOut, "gradient");
+        return onDevice("forwardBackward(DeviceFloats ...)", embeddings, labels, n, d, upstream, gradientOut,
+                silhouettesOut, stream);
+    }
+
+    private double onDevice(String what, DeviceFloats embeddings, Ints labels, int n, int d, double upstream,
+                            DeviceFloats gradientOut, Floats silhouettesOut, CudaStream stream) {
+        backend.ensureOpen();
+        requireScalarReduction(what);
+        backend.requireDeviceResident(what);
+        Arguments.finiteUpstream(upstream);
+        DeviceBatch batch = Arguments.prepareOnDevice(embeddings, labels, n, d, gradientOut, silhouettesOut, stream);
+        double sum = backend.silhouettesAndGradientOnDevice(batch, metric, tau, upstream * rowWeight(n),
+                silhouettesOut == null ? null : silhouettesOut.segment(n),
+                gradientOut == null ? 0L : gradientOut.address());
+        return reduce(sum, n);
     }
 
     // ---------------------------------------------------------------- array conveniences

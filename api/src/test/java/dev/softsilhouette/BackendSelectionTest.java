@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * SPEC section 10 with two test doubles on the class path (see {@code src/test/resources/META-INF/services}):
  * {@code unavailable-fake} (priority 1000, unavailable with a reason and a cause), {@code throwing-fake}
- * (priority 500, its probe throws) and {@code counting-fake} (priority -1, available; see {@link LeaseLifecycleTest}).
+ * (priority 500, its probe throws), {@code counting-fake} (priority -1, available; see {@link LeaseLifecycleTest})
+ * and {@code device-fake} (priority -1, available; see {@link DeviceResidentCallsTest}).
  */
 class BackendSelectionTest {
 
@@ -36,7 +37,7 @@ class BackendSelectionTest {
     void listsEveryProviderHighestPriorityFirstWithAvailability() {
         List<BackendInfo> list = Backends.list();
         assertEquals(List.of(UnavailableFakeProvider.NAME, ThrowingProbeFakeProvider.NAME, "reference",
-                        CountingFakeProvider.NAME),
+                        CountingFakeProvider.NAME, dev.softsilhouette.fakes.DeviceResidentFakeProvider.NAME),
                 list.stream().map(BackendInfo::name).toList());
         BackendInfo reference = info("reference");
         assertTrue(reference.available());
@@ -167,7 +168,7 @@ class BackendSelectionTest {
     }
 
     private static void assertListsEveryBackend(String message) {
-        assertTrue(message.contains("Backends found (4)"), message);
+        assertTrue(message.contains("Backends found (5)"), message);
         for (BackendInfo info : Backends.list()) {
             assertTrue(message.contains(info.describe()), "missing line for " + info.name() + " in:\n" + message);
         }

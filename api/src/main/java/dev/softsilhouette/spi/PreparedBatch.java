@@ -18,10 +18,11 @@ import java.lang.foreign.ValueLayout;
  *       is the inverse permutation.</li>
  * </ul>
  *
- * <p>The arrays belong to the calling thread's workspace and are reused by its next call: backends read them during
+ * <p>The labels as {@link PreparedLabels} (a {@link DeviceBatch} has the same, for embeddings in GPU memory). The arrays
+ * belong to the calling thread's workspace and are reused by its next call: backends read them during
  * the call and never modify or keep them.
  */
-public final class PreparedBatch {
+public final class PreparedBatch implements PreparedLabels {
     private final MemorySegment embeddings;
     private final int rows;
     private final int dims;

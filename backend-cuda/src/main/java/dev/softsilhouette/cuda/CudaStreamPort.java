@@ -2,6 +2,7 @@ package dev.softsilhouette.cuda;
 
 import dev.softsilhouette.cuda.engine.DevicePort;
 import dev.softsilhouette.cuda.engine.KernelArguments;
+import org.bytedeco.cuda.cudart.CUevent_st;
 import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cudart;
@@ -22,6 +23,10 @@ class CudaStreamPort implements DevicePort {
     /** The argument block whose {@code void**} the launches pass (one per workspace, created with it). */
     private KernelArguments boundArguments;
     private PointerPointer<Pointer> parameters;
+    /** The event of {@link #waitFor} and {@link #signal} (one suffices: a wait takes the record before it); lazy. */
+    private CUevent_st event;
+    /** The caller's stream of the last {@link #waitFor}/{@link #signal}, wrapped once while it stays the same. */
+    private CUstream_st callerStream;
 
     CudaStreamPort(CudaDevice device) {
         this.device = device;
@@ -99,6 +104,35 @@ class CudaStreamPort implements DevicePort {
         Cuda.check(cudart.cuStreamSynchronize(stream), "cuStreamSynchronize");
     }
 
+    @Override
+    public void waitFor(long stream) {
+        Cuda.check(cudart.cuEventRecord(event(), caller(stream)), "cuEventRecord");
+        Cuda.check(cudart.cuStreamWaitEvent(this.stream, event, 0), "cuStreamWaitEvent");
+    }
+
+    @Override
+    public void signal(long stream) {
+        Cuda.check(cudart.cuEventRecord(event(), this.stream), "cuEventRecord");
+        Cuda.check(cudart.cuStreamWaitEvent(caller(stream), event, 0), "cuStreamWaitEvent");
+    }
+
+    private CUevent_st event() {
+        if (event == null) {
+            CUevent_st e = new CUevent_st();
+            Cuda.check(cudart.cuEventCreate(e, cudart.CU_EVENT_DISABLE_TIMING), "cuEventCreate");
+            event = e;
+        }
+        return event;
+    }
+
+    /** The caller's raw {@code CUstream} (0: the legacy default stream) as JavaCPP passes it. */
+    private CUstream_st caller(long handle) {
+        if (callerStream == null || callerStream.address() != handle) {
+            callerStream = new CUstream_st(new Cuda.RawPointer(handle));
+        }
+        return callerStream;
+    }
+
     /** Runs {@code kernel} on the stream; {@code arguments} were checked against its signature. */
     @Override
     public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, KernelArguments arguments) {
@@ -111,9 +145,25 @@ class CudaStreamPort implements DevicePort {
                 (PointerPointer<?>) null), "cuLaunchKernel(" + kernel + ")");
     }
 
-    /** Destroys the stream (after the workspace waited for it and freed its memory). */
+    /** Destroys the event, if any, then the stream; the first failure is thrown. */
     @Override
     public void close() {
-        Cuda.check(cudart.cuStreamDestroy(stream), "cuStreamDestroy");
+        RuntimeException failure = null;
+        if (event != null) {
+            try {
+                Cuda.check(cudart.cuEventDestroy(event), "cuEventDestroy");
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            event = null;
+        }
+        try {
+            Cuda.check(cudart.cuStreamDestroy(stream), "cuStreamDestroy");
+        } catch (RuntimeException e) {
+            failure = dev.softsilhouette.cuda.engine.CleanupFailures.keepFirst(failure, e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.softsilhouette.ffm;
 
+import dev.softsilhouette.cuda.engine.CleanupFailures;
 import dev.softsilhouette.cuda.engine.DevicePort;
 import dev.softsilhouette.cuda.engine.KernelArguments;
 import dev.softsilhouette.ffm.cuda.Driver;
@@ -17,6 +18,8 @@ class FfmStreamPort implements DevicePort {
     private final CudaSession session;
     /** The stream every copy, launch (and, in {@link FfmCublasPort}, SGEMM) is queued on. */
     final MemorySegment stream;
+    /** The event of {@link #waitFor} and {@link #signal} (one suffices: a wait takes the record before it); lazy. */
+    private MemorySegment event = MemorySegment.NULL;
 
     FfmStreamPort(CudaSession session) {
         this.session = session;
@@ -69,15 +72,50 @@ class FfmStreamPort implements DevicePort {
         Driver.streamSynchronize(stream);
     }
 
+    @Override
+    public void waitFor(long callerStream) {
+        Driver.eventRecord(event(), MemorySegment.ofAddress(callerStream));
+        Driver.streamWaitEvent(stream, event);
+    }
+
+    @Override
+    public void signal(long callerStream) {
+        Driver.eventRecord(event(), stream);
+        Driver.streamWaitEvent(MemorySegment.ofAddress(callerStream), event);
+    }
+
+    private MemorySegment event() {
+        if (event.equals(MemorySegment.NULL)) {
+            event = Driver.eventCreate(DriverFunctions.EVENT_DISABLE_TIMING);
+        }
+        return event;
+    }
+
     /** Runs {@code kernel} on the stream; {@code arguments} were checked against its signature. */
     @Override
     public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, KernelArguments arguments) {
         Driver.launch(session.function(kernel), gridX, gridY, blockX, blockY, 0, stream, arguments.parameters());
     }
 
-    /** Destroys the stream (after the workspace waited for it and freed its memory). */
+    /** Destroys the event, if any, and the stream (after the workspace waited for it and freed its memory). */
     @Override
     public void close() {
-        Driver.streamDestroy(stream);
+        RuntimeException failure = null;
+        if (!event.equals(MemorySegment.NULL)) {
+            try {
+                Driver.eventDestroy(event);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            event = MemorySegment.NULL;
+        }
+        try {
+            Driver.streamDestroy(stream);
+        } catch (RuntimeException e) {
+            failure = CleanupFailures.keepFirst(failure, e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 }

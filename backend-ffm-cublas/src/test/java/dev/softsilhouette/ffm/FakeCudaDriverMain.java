@@ -122,6 +122,54 @@ public final class FakeCudaDriverMain {
             check((long) cublasCreated.invokeExact() == handlesBeforeAuto,
                     "auto: a 50 x 4 batch of 3 classes runs the fused tiles (no cuBLAS handle)");
 
+            // GPU-resident calls: X and the gradient in the caller's device memory, the caller's stream. The fake
+            // runs no kernel, so this checks the path: no copy touches X or the gradient, the events order the
+            // workspace's stream after the caller's and the caller's after it, on the stream the caller named.
+            MethodHandle events = Linker.nativeLinker().downcallHandle(
+                    CudaLibraries.driver().require().lookup().find("fake_cuda_events").orElseThrow(),
+                    FunctionDescriptor.of(JAVA_LONG, java.lang.foreign.ValueLayout.JAVA_INT));
+            MethodHandle watch = Linker.nativeLinker().downcallHandle(
+                    CudaLibraries.driver().require().lookup().find("fake_cuda_watch").orElseThrow(),
+                    FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG));
+            MethodHandle watched = Linker.nativeLinker().downcallHandle(
+                    CudaLibraries.driver().require().lookup().find("fake_cuda_watched_copies").orElseThrow(),
+                    FunctionDescriptor.of(JAVA_LONG));
+            long xBytes = (long) n * d * Float.BYTES;
+            long callerMemory = Driver.memAlloc(2 * xBytes); // the caller's X, then its gradient
+            MemorySegment.ofAddress(callerMemory).reinterpret(xBytes).copyFrom(MemorySegment.ofArray(x));
+            var resident = (dev.softsilhouette.spi.DeviceResidentBackend) backend;
+            var onDevice = new dev.softsilhouette.spi.DeviceBatch(callerMemory, 0x7000, n, d, batch.classCount(),
+                    batch.labels(), batch.sortedRows(), batch.sortedPositions(), batch.classOffsets());
+            watch.invokeExact(callerMemory, callerMemory + 2 * xBytes);
+            long[] eventsBefore = new long[4];
+            for (int i = 0; i < 4; i++) {
+                eventsBefore[i] = (long) events.invokeExact(i);
+            }
+            long beforeResident = (long) launches.invokeExact();
+            for (Metric metric : Metric.values()) {
+                resident.silhouettesAndGradientOnDevice(onDevice, metric, 0.5, 1.0 / n, silhouettes,
+                        callerMemory + xBytes);
+            }
+            long residentLaunches = (long) launches.invokeExact() - beforeResident;
+            check(residentLaunches > 3, "GPU-resident path ran, " + residentLaunches + " kernel launches");
+            long touched = (long) watched.invokeExact();
+            check(touched == 0, "GPU-resident calls copy neither X nor the gradient (" + touched
+                    + " copies touched them over 3 metrics)");
+            long[] eventOps = new long[4];
+            for (int i = 0; i < 4; i++) {
+                eventOps[i] = (long) events.invokeExact(i) - eventsBefore[i];
+            }
+            long seen = (long) events.invokeExact(5);
+            check(eventOps[0] == 3 && eventOps[1] == 3 && eventOps[2] == 3 && eventOps[3] == 3 && seen == 0x7000,
+                    "each resident call records an event on the caller's stream 0x" + Long.toHexString(seen)
+                            + " and waits for it, then records on its own and makes the caller's wait ("
+                            + java.util.Arrays.toString(eventOps) + ")");
+            var onDefault = new dev.softsilhouette.spi.DeviceBatch(callerMemory, 0L, n, d, batch.classCount(),
+                    batch.labels(), batch.sortedRows(), batch.sortedPositions(), batch.classOffsets());
+            resident.silhouettesAndGradientOnDevice(onDefault, Metric.COSINE, 0.5, 1.0 / n, null, 0L);
+            check((long) events.invokeExact(5) == 0L, "stream 0 is passed as the legacy default stream (NULL)");
+            Driver.memFree(callerMemory);
+
             // The block decomposition's EUCLIDEAN tile on the binding: the tile and two class-sum launches on a
             // second stream (the fake runs no kernel, so only the path is checked; close() below frees its memory).
             // Its port is a plain stream: the first block call on this thread creates no cuBLAS handle.
@@ -182,6 +230,11 @@ public final class FakeCudaDriverMain {
         backend.close();
         long pinnedAfter = (long) pinnedLive.invokeExact();
         check(pinnedAfter == 0, "no page-locked buffer left after close (" + pinnedAfter + ")");
+        MethodHandle liveEvents = Linker.nativeLinker().downcallHandle(
+                CudaLibraries.driver().require().lookup().find("fake_cuda_events").orElseThrow(),
+                FunctionDescriptor.of(JAVA_LONG, java.lang.foreign.ValueLayout.JAVA_INT));
+        long eventsAfter = (long) liveEvents.invokeExact(4);
+        check(eventsAfter == 0, "every stream's event destroyed at close (" + eventsAfter + " live)");
         Driver.setCurrentContext(session.context);
         long[] info = Driver.memoryInfo();
         check(info[0] == info[1], "no device memory left allocated after close (" + (info[1] - info[0]) + " bytes)");

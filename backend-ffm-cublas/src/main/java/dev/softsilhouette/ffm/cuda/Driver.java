@@ -40,6 +40,11 @@ public final class Driver {
     private static final MethodHandle CU_STREAM_DESTROY = Downcalls.bind(LIBRARY, DriverFunctions.CU_STREAM_DESTROY);
     private static final MethodHandle CU_STREAM_SYNCHRONIZE = Downcalls.bind(LIBRARY,
             DriverFunctions.CU_STREAM_SYNCHRONIZE);
+    private static final MethodHandle CU_EVENT_CREATE = Downcalls.bind(LIBRARY, DriverFunctions.CU_EVENT_CREATE);
+    private static final MethodHandle CU_EVENT_DESTROY = Downcalls.bind(LIBRARY, DriverFunctions.CU_EVENT_DESTROY);
+    private static final MethodHandle CU_EVENT_RECORD = Downcalls.bind(LIBRARY, DriverFunctions.CU_EVENT_RECORD);
+    private static final MethodHandle CU_STREAM_WAIT_EVENT = Downcalls.bind(LIBRARY,
+            DriverFunctions.CU_STREAM_WAIT_EVENT);
     private static final MethodHandle CU_MEM_GET_INFO = Downcalls.bind(LIBRARY, DriverFunctions.CU_MEM_GET_INFO);
     private static final MethodHandle CU_MEM_ALLOC = Downcalls.bind(LIBRARY, DriverFunctions.CU_MEM_ALLOC);
     private static final MethodHandle CU_MEM_FREE = Downcalls.bind(LIBRARY, DriverFunctions.CU_MEM_FREE);
@@ -273,6 +278,59 @@ public final class Driver {
             throw Downcalls.rethrow("cuStreamSynchronize", t);
         }
         check(rc, "cuStreamSynchronize");
+    }
+
+    /** A new event of the current context ({@code flags}: {@link DriverFunctions#EVENT_DISABLE_TIMING}). */
+    public static MemorySegment eventCreate(int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int rc;
+            try {
+                rc = (int) CU_EVENT_CREATE.invokeExact(out, flags);
+            } catch (Throwable t) {
+                throw Downcalls.rethrow("cuEventCreate", t);
+            }
+            check(rc, "cuEventCreate");
+            return out.get(ADDRESS, 0);
+        }
+    }
+
+    public static void eventDestroy(MemorySegment event) {
+        requireHandle(event, "event");
+        int rc;
+        try {
+            rc = (int) CU_EVENT_DESTROY.invokeExact(event);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow("cuEventDestroy_v2", t);
+        }
+        check(rc, "cuEventDestroy_v2");
+    }
+
+    /**
+     * Records {@code event} on {@code stream}: it completes once everything queued there so far has. The stream may
+     * be the legacy default stream, {@link MemorySegment#NULL}.
+     */
+    public static void eventRecord(MemorySegment event, MemorySegment stream) {
+        requireHandle(event, "event");
+        int rc;
+        try {
+            rc = (int) CU_EVENT_RECORD.invokeExact(event, stream);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow("cuEventRecord", t);
+        }
+        check(rc, "cuEventRecord");
+    }
+
+    /** Makes {@code stream} (the legacy default stream when NULL) wait for the last record of {@code event}. */
+    public static void streamWaitEvent(MemorySegment stream, MemorySegment event) {
+        requireHandle(event, "event");
+        int rc;
+        try {
+            rc = (int) CU_STREAM_WAIT_EVENT.invokeExact(stream, event, 0);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow("cuStreamWaitEvent", t);
+        }
+        check(rc, "cuStreamWaitEvent");
     }
 
     /** {free, total} device memory in bytes, for the current context's device. */

@@ -49,6 +49,14 @@ public final class DriverFunctions {
             "cuStreamDestroy_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     public static final NativeFunction CU_STREAM_SYNCHRONIZE = NativeFunction.of(LIB, "cuStreamSynchronize",
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    public static final NativeFunction CU_EVENT_CREATE = NativeFunction.of(LIB, "cuEventCreate",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    public static final NativeFunction CU_EVENT_DESTROY = new NativeFunction(LIB, "cuEventDestroy",
+            "cuEventDestroy_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    public static final NativeFunction CU_EVENT_RECORD = NativeFunction.of(LIB, "cuEventRecord",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    public static final NativeFunction CU_STREAM_WAIT_EVENT = NativeFunction.of(LIB, "cuStreamWaitEvent",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     public static final NativeFunction CU_MEM_GET_INFO = new NativeFunction(LIB, "cuMemGetInfo", "cuMemGetInfo_v2",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     public static final NativeFunction CU_MEM_ALLOC = new NativeFunction(LIB, "cuMemAlloc", "cuMemAlloc_v2",
@@ -79,7 +87,8 @@ public final class DriverFunctions {
     public static final List<NativeFunction> ALL = List.of(CU_GET_ERROR_NAME, CU_GET_ERROR_STRING, CU_INIT,
             CU_DRIVER_GET_VERSION, CU_DEVICE_GET_COUNT, CU_DEVICE_GET, CU_DEVICE_GET_NAME, CU_DEVICE_GET_ATTRIBUTE,
             CU_DEVICE_TOTAL_MEM, CU_DEVICE_PRIMARY_CTX_RETAIN, CU_DEVICE_PRIMARY_CTX_RELEASE, CU_CTX_SET_CURRENT,
-            CU_STREAM_CREATE, CU_STREAM_DESTROY, CU_STREAM_SYNCHRONIZE, CU_MEM_GET_INFO, CU_MEM_ALLOC, CU_MEM_FREE,
+            CU_STREAM_CREATE, CU_STREAM_DESTROY, CU_STREAM_SYNCHRONIZE, CU_EVENT_CREATE, CU_EVENT_DESTROY, CU_EVENT_RECORD,
+            CU_STREAM_WAIT_EVENT, CU_MEM_GET_INFO, CU_MEM_ALLOC, CU_MEM_FREE,
             CU_MEM_HOST_ALLOC, CU_MEM_FREE_HOST, CU_MEMCPY_HTOD_ASYNC, CU_MEMCPY_DTOH_ASYNC, CU_MEMSET_D8_ASYNC, CU_MODULE_LOAD_DATA, CU_MODULE_UNLOAD,
             CU_MODULE_GET_FUNCTION, CU_LAUNCH_KERNEL);
 
@@ -91,6 +100,8 @@ public final class DriverFunctions {
     public static final int ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
     /** CU_STREAM_NON_BLOCKING: our streams do not synchronise with the legacy default stream. */
     public static final int STREAM_NON_BLOCKING = 1;
+    /** CU_EVENT_DISABLE_TIMING: the ordering events of the GPU-resident calls time nothing (the cheapest kind). */
+    public static final int EVENT_DISABLE_TIMING = 2;
 
     private DriverFunctions() {
     }

@@ -51,7 +51,17 @@ public interface DevicePort extends KernelArguments.Target, AutoCloseable {
     /** Waits for everything queued; a failure of any of it is thrown here. */
     void synchronize();
 
-    /** Gives back the stream (after {@link #synchronize()} and every free). */
+    /**
+     * Queues on this port's stream a wait for everything queued on {@code stream} so far (an event recorded on
+     * {@code stream}, then waited for here; neither side blocks the host). {@code stream} is a {@code CUstream} of the
+     * port's context, 0 the legacy default stream.
+     */
+    void waitFor(long stream);
+
+    /** Queues on {@code stream} a wait for everything queued on this port's stream so far (the other direction). */
+    void signal(long stream);
+
+    /** Gives back the stream and its event (after {@link #synchronize()} and every free). */
     @Override
     void close();
 

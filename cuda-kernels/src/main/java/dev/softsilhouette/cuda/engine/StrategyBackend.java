@@ -3,10 +3,12 @@ package dev.softsilhouette.cuda.engine;
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.cuda.engine.blocks.ClassBlockWorkspace;
 import dev.softsilhouette.cuda.engine.blocks.EuclideanBlockWorkspace;
+import dev.softsilhouette.spi.BlockMath;
 import dev.softsilhouette.spi.ClassTable;
+import dev.softsilhouette.spi.DeviceBatch;
+import dev.softsilhouette.spi.DeviceResidentBackend;
 import dev.softsilhouette.spi.PreparedBatch;
 import dev.softsilhouette.spi.PreparedBlock;
-import dev.softsilhouette.spi.SilhouetteBackend;
 
 import java.lang.foreign.MemorySegment;
 import java.util.function.Supplier;
@@ -20,11 +22,13 @@ import java.util.function.Supplier;
  * ({@link ClassBlockWorkspace}, O(rows * K * D) on the device against O(rows * D) uploaded, also one per calling
  * thread on a port of its own). The class statistics keep the SPI's default: they are O(rows * D), no more work than
  * uploading the block would be.
- * {@link #close()} closes the workspaces, then gives back what holds the device (a lease, a session).
+ * GPU-resident batches ({@link DeviceResidentBackend}) run the strategy's resident call on the same workspace; see
+ * {@link ResidentEmbeddings}. {@link #close()} closes the workspaces, then gives back what holds the device (a lease,
+ * a session).
  *
  * @param <W> the strategy's workspace
  */
-public final class StrategyBackend<W extends AutoCloseable> implements SilhouetteBackend {
+public final class StrategyBackend<W extends AutoCloseable> implements DeviceResidentBackend {
 
     /** One call of a strategy on a thread's workspace, with the SPI's arguments. */
     @FunctionalInterface
@@ -33,9 +37,17 @@ public final class StrategyBackend<W extends AutoCloseable> implements Silhouett
                    MemorySegment rowWeights, MemorySegment silhouettesOut, MemorySegment gradientOut);
     }
 
+    /** One GPU-resident call of a strategy on a thread's workspace, with the SPI's arguments. */
+    @FunctionalInterface
+    public interface ResidentStrategy<W> {
+        double run(W workspace, DeviceBatch batch, Metric metric, double tau, double weight,
+                   MemorySegment silhouettesOut, long gradientOut);
+    }
+
     private final String name;
     private final ThreadWorkspaces<W> workspaces;
     private final Strategy<W> strategy;
+    private final ResidentStrategy<W> residentStrategy;
     private final ThreadWorkspaces<EuclideanBlockWorkspace> blockWorkspaces;
     private final ThreadWorkspaces<ClassBlockWorkspace> classBlockWorkspaces;
     private final Runnable releaseDevice;
@@ -44,15 +56,17 @@ public final class StrategyBackend<W extends AutoCloseable> implements Silhouett
      * @param name          the provider name
      * @param workspace     makes a workspace (and its port) on the calling thread
      * @param strategy      what a call runs
+     * @param resident      what a GPU-resident call runs
      * @param blockPort     makes a port for each of the calling thread's block workspaces (EUCLIDEAN tiles, class
      *                      rows), which owns it
      * @param releaseDevice gives back the device when the backend closes (idempotent)
      */
-    public StrategyBackend(String name, Supplier<W> workspace, Strategy<W> strategy,
+    public StrategyBackend(String name, Supplier<W> workspace, Strategy<W> strategy, ResidentStrategy<W> resident,
                            Supplier<? extends DevicePort> blockPort, Runnable releaseDevice) {
         this.name = name;
         this.workspaces = new ThreadWorkspaces<>(name, workspace);
         this.strategy = strategy;
+        this.residentStrategy = resident;
         this.blockWorkspaces = new ThreadWorkspaces<>(name, () -> new EuclideanBlockWorkspace(blockPort.get()));
         this.classBlockWorkspaces = new ThreadWorkspaces<>(name, () -> new ClassBlockWorkspace(blockPort.get()));
         this.releaseDevice = releaseDevice;
@@ -75,6 +89,17 @@ public final class StrategyBackend<W extends AutoCloseable> implements Silhouett
     }
 
     /**
+     * On the calling thread's workspace, one class included: only the device can read X, so even that batch has its
+     * finiteness checked there (and the caller's gradient zeroed there).
+     */
+    @Override
+    public double silhouettesAndGradientOnDevice(DeviceBatch batch, Metric metric, double tau, double weight,
+                                                 MemorySegment silhouettesOut, long gradientOut) {
+        workspaces.ensureOpen();
+        return residentStrategy.run(workspaces.get(), batch, metric, tau, weight, silhouettesOut, gradientOut);
+    }
+
+    /**
      * On the device when the block {@link ClassBlockWorkspace#fits fits} (a metric with class statistics, a block
      * with rows, its per-row class sums within the device budget); otherwise the SPI's float64 default, which
      * computes the same rules on the CPU (and, for a metric without class statistics, answers as it always has).
@@ -86,7 +111,7 @@ public final class StrategyBackend<W extends AutoCloseable> implements Silhouett
         if (ClassBlockWorkspace.fits(block, metric, statistics)) {
             return classBlockWorkspaces.get().silhouettes(block, metric, tau, statistics, silhouettesOut);
         }
-        return SilhouetteBackend.super.blockSilhouettes(block, metric, tau, statistics, silhouettesOut);
+        return BlockMath.blockSilhouettes(block, metric, tau, statistics, silhouettesOut);
     }
 
     /** On the device when the tile {@link EuclideanBlockWorkspace#fits fits}, else the SPI's float64 default. */
@@ -96,7 +121,7 @@ public final class StrategyBackend<W extends AutoCloseable> implements Silhouett
         if (EuclideanBlockWorkspace.fits(rows, columns)) {
             blockWorkspaces.get().addSums(rows, columns, rowSums, columnSums);
         } else {
-            SilhouetteBackend.super.addEuclideanSums(rows, columns, rowSums, columnSums);
+            BlockMath.addEuclideanSums(rows, columns, rowSums, columnSums);
         }
     }
 
@@ -107,7 +132,7 @@ public final class StrategyBackend<W extends AutoCloseable> implements Silhouett
         if (EuclideanBlockWorkspace.fits(block)) {
             blockWorkspaces.get().addSumsWithin(block, sums);
         } else {
-            SilhouetteBackend.super.addEuclideanSumsWithin(block, sums);
+            BlockMath.addEuclideanSumsWithin(block, sums);
         }
     }
 

@@ -12,11 +12,11 @@ public final class KernelCatalog {
 
     /**
      * Conditioning (column means and spreads), row preparation (gather, centre, scale or normalise), per-row
-     * silhouette math, gradient scatter.
+     * silhouette math, gradient scatter, and the finiteness check of GPU-resident embeddings.
      */
     public static final KernelSource SILHOUETTE_ROWS = new KernelSource("silhouette_rows.cu",
             List.of("row_norms", "column_partials", "column_spread", "prepare_rows", "row_silhouettes",
-                    "scatter_gradient"));
+                    "scatter_gradient", "find_non_finite"));
     /** SQUARED_EUCLIDEAN and COSINE through per-class statistics (SPEC 6). */
     public static final KernelSource CLASS_STATISTICS = new KernelSource("class_statistics.cu",
             List.of("class_sums", "gemm_rows_classes", "gemm_coef_rows", "gemm_coef_classes",

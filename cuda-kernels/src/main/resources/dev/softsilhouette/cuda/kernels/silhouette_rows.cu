@@ -234,3 +234,21 @@ extern "C" __global__ void column_spread(const double* __restrict__ partials, in
     mean[t] = m;
     spread[t] = fmax(hi - m, m - lo);
 }
+
+// GPU-resident calls read the embeddings where the caller holds them, so their finiteness (SPEC 9) is checked here,
+// before anything of the caller's is written. *first, one 64-bit word the host zeroed, stays 0 when every one of
+// the N x D floats at x is finite; otherwise it ends as ((N*D - i) << 2) | kind for the first non-finite value x[i]
+// (kind 0: NaN, 1: +infinity, 2: -infinity), because the largest key is the lowest index: the same answer whatever
+// order the threads run in. Grid-stride, coalesced: one read of X.
+extern "C" __global__ void find_non_finite(const float* __restrict__ x, int n, int d,
+                                           unsigned long long* __restrict__ first) {
+    const long long count = (long long)n * d;
+    const long long stride = (long long)gridDim.x * blockDim.x;
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < count; i += stride) {
+        const float v = x[i];
+        if (!isfinite(v)) {
+            const unsigned long long kind = isnan(v) ? 0ull : (v > 0.0f ? 1ull : 2ull);
+            atomicMax(first, ((unsigned long long)(count - i) << 2) | kind);
+        }
+    }
+}

@@ -67,6 +67,16 @@ class DeviceWorkspaceTest {
         }
 
         @Override
+        public void waitFor(long stream) {
+            log.add("waitFor " + Long.toHexString(stream));
+        }
+
+        @Override
+        public void signal(long stream) {
+            log.add("signal " + Long.toHexString(stream));
+        }
+
+        @Override
         public void synchronize() {
             log.add("sync");
             if (failSynchronize != null) {

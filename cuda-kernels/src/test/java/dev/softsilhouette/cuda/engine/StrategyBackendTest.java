@@ -28,6 +28,9 @@ class StrategyBackendTest {
         }, (w, batch, metric, tau, weight, rowWeights, s, g) -> {
             log.add("run " + metric);
             return 1.5;
+        }, (w, batch, metric, tau, weight, s, g) -> {
+            log.add("run resident " + metric + " stream " + batch.stream());
+            return 2.5;
         }, () -> {
             throw new AssertionError("no block call here");
         }, () -> log.add("release device"));
@@ -70,5 +73,18 @@ class StrategyBackendTest {
             assertEquals("sticky", e.getMessage());
             assertEquals(List.of("workspace", "run SQUARED_EUCLIDEAN", "close workspace", "release device"), log);
         }
+    }
+
+    @Test
+    void aResidentBatchRunsTheResidentStrategyEvenWithOneClassOnlyTheDeviceCanCheckItsValues() {
+        StrategyBackend<AutoCloseable> b = backend(false);
+        int[] order = {0, 1, 2, 3};
+        dev.softsilhouette.spi.DeviceBatch oneClass = new dev.softsilhouette.spi.DeviceBatch(0x1000, 0x77, 4, 2, 1,
+                new int[4], order, order, new int[] {0, 4});
+        assertEquals(2.5, b.silhouettesAndGradientOnDevice(oneClass, Metric.COSINE, 0.1, 0.25, null, 0x2000));
+        assertEquals(List.of("workspace", "run resident COSINE stream 119"), log);
+        b.close();
+        assertThrows(IllegalStateException.class,
+                () -> b.silhouettesAndGradientOnDevice(oneClass, Metric.COSINE, 0.1, 0.25, null, 0x2000), "closed");
     }
 }

@@ -4,12 +4,17 @@ import dev.softsilhouette.Metric;
 import dev.softsilhouette.cuda.engine.ColumnStatistics;
 import dev.softsilhouette.cuda.engine.DevicePort;
 import dev.softsilhouette.cuda.engine.LaunchGrid;
+import dev.softsilhouette.cuda.engine.OneClassBatch;
+import dev.softsilhouette.cuda.engine.Operands;
 import dev.softsilhouette.cuda.engine.PowerOfTwoScale;
+import dev.softsilhouette.cuda.engine.ResidentEmbeddings;
 import dev.softsilhouette.cuda.engine.RowSilhouettes;
 import dev.softsilhouette.cuda.engine.SortedSilhouettes;
 import dev.softsilhouette.cuda.engine.fused.WorkspaceLayout.Device;
 import dev.softsilhouette.cuda.engine.fused.WorkspaceLayout.Host;
+import dev.softsilhouette.spi.DeviceBatch;
 import dev.softsilhouette.spi.PreparedBatch;
+import dev.softsilhouette.spi.PreparedLabels;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -26,7 +31,9 @@ import static dev.softsilhouette.cuda.engine.fused.LaunchGeometry.ROW_THREADS;
  * distance sums (fused Gram tiles for EUCLIDEAN, {@code euclidean_fused.cu}; class statistics otherwise,
  * {@code class_statistics.cu}), the per-row silhouettes and coefficients in double, and the gradient; the results
  * come back to pinned memory and are copied to the caller's buffers only after the stream has finished without
- * error. No GEMM library: every kernel is this module's.
+ * error. No GEMM library: every kernel is this module's. A GPU-resident call ({@link #runResident}) skips the copies
+ * of X and of the gradient: the kernels read the caller's X and {@code scatter_gradient} writes the caller's gradient
+ * (see {@link ResidentEmbeddings} for the ordering and the finiteness check).
  */
 public final class FusedTiles {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
@@ -44,22 +51,45 @@ public final class FusedTiles {
      */
     public static double run(FusedWorkspace w, PreparedBatch batch, Metric metric, double tau, double weight,
                       MemorySegment rowWeights, MemorySegment silhouettesOut, MemorySegment gradientOut) {
+        return run(w, batch, Operands.host(batch, gradientOut), metric, tau, weight, rowWeights, silhouettesOut);
+    }
+
+    /**
+     * The same call on embeddings in the caller's GPU memory ({@link ResidentEmbeddings}): X is read where it is,
+     * the gradient written to {@code gradientOut} (a device address; 0 for none) by the last kernel, after the
+     * finiteness check passed. Arguments as {@code DeviceResidentBackend.silhouettesAndGradientOnDevice}.
+     *
+     * @return {@code sum_i s_i}
+     */
+    public static double runResident(FusedWorkspace w, DeviceBatch batch, Metric metric, double tau, double weight,
+                                     MemorySegment silhouettesOut, long gradientOut) {
+        return run(w, batch, Operands.resident(batch, gradientOut), metric, tau, weight, null, silhouettesOut);
+    }
+
+    private static double run(FusedWorkspace w, PreparedLabels batch, Operands io, Metric metric, double tau,
+                              double weight, MemorySegment rowWeights, MemorySegment silhouettesOut) {
         try {
-            return queueAndFinish(w, batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
+            return queueAndFinish(w, batch, io, metric, tau, weight, rowWeights, silhouettesOut);
         } catch (RuntimeException | Error e) {
             DevicePort.drainAfter(w.port(), e);
             throw e;
         }
     }
 
-    private static double queueAndFinish(FusedWorkspace w, PreparedBatch batch, Metric metric, double tau,
-                                         double weight, MemorySegment rowWeights, MemorySegment silhouettesOut,
-                                         MemorySegment gradientOut) {
+    private static double queueAndFinish(FusedWorkspace w, PreparedLabels batch, Operands io, Metric metric,
+                                         double tau, double weight, MemorySegment rowWeights,
+                                         MemorySegment silhouettesOut) {
         w.port().makeCurrent();
         int n = batch.rows();
         int d = batch.dims();
         int k = batch.classCount();
-        boolean gradient = gradientOut != null;
+        boolean gradient = io.gradient();
+        boolean resident = io.resident();
+        if (resident && OneClassBatch.applies(k)) {
+            w.reserve(ResidentEmbeddings.FLAG_BYTES, ResidentEmbeddings.FLAG_BYTES);
+            ResidentEmbeddings.begin(w.port(), w.args(), (DeviceBatch) batch, w.device(0), w.host(), 0);
+            return ResidentEmbeddings.oneClass(w.port(), io, n, d, silhouettesOut);
+        }
         boolean euclidean = metric == Metric.EUCLIDEAN;
         int[] offsets = batch.classOffsets();
         EuclideanTilePlan plan = null;
@@ -70,27 +100,32 @@ public final class FusedTiles {
                 w.cachePlan(plan);
             }
         }
-        WorkspaceLayout layout = WorkspaceLayout.of(n, d, k, euclidean, gradient, plan);
+        WorkspaceLayout layout = WorkspaceLayout.of(n, d, k, euclidean, gradient, plan, resident);
         w.reserve(layout.deviceBytes(), layout.hostBytes());
         MemorySegment host = w.host();
-
-        // Stage: embeddings, int tables, row weights.
-        long nd = (long) n * d;
-        MemorySegment x = host.asSlice(layout.offset(Host.X), nd * Float.BYTES);
-        MemorySegment.copy(batch.embeddings(), 0, x, 0, nd * Float.BYTES);
-        stageInts(host.asSlice(layout.offset(Host.INTS), layout.bytes(Host.INTS)), layout.ints(), batch, plan);
-        if (gradient) {
-            MemorySegment weights = host.asSlice(layout.offset(Host.ROW_WEIGHTS), (long) n * Float.BYTES);
-            if (rowWeights != null) {
-                MemorySegment.copy(rowWeights, 0, weights, 0, (long) n * Float.BYTES);
-            }
+        if (resident) { // the verdict on X before anything else is queued
+            ResidentEmbeddings.begin(w.port(), w.args(), (DeviceBatch) batch, w.device(layout.offset(Device.FLAG)),
+                    host, layout.offset(Host.FLAG));
         }
-        w.upload(layout.offset(Device.X), layout.offset(Host.X), layout.bytes(Host.X));
+
+        // Stage: embeddings (unless resident), int tables, row weights.
+        long nd = (long) n * d;
+        if (!resident) {
+            MemorySegment x = host.asSlice(layout.offset(Host.X), nd * Float.BYTES);
+            MemorySegment.copy(io.hostEmbeddings(), 0, x, 0, nd * Float.BYTES);
+        }
+        stageInts(host.asSlice(layout.offset(Host.INTS), layout.bytes(Host.INTS)), layout.ints(), batch, plan);
+        if (gradient && rowWeights != null) {
+            MemorySegment weights = host.asSlice(layout.offset(Host.ROW_WEIGHTS), (long) n * Float.BYTES);
+            MemorySegment.copy(rowWeights, 0, weights, 0, (long) n * Float.BYTES);
+        }
+        w.upload(layout.offset(Device.X), layout.offset(Host.X), layout.bytes(Host.X)); // nothing when resident
         w.upload(layout.offset(Device.INTS), layout.offset(Host.INTS), layout.bytes(Host.INTS));
         if (gradient && rowWeights != null) {
             w.upload(layout.offset(Device.ROW_WEIGHTS), layout.offset(Host.ROW_WEIGHTS), layout.bytes(Host.ROW_WEIGHTS));
         }
-        double scale = condition(w, layout, metric == Metric.COSINE, n, d);
+        long xAddress = resident ? io.deviceEmbeddings() : w.device(layout.offset(Device.X));
+        double scale = condition(w, layout, xAddress, metric == Metric.COSINE, n, d);
 
         WorkspaceLayout.IntTable t = layout.ints();
         long ints = w.device(layout.offset(Device.INTS));
@@ -104,7 +139,7 @@ public final class FusedTiles {
         long sums = w.device(layout.offset(Device.SUMS));
         long silhouettes = w.device(layout.offset(Device.SILHOUETTES));
 
-        w.args().ptr(w.device(layout.offset(Device.X))).ptr(sortedRows).ptr(w.device(layout.offset(Device.MEAN)))
+        w.args().ptr(xAddress).ptr(sortedRows).ptr(w.device(layout.offset(Device.MEAN)))
                 .f64(scale).i32(metric == Metric.COSINE ? 1 : 0).i32(n).i32(d).ptr(z).ptr(selfDot).ptr(rowNorm)
                 .ptr(rowExcess).launch("prepare_rows", n, 1, BLOCK_THREADS, 1);
 
@@ -129,7 +164,7 @@ public final class FusedTiles {
                 classStatisticGradient(w, layout, metric, scale, n, d, k, z, rowNorm, sortedLabels, classOffsets, sums,
                         acc);
             }
-            long grad = w.device(layout.offset(Device.GRADIENT));
+            long grad = resident ? io.deviceGradient() : w.device(layout.offset(Device.GRADIENT));
             // d/dx = scale * d/dz for the Euclidean metrics; the COSINE gradient is already in the caller's units.
             double gradientScale = metric == Metric.COSINE ? 1.0 : scale;
             w.args().ptr(acc).i32(layout.gradientSlabs()).ptr(sortedRows).f64(gradientScale).i32(n).i32(d).ptr(grad)
@@ -137,14 +172,17 @@ public final class FusedTiles {
             w.download(layout.offset(Host.GRADIENT), layout.offset(Device.GRADIENT), layout.bytes(Host.GRADIENT));
         }
         w.download(layout.offset(Host.SILHOUETTES), layout.offset(Device.SILHOUETTES), layout.bytes(Host.SILHOUETTES));
-        w.synchronize(); // any asynchronous kernel failure surfaces here, before a caller's buffer is touched
+        if (resident) {
+            w.port().signal(io.stream()); // the caller's stream runs on after the gradient's writes
+        }
+        w.synchronize(); // any asynchronous kernel failure surfaces here, before a caller's host buffer is touched
 
         // Success: only now write the caller's buffers.
         double total = SortedSilhouettes.writeBack(
                 host.asSlice(layout.offset(Host.SILHOUETTES), (long) n * Double.BYTES), batch.sortedPositions(),
                 silhouettesOut);
-        if (gradient) {
-            MemorySegment.copy(host, layout.offset(Host.GRADIENT), gradientOut, 0, nd * Float.BYTES);
+        if (gradient && !resident) {
+            MemorySegment.copy(host, layout.offset(Host.GRADIENT), io.hostGradient(), 0, nd * Float.BYTES);
         }
         return total;
     }
@@ -159,8 +197,7 @@ public final class FusedTiles {
      *
      * @return the scale
      */
-    static double condition(FusedWorkspace w, WorkspaceLayout layout, boolean cosine, int n, int d) {
-        long x = w.device(layout.offset(Device.X));
+    static double condition(FusedWorkspace w, WorkspaceLayout layout, long x, boolean cosine, int n, int d) {
         long rowNorm = 0L;
         if (cosine) {
             rowNorm = w.device(layout.offset(Device.ROW_NORM));
@@ -172,7 +209,7 @@ public final class FusedTiles {
                 w.host().asSlice(layout.offset(Host.SPREAD), (long) d * Double.BYTES), d);
     }
 
-    private static void stageInts(MemorySegment ints, WorkspaceLayout.IntTable t, PreparedBatch batch,
+    private static void stageInts(MemorySegment ints, WorkspaceLayout.IntTable t, PreparedLabels batch,
                                   EuclideanTilePlan plan) {
         int n = batch.rows();
         int[] sortedRows = batch.sortedRows();

@@ -1,6 +1,7 @@
 package dev.softsilhouette.cuda.engine.fused;
 
 import dev.softsilhouette.cuda.engine.ColumnStatistics;
+import dev.softsilhouette.cuda.engine.ResidentEmbeddings;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -19,7 +20,7 @@ public final class WorkspaceLayout {
 
     /** Device regions. */
     public enum Device {
-        /** The caller's embeddings, caller order, float32 N x D. */
+        /** The caller's embeddings, caller order, float32 N x D (none when resident: the caller's are read). */
         X,
         /** The int tables (see {@link IntTable}). */
         INTS,
@@ -60,13 +61,15 @@ public final class WorkspaceLayout {
          * backward split ({@link EuclideanTilePlan#backwardSplits}).
          */
         GRADIENT_ACC,
-        /** Gradient in the caller's order, float32 N x D (gradient). */
-        GRADIENT
+        /** Gradient in the caller's order, float32 N x D (gradient; none when resident: the caller's is written). */
+        GRADIENT,
+        /** The finiteness check's answer, one 64-bit word (resident only, {@code ResidentEmbeddings}). */
+        FLAG
     }
 
     /** Pinned host regions: what is uploaded and what comes back. */
     public enum Host {
-        X, INTS, SPREAD, ROW_WEIGHTS, SILHOUETTES, GRADIENT
+        X, INTS, SPREAD, ROW_WEIGHTS, SILHOUETTES, GRADIENT, FLAG
     }
 
     /** Positions, in ints, of the tables within the INTS region (identical on host and device). */
@@ -81,7 +84,8 @@ public final class WorkspaceLayout {
     private final IntTable ints;
     private final int gradientSlabs;
 
-    private WorkspaceLayout(int n, int d, int k, boolean euclidean, boolean gradient, EuclideanTilePlan plan) {
+    private WorkspaceLayout(int n, int d, int k, boolean euclidean, boolean gradient, EuclideanTilePlan plan,
+                            boolean resident) {
         long nd = (long) n * d;
         long nk = (long) n * k;
         long kd = (long) k * d;
@@ -101,7 +105,9 @@ public final class WorkspaceLayout {
         long intBytes = total * Integer.BYTES;
 
         long[] cursor = {0};
-        region(device, Device.X, nd * Float.BYTES, cursor);
+        long staged = resident ? 0 : nd * Float.BYTES; // X and the gradient, when they cross
+        long flag = resident ? ResidentEmbeddings.FLAG_BYTES : 0;
+        region(device, Device.X, staged, cursor);
         region(device, Device.INTS, intBytes, cursor);
         region(device, Device.MEAN, (long) d * Double.BYTES, cursor);
         region(device, Device.COLUMN_PARTIALS, ColumnStatistics.partialBytes(n, d), cursor);
@@ -121,16 +127,18 @@ public final class WorkspaceLayout {
         region(device, Device.COEF_SUMS, !euclidean && gradient ? (long) k * Double.BYTES : 0, cursor);
         this.gradientSlabs = euclidean ? plan.backwardSplits(d) : 1;
         region(device, Device.GRADIENT_ACC, gradient ? gradientSlabs * nd * Double.BYTES : 0, cursor);
-        region(device, Device.GRADIENT, gradient ? nd * Float.BYTES : 0, cursor);
+        region(device, Device.GRADIENT, gradient ? staged : 0, cursor);
+        region(device, Device.FLAG, flag, cursor);
         this.deviceBytes = cursor[0];
 
         cursor[0] = 0;
-        region(host, Host.X, nd * Float.BYTES, cursor);
+        region(host, Host.X, staged, cursor);
         region(host, Host.INTS, intBytes, cursor);
         region(host, Host.SPREAD, (long) d * Double.BYTES, cursor);
         region(host, Host.ROW_WEIGHTS, gradient ? (long) n * Float.BYTES : 0, cursor);
         region(host, Host.SILHOUETTES, (long) n * Double.BYTES, cursor);
-        region(host, Host.GRADIENT, gradient ? nd * Float.BYTES : 0, cursor);
+        region(host, Host.GRADIENT, gradient ? staged : 0, cursor);
+        region(host, Host.FLAG, flag, cursor);
         this.hostBytes = cursor[0];
     }
 
@@ -152,13 +160,22 @@ public final class WorkspaceLayout {
      */
     public static WorkspaceLayout of(int n, int d, int k, boolean euclidean, boolean gradient,
                                      EuclideanTilePlan plan) {
+        return of(n, d, k, euclidean, gradient, plan, false);
+    }
+
+    /**
+     * The layout of one call, GPU-resident when {@code resident}: no X or gradient regions (the caller's are read
+     * and written in place), and the finiteness check's word.
+     */
+    public static WorkspaceLayout of(int n, int d, int k, boolean euclidean, boolean gradient,
+                                     EuclideanTilePlan plan, boolean resident) {
         if (n < 1 || d < 1 || k < 1 || k > n) {
             throw new IllegalArgumentException("n=" + n + " d=" + d + " k=" + k);
         }
         if (euclidean && (plan == null || plan.rows() != n)) {
             throw new IllegalArgumentException("plan: the EUCLIDEAN layout needs the tile plan of these rows");
         }
-        return new WorkspaceLayout(n, d, k, euclidean, gradient, plan);
+        return new WorkspaceLayout(n, d, k, euclidean, gradient, plan, resident);
     }
 
     public long offset(Device region) {

@@ -28,7 +28,9 @@ public enum SgemmKernel {
     /** Conditioning and the per-row silhouette step, shared with the cuda backend (same kernels, same source). */
     COLUMN_PARTIALS(Source.ROWS, "column_partials"),
     COLUMN_SPREAD(Source.ROWS, "column_spread"),
-    ROW_SILHOUETTES(Source.ROWS, "row_silhouettes");
+    ROW_SILHOUETTES(Source.ROWS, "row_silhouettes"),
+    /** The finiteness check of GPU-resident embeddings ({@code ResidentEmbeddings}), shared likewise. */
+    FIND_NON_FINITE(Source.ROWS, "find_non_finite");
 
     /** The translation units: the strategy's own two, and the shared per-row and conditioning kernels. */
     public enum Source {

@@ -4,11 +4,16 @@ import dev.softsilhouette.Metric;
 import dev.softsilhouette.cuda.engine.ColumnStatistics;
 import dev.softsilhouette.cuda.engine.DevicePort;
 import dev.softsilhouette.cuda.engine.LaunchGrid;
+import dev.softsilhouette.cuda.engine.OneClassBatch;
+import dev.softsilhouette.cuda.engine.Operands;
 import dev.softsilhouette.cuda.engine.PowerOfTwoScale;
+import dev.softsilhouette.cuda.engine.ResidentEmbeddings;
 import dev.softsilhouette.cuda.engine.RowSilhouettes;
 import dev.softsilhouette.cuda.engine.SgemmPort;
 import dev.softsilhouette.cuda.engine.SortedSilhouettes;
+import dev.softsilhouette.spi.DeviceBatch;
 import dev.softsilhouette.spi.PreparedBatch;
+import dev.softsilhouette.spi.PreparedLabels;
 
 import java.lang.foreign.MemorySegment;
 
@@ -32,7 +37,9 @@ import java.lang.foreign.MemorySegment;
  * The per-row softmin and silhouette (O(N K), in double) run on the device with the shared
  * {@code row_silhouettes} kernel, the class sums turned into coefficients in place; what crosses per call is X and
  * the label tables up, and N silhouettes (and the gradient) down, all through page-locked memory. Outputs are
- * written only after every device step has succeeded.
+ * written only after every device step has succeeded. A GPU-resident call ({@link #runResident}) moves neither X nor
+ * the gradient: the kernels read the caller's X and the last gradient kernel writes the caller's gradient (see
+ * {@link ResidentEmbeddings} for the ordering and the finiteness check).
  */
 public final class SgemmStrategy {
     private static final int THREADS = 256;
@@ -55,33 +62,68 @@ public final class SgemmStrategy {
     public static double run(SgemmWorkspace ws, long gramBudget, PreparedBatch batch, Metric metric, double tau,
                              double weight, MemorySegment rowWeights, MemorySegment silhouettesOut,
                              MemorySegment gradientOut) {
+        return run(ws, gramBudget, batch, Operands.host(batch, gradientOut), metric, tau, weight, rowWeights,
+                silhouettesOut);
+    }
+
+    /**
+     * The same call on embeddings in the caller's GPU memory ({@link ResidentEmbeddings}): X is read where it is,
+     * the gradient written to {@code gradientOut} (a device address; 0 for none) by the last kernel, after the
+     * finiteness check passed. Arguments as {@code DeviceResidentBackend.silhouettesAndGradientOnDevice}.
+     *
+     * @return {@code sum_i s_i}
+     */
+    public static double runResident(SgemmWorkspace ws, long gramBudget, DeviceBatch batch, Metric metric,
+                                     double tau, double weight, MemorySegment silhouettesOut, long gradientOut) {
+        return run(ws, gramBudget, batch, Operands.resident(batch, gradientOut), metric, tau, weight, null,
+                silhouettesOut);
+    }
+
+    private static double run(SgemmWorkspace ws, long gramBudget, PreparedLabels batch, Operands io, Metric metric,
+                              double tau, double weight, MemorySegment rowWeights, MemorySegment silhouettesOut) {
         try {
-            return compute(ws, gramBudget, batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
+            return compute(ws, gramBudget, batch, io, metric, tau, weight, rowWeights, silhouettesOut);
         } catch (RuntimeException | Error e) {
             DevicePort.drainAfter(ws.port, e);
             throw e;
         }
     }
 
-    private static double compute(SgemmWorkspace ws, long gramBudget, PreparedBatch batch, Metric metric,
-                                  double tau, double weight, MemorySegment rowWeights, MemorySegment silhouettesOut,
-                                  MemorySegment gradientOut) {
+    private static double compute(SgemmWorkspace ws, long gramBudget, PreparedLabels batch, Operands io,
+                                  Metric metric, double tau, double weight, MemorySegment rowWeights,
+                                  MemorySegment silhouettesOut) {
         int n = batch.rows();
         int d = batch.dims();
         int k = batch.classCount();
         ws.port.makeCurrent();
-        boolean gradient = gradientOut != null;
+        boolean gradient = io.gradient();
+        boolean resident = io.resident();
         int[] sorted = batch.sortedRows();
         int[] offsets = batch.classOffsets();
         long nd = (long) n * d;
         long nk = (long) n * k;
 
-        // Inputs, staged in page-locked memory: X, the class order, labels in that order, boundaries.
-        MemorySegment x = ws.host(SgemmWorkspace.Host.X, nd * Float.BYTES);
-        MemorySegment.copy(batch.embeddings(), 0, x, 0, nd * Float.BYTES);
+        if (resident) { // the verdict on X before anything else is queued
+            ResidentEmbeddings.begin(ws.port, ws.args(), (DeviceBatch) batch,
+                    ws.device(SgemmWorkspace.Device.FLAG, ResidentEmbeddings.FLAG_BYTES),
+                    ws.host(SgemmWorkspace.Host.FLAG, ResidentEmbeddings.FLAG_BYTES), 0);
+            if (OneClassBatch.applies(k)) {
+                return ResidentEmbeddings.oneClass(ws.port, io, n, d, silhouettesOut);
+            }
+        }
+
+        // Inputs, staged in page-locked memory: X (unless resident), the class order, labels in that order,
+        // boundaries.
         double scale = 1.0;
-        long dX = ws.device(SgemmWorkspace.Device.X, nd * Float.BYTES);
-        ws.port.copyToDevice(dX, x, nd * Float.BYTES);
+        long dX;
+        if (resident) {
+            dX = io.deviceEmbeddings();
+        } else {
+            MemorySegment x = ws.host(SgemmWorkspace.Host.X, nd * Float.BYTES);
+            MemorySegment.copy(io.hostEmbeddings(), 0, x, 0, nd * Float.BYTES);
+            dX = ws.device(SgemmWorkspace.Device.X, nd * Float.BYTES);
+            ws.port.copyToDevice(dX, x, nd * Float.BYTES);
+        }
         long dOrder = ws.uploadInts(SgemmWorkspace.Host.ORDER, SgemmWorkspace.Device.ORDER, sorted, n);
         int[] labels = batch.labels();
         MemorySegment labelStaging = ws.host(SgemmWorkspace.Host.LABELS, (long) n * Integer.BYTES);
@@ -178,7 +220,7 @@ public final class SgemmStrategy {
 
         MemorySegment gradStaging = null;
         if (gradient) {
-            long dGrad = ws.device(SgemmWorkspace.Device.GRAD, nd * Float.BYTES);
+            long dGrad = resident ? io.deviceGradient() : ws.device(SgemmWorkspace.Device.GRAD, nd * Float.BYTES);
             long dCoef = dSums;
             if (metric == Metric.EUCLIDEAN) {
                 euclideanGradient(ws, plan, dZ, dRowSq, dLabels, dCoef, dOrder, dGrad, n, d, k, scale);
@@ -186,15 +228,20 @@ public final class SgemmStrategy {
                 classStatGradient(ws, metric, dCoef, dOffsets, dZ, dMeanF, dLabels, dOrder, dNorms, dMean, dGrad, n,
                         d, k, scale);
             }
-            gradStaging = ws.host(SgemmWorkspace.Host.GRAD, nd * Float.BYTES);
-            ws.port.copyToHost(gradStaging, dGrad, nd * Float.BYTES);
+            if (!resident) {
+                gradStaging = ws.host(SgemmWorkspace.Host.GRAD, nd * Float.BYTES);
+                ws.port.copyToHost(gradStaging, dGrad, nd * Float.BYTES);
+            }
+        }
+        if (resident) {
+            ws.port.signal(io.stream()); // the caller's stream runs on after the gradient's writes
         }
         ws.port.synchronize();
 
         // Everything succeeded: now, and only now, the caller's buffers are written.
         double total = SortedSilhouettes.writeBack(silhouettes, batch.sortedPositions(), silhouettesOut);
-        if (gradient) {
-            MemorySegment.copy(gradStaging, 0, gradientOut, 0, nd * Float.BYTES);
+        if (gradStaging != null) {
+            MemorySegment.copy(gradStaging, 0, io.hostGradient(), 0, nd * Float.BYTES);
         }
         return total;
     }

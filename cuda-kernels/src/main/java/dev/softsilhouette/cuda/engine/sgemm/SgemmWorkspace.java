@@ -22,15 +22,16 @@ public final class SgemmWorkspace implements AutoCloseable {
     enum Device {
         X, Z, ORDER, LABELS, OFFSETS, ROW_WEIGHTS, SILHOUETTES, CLASS_COEF_SUMS, COLUMN_MEAN, COLUMN_PARTIALS, SPREAD, ROW_SQ, ROW_OWN, NORMS, CLASS_MEAN_D, CLASS_MEAN_F, CLASS_SQ,
         CLASS_SCATTER, DOT, SUMS, COEF_F, SCALED_COEF_F, ROW_SCALE, OWN_COEF, R, T, GRAM, PARTIAL, SEGMENTS,
-        ROW_SUMS, NEG_CZ, GRAD, ROW_CORRECTION, CLASS_CORRECTION
+        ROW_SUMS, NEG_CZ, GRAD, ROW_CORRECTION, CLASS_CORRECTION, FLAG
     }
 
     /**
      * Host buffers, by role: page-locked ({@code cuMemHostAlloc}), so that every copy is a direct asynchronous DMA.
      * What crosses per call: X, the int tables and the row weights up; N silhouettes (and the N x D gradient) down.
+     * A GPU-resident call uses neither X nor GRAD (the caller's are read and written in place).
      */
     enum Host {
-        X, ORDER, LABELS, OFFSETS, ROW_WEIGHTS, SEGMENTS, SPREAD, SILHOUETTES, GRAD
+        X, ORDER, LABELS, OFFSETS, ROW_WEIGHTS, SEGMENTS, SPREAD, SILHOUETTES, GRAD, FLAG
     }
 
     /** The stream every copy, launch and SGEMM of this workspace is queued on. */

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * A GPU backend as both bindings assemble it: the engine's {@link StrategyBackend} whose calls run the strategy the
- * {@link StrategyChoice} picks, on the calling thread's {@link StrategyWorkspaces}. A binding supplies its ports,
+ * {@link StrategyChoice} picks, on the calling thread's {@link StrategyWorkspaces}, GPU-resident calls
+ * ({@link dev.softsilhouette.spi.DeviceResidentBackend}) included. A binding supplies its ports,
  * nothing else: a plain stream port (the fused tiles' workspaces and the block decomposition's) and, where it can
  * multiply with cuBLAS, an SGEMM port (the SGEMM strategy's workspaces).
  */
@@ -37,7 +38,7 @@ public final class EngineBackend {
         Supplier<FusedWorkspace> fused = () -> new FusedWorkspace(streamPort.get(), EngineKernels.SIGNATURES);
         Supplier<SgemmWorkspace> sgemm = sgemmPort == null ? null : () -> new SgemmWorkspace(sgemmPort.get());
         return new StrategyBackend<>(name, () -> new StrategyWorkspaces(choice, fused, sgemm, gramBudget),
-                StrategyWorkspaces::run, streamPort, releaseDevice);
+                StrategyWorkspaces::run, StrategyWorkspaces::runResident, streamPort, releaseDevice);
     }
 
     /**

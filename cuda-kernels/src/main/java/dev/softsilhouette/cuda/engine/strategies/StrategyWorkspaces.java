@@ -6,6 +6,7 @@ import dev.softsilhouette.cuda.engine.fused.FusedTiles;
 import dev.softsilhouette.cuda.engine.fused.FusedWorkspace;
 import dev.softsilhouette.cuda.engine.sgemm.SgemmStrategy;
 import dev.softsilhouette.cuda.engine.sgemm.SgemmWorkspace;
+import dev.softsilhouette.spi.DeviceBatch;
 import dev.softsilhouette.spi.PreparedBatch;
 
 import java.lang.foreign.MemorySegment;
@@ -44,6 +45,19 @@ public final class StrategyWorkspaces implements AutoCloseable {
                     gradientOut);
             case SGEMM -> SgemmStrategy.run(sgemm(), gramBudget, batch, metric, tau, weight, rowWeights,
                     silhouettesOut, gradientOut);
+        };
+    }
+
+    /**
+     * The GPU-resident call on the strategy {@link StrategyChoice#choose} gives it (the same shape rule); arguments as
+     * {@code DeviceResidentBackend.silhouettesAndGradientOnDevice}.
+     */
+    double runResident(DeviceBatch batch, Metric metric, double tau, double weight, MemorySegment silhouettesOut,
+                       long gradientOut) {
+        return switch (choice.choose(batch.rows(), batch.dims(), batch.classCount(), metric)) {
+            case FUSED -> FusedTiles.runResident(fused(), batch, metric, tau, weight, silhouettesOut, gradientOut);
+            case SGEMM -> SgemmStrategy.runResident(sgemm(), gramBudget, batch, metric, tau, weight, silhouettesOut,
+                    gradientOut);
         };
     }
 

@@ -53,6 +53,8 @@ final class BlockKernelEmulator implements DevicePort {
     StrategyBackend<AutoCloseable> blocksOnlyBackend() {
         return new StrategyBackend<>("gpu", () -> () -> { }, (w, batch, metric, tau, weight, rowWeights, s, g) -> {
             throw new AssertionError("no whole-batch call here");
+        }, (w, batch, metric, tau, weight, s, g) -> {
+            throw new AssertionError("no GPU-resident call here");
         }, () -> this, () -> { });
     }
 
@@ -132,6 +134,17 @@ final class BlockKernelEmulator implements DevicePort {
     @Override
     public void zero(long address, long bytes) {
         at(address, bytes).fill((byte) 0);
+    }
+
+    /** The block decomposition orders nothing with a caller's stream. */
+    @Override
+    public void waitFor(long stream) {
+        throw new AssertionError("the block workspaces queue no event");
+    }
+
+    @Override
+    public void signal(long stream) {
+        throw new AssertionError("the block workspaces queue no event");
     }
 
     @Override

@@ -24,9 +24,13 @@ final class KernelEmulator implements DevicePort {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
     private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong L = ValueLayout.JAVA_LONG;
+    private static final long CALLER_BASE = RecordingPort.CALLER_BASE;
 
     private final Arena arena = Arena.ofShared();
     private MemorySegment device = MemorySegment.NULL;
+    /** The caller's GPU memory ({@link #callerMemory}), addressed from {@link RecordingPort#CALLER_BASE}. */
+    private MemorySegment caller = MemorySegment.NULL;
     /** The current launch's arguments (8-byte slots, as KernelArguments holds them). */
     private long[] a;
     /** Checks allocations, copies and launches (addresses, grid limits) as on a device. */
@@ -37,6 +41,32 @@ final class KernelEmulator implements DevicePort {
     /** How many pair distances the EUCLIDEAN tiles recomputed directly (near pairs), over all launches. */
     long nearPairs() {
         return nearPairs;
+    }
+
+    /**
+     * {@code bytes} of the caller's own GPU memory (a framework's tensors), as a segment the test fills and reads
+     * back; kernels address it from {@link RecordingPort#CALLER_BASE}, copies may not touch it.
+     */
+    MemorySegment callerMemory(long bytes) {
+        checker.callerMemory(bytes);
+        caller = arena.allocate(bytes, 256);
+        caller.fill((byte) 0x55);
+        return caller;
+    }
+
+    /** The caller's memory of the last {@link #callerMemory}. */
+    MemorySegment caller() {
+        return caller;
+    }
+
+    /** The address of byte {@code offset} of the caller's memory. */
+    static long callerAddress(long offset) {
+        return CALLER_BASE + offset;
+    }
+
+    /** The recording checker: copies, events. */
+    RecordingPort checker() {
+        return checker;
     }
 
     /** The backend's workspace on this port. */
@@ -91,32 +121,51 @@ final class KernelEmulator implements DevicePort {
     @Override
     public void zero(long address, long bytes) {
         checker.zero(address, bytes);
-        device.asSlice(address - BASE, bytes).fill((byte) 0);
+        memory(address).asSlice(offset(address), bytes).fill((byte) 0);
+    }
+
+    @Override
+    public void waitFor(long stream) {
+        checker.waitFor(stream);
+    }
+
+    @Override
+    public void signal(long stream) {
+        checker.signal(stream);
     }
 
     @Override
     public void synchronize() {
+        checker.synchronize(); // recorded: the emulated kernels have already run
     }
 
     // ---- memory access by device address (element index from a base pointer) ----
+    private MemorySegment memory(long ptr) {
+        return ptr >= BASE ? device : caller;
+    }
+
+    private static long offset(long ptr) {
+        return ptr >= BASE ? ptr - BASE : ptr - CALLER_BASE;
+    }
+
     private float f32(long ptr, long index) {
-        return device.get(F, ptr - BASE + index * 4);
+        return memory(ptr).get(F, offset(ptr) + index * 4);
     }
 
     private void f32(long ptr, long index, float v) {
-        device.set(F, ptr - BASE + index * 4, v);
+        memory(ptr).set(F, offset(ptr) + index * 4, v);
     }
 
     private double f64(long ptr, long index) {
-        return device.get(D, ptr - BASE + index * 8);
+        return memory(ptr).get(D, offset(ptr) + index * 8);
     }
 
     private void f64(long ptr, long index, double v) {
-        device.set(D, ptr - BASE + index * 8, v);
+        memory(ptr).set(D, offset(ptr) + index * 8, v);
     }
 
     private int i32(long ptr, long index) {
-        return device.get(I, ptr - BASE + index * 4);
+        return memory(ptr).get(I, offset(ptr) + index * 4);
     }
 
     private int ai(int i) {
@@ -151,8 +200,30 @@ final class KernelEmulator implements DevicePort {
             case "euclidean_forward_tiles" -> euclideanForward(gridX);
             case "euclidean_segment_sums" -> euclideanSegmentSums(gridX * (long) blockX);
             case "euclidean_backward_rows" -> euclideanBackward(gridX, gridY);
+            case "find_non_finite" -> findNonFinite();
             default -> throw new IllegalStateException("no emulation of " + kernel);
         }
+    }
+
+    /**
+     * find_non_finite: every thread's atomicMax of ((N*D - i) << 2 | kind) over its non-finite values; the order of
+     * the threads does not matter (the maximum is the lowest index), so one pass in index order gives the same word.
+     */
+    private void findNonFinite() {
+        long x = a[0];
+        long count = (long) ai(1) * ai(2);
+        long first = a[3];
+        long best = memory(first).get(L, offset(first));
+        for (long i = 0; i < count; i++) {
+            float v = f32(x, i);
+            if (!Float.isFinite(v)) {
+                long key = ((count - i) << 2) | (Float.isNaN(v) ? 0 : v > 0 ? 1 : 2);
+                if (Long.compareUnsigned(key, best) > 0) {
+                    best = key;
+                }
+            }
+        }
+        memory(first).set(L, offset(first), best);
     }
 
     /** ss_block_sum: per-thread partials, then the fixed tree. */

@@ -26,11 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class RecordingPort implements DevicePort {
     static final long DEVICE_BASE = 0x7f00_0000_0000L;
+    /** Where the caller's own GPU memory (a framework's tensors, {@link #callerMemory}) starts. */
+    static final long CALLER_BASE = 0x7e00_0000_0000L;
     /** Every kernel of the catalogue: the test doubles launch what either binding compiles. */
     static final KernelSignatures SIGNATURES = KernelSignatures.of(KernelCatalog.all());
 
     private final Arena arena = Arena.ofShared();
     private long deviceBytes;
+    private long callerBytes;
+    /** Every copy between host and device, in order: "up"/"down", device address, bytes. */
+    final List<long[]> copies = new ArrayList<>();
     private FusedWorkspace workspace;
     final List<String> launches = new ArrayList<>();
     final List<long[]> launchArguments = new ArrayList<>();
@@ -81,6 +86,19 @@ final class RecordingPort implements DevicePort {
         events.add("freePinned");
     }
 
+    /**
+     * {@code bytes} of the caller's GPU memory (what a framework holds X and the gradient in), at
+     * {@link #CALLER_BASE}: launches may read and write it, a memset may clear it, no copy may touch it.
+     */
+    long callerMemory(long bytes) {
+        callerBytes = bytes;
+        return CALLER_BASE;
+    }
+
+    private boolean inCaller(long address, long bytes) {
+        return address >= CALLER_BASE && address + bytes <= CALLER_BASE + callerBytes;
+    }
+
     private void inDevice(long address, long bytes, String what) {
         assertTrue(bytes > 0 && address >= DEVICE_BASE && address + bytes <= DEVICE_BASE + deviceBytes,
                 what + " out of range");
@@ -90,17 +108,33 @@ final class RecordingPort implements DevicePort {
     public void copyToDevice(long destination, MemorySegment source, long bytes) {
         inDevice(destination, bytes, "upload");
         assertTrue(source.byteSize() >= bytes, "upload source");
+        copies.add(new long[] {+1, destination, bytes});
     }
 
     @Override
     public void copyToHost(MemorySegment destination, long source, long bytes) {
         inDevice(source, bytes, "download");
         assertTrue(destination.byteSize() >= bytes, "download destination");
+        copies.add(new long[] {-1, source, bytes});
     }
 
     @Override
     public void zero(long address, long bytes) {
+        if (inCaller(address, bytes)) {
+            events.add("zero caller " + bytes);
+            return;
+        }
         inDevice(address, bytes, "memset");
+    }
+
+    @Override
+    public void waitFor(long stream) {
+        events.add("waitFor 0x" + Long.toHexString(stream));
+    }
+
+    @Override
+    public void signal(long stream) {
+        events.add("signal 0x" + Long.toHexString(stream));
     }
 
     @Override
@@ -117,8 +151,8 @@ final class RecordingPort implements DevicePort {
         for (int i = 0; i < arguments.count(); i++) {
             long value = arguments.bits(i);
             if (arguments.kind(i) == KernelSignature.Kind.POINTER && value != 0) {
-                assertTrue(value >= DEVICE_BASE && value < DEVICE_BASE + deviceBytes,
-                        kernel + " argument " + i + " is not a workspace address");
+                assertTrue(value >= DEVICE_BASE && value < DEVICE_BASE + deviceBytes || inCaller(value, 1),
+                        kernel + " argument " + i + " is neither a workspace address nor the caller's memory");
             }
         }
         assertTrue(gridX >= 1 && gridY >= 1 && gridY <= 65_535, kernel + " grid " + gridX + "x" + gridY);

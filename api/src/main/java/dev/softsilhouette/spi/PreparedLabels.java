@@ -1,0 +1,36 @@
+package dev.softsilhouette.spi;
+
+/**
+ * The labels of a validated batch as every backend receives them, prepared once above the SPI (SPEC section 1),
+ * wherever the embeddings live: in host memory ({@link PreparedBatch}) or in GPU memory ({@link DeviceBatch}).
+ * The arrays belong to the calling thread's workspace and are reused by its next call: read them during the call,
+ * never modify or keep them.
+ */
+public interface PreparedLabels {
+
+    /** N. */
+    int rows();
+
+    /** D. */
+    int dims();
+
+    /** K, the number of classes present. */
+    int classCount();
+
+    /** Compact class of each row (length N), {@code 0..K-1} in increasing order of the original labels. */
+    int[] labels();
+
+    /** Row indices in class order (length N), stable: within a class, increasing row index. */
+    int[] sortedRows();
+
+    /** Position of each row in class order (length N); the inverse of {@link #sortedRows()}. */
+    int[] sortedPositions();
+
+    /** Class boundaries in class order (length K+1): class k occupies positions {@code [offsets[k], offsets[k+1])}. */
+    int[] classOffsets();
+
+    /** n_k, the number of rows of class {@code k}. */
+    default int classSize(int k) {
+        return classOffsets()[k + 1] - classOffsets()[k];
+    }
+}
