@@ -6,6 +6,8 @@
 #   backends.txt         every backend with its availability (and the probe's cause when unavailable)
 #   selfcheck-<b>-<s>.txt  loss and gradient of each GPU backend against the reference, SPEC 8 bounds, once per
 #                        strategy s (fused, sgemm: -Dsilhouette.cuda.strategy)
+#   resident-<b>-<s>.txt  GPU-resident calls (X and the gradient in device memory, the caller's stream) of each
+#                        GPU backend and strategy against its own host path; non-finite X rejected on the device
 #   tck/ + tck.txt       the conformance kit for the GPU backends (JUnit console launcher, XML reports)
 #   tck-sgemm/ + .txt    the kit's GPU backend groups again with -Dsilhouette.cuda.strategy=sgemm
 #   sgemm.txt            cuBLAS SGEMM ceiling at the target's Gram shape (16384 x 16384 x 512)
@@ -98,6 +100,8 @@ if (( device )); then
     for s in $STRATEGIES; do
       step "selfcheck-$b-$s" "$OUT/selfcheck-$b-$s.txt" "$JAVA" "${FLAGS[@]}" -Dsilhouette.cuda.strategy="$s" \
           -cp "$CP" dev.softsilhouette.cuda.CudaSelfCheck compare "$b"
+      step "resident-$b-$s" "$OUT/resident-$b-$s.txt" "$JAVA" "${FLAGS[@]}" -Dsilhouette.cuda.strategy="$s" \
+          -cp "$CP" dev.softsilhouette.cuda.CudaSelfCheck resident "$b"
     done
   done
 fi

@@ -24,7 +24,10 @@ import java.util.Random;
  *       at a small, a middle and the target shape (or the shapes given),
  *       timed the same way, each line naming the strategy this JVM runs ({@code -Dsilhouette.cuda.strategy}) and
  *       the one the shape rule picks: run once with {@code fused} and once with {@code sgemm}, the lines are what
- *       the rule's thresholds ({@link StrategyChoice}) are set from.</li>
+ *       the rule's thresholds ({@link StrategyChoice}) are set from;</li>
+ *   <li>{@code resident BACKEND}: the GPU-resident calls (X and the gradient in device memory, the caller's
+ *       stream) against the same backend's host path ({@link ResidentSelfCheck}), on the strategy this JVM runs;
+ *       exit status 1 on a miss.</li>
  * </ul>
  */
 public final class CudaSelfCheck {
@@ -40,9 +43,10 @@ public final class CudaSelfCheck {
             case "target" -> target(backend);
             case "strategies" -> strategies(backend, java.util.Arrays.copyOfRange(args, Math.min(2, args.length),
                     args.length));
+            case "resident" -> System.exit(ResidentSelfCheck.run(backend) ? 0 : 1);
             default -> {
                 System.err.println("usage: CudaSelfCheck list | compare BACKEND | target BACKEND"
-                        + " | strategies BACKEND [NxDxK ...]");
+                        + " | strategies BACKEND [NxDxK ...] | resident BACKEND");
                 System.exit(2);
             }
         }
