@@ -137,33 +137,40 @@ public final class FakeCudaDriverMain {
             long xBytes = (long) n * d * Float.BYTES;
             long callerMemory = Driver.memAlloc(2 * xBytes); // the caller's X, then its gradient
             MemorySegment.ofAddress(callerMemory).reinterpret(xBytes).copyFrom(MemorySegment.ofArray(x));
-            var resident = (dev.softsilhouette.spi.DeviceResidentBackend) backend;
             var onDevice = new dev.softsilhouette.spi.DeviceBatch(callerMemory, 0x7000, n, d, batch.classCount(),
                     batch.labels(), batch.sortedRows(), batch.sortedPositions(), batch.classOffsets());
             watch.invokeExact(callerMemory, callerMemory + 2 * xBytes);
-            long[] eventsBefore = new long[4];
-            for (int i = 0; i < 4; i++) {
-                eventsBefore[i] = (long) events.invokeExact(i);
+            for (StrategyChoice.Strategy strategy : auto.strategies()) { // each strategy's resident path, forced
+                try (var forced = FfmCublasBackend.on(session, budget, auto.forcedTo(strategy), () -> { })) {
+                    var resident = (dev.softsilhouette.spi.DeviceResidentBackend) forced;
+                    long[] eventsBefore = new long[4];
+                    for (int i = 0; i < 4; i++) {
+                        eventsBefore[i] = (long) events.invokeExact(i);
+                    }
+                    long beforeResident = (long) launches.invokeExact();
+                    for (Metric metric : Metric.values()) {
+                        resident.silhouettesAndGradientOnDevice(onDevice, metric, 0.5, 1.0 / n, silhouettes,
+                                callerMemory + xBytes);
+                    }
+                    long residentLaunches = (long) launches.invokeExact() - beforeResident;
+                    check(residentLaunches > 3, strategy.value() + ": GPU-resident path ran, " + residentLaunches
+                            + " kernel launches");
+                    long[] eventOps = new long[4];
+                    for (int i = 0; i < 4; i++) {
+                        eventOps[i] = (long) events.invokeExact(i) - eventsBefore[i];
+                    }
+                    long seen = (long) events.invokeExact(5);
+                    check(eventOps[0] == 3 && eventOps[1] == 3 && eventOps[2] == 3 && eventOps[3] == 3
+                                    && seen == 0x7000, strategy.value() + ": each resident call records an event on "
+                                    + "the caller's stream 0x" + Long.toHexString(seen) + " and waits for it, then "
+                                    + "records on its own and makes the caller's wait ("
+                                    + java.util.Arrays.toString(eventOps) + ")");
+                }
             }
-            long beforeResident = (long) launches.invokeExact();
-            for (Metric metric : Metric.values()) {
-                resident.silhouettesAndGradientOnDevice(onDevice, metric, 0.5, 1.0 / n, silhouettes,
-                        callerMemory + xBytes);
-            }
-            long residentLaunches = (long) launches.invokeExact() - beforeResident;
-            check(residentLaunches > 3, "GPU-resident path ran, " + residentLaunches + " kernel launches");
             long touched = (long) watched.invokeExact();
             check(touched == 0, "GPU-resident calls copy neither X nor the gradient (" + touched
-                    + " copies touched them over 3 metrics)");
-            long[] eventOps = new long[4];
-            for (int i = 0; i < 4; i++) {
-                eventOps[i] = (long) events.invokeExact(i) - eventsBefore[i];
-            }
-            long seen = (long) events.invokeExact(5);
-            check(eventOps[0] == 3 && eventOps[1] == 3 && eventOps[2] == 3 && eventOps[3] == 3 && seen == 0x7000,
-                    "each resident call records an event on the caller's stream 0x" + Long.toHexString(seen)
-                            + " and waits for it, then records on its own and makes the caller's wait ("
-                            + java.util.Arrays.toString(eventOps) + ")");
+                    + " copies touched them over 2 strategies x 3 metrics)");
+            var resident = (dev.softsilhouette.spi.DeviceResidentBackend) backend;
             var onDefault = new dev.softsilhouette.spi.DeviceBatch(callerMemory, 0L, n, d, batch.classCount(),
                     batch.labels(), batch.sortedRows(), batch.sortedPositions(), batch.classOffsets());
             resident.silhouettesAndGradientOnDevice(onDefault, Metric.COSINE, 0.5, 1.0 / n, null, 0L);

@@ -113,6 +113,25 @@ class EngineBackendTest {
     }
 
     @Test
+    void aGpuResidentCallReachesTheStrategyItsShapeChoosesLikeAHostCall() {
+        try (Arena arena = Arena.ofConfined()) {
+            var backend = (dev.softsilhouette.spi.DeviceResidentBackend) backend(
+                    StrategyChoice.of("auto", MEMORY, null), true);
+            for (int[] shape : new int[][] {{300, 16, 5}, {4096, 128, 8}}) {
+                PreparedBatch b = batch(arena, shape[0], shape[1], shape[2]);
+                var onDevice = new dev.softsilhouette.spi.DeviceBatch(0x1000, 0x77, b.rows(), b.dims(),
+                        b.classCount(), b.labels(), b.sortedRows(), b.sortedPositions(), b.classOffsets());
+                String resident = assertThrows(IllegalStateException.class, () -> backend
+                        .silhouettesAndGradientOnDevice(onDevice, Metric.EUCLIDEAN, 0.1, 1.0, null, 0x2000))
+                        .getMessage();
+                assertEquals(failure(backend, b, Metric.EUCLIDEAN), resident, "the host call's strategy and port");
+            }
+            assertEquals("no device: sgemm#0", failure(backend, batch(arena, 4096, 128, 8), Metric.EUCLIDEAN));
+            backend.close();
+        }
+    }
+
+    @Test
     void aForcedStrategyRunsEveryShapeAndABindingWithoutSgemmRunsFused() {
         try (Arena arena = Arena.ofConfined()) {
             PreparedBatch large = batch(arena, 4096, 128, 8);
