@@ -49,12 +49,12 @@ public final class StrategyWorkspaces implements AutoCloseable {
     }
 
     /**
-     * The GPU-resident call on the strategy {@link StrategyChoice#choose} gives it (the same shape rule); arguments as
-     * {@code DeviceResidentBackend.silhouettesAndGradientOnDevice}.
+     * The GPU-resident call on the strategy {@link StrategyChoice#choose} gives it (the same rule as a host call);
+     * arguments as {@code DeviceResidentBackend.silhouettesAndGradientOnDevice}.
      */
     double runResident(DeviceBatch batch, Metric metric, double tau, double weight, MemorySegment silhouettesOut,
                        long gradientOut) {
-        return switch (choice.choose(batch.rows(), batch.dims(), batch.classCount(), metric)) {
+        return switch (choice.choose(batch.rows(), batch.dims(), batch.classCount(), metric, gradientOut != 0L)) {
             case FUSED -> FusedTiles.runResident(fused(), batch, metric, tau, weight, silhouettesOut, gradientOut);
             case SGEMM -> SgemmStrategy.runResident(sgemm(), gramBudget, batch, metric, tau, weight, silhouettesOut,
                     gradientOut);

@@ -121,10 +121,15 @@ class EngineBackendTest {
                 PreparedBatch b = batch(arena, shape[0], shape[1], shape[2]);
                 var onDevice = new dev.softsilhouette.spi.DeviceBatch(0x1000, 0x77, b.rows(), b.dims(),
                         b.classCount(), b.labels(), b.sortedRows(), b.sortedPositions(), b.classOffsets());
-                String resident = assertThrows(IllegalStateException.class, () -> backend
-                        .silhouettesAndGradientOnDevice(onDevice, Metric.EUCLIDEAN, 0.1, 1.0, null, 0x2000))
-                        .getMessage();
-                assertEquals(failure(backend, b, Metric.EUCLIDEAN), resident, "the host call's strategy and port");
+                for (boolean gradient : new boolean[] {false, true}) {
+                    String resident = assertThrows(IllegalStateException.class, () -> backend
+                            .silhouettesAndGradientOnDevice(onDevice, Metric.EUCLIDEAN, 0.1, 1.0, null,
+                                    gradient ? 0x2000 : 0L)).getMessage();
+                    String host = assertThrows(IllegalStateException.class, () -> backend.silhouettesAndGradient(
+                            b, Metric.EUCLIDEAN, 0.1, 1.0, null, null, gradient
+                                    ? arena.allocate(JAVA_FLOAT, (long) b.rows() * b.dims()) : null)).getMessage();
+                    assertEquals(host, resident, "the host call's strategy and port, gradient " + gradient);
+                }
             }
             assertEquals("no device: sgemm#0", failure(backend, batch(arena, 4096, 128, 8), Metric.EUCLIDEAN));
             backend.close();
