@@ -24,9 +24,9 @@ public final class DeviceBatch implements PreparedLabels {
      */
     public DeviceBatch(long embeddings, long stream, int rows, int dims, int classCount, int[] labels,
                        int[] sortedRows, int[] sortedPositions, int[] classOffsets) {
-        if (embeddings == 0L || embeddings % Float.BYTES != 0 || rows < 1 || dims < 1 || classCount < 1
-                || labels.length != rows || sortedRows.length != rows || sortedPositions.length != rows
-                || classOffsets.length != classCount + 1) {
+        if (embeddings == 0L || embeddings % Float.BYTES != 0
+                || !PreparedLabels.consistent(rows, dims, classCount, labels, sortedRows, sortedPositions,
+                classOffsets)) {
             throw new IllegalArgumentException("inconsistent device batch: address=0x" + Long.toHexString(embeddings)
                     + " rows=" + rows + " dims=" + dims + " classes=" + classCount);
         }

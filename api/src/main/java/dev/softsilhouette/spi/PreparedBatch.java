@@ -38,8 +38,7 @@ public final class PreparedBatch implements PreparedLabels {
      */
     public PreparedBatch(MemorySegment embeddings, int rows, int dims, int classCount, int[] labels,
                          int[] sortedRows, int[] sortedPositions, int[] classOffsets) {
-        if (rows < 1 || dims < 1 || classCount < 1 || labels.length != rows || sortedRows.length != rows
-                || sortedPositions.length != rows || classOffsets.length != classCount + 1
+        if (!PreparedLabels.consistent(rows, dims, classCount, labels, sortedRows, sortedPositions, classOffsets)
                 || embeddings.byteSize() < (long) rows * dims * Float.BYTES) {
             throw new IllegalArgumentException("inconsistent prepared batch: rows=" + rows + " dims=" + dims
                     + " classes=" + classCount);

@@ -33,4 +33,14 @@ public interface PreparedLabels {
     default int classSize(int k) {
         return classOffsets()[k + 1] - classOffsets()[k];
     }
+
+    /**
+     * Whether the shape and the tables' lengths agree (N, N, N and K + 1 entries; N, D, K at least 1): the check both
+     * kinds of batch make when they are built. Their contents are the API layer's to get right.
+     */
+    static boolean consistent(int rows, int dims, int classCount, int[] labels, int[] sortedRows,
+                              int[] sortedPositions, int[] classOffsets) {
+        return rows >= 1 && dims >= 1 && classCount >= 1 && labels.length == rows && sortedRows.length == rows
+                && sortedPositions.length == rows && classOffsets.length == classCount + 1;
+    }
 }
