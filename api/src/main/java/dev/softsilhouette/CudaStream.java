@@ -6,7 +6,8 @@ package dev.softsilhouette;
  * embeddings only after the work queued on it so far, and make it wait for their gradient writes. It must belong to
  * the GPU backend's context (the primary context of its device).
  *
- * @param handle the {@code CUstream}; 0 is the legacy default stream ({@link #DEFAULT})
+ * @param handle the {@code CUstream}; 0 is the legacy default stream ({@link #DEFAULT}); the special handles
+ *               {@code CU_STREAM_LEGACY} (1) and {@code CU_STREAM_PER_THREAD} (2) are passed on as they are
  */
 public record CudaStream(long handle) {
     /** The legacy default stream (handle 0). */
