@@ -86,7 +86,7 @@ public final class FakeCudaDriverMain {
                     x[i * d + t] = (float) random.nextGaussian();
                 }
             }
-            PreparedBatch batch = DeviceAlgorithmMirrorTest.prepare(arena, x, labels, n, d, k);
+            PreparedBatch batch = prepare(arena, x, labels, n, d, k);
             MemorySegment gradient = arena.allocate(JAVA_FLOAT, (long) n * d);
             MemorySegment silhouettes = arena.allocate(JAVA_FLOAT, n);
             MemorySegment weights = arena.allocate(JAVA_FLOAT, n);
@@ -213,7 +213,7 @@ public final class FakeCudaDriverMain {
                 bl[i] = i % 1000;
                 bx[i * d] = i;
             }
-            PreparedBatch large = DeviceAlgorithmMirrorTest.prepare(arena, bx, bl, big, d, 1000);
+            PreparedBatch large = prepare(arena, bx, bl, big, d, 1000);
             MemorySegment out = arena.allocate(JAVA_FLOAT, (long) big * d);
             out.fill((byte) 42);
             try {
@@ -246,5 +246,24 @@ public final class FakeCudaDriverMain {
         long[] info = Driver.memoryInfo();
         check(info[0] == info[1], "no device memory left allocated after close (" + (info[1] - info[0]) + " bytes)");
         System.out.println("ALL CHECKS PASSED");
+    }
+
+    /** A prepared batch of {@code x} (N x D) with compact labels, in class-sorted order as the API layer builds it. */
+    static PreparedBatch prepare(Arena arena, float[] x, int[] labels, int n, int d, int k) {
+        int[] offsets = new int[k + 1];
+        for (int label : labels) {
+            offsets[label + 1]++;
+        }
+        for (int c = 0; c < k; c++) {
+            offsets[c + 1] += offsets[c];
+        }
+        int[] fill = offsets.clone();
+        int[] sorted = new int[n];
+        int[] positions = new int[n];
+        for (int i = 0; i < n; i++) {
+            sorted[fill[labels[i]]] = i;
+            positions[i] = fill[labels[i]]++;
+        }
+        return new PreparedBatch(arena.allocateFrom(JAVA_FLOAT, x), n, d, k, labels, sorted, positions, offsets);
     }
 }

@@ -8,6 +8,11 @@
 #define FFM_BLOCK 128            // threads of the block-per-row / block-per-class kernels (the host launches exactly this)
 #define FFM_SQUARED_EUCLIDEAN 1  // metric codes, as in the host's MetricCode
 #define FFM_COSINE 2
+// A row's squared distance to another class's mean from the expansion ||z_p||^2 - 2 <z_p, m_c> + ||m_c||^2 loses
+// the bits of the float32 <z_p, m_c> (an SGEMM of float rows and float means) to cancellation when it is below
+// (||z_p||^2 + ||m_c||^2) / FFM_CLASS_EXACT_RATIO: the row lies near a class mean far from the origin (classes that
+// overlap, away from the batch's centre). Those entries are recomputed directly, in double, like the own class.
+#define FFM_CLASS_EXACT_RATIO 16.0
 
 // Sum of one double per thread over a block of FFM_BLOCK threads, in a fixed tree order; every thread gets it.
 __device__ __forceinline__ double ffm_prepare_block_sum(double v, double* shared) {
@@ -168,12 +173,15 @@ extern "C" __global__ void ffm_class_terms(const double* __restrict__ meanD, con
 }
 
 // sums[p][c] = sum over rows j != p of class c of d(z_p, z_j), from the class statistics, with
-// dot[p][c] = <z_p, meanF[c]> (an SGEMM). Own class: from rowOwn, computed directly (no cancellation).
+// dot[p][c] = <z_p, meanF[c]> (an SGEMM). Own class: from rowOwn, computed directly (no cancellation); another class
+// directly too (from z and meanD, in double) where the expansion cancels (FFM_CLASS_EXACT_RATIO).
 //   SQUARED_EUCLIDEAN: sum_{j in c} ||z_p - z_j||^2 = n_c ||z_p - m_c||^2 + W_c  (W_c = classScatter[c])
 //   COSINE (z the centred unit rows, scale 1): 1 - <u_p, u_j> = ||z_p - z_j||^2 / 2 + r_p + r_j (r the floor
 //     correction), so sum_{j in c, j != p} = (n_c ||z_p - m_c||^2 + W_c) / 2 + (n_c - [own]) r_p + R_c - [own] r_p
 // Grid-stride over n*k elements.
-extern "C" __global__ void ffm_class_stat_sums(const float* __restrict__ dot, const double* __restrict__ rowSq,
+extern "C" __global__ void ffm_class_stat_sums(const float* __restrict__ dot, const float* __restrict__ z,
+                                               const double* __restrict__ meanD, int d,
+                                               const double* __restrict__ rowSq,
                                                const double* __restrict__ rowOwn, const double* __restrict__ classSq,
                                                const double* __restrict__ classScatter,
                                                const double* __restrict__ rowCorrection,
@@ -187,7 +195,22 @@ extern "C" __global__ void ffm_class_stat_sums(const float* __restrict__ dot, co
         int c = (int) (e - (long long) p * k);
         double size = (double) (offsets[c + 1] - offsets[c]);
         bool own = c == y[p];
-        double toMean = own ? rowOwn[p] : fmax(rowSq[p] - 2.0 * (double) dot[e] + classSq[c], 0.0);
+        double toMean;
+        if (own) {
+            toMean = rowOwn[p];
+        } else {
+            toMean = rowSq[p] - 2.0 * (double) dot[e] + classSq[c];
+            if (toMean < (rowSq[p] + classSq[c]) * (1.0 / FFM_CLASS_EXACT_RATIO)) {
+                const float* row = z + (long long) p * d;
+                const double* mean = meanD + (long long) c * d;
+                toMean = 0.0;
+                for (int t = 0; t < d; t++) {
+                    double diff = (double) row[t] - mean[t];
+                    toMean += diff * diff;
+                }
+            }
+            toMean = fmax(toMean, 0.0);
+        }
         double sum = size * toMean + classScatter[c];
         if (metric == FFM_COSINE) {
             double others = own ? size - 1.0 : size;

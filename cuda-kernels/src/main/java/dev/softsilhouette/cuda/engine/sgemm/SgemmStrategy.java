@@ -196,7 +196,7 @@ public final class SgemmStrategy {
             // dot (row-major N x K) = Z M^T: column-major K x N = M^T(KxD) Z(DxN), i.e. op(A)=T on M (D x K).
             ws.port.sgemm(true, false, k, n, d,
                     1f, dMeanF, d, dZ, d, 0f, dDot, k);
-            ws.args().ptr(dDot).ptr(dRowSq).ptr(dRowOwn).ptr(dClassSq).ptr(dScatter).ptr(dRowCorrection)
+            ws.args().ptr(dDot).ptr(dZ).ptr(dMeanD).i32(d).ptr(dRowSq).ptr(dRowOwn).ptr(dClassSq).ptr(dScatter).ptr(dRowCorrection)
                     .ptr(dClassCorrection).ptr(dLabels).ptr(dOffsets)
                     .i32(n).i32(k).i32(metric == Metric.COSINE ? METRIC_COSINE : METRIC_SQUARED_EUCLIDEAN).ptr(dSums)
                     .launch(SgemmKernel.CLASS_STAT_SUMS.symbol, LaunchGrid.strideBlocks(nk, THREADS), THREADS);

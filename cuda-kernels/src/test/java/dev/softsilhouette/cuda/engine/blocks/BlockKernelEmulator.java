@@ -1,43 +1,29 @@
 package dev.softsilhouette.cuda.engine.blocks;
 
 import dev.softsilhouette.cuda.engine.DevicePort;
+import dev.softsilhouette.cuda.engine.EmulatedPort;
 import dev.softsilhouette.cuda.engine.KernelArguments;
 import dev.softsilhouette.cuda.engine.StrategyBackend;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A {@link DevicePort} that runs the kernels of {@code euclidean_blocks.cu} and {@code class_blocks.cu} as Java ports on fake device memory
- * (allocations at made-up addresses, filled with garbage so that reading what nobody wrote shows), in the kernels'
- * float32/float64 precision and order of operations, thread by thread and phase by phase. Every copy and pointer
- * argument is checked against a live allocation, and the grid and block limits as on a device. It does not check
- * what only hardware shows (races, speed).
+ * A {@link DevicePort} that runs the kernels of {@code euclidean_blocks.cu} and {@code class_blocks.cu} as Java ports
+ * on fake device memory ({@link EmulatedPort}: allocations at made-up addresses, filled with garbage so that reading
+ * what nobody wrote shows), in the kernels' float32/float64 precision and order of operations, thread by thread and
+ * phase by phase. Every copy and pointer argument is checked against a live allocation, and the grid and block limits
+ * as on a device. It does not check what only hardware shows (races, speed).
  */
-final class BlockKernelEmulator implements DevicePort {
+final class BlockKernelEmulator extends EmulatedPort {
     private static final int TILE = 16; // EB_TILE
-    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
-    private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
-    private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    private final Arena arena = Arena.ofShared();
-    private final TreeMap<Long, MemorySegment> allocations = new TreeMap<>();
-    private long nextAddress = 0x7f00_0000_0000L;
     private long[] a;
-    final List<String> launches = new ArrayList<>();
-    int pinnedLive;
-    boolean closed;
     /**
      * Bytes this emulator allocated on the calling thread in its copies and launches (it stands in for the device,
      * so an allocation test of the host code takes them out).
@@ -63,77 +49,31 @@ final class BlockKernelEmulator implements DevicePort {
     }
 
     @Override
-    public void makeCurrent() {
-    }
-
-    @Override
-    public long allocate(long bytes) {
-        assertTrue(bytes > 0, "allocate " + bytes);
-        long address = nextAddress;
-        nextAddress += (bytes + 0xFFFF) & ~0xFFFFL;
-        MemorySegment fresh = arena.allocate(bytes, 256);
-        fresh.fill((byte) 0x55);
-        allocations.put(address, fresh);
-        return address;
-    }
-
-    @Override
-    public void free(long address) {
-        assertNotNull(allocations.remove(address), "free of an address never allocated");
-    }
-
-    @Override
-    public MemorySegment allocatePinned(long bytes) {
-        assertTrue(bytes > 0, "allocatePinned " + bytes);
-        pinnedLive++;
-        return arena.allocate(bytes, 256);
-    }
-
-    @Override
-    public void freePinned(MemorySegment pinned) {
-        pinnedLive--;
-    }
-
-    /** The live allocation holding {@code bytes} from {@code address}, sliced there. */
-    private MemorySegment at(long address, long bytes) {
-        var entry = allocations.floorEntry(address);
-        assertNotNull(entry, "no allocation at " + Long.toHexString(address));
-        long offset = address - entry.getKey();
-        assertTrue(offset + bytes <= entry.getValue().byteSize(), "out of the allocation");
-        return entry.getValue().asSlice(offset, bytes);
-    }
-
-    @Override
     public void copyToDevice(long destination, MemorySegment source, long bytes) {
         long before = allocatedSoFar();
-        at(destination, bytes).copyFrom(source.asSlice(0, bytes));
+        super.copyToDevice(destination, source, bytes);
         emulatorBytes += allocatedSoFar() - before;
     }
 
     @Override
     public void copyToHost(MemorySegment destination, long source, long bytes) {
         long before = allocatedSoFar();
-        destination.asSlice(0, bytes).copyFrom(at(source, bytes));
+        super.copyToHost(destination, source, bytes);
         emulatorBytes += allocatedSoFar() - before;
     }
 
     @Override
     public void copyToDevice(long destination, MemorySegment source, long sourceOffset, long bytes) {
         long before = allocatedSoFar();
-        at(destination, bytes).copyFrom(source.asSlice(sourceOffset, bytes));
+        super.copyToDevice(destination, source, sourceOffset, bytes);
         emulatorBytes += allocatedSoFar() - before;
     }
 
     @Override
     public void copyToHost(MemorySegment destination, long destinationOffset, long source, long bytes) {
         long before = allocatedSoFar();
-        destination.asSlice(destinationOffset, bytes).copyFrom(at(source, bytes));
+        super.copyToHost(destination, destinationOffset, source, bytes);
         emulatorBytes += allocatedSoFar() - before;
-    }
-
-    @Override
-    public void zero(long address, long bytes) {
-        at(address, bytes).fill((byte) 0);
     }
 
     /** The block decomposition orders nothing with a caller's stream. */
@@ -147,29 +87,25 @@ final class BlockKernelEmulator implements DevicePort {
         throw new AssertionError("the block workspaces queue no event");
     }
 
+    /** Records nothing: the allocation tests count what the host code allocates between launches. */
     @Override
     public void synchronize() {
     }
 
-    @Override
-    public void close() {
-        closed = true;
-    }
-
     private float f32(long ptr, long index) {
-        return at(ptr + index * 4, 4).get(F, 0);
+        return memory.f32(ptr, index);
     }
 
     private int i32(long ptr, long index) {
-        return at(ptr + index * 4, 4).get(I, 0);
+        return memory.i32(ptr, index);
     }
 
     private double f64(long ptr, long index) {
-        return at(ptr + index * 8, 8).get(D, 0);
+        return memory.f64(ptr, index);
     }
 
     private void f64(long ptr, long index, double v) {
-        at(ptr + index * 8, 8).set(D, 0, v);
+        memory.f64(ptr, index, v);
     }
 
     private int ai(int i) {
@@ -187,10 +123,8 @@ final class BlockKernelEmulator implements DevicePort {
     }
 
     private void emulate(String kernel, int gridX, int gridY, int blockX, int blockY, KernelArguments arguments) {
-        assertTrue(gridX >= 1 && gridY >= 1 && gridY <= 65_535, kernel + " grid " + gridX + "x" + gridY);
-        assertTrue(blockX * blockY >= 32 && blockX * blockY <= 1024, kernel + " block");
+        launched(kernel, gridX, gridY, blockX, blockY);
         a = arguments.toArray();
-        launches.add(kernel);
         switch (kernel) {
             case "euclidean_block_tiles" -> {
                 assertEquals(TILE, blockX, "the tile kernel runs EB_TILE x EB_TILE threads");

@@ -1,5 +1,6 @@
 package dev.softsilhouette.cuda.engine.fused;
 
+import dev.softsilhouette.cuda.engine.Batches;
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.spi.BackendFailureException;
 import dev.softsilhouette.spi.PreparedBatch;

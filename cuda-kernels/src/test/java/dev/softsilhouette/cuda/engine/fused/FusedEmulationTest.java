@@ -1,5 +1,6 @@
 package dev.softsilhouette.cuda.engine.fused;
 
+import dev.softsilhouette.cuda.engine.Batches;
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.Backends;
 import dev.softsilhouette.spi.PreparedBatch;
@@ -84,7 +85,7 @@ class FusedEmulationTest {
             int[] labels = Batches.labels(n, k, n * 7L + d);
             if (k > 2) {
                 labels[0] = k; // a singleton class
-                labels = compact(labels);
+                labels = Batches.compact(labels);
             }
             PreparedBatch batch = Batches.of(arena, labels, d, n * 13L + k, centre, spread);
             if (tightness > 0) {
@@ -154,30 +155,5 @@ class FusedEmulationTest {
             }
             return emulator;
         }
-    }
-
-    /** Relabels to 0..K-1 in order of first value. */
-    private static int[] compact(int[] labels) {
-        int max = 0;
-        for (int y : labels) {
-            max = Math.max(max, y);
-        }
-        int[] map = new int[max + 1];
-        java.util.Arrays.fill(map, -1);
-        boolean[] present = new boolean[max + 1];
-        for (int y : labels) {
-            present[y] = true;
-        }
-        int next = 0;
-        for (int v = 0; v <= max; v++) {
-            if (present[v]) {
-                map[v] = next++;
-            }
-        }
-        int[] out = new int[labels.length];
-        for (int i = 0; i < labels.length; i++) {
-            out[i] = map[labels[i]];
-        }
-        return out;
     }
 }

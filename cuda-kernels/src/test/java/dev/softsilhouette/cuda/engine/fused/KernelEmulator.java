@@ -1,7 +1,9 @@
 package dev.softsilhouette.cuda.engine.fused;
 
 import dev.softsilhouette.cuda.engine.DevicePort;
+import dev.softsilhouette.cuda.engine.EmulatedMemory;
 import dev.softsilhouette.cuda.engine.KernelArguments;
+import dev.softsilhouette.cuda.engine.SilhouetteRowsPorts;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -15,7 +17,7 @@ import java.lang.foreign.ValueLayout;
  * threads of the block before the next phase. It does not check what only hardware shows (races, bank conflicts,
  * speed): those need a device.
  */
-final class KernelEmulator implements DevicePort {
+final class KernelEmulator implements DevicePort, EmulatedMemory {
     private static final long BASE = RecordingPort.DEVICE_BASE;
     private static final int TILE = 64;
     private static final int KCHUNK = 16;
@@ -148,24 +150,39 @@ final class KernelEmulator implements DevicePort {
         return ptr >= BASE ? ptr - BASE : ptr - CALLER_BASE;
     }
 
-    private float f32(long ptr, long index) {
+    @Override
+    public float f32(long ptr, long index) {
         return memory(ptr).get(F, offset(ptr) + index * 4);
     }
 
-    private void f32(long ptr, long index, float v) {
+    @Override
+    public void f32(long ptr, long index, float v) {
         memory(ptr).set(F, offset(ptr) + index * 4, v);
     }
 
-    private double f64(long ptr, long index) {
+    @Override
+    public double f64(long ptr, long index) {
         return memory(ptr).get(D, offset(ptr) + index * 8);
     }
 
-    private void f64(long ptr, long index, double v) {
+    @Override
+    public void f64(long ptr, long index, double v) {
         memory(ptr).set(D, offset(ptr) + index * 8, v);
     }
 
-    private int i32(long ptr, long index) {
+    @Override
+    public int i32(long ptr, long index) {
         return memory(ptr).get(I, offset(ptr) + index * 4);
+    }
+
+    @Override
+    public long i64(long ptr, long index) {
+        return memory(ptr).get(L, offset(ptr) + index * 8);
+    }
+
+    @Override
+    public void i64(long ptr, long index, long v) {
+        memory(ptr).set(L, offset(ptr) + index * 8, v);
     }
 
     private int ai(int i) {
@@ -182,10 +199,10 @@ final class KernelEmulator implements DevicePort {
         a = arguments.toArray();
         switch (kernel) {
             case "row_norms" -> rowNorms(gridX);
-            case "column_partials" -> columnPartials(gridX, gridY, blockX);
-            case "column_spread" -> columnSpread(gridX * blockX);
+            case "column_partials" -> SilhouetteRowsPorts.columnPartials(this, a, gridX, gridY, blockX);
+            case "column_spread" -> SilhouetteRowsPorts.columnSpread(this, a, gridX * blockX);
             case "prepare_rows" -> prepareRows(gridX);
-            case "row_silhouettes" -> rowSilhouettes(gridX * blockX);
+            case "row_silhouettes" -> SilhouetteRowsPorts.rowSilhouettes(this, a, gridX * blockX);
             case "scatter_gradient" -> scatterGradient(gridX);
             case "class_sums" -> classSums(gridX, gridY, blockX);
             case "gemm_rows_classes" -> gemm(a[0], ai(4), 1, a[1], 1, ai(4), ai(2), ai(3), ai(4), a[5], gridX, gridY,
@@ -200,41 +217,9 @@ final class KernelEmulator implements DevicePort {
             case "euclidean_forward_tiles" -> euclideanForward(gridX);
             case "euclidean_segment_sums" -> euclideanSegmentSums(gridX * (long) blockX);
             case "euclidean_backward_rows" -> euclideanBackward(gridX, gridY);
-            case "find_non_finite" -> findNonFinite();
+            case "find_non_finite" -> SilhouetteRowsPorts.findNonFinite(this, a);
             default -> throw new IllegalStateException("no emulation of " + kernel);
         }
-    }
-
-    /**
-     * find_non_finite: every thread's atomicMax of ((N*D - i) << 2 | kind) over its non-finite values; the order of
-     * the threads does not matter (the maximum is the lowest index), so one pass in index order gives the same word.
-     */
-    private void findNonFinite() {
-        long x = a[0];
-        long count = (long) ai(1) * ai(2);
-        long first = a[3];
-        long best = memory(first).get(L, offset(first));
-        for (long i = 0; i < count; i++) {
-            float v = f32(x, i);
-            if (!Float.isFinite(v)) {
-                long key = ((count - i) << 2) | (Float.isNaN(v) ? 0 : v > 0 ? 1 : 2);
-                if (Long.compareUnsigned(key, best) > 0) {
-                    best = key;
-                }
-            }
-        }
-        memory(first).set(L, offset(first), best);
-    }
-
-    /** ss_block_sum: per-thread partials, then the fixed tree. */
-    private static double blockSum(double[] partial) {
-        double[] s = partial.clone();
-        for (int stride = THREADS / 2; stride > 0; stride >>= 1) {
-            for (int t = 0; t < stride; t++) {
-                s[t] += s[t + stride];
-            }
-        }
-        return s[0];
     }
 
     private void prepareRows(int blocks) {
@@ -254,7 +239,7 @@ final class KernelEmulator implements DevicePort {
                         partial[tid] += v * v;
                     }
                 }
-                double raw = Math.sqrt(blockSum(partial));
+                double raw = Math.sqrt(SilhouetteRowsPorts.blockSum(partial));
                 norm = Math.max(raw, 1e-12);
                 if (raw < 1e-12) {
                     double q = raw * 1e12;
@@ -270,92 +255,9 @@ final class KernelEmulator implements DevicePort {
                     partial[tid] += (double) f * (double) f;
                 }
             }
-            f64(selfDot, p, blockSum(partial));
+            f64(selfDot, p, SilhouetteRowsPorts.blockSum(partial));
             f64(rowNorm, p, normalise ? norm : 0.0);
             f64(rowExcess, p, excess);
-        }
-    }
-
-    private void rowSilhouettes(int threads) {
-        long sums = a[0], sortedLabels = a[1], classOffsets = a[2], sortedRows = a[3], rowWeights = a[4];
-        boolean hasRowWeights = ai(5) != 0;
-        double tau = ad(6), weight = ad(7);
-        boolean gradient = ai(8) != 0;
-        int n = ai(9), k = ai(10);
-        long silhouettes = a[11];
-        for (int p = 0; p < Math.min(threads, n); p++) {
-            long row = (long) p * k;
-            int own = i32(sortedLabels, p);
-            int ownSize = i32(classOffsets, own + 1) - i32(classOffsets, own);
-            boolean zero = ownSize < 2 || k < 2;
-            double s = 0, dsda = 0, dsdb = 0, b = 0, zsum = 0, mn = 0;
-            int argmin = -1;
-            if (!zero) {
-                double av = f64(sums, row + own) / (ownSize - 1);
-                mn = Double.POSITIVE_INFINITY;
-                for (int c = 0; c < k; c++) {
-                    if (c != own) {
-                        double delta = f64(sums, row + c) / (i32(classOffsets, c + 1) - i32(classOffsets, c));
-                        if (delta < mn) {
-                            mn = delta;
-                            argmin = c;
-                        }
-                    }
-                }
-                if (tau == 0.0) {
-                    b = mn;
-                } else {
-                    double weighted = 0;
-                    for (int c = 0; c < k; c++) {
-                        if (c != own) {
-                            double delta = f64(sums, row + c) / (i32(classOffsets, c + 1) - i32(classOffsets, c));
-                            double e = Math.exp(-(delta - mn) / tau);
-                            zsum += e;
-                            weighted += e * delta;
-                        }
-                    }
-                    b = weighted / zsum;
-                    if (b < mn) {
-                        b = mn;
-                    }
-                }
-                double m = Math.max(av, b);
-                if (m == 0.0) {
-                    zero = true;
-                } else if (av < b) {
-                    s = 1.0 - av / b;
-                    dsda = -1.0 / b;
-                    dsdb = av / (b * b);
-                } else {
-                    s = b / av - 1.0;
-                    dsda = -b / (av * av);
-                    dsdb = 1.0 / av;
-                }
-            }
-            f64(silhouettes, p, zero ? 0.0 : Math.max(-1.0, Math.min(1.0, s)));
-            if (!gradient) {
-                continue;
-            }
-            double w = weight * (hasRowWeights ? (double) f32(rowWeights, i32(sortedRows, p)) : 1.0);
-            for (int c = 0; c < k; c++) {
-                double derivative = 0.0;
-                if (zero || f64(sums, row + c) == 0.0) {
-                    derivative = 0.0;
-                } else if (c == own) {
-                    derivative = dsda / (ownSize - 1);
-                } else if (tau == 0.0) {
-                    derivative = c == argmin ? dsdb / (i32(classOffsets, c + 1) - i32(classOffsets, c)) : 0.0;
-                } else {
-                    int size = i32(classOffsets, c + 1) - i32(classOffsets, c);
-                    double delta = f64(sums, row + c) / size;
-                    double e = Math.exp(-(delta - mn) / tau);
-                    if (e != 0.0) {
-                        double pi = e / zsum;
-                        derivative = dsdb * (pi * (1.0 - (delta - b) / tau)) / size;
-                    }
-                }
-                f64(sums, row + c, derivative == 0.0 ? 0.0 : -w * derivative);
-            }
         }
     }
 
@@ -388,48 +290,7 @@ final class KernelEmulator implements DevicePort {
                     partial[tid] += v * v;
                 }
             }
-            f64(rowNorm, r, Math.max(Math.sqrt(blockSum(partial)), 1e-12));
-        }
-    }
-
-    private void columnPartials(int gridX, int gridY, int blockX) {
-        long x = a[0], rowNorm = a[1], partials = a[5];
-        int n = ai(2), d = ai(3), rowsPerChunk = ai(4);
-        for (int chunk = 0; chunk < gridY; chunk++) {
-            for (int t = 0; t < Math.min(d, gridX * blockX); t++) {
-                int first = chunk * rowsPerChunk, last = Math.min(n, first + rowsPerChunk);
-                double sum = 0.0, lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-                for (int r = first; r < last; r++) {
-                    double v = f32(x, (long) r * d + t);
-                    if (rowNorm != 0L) {
-                        v /= f64(rowNorm, r);
-                    }
-                    sum += v;
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
-                }
-                long out = (long) chunk * 3 * d;
-                f64(partials, out + t, sum);
-                f64(partials, out + d + t, lo);
-                f64(partials, out + 2L * d + t, hi);
-            }
-        }
-    }
-
-    private void columnSpread(int threads) {
-        long partials = a[0], mean = a[4], spread = a[5];
-        int chunks = ai(1), n = ai(2), d = ai(3);
-        for (int t = 0; t < Math.min(d, threads); t++) {
-            double sum = 0.0, lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < chunks; c++) {
-                long in = (long) c * 3 * d;
-                sum += f64(partials, in + t);
-                lo = Math.min(lo, f64(partials, in + d + t));
-                hi = Math.max(hi, f64(partials, in + 2L * d + t));
-            }
-            double m = sum / n;
-            f64(mean, t, m);
-            f64(spread, t, Math.max(hi - m, m - lo));
+            f64(rowNorm, r, Math.max(Math.sqrt(SilhouetteRowsPorts.blockSum(partial)), 1e-12));
         }
     }
 
@@ -528,7 +389,7 @@ final class KernelEmulator implements DevicePort {
                     partial[tid] += f64(coef, coefRow + c) * (double) (i32(classOffsets, c + 1) - i32(classOffsets, c));
                 }
             }
-            double scalar = blockSum(partial) + f64(v, own);
+            double scalar = SilhouetteRowsPorts.blockSum(partial) + f64(v, own);
             if (!cosine) {
                 for (int t = 0; t < d; t++) {
                     f64(acc, ap + t, 2.0 * (scalar * (double) f32(z, zp + t) - (f64(acc, ap + t) + f64(w, wc + t))));
@@ -545,7 +406,7 @@ final class KernelEmulator implements DevicePort {
                         dots[tid] += r * ((double) f32(z, zp + t) * inverseScale + f64(mean, t));
                     }
                 }
-                double projection = blockSum(dots);
+                double projection = SilhouetteRowsPorts.blockSum(dots);
                 double inverseNorm = 1.0 / f64(rowNorm, p);
                 for (int t = 0; t < d; t++) {
                     double u = (double) f32(z, zp + t) * inverseScale + f64(mean, t);

@@ -1,10 +1,12 @@
 package dev.softsilhouette.cuda.engine.fused;
 
+import dev.softsilhouette.cuda.engine.Batches;
 import dev.softsilhouette.Backends;
 import dev.softsilhouette.Floats;
 import dev.softsilhouette.Ints;
 import dev.softsilhouette.Metric;
 import dev.softsilhouette.SoftSilhouetteLoss;
+import dev.softsilhouette.cuda.engine.EmulatedPort;
 import dev.softsilhouette.cuda.engine.StrategyBackend;
 import dev.softsilhouette.spi.DeviceBatch;
 import dev.softsilhouette.spi.PreparedBatch;
@@ -104,8 +106,8 @@ class ResidentEmulationTest {
                     "the check's word, the label tables, the D spreads, the N silhouettes: never X, never G");
             List<String> events = recorded.events;
             int waited = events.indexOf("waitFor 0x5eed");
-            int firstLaunch = indexOfFirst(events, "launch ");
-            int lastLaunch = indexOfLast(events, "launch ");
+            int firstLaunch = EmulatedPort.firstStartingWith(events, "launch ");
+            int lastLaunch = EmulatedPort.lastStartingWith(events, "launch ");
             int signalled = events.indexOf("signal 0x5eed");
             assertTrue(waited >= 0 && waited < firstLaunch, "the caller's stream is waited for first: " + events);
             assertEquals("launch find_non_finite", events.get(firstLaunch));
@@ -233,23 +235,5 @@ class ResidentEmulationTest {
             }
         }
         return true;
-    }
-
-    private static int indexOfFirst(List<String> events, String prefix) {
-        for (int i = 0; i < events.size(); i++) {
-            if (events.get(i).startsWith(prefix)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static int indexOfLast(List<String> events, String prefix) {
-        for (int i = events.size() - 1; i >= 0; i--) {
-            if (events.get(i).startsWith(prefix)) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

@@ -1,4 +1,4 @@
-package dev.softsilhouette.cuda.engine.fused;
+package dev.softsilhouette.cuda.engine;
 
 import dev.softsilhouette.spi.PreparedBatch;
 
@@ -8,12 +8,12 @@ import java.lang.foreign.ValueLayout;
 import java.util.Random;
 
 /** Prepared batches for tests (compact labels, stable class order), as the API layer builds them. */
-final class Batches {
+public final class Batches {
     private Batches() {
     }
 
     /** Random rows (offset by {@code centre}, spread {@code spread}); labels {@code label[i]} already compact. */
-    static PreparedBatch of(Arena arena, int[] label, int d, long seed, double centre, double spread) {
+    public static PreparedBatch of(Arena arena, int[] label, int d, long seed, double centre, double spread) {
         int n = label.length;
         int k = 0;
         for (int y : label) {
@@ -47,7 +47,7 @@ final class Batches {
     }
 
     /** Labels: n rows over k classes, shuffled. */
-    static int[] labels(int n, int k, long seed) {
+    public static int[] labels(int n, int k, long seed) {
         int[] label = new int[n];
         for (int i = 0; i < n; i++) {
             label[i] = i % k;
@@ -60,5 +60,30 @@ final class Batches {
             label[j] = t;
         }
         return label;
+    }
+
+    /** Relabels to 0..K-1 in increasing order of the values present. */
+    public static int[] compact(int[] labels) {
+        int max = 0;
+        for (int y : labels) {
+            max = Math.max(max, y);
+        }
+        int[] map = new int[max + 1];
+        java.util.Arrays.fill(map, -1);
+        boolean[] present = new boolean[max + 1];
+        for (int y : labels) {
+            present[y] = true;
+        }
+        int next = 0;
+        for (int v = 0; v <= max; v++) {
+            if (present[v]) {
+                map[v] = next++;
+            }
+        }
+        int[] out = new int[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            out[i] = map[labels[i]];
+        }
+        return out;
     }
 }
