@@ -55,6 +55,22 @@ public final class VectorSimdOps implements SimdOps {
     static final float LOG2_E_F = 1.44269504f;
     static final float LN2_HI_F = 0.693145751953125f;
     static final float LN2_LO_F = 1.42860677e-6f;
+    /**
+     * The float exponential's constants as vectors (e^x in float: x = n ln2 + r, |r| <= ln2/2, a degree-7 Taylor
+     * polynomial in r, truncation below 1e-8 relative, times 2^n built from bits; 0 below {@link #EXP_FLOOR_F}, and
+     * for -inf and NaN): Horner from 1/5040 down to the two 1s.
+     */
+    private static final FloatVector ROUNDER_V = FloatVector.broadcast(S, ROUNDER_F);
+    private static final FloatVector LOG2_E_V = FloatVector.broadcast(S, LOG2_E_F);
+    private static final FloatVector MINUS_LN2_HI_V = FloatVector.broadcast(S, -LN2_HI_F);
+    private static final FloatVector MINUS_LN2_LO_V = FloatVector.broadcast(S, -LN2_LO_F);
+    private static final FloatVector EXP_C7 = FloatVector.broadcast(S, 1.0f / 5040);
+    private static final FloatVector EXP_C6 = FloatVector.broadcast(S, 1.0f / 720);
+    private static final FloatVector EXP_C5 = FloatVector.broadcast(S, 1.0f / 120);
+    private static final FloatVector EXP_C4 = FloatVector.broadcast(S, 1.0f / 24);
+    private static final FloatVector EXP_C3 = FloatVector.broadcast(S, 1.0f / 6);
+    private static final FloatVector EXP_C2 = FloatVector.broadcast(S, 0.5f);
+    private static final FloatVector EXP_C1 = FloatVector.broadcast(S, 1.0f);
 
     /** The double lanes' summation tree, as {@link #FOLDS}. */
     private static final VectorShuffle<Double>[] DOUBLE_FOLDS = folds(DS);
@@ -970,7 +986,17 @@ public final class VectorSimdOps implements SimdOps {
         FloatVector s = FloatVector.zero(S);
         FloatVector vShift = FloatVector.broadcast(S, shift);
         for (int t = 0; t < len; t += L) {
-            s = s.add(exp(FloatVector.fromArray(S, a, off + t).sub(vShift)));
+            // e^x written out, as in contrastWeights: see the comment there.
+            FloatVector x = FloatVector.fromArray(S, a, off + t).sub(vShift);
+            VectorMask<Float> dead = x.compare(VectorOperators.GE, EXP_FLOOR_F).not();
+            FloatVector c = x.max(EXP_FLOOR_F).min(EXP_CAP_F);
+            FloatVector k = c.fma(LOG2_E_V, ROUNDER_V);
+            FloatVector n = k.sub(ROUNDER_V);
+            FloatVector r = n.fma(MINUS_LN2_LO_V, n.fma(MINUS_LN2_HI_V, c));
+            FloatVector p = r.fma(EXP_C7, EXP_C6).fma(r, EXP_C5).fma(r, EXP_C4).fma(r, EXP_C3).fma(r, EXP_C2)
+                    .fma(r, EXP_C1).fma(r, EXP_C1);
+            FloatVector scale = k.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            s = s.add(p.mul(scale).blend(0f, dead));
         }
         for (VectorShuffle<Float> fold : FOLDS) {
             s = s.add(s.rearrange(fold));
@@ -986,8 +1012,29 @@ public final class VectorSimdOps implements SimdOps {
         FloatVector vRowScale = FloatVector.broadcast(S, rowScale);
         for (int t = 0; t < len; t += L) {
             FloatVector s = FloatVector.fromArray(S, tile, off + t).mul(vInvT);
-            FloatVector row = exp(s.sub(vRowShift)).mul(vRowScale);
-            FloatVector col = exp(s.sub(FloatVector.fromArray(S, colShift, colOff + t)));
+            // e^x of the row (x) and column (y) arguments, written out: a helper taking and returning vectors is
+            // inlined only while C2 has not compiled it on its own (past InlineSmallCode), and where it had, every
+            // call boxed its vectors for the rest of the JVM. The steps of LaneSimdOps.expFloat, in its order.
+            FloatVector x = s.sub(vRowShift);
+            FloatVector y = s.sub(FloatVector.fromArray(S, colShift, colOff + t));
+            VectorMask<Float> deadX = x.compare(VectorOperators.GE, EXP_FLOOR_F).not();
+            VectorMask<Float> deadY = y.compare(VectorOperators.GE, EXP_FLOOR_F).not();
+            FloatVector cx = x.max(EXP_FLOOR_F).min(EXP_CAP_F);
+            FloatVector cy = y.max(EXP_FLOOR_F).min(EXP_CAP_F);
+            FloatVector kx = cx.fma(LOG2_E_V, ROUNDER_V);
+            FloatVector ky = cy.fma(LOG2_E_V, ROUNDER_V);
+            FloatVector nx = kx.sub(ROUNDER_V);
+            FloatVector ny = ky.sub(ROUNDER_V);
+            FloatVector rx = nx.fma(MINUS_LN2_LO_V, nx.fma(MINUS_LN2_HI_V, cx));
+            FloatVector ry = ny.fma(MINUS_LN2_LO_V, ny.fma(MINUS_LN2_HI_V, cy));
+            FloatVector px = rx.fma(EXP_C7, EXP_C6).fma(rx, EXP_C5).fma(rx, EXP_C4).fma(rx, EXP_C3).fma(rx, EXP_C2)
+                    .fma(rx, EXP_C1).fma(rx, EXP_C1);
+            FloatVector py = ry.fma(EXP_C7, EXP_C6).fma(ry, EXP_C5).fma(ry, EXP_C4).fma(ry, EXP_C3).fma(ry, EXP_C2)
+                    .fma(ry, EXP_C1).fma(ry, EXP_C1);
+            FloatVector sx = kx.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector sy = ky.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector row = px.mul(sx).blend(0f, deadX).mul(vRowScale);
+            FloatVector col = py.mul(sy).blend(0f, deadY);
             col.fma(FloatVector.fromArray(S, colScale, colOff + t), row).intoArray(tile, off + t);
         }
     }
@@ -1000,31 +1047,6 @@ public final class VectorSimdOps implements SimdOps {
                     .add(FloatVector.fromArray(S, colLinear, colLinearOff + t));
             FloatVector.fromArray(S, tile, off + t).sub(linear).intoArray(tile, off + t);
         }
-    }
-
-    /**
-     * e^x in float: x = n ln2 + r, |r| <= ln2/2, a degree-7 Taylor polynomial in r (truncation below 1e-8 relative),
-     * times 2^n built from bits; 0 below {@link #EXP_FLOOR_F} (and for -inf and NaN).
-     */
-    private static FloatVector exp(FloatVector x) {
-        VectorMask<Float> dead = x.compare(VectorOperators.GE, EXP_FLOOR_F).not();
-        FloatVector c = x.max(EXP_FLOOR_F).min(EXP_CAP_F);
-        FloatVector rounder = FloatVector.broadcast(S, ROUNDER_F);
-        FloatVector t = c.fma(FloatVector.broadcast(S, LOG2_E_F), rounder);
-        FloatVector n = t.sub(rounder);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI_F), c);
-        r = n.fma(FloatVector.broadcast(S, -LN2_LO_F), r);
-        FloatVector p = FloatVector.broadcast(S, 1.0f / 5040);
-        p = p.fma(r, FloatVector.broadcast(S, 1.0f / 720));
-        p = p.fma(r, FloatVector.broadcast(S, 1.0f / 120));
-        p = p.fma(r, FloatVector.broadcast(S, 1.0f / 24));
-        p = p.fma(r, FloatVector.broadcast(S, 1.0f / 6));
-        p = p.fma(r, FloatVector.broadcast(S, 0.5f));
-        p = p.fma(r, FloatVector.broadcast(S, 1.0f));
-        p = p.fma(r, FloatVector.broadcast(S, 1.0f));
-        // n + 127 in [1, 254] shifted into the exponent field is 2^n (n sits in the low bits of t).
-        FloatVector scale = t.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(scale).blend(0f, dead);
     }
 
     // ---------------------------------------------------------------- class statistics
@@ -1093,29 +1115,7 @@ public final class VectorSimdOps implements SimdOps {
         if (normalise && l > 0f) {
             // Project twice: the first removes the component along u up to float rounding of its size, the second
             // what that rounding left (g may be mostly along u, the projection much smaller than g).
-            FloatVector minusA = FloatVector.broadcast(S, -(a / l));
-            FloatVector r0 = FloatVector.zero(S), r1 = r0;
-            for (t = 0; t + 2 * L <= len; t += 2 * L) {
-                FloatVector u0 = FloatVector.fromArray(S, x, xOff + t).add(FloatVector.fromArray(S, mean, t));
-                FloatVector u1 = FloatVector.fromArray(S, x, xOff + t + L).add(FloatVector.fromArray(S, mean, t + L));
-                FloatVector g0 = u0.fma(minusA, FloatVector.fromArray(S, g, gOff + t));
-                FloatVector g1 = u1.fma(minusA, FloatVector.fromArray(S, g, gOff + t + L));
-                g0.intoArray(g, gOff + t);
-                g1.intoArray(g, gOff + t + L);
-                r0 = u0.fma(g0, r0);
-                r1 = u1.fma(g1, r1);
-            }
-            for (; t < len; t += L) {
-                FloatVector u0 = FloatVector.fromArray(S, x, xOff + t).add(FloatVector.fromArray(S, mean, t));
-                FloatVector g0 = u0.fma(minusA, FloatVector.fromArray(S, g, gOff + t));
-                g0.intoArray(g, gOff + t);
-                r0 = u0.fma(g0, r0);
-            }
-            FloatVector residual = r0.add(r1);
-            for (VectorShuffle<Float> fold : FOLDS) {
-                residual = residual.add(residual.rearrange(fold));
-            }
-            a = residual.lane(0) / l;
+            a = subtractAlong(g, gOff, x, xOff, mean, len, a / l) / l;
         }
         FloatVector minusA = FloatVector.broadcast(S, -a);
         FloatVector vs = FloatVector.broadcast(S, scale);
@@ -1123,6 +1123,38 @@ public final class VectorSimdOps implements SimdOps {
             FloatVector u = FloatVector.fromArray(S, x, xOff + t).add(FloatVector.fromArray(S, mean, t));
             u.fma(minusA, FloatVector.fromArray(S, g, gOff + t)).mul(vs).intoArray(g, gOff + t);
         }
+    }
+
+    /**
+     * {@code g -= along * u} over the row ({@code u = x + mean}), returning {@code <u, g>} of the result: the second
+     * projection of {@link #projectOut}, a method of its own so that the vectors of each stay within one compilation
+     * unit (written inline, the JIT at times left the fold and the last loop boxing their vectors for good).
+     */
+    private static float subtractAlong(float[] g, int gOff, float[] x, int xOff, float[] mean, int len, float along) {
+        FloatVector minusA = FloatVector.broadcast(S, -along);
+        FloatVector r0 = FloatVector.zero(S), r1 = r0;
+        int t = 0;
+        for (; t + 2 * L <= len; t += 2 * L) {
+            FloatVector u0 = FloatVector.fromArray(S, x, xOff + t).add(FloatVector.fromArray(S, mean, t));
+            FloatVector u1 = FloatVector.fromArray(S, x, xOff + t + L).add(FloatVector.fromArray(S, mean, t + L));
+            FloatVector g0 = u0.fma(minusA, FloatVector.fromArray(S, g, gOff + t));
+            FloatVector g1 = u1.fma(minusA, FloatVector.fromArray(S, g, gOff + t + L));
+            g0.intoArray(g, gOff + t);
+            g1.intoArray(g, gOff + t + L);
+            r0 = u0.fma(g0, r0);
+            r1 = u1.fma(g1, r1);
+        }
+        for (; t < len; t += L) {
+            FloatVector u0 = FloatVector.fromArray(S, x, xOff + t).add(FloatVector.fromArray(S, mean, t));
+            FloatVector g0 = u0.fma(minusA, FloatVector.fromArray(S, g, gOff + t));
+            g0.intoArray(g, gOff + t);
+            r0 = u0.fma(g0, r0);
+        }
+        FloatVector residual = r0.add(r1);
+        for (VectorShuffle<Float> fold : FOLDS) {
+            residual = residual.add(residual.rearrange(fold));
+        }
+        return residual.lane(0);
     }
 
     // ---------------------------------------------------------------- float64
