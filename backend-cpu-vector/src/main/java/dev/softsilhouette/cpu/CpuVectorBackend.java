@@ -59,9 +59,21 @@ public final class CpuVectorBackend implements SupConBackend {
         return pairwise ? n * n * batch.dims() : n * Math.max(1, batch.classCount()) * batch.dims();
     }
 
+    /**
+     * How long after its first call a backend leaves one core to the JIT compilers. C1 and C2 compile the kernels in
+     * that time (C2 alone spends about 2 s of one core on the Vector API code at N=256 D=128, {@code -XX:+CITime}),
+     * and calls that take every core starve the compiler threads on a small machine, so the slow uncompiled calls go
+     * on longer: on 2 cores, one worker instead of two made the first 400 calls at N=256 D=128 about a quarter
+     * shorter. The bits do not depend on the worker count.
+     */
+    static final long COMPILER_WINDOW_NANOS = 3_000_000_000L;
     private final VectorSimdOps vector;
     private final LaneSimdOps lanes;
     private final WorkerPool pool;
+    /** When the first call began ({@link System#nanoTime}), 0 before it. */
+    private volatile long firstCallNanos;
+    /** Whether {@link #COMPILER_WINDOW_NANOS} has passed since the first call; once true, stays true. */
+    private volatile boolean compilerWindowOver;
     /** Whether calls run the Vector API code; once true, stays true. */
     private volatile boolean vectorCode;
     private final boolean switchesToVector;
@@ -209,6 +221,9 @@ public final class CpuVectorBackend implements SupConBackend {
      */
     private Kernels kernels(long work) {
         Workspace w = workspace();
+        if (!compilerWindowOver) {
+            pool.limit(leavesCoreToCompilers(work) ? pool.size() - 1 : pool.size());
+        }
         if (switchesToVector && work > LANES_MOST_WORK) {
             vectorCode = true;
         }
@@ -226,6 +241,24 @@ public final class CpuVectorBackend implements SupConBackend {
             w.lanesKernels = new Kernels(lanes, pool);
         }
         return w.lanesKernels;
+    }
+
+    /**
+     * Whether a call of {@code work} runs on one worker fewer than the pool: within {@link #COMPILER_WINDOW_NANOS} of
+     * the first call, unless it is above {@link #LANES_MOST_WORK} (such a call pays the compilation back within itself
+     * and wants every core for the rest).
+     */
+    private boolean leavesCoreToCompilers(long work) {
+        long now = System.nanoTime();
+        long first = firstCallNanos;
+        if (first == 0L) {
+            firstCallNanos = first = now; // concurrent first calls may each set it: any of their times will do
+        }
+        if (now - first >= COMPILER_WINDOW_NANOS) {
+            compilerWindowOver = true;
+            return false;
+        }
+        return work <= LANES_MOST_WORK;
     }
 
     private IllegalStateException closedException() {

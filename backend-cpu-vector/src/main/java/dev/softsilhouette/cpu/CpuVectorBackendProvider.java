@@ -18,7 +18,7 @@ public final class CpuVectorBackendProvider implements BackendProvider {
     public static final String THREADS_PROPERTY = "silhouette.cpu.threads";
     /**
      * System property: {@code vector} runs the Vector API code from the first call, {@code lanes} its plain-loop twin
-     * only (both for measurements); by default calls start on the plain loops while a thread warms the vector code up.
+     * only (both for measurements); by default the first call runs the plain loops and later calls the vector code.
      * The bits are the same either way.
      */
     public static final String CODE_PROPERTY = "silhouette.cpu.code";

@@ -25,6 +25,8 @@ public final class WorkerPool {
     private volatile int workers;
     private volatile Throwable failure;
     private volatile boolean closed;
+    /** The most workers a run may use now (at most {@link #size}). */
+    private volatile int limit;
 
     /** @param size total workers including the caller; 1 starts no thread */
     public WorkerPool(int size, String name) {
@@ -32,6 +34,7 @@ public final class WorkerPool {
             throw new IllegalArgumentException("size: must be >= 1, got " + size);
         }
         this.size = size;
+        this.limit = size;
         this.threads = new Thread[size - 1];
         for (int w = 1; w < size; w++) {
             int id = w;
@@ -40,6 +43,11 @@ public final class WorkerPool {
             threads[w - 1] = t;
             t.start();
         }
+    }
+
+    /** Caps the workers of later runs at {@code workers} (1 to {@link #size}). */
+    public void limit(int workers) {
+        this.limit = Math.min(Math.max(workers, 1), size);
     }
 
     /** The number of workers, the caller included. */
@@ -52,7 +60,7 @@ public final class WorkerPool {
      * An exception thrown by any worker propagates to the caller.
      */
     public void run(ParallelTask task, int wanted) {
-        int n = Math.min(Math.max(wanted, 1), size);
+        int n = Math.min(Math.max(wanted, 1), limit);
         if (n == 1 || closed || !lock.tryLock()) {
             task.run(0, 1);
             return;
