@@ -22,15 +22,8 @@ import java.lang.foreign.ValueLayout;
  * belong to the calling thread's workspace and are reused by its next call: backends read them during
  * the call and never modify or keep them.
  */
-public final class PreparedBatch implements PreparedLabels {
+public final class PreparedBatch extends PreparedLabels {
     private final MemorySegment embeddings;
-    private final int rows;
-    private final int dims;
-    private final int classCount;
-    private final int[] labels;
-    private final int[] sortedRows;
-    private final int[] sortedPositions;
-    private final int[] classOffsets;
 
     /**
      * For the API layer (and tests). The arrays must have exactly {@code rows}, {@code rows}, {@code rows} and
@@ -38,19 +31,11 @@ public final class PreparedBatch implements PreparedLabels {
      */
     public PreparedBatch(MemorySegment embeddings, int rows, int dims, int classCount, int[] labels,
                          int[] sortedRows, int[] sortedPositions, int[] classOffsets) {
-        if (!PreparedLabels.consistent(rows, dims, classCount, labels, sortedRows, sortedPositions, classOffsets)
-                || embeddings.byteSize() < (long) rows * dims * Float.BYTES) {
-            throw new IllegalArgumentException("inconsistent prepared batch: rows=" + rows + " dims=" + dims
-                    + " classes=" + classCount);
+        super("prepared batch", rows, dims, classCount, labels, sortedRows, sortedPositions, classOffsets);
+        if (embeddings.byteSize() < (long) rows * dims * Float.BYTES) {
+            throw inconsistent("prepared batch", rows, dims, classCount);
         }
         this.embeddings = embeddings;
-        this.rows = rows;
-        this.dims = dims;
-        this.classCount = classCount;
-        this.labels = labels;
-        this.sortedRows = sortedRows;
-        this.sortedPositions = sortedPositions;
-        this.classOffsets = classOffsets;
     }
 
     /** N*D float32 values, row-major, caller's row order. */
@@ -58,48 +43,8 @@ public final class PreparedBatch implements PreparedLabels {
         return embeddings;
     }
 
-    /** N. */
-    public int rows() {
-        return rows;
-    }
-
-    /** D. */
-    public int dims() {
-        return dims;
-    }
-
-    /** K, the number of classes present. */
-    public int classCount() {
-        return classCount;
-    }
-
-    /** Compact class of each row (length N). Read-only by contract. */
-    public int[] labels() {
-        return labels;
-    }
-
-    /** Row indices in class order (length N). Read-only by contract. */
-    public int[] sortedRows() {
-        return sortedRows;
-    }
-
-    /** Position of each row in class order (length N); the inverse of {@link #sortedRows()}. Read-only. */
-    public int[] sortedPositions() {
-        return sortedPositions;
-    }
-
-    /** Class boundaries in class order (length K+1). Read-only by contract. */
-    public int[] classOffsets() {
-        return classOffsets;
-    }
-
-    /** n_k, the number of rows of class {@code k}. */
-    public int classSize(int k) {
-        return classOffsets[k + 1] - classOffsets[k];
-    }
-
     /** The value at {@code (row, col)}. For plain code; kernels read the segment directly. */
     public float value(int row, int col) {
-        return embeddings.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (long) row * dims + col);
+        return embeddings.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (long) row * dims() + col);
     }
 }
