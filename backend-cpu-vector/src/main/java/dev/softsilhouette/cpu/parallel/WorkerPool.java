@@ -3,6 +3,7 @@ package dev.softsilhouette.cpu.parallel;
 import java.lang.foreign.MemorySegment;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -11,7 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * as worker 0. Nothing is allocated per run.
  *
  * <p>The pool serves one call at a time. A call that finds it busy runs its task alone ({@code workers = 1}); the
- * kernels partition their work independently of the worker count, so the result is the same bits either way.
+ * kernels partition their work independently of the worker count, so the result is the same bits either way. For
+ * the same reason a run waits only for the workers that joined before the caller ran out of work.
  */
 public final class WorkerPool {
     private static final int SPINS = 20_000;
@@ -20,6 +22,14 @@ public final class WorkerPool {
     private final Thread[] threads;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicInteger finished = new AtomicInteger();
+    /**
+     * Who takes part in the current run: its generation in the high 32 bits, {@link #CLOSED} once the caller has run
+     * out of work, and the count of workers that joined before that. A worker the scheduler has not run yet when the
+     * caller is done is left out instead of waited for: on a machine where another process holds the cores, waking a
+     * parked worker can take milliseconds, many times a small call's work.
+     */
+    private final AtomicLong gate = new AtomicLong();
+    private static final long CLOSED = 1L << 31;
     private volatile int generation;
     private volatile ParallelTask task;
     private volatile int workers;
@@ -66,19 +76,24 @@ public final class WorkerPool {
             return;
         }
         try {
+            int next = generation + 1;
             this.task = task;
             this.workers = n;
             finished.set(0);
             failure = null;
-            generation++; // publishes task and workers
+            gate.set((long) next << 32);
+            generation = next; // publishes task, workers and the open gate
             for (int w = 1; w < n; w++) {
                 LockSupport.unpark(threads[w - 1]);
             }
             try {
                 task.run(0, n);
             } finally {
+                // The tasks claim their items dynamically, so when the caller returns every item is claimed: wait
+                // only for the workers that joined (each finishing what it claimed), and keep the others out.
+                int joined = (int) (gate.getAndAdd(CLOSED) & (CLOSED - 1));
                 int spins = 0;
-                while (finished.get() < n - 1) {
+                while (finished.get() < joined) {
                     if (++spins < SPINS) {
                         Thread.onSpinWait();
                     } else {
@@ -149,7 +164,7 @@ public final class WorkerPool {
             seen = generation;
             ParallelTask t = task;
             int n = workers;
-            if (t != null && id < n) {
+            if (t != null && id < n && join(seen)) {
                 try {
                     t.run(id, n);
                 } catch (Throwable e) {
@@ -157,6 +172,22 @@ public final class WorkerPool {
                 } finally {
                     finished.incrementAndGet();
                 }
+            }
+        }
+    }
+
+    /**
+     * Joins run {@code generation} if it is still the current one and open. Success also proves that the task and
+     * worker count read after the generation belong to it: the caller writes the next run's only after closing this.
+     */
+    private boolean join(int generation) {
+        while (true) {
+            long g = gate.get();
+            if ((int) (g >>> 32) != generation || (g & CLOSED) != 0) {
+                return false;
+            }
+            if (gate.compareAndSet(g, g + 1)) {
+                return true;
             }
         }
     }
