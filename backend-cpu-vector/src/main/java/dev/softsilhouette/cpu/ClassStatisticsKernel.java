@@ -73,12 +73,13 @@ final class ClassStatisticsKernel extends PhasedKernel {
      */
     private float[] rowSquares = new float[0];
     private double[] rowNorms = new double[0];
+    /** Cosine: per row, what turns the row (scaled by its power of two) into its unit row. */
+    private double[] unitScale = new double[0];
     /** Cosine: the mean unit row the unit rows were centred on, and c_i = (1 - |u_i|^2) / 2 with class totals. */
     private float[] unitMean = new float[0];
     private double[] unitMeanSum = new double[0];
-    /** Cosine: each row chunk's float sum of its unit rows (the blocks of the mean), and minus the mean. */
+    /** Cosine: each row chunk's float sum of its unit rows (the blocks of the mean). */
     private float[] chunkUnitSums = new float[0];
-    private float[] negativeUnitMean = new float[0];
     private double[] normCorrection = new double[0];
     private double[] classCorrection = new double[0];
     /** Cosine: whether any row is below the norm floor (else every c_i is exactly 0). */
@@ -175,12 +176,12 @@ final class ClassStatisticsKernel extends PhasedKernel {
         }
         if (cosine) {
             rowNorms = SortedBatch.grow(rowNorms, npad);
+            unitScale = SortedBatch.grow(unitScale, npad);
             normCorrection = SortedBatch.grow(normCorrection, npad);
             classCorrection = SortedBatch.grow(classCorrection, k);
             unitMean = SortedBatch.grow(unitMean, dp);
             unitMeanSum = SortedBatch.grow(unitMeanSum, dp);
             chunkUnitSums = SortedBatch.grow(chunkUnitSums, rowChunks() * dp);
-            negativeUnitMean = SortedBatch.grow(negativeUnitMean, dp);
         }
         rowSquares = SortedBatch.grow(rowSquares, n);
         chunkMax = SortedBatch.grow(chunkMax, rowChunks());
@@ -377,13 +378,20 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 boolean belowFloor = !(norm >= Metric.COSINE_NORM_FLOOR);
                 double floored = belowFloor ? Metric.COSINE_NORM_FLOOR : norm;
                 rowNorms[p] = floored;
-                ops.scale(x, p * dp, (p + 1) * dp, (float) (invScale / floored));
+                unitScale[p] = invScale / floored;
                 // Above the floor |u_i| = 1 by construction: the correction is exactly 0, not rounding noise.
-                normCorrection[p] = belowFloor ? 0.5 * (1.0 - ops.dot(x, p * dp, x, p * dp, dp)) : 0.0;
+                normCorrection[p] = belowFloor ? 0.5 * (1.0 - unitSquare(x, p * dp, data.d, unitScale[p])) : 0.0;
             }
-            // This chunk's float sum: one block of the mean unit row.
+            // This chunk's float sum of its unit rows, row by row: one block of the mean unit row. The rows stay
+            // scaled by their power of two only; the statistics phase makes them unit rows and centres them at once.
             float[] blockSum = statsBlock[worker];
-            ops.sumRows(x, from * dp, to - from, dp, dp, blockSum);
+            Arrays.fill(blockSum, 0, dp, 0f);
+            for (int p = from; p < to; p++) {
+                double unit = unitScale[p];
+                for (int t = 0; t < data.d; t++) {
+                    blockSum[t] += (float) (x[p * dp + t] * unit);
+                }
+            }
             System.arraycopy(blockSum, 0, chunkUnitSums, chunk * dp, dp);
         } else {
             float max = 0f;
@@ -399,6 +407,16 @@ final class ClassStatisticsKernel extends PhasedKernel {
      * (deterministic). The statistics phase centres each class's rows on it: |u_i - u_j| is translation invariant,
      * and centring removes what nearly parallel rows share.
      */
+    /** |u|^2 in double of the row at {@code from} times {@code unit}. */
+    private static double unitSquare(float[] x, int from, int d, double unit) {
+        double sq = 0.0;
+        for (int t = 0; t < d; t++) {
+            double v = x[from + t] * unit;
+            sq += v * v;
+        }
+        return sq;
+    }
+
     private void unitMean() {
         int n = data.n;
         int dp = data.dp;
@@ -410,7 +428,6 @@ final class ClassStatisticsKernel extends PhasedKernel {
         }
         for (int t = 0; t < dp; t++) {
             unitMean[t] = (float) (unitMeanSum[t] / n);
-            negativeUnitMean[t] = -unitMean[t]; // padding columns stay 0
         }
     }
 
@@ -424,8 +441,15 @@ final class ClassStatisticsKernel extends PhasedKernel {
         if (cosine) {
             // Centre the class's unit rows on the mean unit row, their squared norms, and the class's c_i total.
             double correction = 0.0;
+            // Each element rounded once from double: a float unit row rounded before the subtraction would carry
+            // errors of its own size (~|u| 2^-24) into differences of nearly parallel rows, which are far smaller
+            // (rows far from the origin whose directions differ by 1e-4: s_i off by more than 1e-4).
+            int d = data.d;
             for (int p = offsets[c]; p < offsets[c + 1]; p++) {
-                ops.add(x, p * dp, negativeUnitMean, 0, dp);
+                double unit = unitScale[p];
+                for (int t = 0; t < d; t++) {
+                    x[p * dp + t] = (float) (x[p * dp + t] * unit - unitMean[t]);
+                }
                 rowSquares[p] = ops.dot(x, p * dp, x, p * dp, dp);
                 correction += normCorrection[p];
             }

@@ -1,10 +1,12 @@
 package dev.softsilhouette.conformance;
 
 import dev.softsilhouette.Reduction;
+import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
 
 /**
@@ -14,14 +16,20 @@ import net.jqwik.api.statistics.Statistics;
  */
 public interface AccuracyContract extends BackendUnderTest {
 
+    /**
+     * One problem in four has classes that overlap away from the batch's centre ({@link Problems#overlappingClasses}):
+     * the data on which class statistics taken through the float32 expansion cancel.
+     */
     @Provide
     default Arbitrary<Problem> accuracyProblems() {
-        return Problems.wellSeparated(257, 400_000);
+        return Arbitraries.frequencyOf(Tuple.of(3, Problems.wellSeparated(257, 400_000)),
+                Tuple.of(1, Problems.overlappingClasses(257, 400_000)));
     }
 
     @Provide
     default Arbitrary<Problem> scorableProblems() {
-        return Problems.scorable(257, 400_000);
+        return Arbitraries.frequencyOf(Tuple.of(3, Problems.scorable(257, 400_000)),
+                Tuple.of(1, Problems.overlappingClasses(257, 400_000)));
     }
 
     /** Whether this problem's gradient is comparable: tau > 0, or tau = 0 with a margin. */

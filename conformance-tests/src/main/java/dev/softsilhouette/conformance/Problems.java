@@ -293,6 +293,66 @@ public final class Problems {
         return out;
     }
 
+    // ------------------------------------------------------------------ overlapping classes away from the centre
+
+    /**
+     * Well-separated problems whose classes overlap in pairs away from the batch's centre: 4 to 8 classes of at
+     * least 2 rows, classes 2m and 2m+1 drawn around one centre uniform in [-3, 3]^D (the last alone when K is odd),
+     * rows at that centre + spread * uniform [-1, 1]^D, spread 0.01, 0.03 or 0.1, then shifted by 0 or 30 in every
+     * coordinate ({@link Transform#NONE}, {@link Transform#FAR_FROM_ORIGIN}). A row's distance to the mean of its
+     * partner class is then tiny next to the row's and the mean's distances from the batch's centre (two pairs at
+     * least, so centring the batch does not remove it): the expansion {@code ||z||^2 - 2<z, m> + ||m||^2} in float32
+     * cancels there. The rows stay inside SPEC section 8's domain ({@link Problem#rowsAreWellSeparated()}): rows too
+     * close are redrawn, and where a pair's rows cannot all fit at the spread drawn (few dimensions, many rows) the
+     * spread doubles until they do; the problem's origin names the spread used.
+     */
+    public static Arbitrary<Problem> overlappingClasses(int maxRows, long budget) {
+        return rows(8, maxRows).flatMap(n -> {
+            int maxDims = (int) Math.max(2, Math.min(300, budget / ((long) n * n)));
+            return metrics().flatMap(metric -> dims(2, maxDims).flatMap(d -> Combinators.combine(
+                    temperatures(), Arbitraries.of(LabelValues.class), Arbitraries.of(0.01, 0.03, 0.1),
+                    Arbitraries.of(Transform.NONE, Transform.FAR_FROM_ORIGIN), seeds())
+                    .as((tau, values, spread, transform, seed) ->
+                            overlapping(n, d, metric, tau, values, spread, transform, seed))));
+        }).filter(Problem::rowsAreWellSeparated);
+    }
+
+    /** One problem of {@link #overlappingClasses}: n >= 8, d >= 2. */
+    public static Problem overlapping(int n, int d, Metric metric, double tau, LabelValues values, double spread,
+                                      Transform transform, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int classes = 4 + random.nextInt(Math.min(8, n / 2) - 3);
+        int[] compact = new int[n];
+        for (int i = 0; i < n; i++) {
+            compact[i] = i < 2 * classes ? i % classes : random.nextInt(classes);
+        }
+        shuffle(compact, random);
+        double[][] centres = new double[(classes + 1) / 2][d];
+        for (double[] c : centres) {
+            for (int t = 0; t < d; t++) {
+                c[t] = random.nextDouble(-3.0, 3.0);
+            }
+        }
+        int[] labels = relabel(compact, values, random);
+        float[] x = new float[n * d];
+        double used = spread;
+        for (int widening = 0; ; widening++, used *= 2.0) {
+            for (int i = 0; i < n; i++) {
+                drawRow(x, i, d, centres[compact[i] / 2], used, transform, random);
+            }
+            Problem p = new Problem(n, d, x, labels, metric, tau, "OVERLAPPING/" + values + " " + classes
+                    + " classes, spread " + used + ", " + transform + ", seed " + seed);
+            for (int round = 0; round < 20 && !p.rowsAreWellSeparated(); round++) {
+                for (int j : rowsTooClose(p)) {
+                    drawRow(x, j, d, centres[compact[j] / 2], used, transform, random);
+                }
+            }
+            if (p.rowsAreWellSeparated() || widening == 8) {
+                return p;
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ stress inputs (the looser bound)
 
     /**

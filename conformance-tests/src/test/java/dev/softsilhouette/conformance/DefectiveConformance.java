@@ -36,6 +36,13 @@ abstract class DefectiveConformance implements AccuracyContract {
         }
     }
 
+    static final class ExpandedClassStatistics extends DefectiveConformance {
+        @Override
+        public String backendName() {
+            return DefectiveProvider.ExpandedClassStatistics.NAME;
+        }
+    }
+
     /** The block decomposition's properties on the backends whose block operations are defective. */
     abstract static class Blocks implements BlockDecompositionContract {
     }

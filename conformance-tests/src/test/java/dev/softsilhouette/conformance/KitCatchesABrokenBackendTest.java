@@ -1,5 +1,8 @@
 package dev.softsilhouette.conformance;
 
+import dev.softsilhouette.Metric;
+import dev.softsilhouette.SoftSilhouetteLoss;
+import dev.softsilhouette.conformance.fakes.DefectiveProvider;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -90,6 +93,76 @@ class KitCatchesABrokenBackendTest {
                     Set<String> failed = failedProperties(c, 9);
                     assertFalse(failed.isEmpty(), c.getSimpleName() + " passed every accuracy property");
                 })).toList();
+    }
+
+    /**
+     * Class statistics through the float32 expansion ({@code ||z||^2 - 2<z, m> + ||m||^2}, the SGEMM strategy's bug
+     * before 945161f) fail the kit's forward properties, which draw classes that overlap away from the batch's centre
+     * ({@link Problems#overlappingClasses}).
+     */
+    @Test
+    void theKitFailsClassStatisticsThatCancel() {
+        Set<String> failed = failedProperties(DefectiveConformance.ExpandedClassStatistics.class, 9);
+        for (String name : List.of("perSampleLossesMatchReference", "samplesMatchReference")) {
+            assertTrue(failed.contains(name), name + " did not catch the cancellation; failed: " + failed);
+        }
+    }
+
+    /**
+     * Why the overlapping classes are there: on the same number of class-statistics problems (SQUARED_EUCLIDEAN and
+     * COSINE, one seed each), the expansion breaks SPEC 8's s_i bound on most overlapping problems and on few of the
+     * problems drawn before them (rows near another class's mean far from the centre are rare there: low dimensions,
+     * many singletons).
+     */
+    @Test
+    void theOverlappingClassesAreWhereTheExpansionCancels() {
+        int[] rows = {17, 33, 64, 97, 129};
+        int[] dims = {2, 3, 9, 17, 33};
+        Problems.Transform[] transforms = {Problems.Transform.NONE, Problems.Transform.FAR_FROM_ORIGIN};
+        Problems.LabelShape[] shapes = {Problems.LabelShape.SEVERAL_CLASSES, Problems.LabelShape.WITH_SINGLETONS,
+                Problems.LabelShape.MANY_SINGLETONS};
+        double[] spreads = {0.01, 0.03, 0.1};
+        double[] oldSpreads = {0.2, 0.6, 1.5};
+        int overlapping = 0;
+        int other = 0;
+        int cases = 0;
+        for (int c = 0; c < 60; c++) {
+            Metric metric = c % 2 == 0 ? Metric.SQUARED_EUCLIDEAN : Metric.COSINE;
+            int n = rows[c % rows.length];
+            int d = dims[(c / rows.length) % dims.length];
+            Problems.Transform transform = transforms[(c / 3) % 2];
+            Problem overlap = Problems.overlapping(n, d, metric, 0.1, Problems.LabelValues.COMPACT,
+                    spreads[c % spreads.length], transform, 1000 + c);
+            Problem before = Problems.build(n, d, metric, 0.1, shapes[c % shapes.length],
+                    Problems.LabelValues.COMPACT, oldSpreads[(c / 2) % oldSpreads.length],
+                    Problems.Transform.values()[c % Problems.Transform.values().length], 1000 + c, true);
+            if (!overlap.rowsAreWellSeparated() || !before.rowsAreWellSeparated() || !before.scorable()) {
+                continue;
+            }
+            cases++;
+            overlapping += expansionBreaksTheBound(overlap) ? 1 : 0;
+            other += expansionBreaksTheBound(before) ? 1 : 0;
+        }
+        System.out.println("[conformance] the float32 expansion breaks SPEC 8 on " + overlapping + " of " + cases
+                + " overlapping problems and " + other + " of " + cases + " others");
+        assertTrue(cases >= 50, "problems inside SPEC 8's domain: " + cases);
+        assertTrue(overlapping >= cases / 2, "overlapping problems it breaks: " + overlapping + " of " + cases);
+        assertTrue(other <= cases / 10, "other problems it breaks: " + other + " of " + cases);
+    }
+
+    private static boolean expansionBreaksTheBound(Problem p) {
+        float[] expanded = Calls.samples(loss(DefectiveProvider.ExpandedClassStatistics.NAME, p), p);
+        float[] reference = Calls.samples(loss("reference", p), p);
+        for (int i = 0; i < p.n(); i++) {
+            if (!(Math.abs(expanded[i] - reference[i]) <= Tolerances.SCORE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static SoftSilhouetteLoss loss(String backend, Problem p) {
+        return SoftSilhouetteLoss.builder().backend(backend).metric(p.metric()).temperature(p.tau()).build();
     }
 
     @TestFactory

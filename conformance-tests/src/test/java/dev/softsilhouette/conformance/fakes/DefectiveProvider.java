@@ -23,7 +23,8 @@ import java.util.List;
 public abstract class DefectiveProvider implements BackendProvider {
     /** The names of every defective backend. */
     public static final List<String> NAMES = List.of(FlippedGradientSign.NAME, DroppedPairTerm.NAME,
-            WrongTemperature.NAME, OwnMeanOverClassSize.NAME, OneWayTile.NAME, UnshiftedSquaredNorms.NAME);
+            WrongTemperature.NAME, OwnMeanOverClassSize.NAME, OneWayTile.NAME, UnshiftedSquaredNorms.NAME,
+            ExpandedClassStatistics.NAME);
 
     private final String name;
     private final String defect;
@@ -113,6 +114,134 @@ public abstract class DefectiveProvider implements BackendProvider {
         @Override
         public SilhouetteBackend create() {
             return euclideanWithDefect(NAME, false, true);
+        }
+    }
+
+    /**
+     * SQUARED_EUCLIDEAN and COSINE silhouettes from class statistics, a row's squared distance to another class's
+     * mean taken as {@code ||z||^2 - 2 <z, m> + ||m||^2} with {@code <z, m>} a float32 dot product of the float
+     * centred row and the float mean, never recomputed where it cancels: the SGEMM strategy's class-statistics
+     * kernel before 945161f. The batch is centred and everything else is in double (squared norms, the class
+     * scatter, the own class pair by pair), so the defect shows only where a row lies near another class's mean far
+     * from the batch's centre. The gradient is the reference's.
+     */
+    public static final class ExpandedClassStatistics extends DefectiveProvider {
+        public static final String NAME = "broken-expanded-statistics";
+
+        public ExpandedClassStatistics() {
+            super(NAME, "class-statistics distances from the float32 expansion, without recomputation");
+        }
+
+        @Override
+        public SilhouetteBackend create() {
+            SilhouetteBackend reference = Backends.backend("reference");
+            return backend(NAME, (batch, metric, tau, weight, rowWeights, out, gradient) -> {
+                double exact = reference.silhouettesAndGradient(batch, metric, tau, weight, rowWeights, out, gradient);
+                if (metric == Metric.EUCLIDEAN) {
+                    return exact;
+                }
+                int n = batch.rows();
+                int k = batch.classCount();
+                double[] sums = expandedClassSums(batch, metric == Metric.COSINE);
+                double total = 0.0;
+                for (int i = 0; i < n; i++) {
+                    double s = SilhouetteMath.rowSilhouette(batch.labels()[i], sums, i * k, batch.classOffsets(), tau,
+                            null, 0);
+                    total += s;
+                    if (out != null) {
+                        out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) s);
+                    }
+                }
+                return total;
+            });
+        }
+
+        /**
+         * sums[i*K + c] = sum over rows j != i of class c of d(x_i, x_j), with z the centred rows (COSINE: the
+         * centred unit rows, d = ||z_i - z_j||^2 / 2 + r_i + r_j, r = (1 - ||u||^2) / 2 the norm floor's correction).
+         */
+        private static double[] expandedClassSums(PreparedBatch batch, boolean cosine) {
+            int n = batch.rows();
+            int d = batch.dims();
+            int k = batch.classCount();
+            int[] y = batch.labels();
+            double[][] u = new double[n][d];
+            double[] correction = new double[n];
+            double[] centre = new double[d];
+            for (int i = 0; i < n; i++) {
+                double norm = 1.0;
+                if (cosine) {
+                    double sq = 0.0;
+                    for (int t = 0; t < d; t++) {
+                        sq += (double) batch.value(i, t) * batch.value(i, t);
+                    }
+                    norm = Math.max(Math.sqrt(sq), Metric.COSINE_NORM_FLOOR);
+                }
+                double unitSq = 0.0;
+                for (int t = 0; t < d; t++) {
+                    u[i][t] = batch.value(i, t) / norm;
+                    unitSq += u[i][t] * u[i][t];
+                    centre[t] += u[i][t] / n;
+                }
+                correction[i] = cosine ? (1.0 - unitSq) / 2.0 : 0.0;
+            }
+            double[][] z = new double[n][d];
+            float[][] zf = new float[n][d];
+            double[] rowSq = new double[n];
+            double[][] mean = new double[k][d];
+            for (int i = 0; i < n; i++) {
+                for (int t = 0; t < d; t++) {
+                    z[i][t] = u[i][t] - centre[t];
+                    zf[i][t] = (float) z[i][t];
+                    rowSq[i] += z[i][t] * z[i][t];
+                    mean[y[i]][t] += z[i][t] / batch.classSize(y[i]);
+                }
+            }
+            float[][] meanF = new float[k][d];
+            double[] meanSq = new double[k];
+            double[] scatter = new double[k];
+            double[] corrections = new double[k];
+            for (int c = 0; c < k; c++) {
+                for (int t = 0; t < d; t++) {
+                    meanF[c][t] = (float) mean[c][t];
+                    meanSq[c] += mean[c][t] * mean[c][t];
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                scatter[y[i]] += squaredDistance(z[i], mean[y[i]]);
+                corrections[y[i]] += correction[i];
+            }
+            double scale = cosine ? 0.5 : 1.0;
+            double[] sums = new double[n * k];
+            for (int i = 0; i < n; i++) {
+                for (int c = 0; c < k; c++) {
+                    double size = batch.classSize(c);
+                    if (c == y[i]) {
+                        for (int j = 0; j < n; j++) {
+                            if (j != i && y[j] == c) {
+                                sums[i * k + c] += scale * squaredDistance(z[i], z[j]) + correction[i] + correction[j];
+                            }
+                        }
+                    } else {
+                        float dot = 0.0f;
+                        for (int t = 0; t < d; t++) {
+                            dot = Math.fma(zf[i][t], meanF[c][t], dot);
+                        }
+                        double toMean = rowSq[i] - 2.0 * dot + meanSq[c];
+                        sums[i * k + c] = scale * (size * toMean + scatter[c]) + size * correction[i] + corrections[c];
+                    }
+                }
+            }
+            return sums;
+        }
+
+        private static double squaredDistance(double[] a, double[] b) {
+            double sq = 0.0;
+            for (int t = 0; t < a.length; t++) {
+                double diff = a[t] - b[t];
+                sq += diff * diff;
+            }
+            return sq;
         }
     }
 
