@@ -402,11 +402,6 @@ final class ClassStatisticsKernel extends PhasedKernel {
         }
     }
 
-    /**
-     * Cosine, after the unit rows: their mean, from the chunks' float block sums accumulated in double in chunk order
-     * (deterministic). The statistics phase centres each class's rows on it: |u_i - u_j| is translation invariant,
-     * and centring removes what nearly parallel rows share.
-     */
     /** |u|^2 in double of the row at {@code from} times {@code unit}. */
     private static double unitSquare(float[] x, int from, int d, double unit) {
         double sq = 0.0;
@@ -417,6 +412,11 @@ final class ClassStatisticsKernel extends PhasedKernel {
         return sq;
     }
 
+    /**
+     * Cosine, after the unit rows: their mean, from the chunks' float block sums accumulated in double in chunk order
+     * (deterministic). The statistics phase centres each class's rows on it: |u_i - u_j| is translation invariant,
+     * and centring removes what nearly parallel rows share.
+     */
     private void unitMean() {
         int n = data.n;
         int dp = data.dp;
