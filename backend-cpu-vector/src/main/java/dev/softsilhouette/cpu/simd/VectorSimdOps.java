@@ -654,13 +654,16 @@ public final class VectorSimdOps implements SimdOps {
 
     @Override
     public void sumRows(float[] a, int off, int rows, int stride, int len, float[] out) {
+        // The sums accumulate in out, not in a vector carried around the row loop: inlined into the large
+        // ClassStatisticsKernel.classStatistics, C2 has compiled such a loop with the vector's class unknown at the
+        // loop head, which made each add a virtual call and boxed the vector on every row. Same additions, same order.
         for (int c = 0; c < len; c += L) {
-            FloatVector s = FloatVector.zero(S);
-            int p = off + c;
-            for (int r = 0; r < rows; r++, p += stride) {
-                s = s.add(FloatVector.fromArray(S, a, p));
+            FloatVector.zero(S).intoArray(out, c);
+        }
+        for (int r = 0, p = off; r < rows; r++, p += stride) {
+            for (int c = 0; c < len; c += L) {
+                FloatVector.fromArray(S, out, c).add(FloatVector.fromArray(S, a, p + c)).intoArray(out, c);
             }
-            s.intoArray(out, c);
         }
     }
 
@@ -678,15 +681,17 @@ public final class VectorSimdOps implements SimdOps {
 
     @Override
     public float subtractMaxAbs(float[] a, int off, float[] m, int len) {
-        FloatVector mx = FloatVector.zero(S);
+        // The running maximum is a float, not a vector carried around the loop: inlined into the large
+        // ClassStatisticsKernel.loadRows, C2 has compiled such a loop with the vector's class unknown at the loop
+        // head and ran the Vector API's boxing fallback on every vector. Max is exact in any order.
+        float max = 0f;
         int t = 0;
         int bound = S.loopBound(len);
         for (; t < bound; t += L) {
             FloatVector v = FloatVector.fromArray(S, a, off + t).sub(FloatVector.fromArray(S, m, t));
             v.intoArray(a, off + t);
-            mx = mx.max(v.abs());
+            max = Math.max(max, v.abs().reduceLanes(VectorOperators.MAX));
         }
-        float max = mx.reduceLanes(VectorOperators.MAX); // max is exact in any order
         for (; t < len; t++) {
             float v = a[off + t] - m[t];
             a[off + t] = v;
