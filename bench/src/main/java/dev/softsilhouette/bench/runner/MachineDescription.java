@@ -59,10 +59,26 @@ final class MachineDescription {
                     .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
             String flags = lines.stream().filter(l -> l.startsWith("flags")).findFirst().orElse("");
             String simd = flags.contains(" avx512f") ? "AVX-512" : flags.contains(" avx2") ? "AVX2" : "no AVX2";
-            return model + ", " + simd;
+            // The model name alone ("AMD EPYC" in a VM) does not tell the microarchitecture, whose FMA width sets
+            // the ceiling: family 25 is Zen 3 or 4, family 26 Zen 5.
+            String family = field(lines, "cpu family");
+            String number = field(lines, "model");
+            return model + ", " + simd + (family == null || number == null ? ""
+                    : " (/proc/cpuinfo: family " + family + ", model " + number + ")");
         } catch (IOException | RuntimeException e) {
             return System.getProperty("os.arch") + " (no /proc/cpuinfo)";
         }
+    }
+
+    /** The value of the first {@code name : value} line whose name is exactly {@code name}, or null. */
+    private static String field(List<String> lines, String name) {
+        for (String l : lines) {
+            int colon = l.indexOf(':');
+            if (colon > 0 && l.substring(0, colon).trim().equals(name)) {
+                return l.substring(colon + 1).trim();
+            }
+        }
+        return null;
     }
 
     private static String memory() {
