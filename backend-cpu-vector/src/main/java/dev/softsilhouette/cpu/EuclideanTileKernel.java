@@ -88,10 +88,10 @@ final class EuclideanTileKernel extends PhasedKernel {
 
     /**
      * Tile edge: a multiple of the 6-row, 3-vector micro-kernel (48, 96 or 144 rows with 16 lanes). Small enough that
-     * the schedule holds several tiles that share no block (what the workers run side by side: N = 1024 makes 11 blocks
-     * of 96 rows, so 5 such tiles), large enough to reuse each packed panel and to give the backward products a loop of a tile edge,
-     * whose accumulators are loaded and stored once per tile. It depends on N alone, so the bits do not depend on the
-     * thread count.
+     * the schedule holds several tiles that share no block (what the workers run side by side: N = 1024 makes 11
+     * blocks of 96 rows, so 5 such tiles), large enough to reuse each packed panel and to give the backward products
+     * a long loop (a tile edge), whose accumulators are loaded and stored once per tile. It depends on N alone, so the
+     * bits do not depend on the thread count.
      */
     private int tileFor(int n) {
         return (n <= 512 ? 1 : n <= 2048 ? 2 : 3) * 3 * lanes; // lanes is even, so this is also a multiple of 6
