@@ -681,17 +681,15 @@ public final class VectorSimdOps implements SimdOps {
 
     @Override
     public float subtractMaxAbs(float[] a, int off, float[] m, int len) {
-        // The running maximum is a float, not a vector carried around the loop: inlined into the large
-        // ClassStatisticsKernel.loadRows, C2 has compiled such a loop with the vector's class unknown at the loop
-        // head and ran the Vector API's boxing fallback on every vector. Max is exact in any order.
-        float max = 0f;
+        FloatVector mx = FloatVector.zero(S);
         int t = 0;
         int bound = S.loopBound(len);
         for (; t < bound; t += L) {
             FloatVector v = FloatVector.fromArray(S, a, off + t).sub(FloatVector.fromArray(S, m, t));
             v.intoArray(a, off + t);
-            max = Math.max(max, v.abs().reduceLanes(VectorOperators.MAX));
+            mx = mx.max(v.abs());
         }
+        float max = mx.reduceLanes(VectorOperators.MAX); // max is exact in any order
         for (; t < len; t++) {
             float v = a[off + t] - m[t];
             a[off + t] = v;
