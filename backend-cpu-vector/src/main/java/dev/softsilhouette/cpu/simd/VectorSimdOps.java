@@ -2,6 +2,9 @@ package dev.softsilhouette.cpu.simd;
 
 import dev.softsilhouette.spi.ClassMeans;
 import dev.softsilhouette.spi.SilhouetteMath;
+
+import java.util.Arrays;
+
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -657,9 +660,7 @@ public final class VectorSimdOps implements SimdOps {
         // The sums accumulate in out, not in a vector carried around the row loop: inlined into the large
         // ClassStatisticsKernel.classStatistics, C2 has compiled such a loop with the vector's class unknown at the
         // loop head, which made each add a virtual call and boxed the vector on every row. Same additions, same order.
-        for (int c = 0; c < len; c += L) {
-            FloatVector.zero(S).intoArray(out, c);
-        }
+        Arrays.fill(out, 0, len, 0f);
         for (int r = 0, p = off; r < rows; r++, p += stride) {
             for (int c = 0; c < len; c += L) {
                 FloatVector.fromArray(S, out, c).add(FloatVector.fromArray(S, a, p + c)).intoArray(out, c);

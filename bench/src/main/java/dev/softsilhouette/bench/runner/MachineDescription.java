@@ -55,15 +55,14 @@ final class MachineDescription {
     private static String cpuModel() {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
-            String model = lines.stream().filter(l -> l.startsWith("model name")).findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
-            String flags = lines.stream().filter(l -> l.startsWith("flags")).findFirst().orElse("");
-            String simd = flags.contains(" avx512f") ? "AVX-512" : flags.contains(" avx2") ? "AVX2" : "no AVX2";
+            String model = field(lines, "model name");
+            String flags = " " + field(lines, "flags") + " ";
+            String simd = flags.contains(" avx512f ") ? "AVX-512" : flags.contains(" avx2 ") ? "AVX2" : "no AVX2";
             // The model name alone ("AMD EPYC" in a VM) does not tell the microarchitecture, whose FMA width sets
             // the ceiling: family 25 is Zen 3 or 4, family 26 Zen 5.
             String family = field(lines, "cpu family");
             String number = field(lines, "model");
-            return model + ", " + simd + (family == null || number == null ? ""
+            return (model == null ? "unknown" : model) + ", " + simd + (family == null || number == null ? ""
                     : " (/proc/cpuinfo: family " + family + ", model " + number + ")");
         } catch (IOException | RuntimeException e) {
             return System.getProperty("os.arch") + " (no /proc/cpuinfo)";
