@@ -211,7 +211,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         if (!cosine) {
             sampleShift();
         }
-        runPhase(LOAD_ROWS);
+        runPhase(LOAD_ROWS, rowChunks());
         if (cosine) {
             unitMean();
             sumsScale = 0.5;
@@ -225,7 +225,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
             rowScale = Math.scalb(1.0f, -exponent);
             sumsScale = data.invScale * data.invScale;
         }
-        runPhase(STATISTICS);
+        runPhase(STATISTICS, k);
         anyBelowFloor = false;
         if (cosine) {
             for (int c = 0; c < k; c++) {
@@ -276,15 +276,15 @@ final class ClassStatisticsKernel extends PhasedKernel {
             t += vectors * lanes;
         }
 
-        runPhase(ROWS);
+        runPhase(ROWS, rowChunks());
         if (gradient) {
             long nonzeros = 0;
             for (int p = 0; p < n; p++) {
                 nonzeros += nonzeroCounts[p];
             }
             sparseClassSums = nonzeros * 8 <= (long) n * k; // a data-dependent choice, never a thread-dependent one
-            runPhase(CLASS_SUMS);
-            runPhase(GRADIENT);
+            runPhase(CLASS_SUMS, dimensionChunks + 1);
+            runPhase(GRADIENT, rowChunks());
         }
         this.rowWeights = null;
         this.gradientOut = null;
@@ -296,22 +296,22 @@ final class ClassStatisticsKernel extends PhasedKernel {
         int item;
         switch (phase) {
             case LOAD_ROWS -> {
-                while ((item = next.getAndIncrement()) < rowChunks()) {
+                while ((item = claims.next(worker)) >= 0) {
                     loadRows(item, worker);
                 }
             }
             case STATISTICS -> {
-                while ((item = next.getAndIncrement()) < data.k) {
+                while ((item = claims.next(worker)) >= 0) {
                     classStatistics(item, worker);
                 }
             }
             case ROWS -> {
-                while ((item = next.getAndIncrement()) < rowChunks()) {
+                while ((item = claims.next(worker)) >= 0) {
                     rows(item, worker);
                 }
             }
             case CLASS_SUMS -> {
-                while ((item = next.getAndIncrement()) <= dimensionChunks) {
+                while ((item = claims.next(worker)) >= 0) {
                     if (item == dimensionChunks) {
                         classWeightTotals();
                     } else {
@@ -320,7 +320,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 }
             }
             case GRADIENT -> {
-                while ((item = next.getAndIncrement()) < rowChunks()) {
+                while ((item = claims.next(worker)) >= 0) {
                     gradientRows(item, worker);
                 }
             }

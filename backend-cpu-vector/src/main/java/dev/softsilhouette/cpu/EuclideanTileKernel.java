@@ -159,10 +159,10 @@ final class EuclideanTileKernel extends PhasedKernel {
         workersWanted = workersFor((double) n * n * data.d / 2);
 
         runTiles(FORWARD);
-        runPhase(ROWS);
+        runPhase(ROWS, rowChunks());
         if (gradient) {
             runTiles(BACKWARD);
-            runPhase(GRADIENT);
+            runPhase(GRADIENT, rowChunks());
         }
         this.rowWeights = null;
         this.gradientOut = null;
@@ -171,7 +171,7 @@ final class EuclideanTileKernel extends PhasedKernel {
 
     private void runTiles(int phase) {
         progress.reset(blocks);
-        runPhase(phase);
+        runPhase(phase, tasks);
     }
 
     /**
@@ -250,13 +250,13 @@ final class EuclideanTileKernel extends PhasedKernel {
             }
             case ROWS -> {
                 int chunk;
-                while ((chunk = next.getAndIncrement()) < rowChunks()) {
+                while ((chunk = claims.next(worker)) >= 0) {
                     rows(chunk, worker);
                 }
             }
             case GRADIENT -> {
                 int chunk;
-                while ((chunk = next.getAndIncrement()) < rowChunks()) {
+                while ((chunk = claims.next(worker)) >= 0) {
                     gradientRows(chunk, worker);
                 }
             }

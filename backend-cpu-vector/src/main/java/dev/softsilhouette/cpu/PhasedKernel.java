@@ -1,5 +1,6 @@
 package dev.softsilhouette.cpu;
 
+import dev.softsilhouette.cpu.parallel.ItemClaims;
 import dev.softsilhouette.cpu.parallel.ParallelTask;
 import dev.softsilhouette.cpu.parallel.WorkerPool;
 import dev.softsilhouette.spi.PreparedBatch;
@@ -20,7 +21,10 @@ abstract class PhasedKernel implements ParallelTask {
 
     final SortedBatch data;
     final WorkerPool pool;
+    /** The next item of a phase whose items must start in order. */
     final AtomicInteger next = new AtomicInteger();
+    /** The items of a phase whose items are independent: each worker keeps to its own rows where it can. */
+    final ItemClaims claims = new ItemClaims();
     int phase;
     int workersWanted;
 
@@ -33,10 +37,11 @@ abstract class PhasedKernel implements ParallelTask {
         this.pool = pool;
     }
 
-    /** Runs one phase on the pool. */
-    final void runPhase(int phase) {
+    /** Runs one phase of {@code items} work items on the pool. */
+    final void runPhase(int phase, int items) {
         this.phase = phase;
         next.set(0);
+        claims.reset(items, workersWanted);
         pool.run(this, workersWanted);
     }
 

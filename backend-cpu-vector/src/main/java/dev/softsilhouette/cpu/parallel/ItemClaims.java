@@ -1,0 +1,85 @@
+package dev.softsilhouette.cpu.parallel;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Hands out the independent items {@code [0, count)} of a phase to workers. Each worker has a contiguous share that it
+ * takes from the front; a worker whose share is done takes what is left of the others' shares from their backs (so a
+ * worker that never started costs nothing). On a quiet machine a worker therefore gets the same items call after call
+ * and phase after phase, and the rows it wrote are still in its own core's cache: on some machines a cache line that
+ * another core wrote takes hundreds of nanoseconds to move, and a kernel whose items change cores every call spends
+ * more time moving lines than computing. Which worker runs an item never changes a result.
+ *
+ * <p>Items must not wait for one another (a worker may take a later item of a share before its earlier ones). Reusable;
+ * nothing is allocated once it has grown to the largest share count.
+ */
+public final class ItemClaims {
+    /** Longs per share: each share's counter on a cache line of its own. */
+    private static final int STRIDE = 8;
+
+    /** Per share, at {@code (share + 1) * STRIDE}: the next item from the front (high half), the end (low half). */
+    private AtomicLongArray shares = new AtomicLongArray(0);
+    private int shareCount;
+
+    /** Splits {@code [0, count)} into {@code workers} contiguous shares; call before the workers start. */
+    public void reset(int count, int workers) {
+        int n = Math.max(1, workers);
+        if (shares.length() < (n + 2) * STRIDE) {
+            shares = new AtomicLongArray((n + 2) * STRIDE);
+        }
+        shareCount = n;
+        for (int s = 0; s < n; s++) {
+            long from = (long) count * s / n;
+            long to = (long) count * (s + 1) / n;
+            shares.set((s + 1) * STRIDE, from << 32 | to);
+        }
+    }
+
+    /** The next item for {@code worker}, or -1 once every item has been claimed. */
+    public int next(int worker) {
+        int n = shareCount;
+        if (worker < n) {
+            int item = fromFront(worker);
+            if (item >= 0) {
+                return item;
+            }
+        }
+        for (int i = 1; i <= n; i++) {
+            int item = fromBack((worker + i) % n);
+            if (item >= 0) {
+                return item;
+            }
+        }
+        return -1;
+    }
+
+    private int fromFront(int share) {
+        int at = (share + 1) * STRIDE;
+        while (true) {
+            long v = shares.get(at);
+            int front = (int) (v >>> 32);
+            int end = (int) v;
+            if (front >= end) {
+                return -1;
+            }
+            if (shares.compareAndSet(at, v, (long) (front + 1) << 32 | end)) {
+                return front;
+            }
+        }
+    }
+
+    private int fromBack(int share) {
+        int at = (share + 1) * STRIDE;
+        while (true) {
+            long v = shares.get(at);
+            int front = (int) (v >>> 32);
+            int end = (int) v;
+            if (front >= end) {
+                return -1;
+            }
+            if (shares.compareAndSet(at, v, (long) front << 32 | (end - 1))) {
+                return end - 1;
+            }
+        }
+    }
+}
