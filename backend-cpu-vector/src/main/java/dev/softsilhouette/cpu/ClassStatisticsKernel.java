@@ -387,7 +387,10 @@ final class ClassStatisticsKernel extends PhasedKernel {
             float[] blockSum = statsBlock[worker];
             Arrays.fill(blockSum, 0, dp, 0f);
             for (int p = from; p < to; p++) {
-                ops.addScaled(x, p * dp, data.d, unitScale[p], blockSum);
+                double unit = unitScale[p];
+                for (int t = 0; t < data.d; t++) {
+                    blockSum[t] += (float) (x[p * dp + t] * unit);
+                }
             }
             System.arraycopy(blockSum, 0, chunkUnitSums, chunk * dp, dp);
         } else {
@@ -441,8 +444,12 @@ final class ClassStatisticsKernel extends PhasedKernel {
             // Each element rounded once from double: a float unit row rounded before the subtraction would carry
             // errors of its own size (~|u| 2^-24) into differences of nearly parallel rows, which are far smaller
             // (rows far from the origin whose directions differ by 1e-4: s_i off by more than 1e-4).
+            int d = data.d;
             for (int p = offsets[c]; p < offsets[c + 1]; p++) {
-                ops.scaleAndShift(x, p * dp, data.d, unitScale[p], unitMean);
+                double unit = unitScale[p];
+                for (int t = 0; t < d; t++) {
+                    x[p * dp + t] = (float) (x[p * dp + t] * unit - unitMean[t]);
+                }
                 rowSquares[p] = ops.dot(x, p * dp, x, p * dp, dp);
                 correction += normCorrection[p];
             }

@@ -712,35 +712,6 @@ public final class VectorSimdOps implements SimdOps {
     }
 
     @Override
-    public void addScaled(float[] a, int off, int len, double scale, float[] sum) {
-        DoubleVector vs = DoubleVector.broadcast(DS, scale);
-        int t = 0;
-        for (int bound = HS.loopBound(len); t < bound; t += DL) {
-            DoubleVector v = (DoubleVector) FloatVector.fromArray(HS, a, off + t).convertShape(VectorOperators.F2D, DS, 0);
-            FloatVector product = (FloatVector) v.mul(vs).convertShape(VectorOperators.D2F, HS, 0);
-            FloatVector.fromArray(HS, sum, t).add(product).intoArray(sum, t);
-        }
-        for (; t < len; t++) {
-            sum[t] = sum[t] + (float) (a[off + t] * scale);
-        }
-    }
-
-    @Override
-    public void scaleAndShift(float[] a, int off, int len, double scale, float[] shift) {
-        DoubleVector vs = DoubleVector.broadcast(DS, scale);
-        int t = 0;
-        for (int bound = HS.loopBound(len); t < bound; t += DL) {
-            DoubleVector v = (DoubleVector) FloatVector.fromArray(HS, a, off + t).convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector m = (DoubleVector) FloatVector.fromArray(HS, shift, t).convertShape(VectorOperators.F2D, DS, 0);
-            // mul then sub, never fused: the same two roundings as the scalar form
-            ((FloatVector) v.mul(vs).sub(m).convertShape(VectorOperators.D2F, HS, 0)).intoArray(a, off + t);
-        }
-        for (; t < len; t++) {
-            a[off + t] = (float) (a[off + t] * scale - shift[t]);
-        }
-    }
-
-    @Override
     public void scaledDifference(float factor, float alpha, float[] x, int xOff, float[] y, int yOff, float[] out,
                                  int outOff, int len) {
         FloatVector f = FloatVector.broadcast(S, factor);
