@@ -39,13 +39,13 @@ public final class ItemClaims {
     public int next(int worker) {
         int n = shareCount;
         if (worker < n) {
-            int item = fromFront(worker);
+            int item = take(worker, true);
             if (item >= 0) {
                 return item;
             }
         }
         for (int i = 1; i <= n; i++) {
-            int item = fromBack((worker + i) % n);
+            int item = take((worker + i) % n, false);
             if (item >= 0) {
                 return item;
             }
@@ -53,32 +53,19 @@ public final class ItemClaims {
         return -1;
     }
 
-    private int fromFront(int share) {
+    /** The first (or last) unclaimed item of {@code share}, or -1 when it has none left. */
+    private int take(int share, boolean front) {
         int at = (share + 1) * STRIDE;
         while (true) {
             long v = shares.get(at);
-            int front = (int) (v >>> 32);
+            int first = (int) (v >>> 32);
             int end = (int) v;
-            if (front >= end) {
+            if (first >= end) {
                 return -1;
             }
-            if (shares.compareAndSet(at, v, (long) (front + 1) << 32 | end)) {
-                return front;
-            }
-        }
-    }
-
-    private int fromBack(int share) {
-        int at = (share + 1) * STRIDE;
-        while (true) {
-            long v = shares.get(at);
-            int front = (int) (v >>> 32);
-            int end = (int) v;
-            if (front >= end) {
-                return -1;
-            }
-            if (shares.compareAndSet(at, v, (long) front << 32 | (end - 1))) {
-                return end - 1;
+            long claimed = front ? (long) (first + 1) << 32 | end : (long) first << 32 | (end - 1);
+            if (shares.compareAndSet(at, v, claimed)) {
+                return front ? first : end - 1;
             }
         }
     }
