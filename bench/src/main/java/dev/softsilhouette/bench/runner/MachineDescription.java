@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /** What the report says about the machine: CPU, cores, memory, OS, JDK and GPU. Linux sources, plain fallbacks. */
@@ -56,7 +57,7 @@ final class MachineDescription {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
             String model = field(lines, "model name");
-            String flags = " " + field(lines, "flags") + " ";
+            String flags = " " + Objects.requireNonNullElse(field(lines, "flags"), "") + " ";
             String simd = flags.contains(" avx512f ") ? "AVX-512" : flags.contains(" avx2 ") ? "AVX2" : "no AVX2";
             // The model name alone ("AMD EPYC" in a VM) does not tell the microarchitecture, whose FMA width sets
             // the ceiling: family 25 is Zen 3 or 4, family 26 Zen 5.
