@@ -141,6 +141,42 @@ class LaneCodeTest {
         }
     }
 
+    /**
+     * The cosine rows' double-precision scalings, directly (lengths around the lane counts, odd offsets): both codes
+     * give the bits of the scalar form, each product rounded once to float.
+     */
+    @Test
+    void scalingsInDoubleGiveTheBitsOfTheScalarForm() {
+        dev.softsilhouette.cpu.simd.VectorSimdOps vector = new dev.softsilhouette.cpu.simd.VectorSimdOps();
+        dev.softsilhouette.cpu.simd.LaneSimdOps lanes = new dev.softsilhouette.cpu.simd.LaneSimdOps(vector);
+        SplittableRandom random = new SplittableRandom(13);
+        for (int len = 0; len <= 4 * vector.lanes() + 3; len++) {
+            float[] a = toFloats(random.doubles(len + 3, -1e3, 1e3).toArray());
+            float[] shift = toFloats(random.doubles(len + 1, -1, 1).toArray());
+            // Signed zeros and a subnormal keep their bits through the widening and narrowing (-0.0 - 0.0 is -0.0).
+            for (int t = 3; t < a.length; t += 7) {
+                a[t] = t % 3 == 0 ? -0.0f : t % 3 == 1 ? 0.0f : Float.MIN_VALUE;
+                shift[t - 3] = 0.0f;
+            }
+            float[] sum = toFloats(random.doubles(len + 1, -1e3, 1e3).toArray());
+            double scale = random.nextDouble(1e-4, 1e-2);
+            float[] expectedSum = sum.clone();
+            float[] expectedRow = a.clone();
+            for (int t = 0; t < len; t++) {
+                expectedSum[t] = expectedSum[t] + (float) (a[3 + t] * scale);
+                expectedRow[3 + t] = (float) (a[3 + t] * scale - shift[t]);
+            }
+            for (dev.softsilhouette.cpu.simd.SimdOps ops : new dev.softsilhouette.cpu.simd.SimdOps[] {vector, lanes}) {
+                float[] sumOut = sum.clone();
+                ops.addScaled(a, 3, len, scale, sumOut);
+                assertArrayEquals(bits(expectedSum), bits(sumOut), ops.describe() + " addScaled " + len);
+                float[] row = a.clone();
+                ops.scaleAndShift(row, 3, len, scale, shift);
+                assertArrayEquals(bits(expectedRow), bits(row), ops.describe() + " scaleAndShift " + len);
+            }
+        }
+    }
+
     /** The float32 distances and float64 sums of the Euclidean block tiles, directly. */
     @Test
     void euclideanTileOperationsGiveTheSameBits() {

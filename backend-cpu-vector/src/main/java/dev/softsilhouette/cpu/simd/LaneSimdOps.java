@@ -238,6 +238,20 @@ public final class LaneSimdOps implements SimdOps {
     }
 
     @Override
+    public void addScaled(float[] a, int off, int len, double scale, float[] sum) {
+        for (int t = 0; t < len; t++) {
+            sum[t] = sum[t] + (float) (a[off + t] * scale);
+        }
+    }
+
+    @Override
+    public void scaleAndShift(float[] a, int off, int len, double scale, float[] shift) {
+        for (int t = 0; t < len; t++) {
+            a[off + t] = (float) (a[off + t] * scale - shift[t]);
+        }
+    }
+
+    @Override
     public void scaledDifference(float factor, float alpha, float[] x, int xOff, float[] y, int yOff, float[] out,
                                  int outOff, int len) {
         for (int t = 0; t < len; t++) {

@@ -66,6 +66,15 @@ public interface SimdOps {
     /** {@code a[from..to) *= factor}. */
     void scale(float[] a, int from, int to, float factor);
 
+    /**
+     * {@code sum[t] += (float) (a[off + t] * scale)} for {@code t < len}: each product in double, rounded once to
+     * float, then added in float.
+     */
+    void addScaled(float[] a, int off, int len, double scale, float[] sum);
+
+    /** {@code a[off + t] = (float) (a[off + t] * scale - shift[t])} for {@code t < len}, in double, rounded once. */
+    void scaleAndShift(float[] a, int off, int len, double scale, float[] shift);
+
     /** {@code out[outOff+t] = factor * (alpha * x[xOff+t] - y[yOff+t])}, t < len. */
     void scaledDifference(float factor, float alpha, float[] x, int xOff, float[] y, int yOff, float[] out,
                           int outOff, int len);

@@ -27,6 +27,8 @@ public final class VectorSimdOps implements SimdOps {
     private static final VectorShuffle<Float>[] FOLDS = folds(S);
 
     private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    /** The float lanes from L/2 on: where a double vector narrowed with part -1 lands. */
+    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, -1L << (L / 2));
     private static final int DL = DS.length();
     /** Floats that widen to one vector of doubles (half the float lanes). */
     private static final VectorSpecies<Float> HS = VectorSpecies.of(float.class,
@@ -708,6 +710,49 @@ public final class VectorSimdOps implements SimdOps {
         }
         for (; t < to; t++) {
             a[t] *= factor;
+        }
+    }
+
+    // addScaled and scaleAndShift widen a full-width float vector in two halves (part 0 and 1) and narrow back into
+    // the full width (part 0 and -1, blended so that -0.0 stays -0.0). A half-width float vector here would give the
+    // Vector API's shared methods a second receiver class, and C2 then boxed vectors in unrelated kernels. Written out,
+    // not in helpers, so that no vector crosses a call the JIT might not inline.
+
+    @Override
+    public void addScaled(float[] a, int off, int len, double scale, float[] sum) {
+        DoubleVector vs = DoubleVector.broadcast(DS, scale);
+        int t = 0;
+        for (int bound = S.loopBound(len); t < bound; t += L) {
+            FloatVector v = FloatVector.fromArray(S, a, off + t);
+            DoubleVector low = ((DoubleVector) v.convertShape(VectorOperators.F2D, DS, 0)).mul(vs);
+            DoubleVector high = ((DoubleVector) v.convertShape(VectorOperators.F2D, DS, 1)).mul(vs);
+            FloatVector product = ((FloatVector) low.convertShape(VectorOperators.D2F, S, 0))
+                    .blend((FloatVector) high.convertShape(VectorOperators.D2F, S, -1), UPPER_HALF);
+            FloatVector.fromArray(S, sum, t).add(product).intoArray(sum, t);
+        }
+        for (; t < len; t++) {
+            sum[t] = sum[t] + (float) (a[off + t] * scale);
+        }
+    }
+
+    @Override
+    public void scaleAndShift(float[] a, int off, int len, double scale, float[] shift) {
+        DoubleVector vs = DoubleVector.broadcast(DS, scale);
+        int t = 0;
+        for (int bound = S.loopBound(len); t < bound; t += L) {
+            FloatVector v = FloatVector.fromArray(S, a, off + t);
+            FloatVector m = FloatVector.fromArray(S, shift, t);
+            // mul then sub, never fused: the same two roundings as the scalar form
+            DoubleVector low = ((DoubleVector) v.convertShape(VectorOperators.F2D, DS, 0)).mul(vs)
+                    .sub((DoubleVector) m.convertShape(VectorOperators.F2D, DS, 0));
+            DoubleVector high = ((DoubleVector) v.convertShape(VectorOperators.F2D, DS, 1)).mul(vs)
+                    .sub((DoubleVector) m.convertShape(VectorOperators.F2D, DS, 1));
+            ((FloatVector) low.convertShape(VectorOperators.D2F, S, 0))
+                    .blend((FloatVector) high.convertShape(VectorOperators.D2F, S, -1), UPPER_HALF)
+                    .intoArray(a, off + t);
+        }
+        for (; t < len; t++) {
+            a[off + t] = (float) (a[off + t] * scale - shift[t]);
         }
     }
 
