@@ -388,7 +388,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
             float[] blockSum = statsBlock[worker];
             Arrays.fill(blockSum, 0, dp, 0f);
             for (int p = from; p < to; p++) {
-                ops.addScaled(x, p * dp, data.d, unitScale[p], blockSum);
+                ops.scaleShifted(x, p * dp, data.d, unitScale[p], zeroRow, blockSum, 0, true);
             }
             System.arraycopy(blockSum, 0, chunkUnitSums, chunk * dp, dp);
         } else {
@@ -445,7 +445,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
             // errors of its own size (~|u| 2^-24) into differences of nearly parallel rows, which are far smaller
             // (rows far from the origin whose directions differ by 1e-4: s_i off by more than 1e-4).
             for (int p = offsets[c]; p < offsets[c + 1]; p++) {
-                ops.scaleAndShift(x, p * dp, data.d, unitScale[p], unitMean);
+                ops.scaleShifted(x, p * dp, data.d, unitScale[p], unitMean, x, p * dp, false);
                 rowSquares[p] = ops.dot(x, p * dp, x, p * dp, dp);
                 correction += normCorrection[p];
             }

@@ -168,11 +168,11 @@ class LaneCodeTest {
             }
             for (dev.softsilhouette.cpu.simd.SimdOps ops : new dev.softsilhouette.cpu.simd.SimdOps[] {vector, lanes}) {
                 float[] sumOut = sum.clone();
-                ops.addScaled(a, 3, len, scale, sumOut);
-                assertArrayEquals(bits(expectedSum), bits(sumOut), ops.describe() + " addScaled " + len);
+                ops.scaleShifted(a, 3, len, scale, new float[len], sumOut, 0, true);
+                assertArrayEquals(bits(expectedSum), bits(sumOut), ops.describe() + " accumulated " + len);
                 float[] row = a.clone();
-                ops.scaleAndShift(row, 3, len, scale, shift);
-                assertArrayEquals(bits(expectedRow), bits(row), ops.describe() + " scaleAndShift " + len);
+                ops.scaleShifted(row, 3, len, scale, shift, row, 3, false);
+                assertArrayEquals(bits(expectedRow), bits(row), ops.describe() + " in place " + len);
             }
         }
     }

@@ -238,16 +238,11 @@ public final class LaneSimdOps implements SimdOps {
     }
 
     @Override
-    public void addScaled(float[] a, int off, int len, double scale, float[] sum) {
+    public void scaleShifted(float[] a, int off, int len, double scale, float[] shift, float[] out, int outOff,
+                             boolean accumulate) {
         for (int t = 0; t < len; t++) {
-            sum[t] = sum[t] + (float) (a[off + t] * scale);
-        }
-    }
-
-    @Override
-    public void scaleAndShift(float[] a, int off, int len, double scale, float[] shift) {
-        for (int t = 0; t < len; t++) {
-            a[off + t] = (float) (a[off + t] * scale - shift[t]);
+            float v = (float) (a[off + t] * scale - shift[t]);
+            out[outOff + t] = accumulate ? out[outOff + t] + v : v;
         }
     }
 

@@ -67,13 +67,12 @@ public interface SimdOps {
     void scale(float[] a, int from, int to, float factor);
 
     /**
-     * {@code sum[t] += (float) (a[off + t] * scale)} for {@code t < len}: each product in double, rounded once to
-     * float, then added in float.
+     * {@code v = (float) (a[off + t] * scale - shift[t])} for {@code t < len}, in double and rounded once (never fused);
+     * {@code out[outOff + t] = v}, or {@code += v} in float when {@code accumulate}. {@code out} may be {@code a} at
+     * the same offset. A zero shift gives {@code (float) (a * scale)} exactly.
      */
-    void addScaled(float[] a, int off, int len, double scale, float[] sum);
-
-    /** {@code a[off + t] = (float) (a[off + t] * scale - shift[t])} for {@code t < len}, in double, rounded once. */
-    void scaleAndShift(float[] a, int off, int len, double scale, float[] shift);
+    void scaleShifted(float[] a, int off, int len, double scale, float[] shift, float[] out, int outOff,
+                      boolean accumulate);
 
     /** {@code out[outOff+t] = factor * (alpha * x[xOff+t] - y[yOff+t])}, t < len. */
     void scaledDifference(float factor, float alpha, float[] x, int xOff, float[] y, int yOff, float[] out,

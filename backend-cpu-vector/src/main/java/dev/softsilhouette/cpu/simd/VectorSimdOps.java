@@ -713,30 +713,12 @@ public final class VectorSimdOps implements SimdOps {
         }
     }
 
-    // addScaled and scaleAndShift widen a full-width float vector in two halves (part 0 and 1) and narrow back into
-    // the full width (part 0 and -1, blended so that -0.0 stays -0.0). A half-width float vector here would give the
-    // Vector API's shared methods a second receiver class, and C2 then boxed vectors in unrelated kernels. Written out,
-    // not in helpers, so that no vector crosses a call the JIT might not inline.
-
     @Override
-    public void addScaled(float[] a, int off, int len, double scale, float[] sum) {
-        DoubleVector vs = DoubleVector.broadcast(DS, scale);
-        int t = 0;
-        for (int bound = S.loopBound(len); t < bound; t += L) {
-            FloatVector v = FloatVector.fromArray(S, a, off + t);
-            DoubleVector low = ((DoubleVector) v.convertShape(VectorOperators.F2D, DS, 0)).mul(vs);
-            DoubleVector high = ((DoubleVector) v.convertShape(VectorOperators.F2D, DS, 1)).mul(vs);
-            FloatVector product = ((FloatVector) low.convertShape(VectorOperators.D2F, S, 0))
-                    .blend((FloatVector) high.convertShape(VectorOperators.D2F, S, -1), UPPER_HALF);
-            FloatVector.fromArray(S, sum, t).add(product).intoArray(sum, t);
-        }
-        for (; t < len; t++) {
-            sum[t] = sum[t] + (float) (a[off + t] * scale);
-        }
-    }
-
-    @Override
-    public void scaleAndShift(float[] a, int off, int len, double scale, float[] shift) {
+    public void scaleShifted(float[] a, int off, int len, double scale, float[] shift, float[] out, int outOff,
+                             boolean accumulate) {
+        // Each float vector widened in two halves (part 0 and 1) and narrowed back into the full width (part 0 and -1,
+        // blended so that -0.0 stays -0.0). A half-width float vector here would give the Vector API's shared methods
+        // a second receiver class, and C2 then boxed vectors in unrelated kernels.
         DoubleVector vs = DoubleVector.broadcast(DS, scale);
         int t = 0;
         for (int bound = S.loopBound(len); t < bound; t += L) {
@@ -747,12 +729,16 @@ public final class VectorSimdOps implements SimdOps {
                     .sub((DoubleVector) m.convertShape(VectorOperators.F2D, DS, 0));
             DoubleVector high = ((DoubleVector) v.convertShape(VectorOperators.F2D, DS, 1)).mul(vs)
                     .sub((DoubleVector) m.convertShape(VectorOperators.F2D, DS, 1));
-            ((FloatVector) low.convertShape(VectorOperators.D2F, S, 0))
-                    .blend((FloatVector) high.convertShape(VectorOperators.D2F, S, -1), UPPER_HALF)
-                    .intoArray(a, off + t);
+            FloatVector r = ((FloatVector) low.convertShape(VectorOperators.D2F, S, 0))
+                    .blend((FloatVector) high.convertShape(VectorOperators.D2F, S, -1), UPPER_HALF);
+            if (accumulate) {
+                r = FloatVector.fromArray(S, out, outOff + t).add(r);
+            }
+            r.intoArray(out, outOff + t);
         }
         for (; t < len; t++) {
-            a[off + t] = (float) (a[off + t] * scale - shift[t]);
+            float v = (float) (a[off + t] * scale - shift[t]);
+            out[outOff + t] = accumulate ? out[outOff + t] + v : v;
         }
     }
 
