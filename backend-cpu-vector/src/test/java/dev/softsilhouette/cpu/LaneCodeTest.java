@@ -1,6 +1,9 @@
 package dev.softsilhouette.cpu;
 
 import dev.softsilhouette.Metric;
+import dev.softsilhouette.cpu.simd.LaneSimdOps;
+import dev.softsilhouette.cpu.simd.SimdOps;
+import dev.softsilhouette.cpu.simd.VectorSimdOps;
 import dev.softsilhouette.spi.PreparedBatch;
 import dev.softsilhouette.spi.SupConBackend.HybridTerms;
 import dev.softsilhouette.spi.SupConBackend.SupConTemperatures;
@@ -117,8 +120,8 @@ class LaneCodeTest {
     /** The float64 operations of the block decomposition, directly (lengths around the double lane count). */
     @Test
     void doubleOperationsGiveTheSameBits() {
-        dev.softsilhouette.cpu.simd.VectorSimdOps vector = new dev.softsilhouette.cpu.simd.VectorSimdOps();
-        dev.softsilhouette.cpu.simd.LaneSimdOps lanes = new dev.softsilhouette.cpu.simd.LaneSimdOps(vector);
+        VectorSimdOps vector = new VectorSimdOps();
+        LaneSimdOps lanes = new LaneSimdOps(vector);
         SplittableRandom random = new SplittableRandom(9);
         for (int len = 0; len <= 41; len++) {
             double[] a = random.doubles(4 * len + 8, -1e3, 1e3).toArray();
@@ -147,8 +150,8 @@ class LaneCodeTest {
      */
     @Test
     void scalingsInDoubleGiveTheBitsOfTheScalarForm() {
-        dev.softsilhouette.cpu.simd.VectorSimdOps vector = new dev.softsilhouette.cpu.simd.VectorSimdOps();
-        dev.softsilhouette.cpu.simd.LaneSimdOps lanes = new dev.softsilhouette.cpu.simd.LaneSimdOps(vector);
+        VectorSimdOps vector = new VectorSimdOps();
+        LaneSimdOps lanes = new LaneSimdOps(vector);
         SplittableRandom random = new SplittableRandom(13);
         for (int len = 0; len <= 4 * vector.lanes() + 3; len++) {
             float[] a = toFloats(random.doubles(len + 3, -1e3, 1e3).toArray());
@@ -166,7 +169,7 @@ class LaneCodeTest {
                 expectedSum[t] = expectedSum[t] + (float) (a[3 + t] * scale);
                 expectedRow[3 + t] = (float) (a[3 + t] * scale - shift[t]);
             }
-            for (dev.softsilhouette.cpu.simd.SimdOps ops : new dev.softsilhouette.cpu.simd.SimdOps[] {vector, lanes}) {
+            for (SimdOps ops : new SimdOps[] {vector, lanes}) {
                 float[] sumOut = sum.clone();
                 ops.scaleShifted(a, 3, len, scale, new float[len], sumOut, 0, true);
                 assertArrayEquals(bits(expectedSum), bits(sumOut), ops.describe() + " accumulated " + len);
@@ -180,8 +183,8 @@ class LaneCodeTest {
     /** The float32 distances and float64 sums of the Euclidean block tiles, directly. */
     @Test
     void euclideanTileOperationsGiveTheSameBits() {
-        dev.softsilhouette.cpu.simd.VectorSimdOps vector = new dev.softsilhouette.cpu.simd.VectorSimdOps();
-        dev.softsilhouette.cpu.simd.LaneSimdOps lanes = new dev.softsilhouette.cpu.simd.LaneSimdOps(vector);
+        VectorSimdOps vector = new VectorSimdOps();
+        LaneSimdOps lanes = new LaneSimdOps(vector);
         SplittableRandom random = new SplittableRandom(11);
         int l = vector.lanes();
         for (int len = 0; len <= 4 * l + 3; len++) {

@@ -240,10 +240,7 @@ public final class LaneSimdOps implements SimdOps {
     @Override
     public void scaleShifted(float[] a, int off, int len, double scale, float[] shift, float[] out, int outOff,
                              boolean accumulate) {
-        for (int t = 0; t < len; t++) {
-            float v = (float) (a[off + t] * scale - shift[t]);
-            out[outOff + t] = accumulate ? out[outOff + t] + v : v;
-        }
+        ScalarTails.scaleShifted(a, off, scale, shift, out, outOff, accumulate, 0, len);
     }
 
     @Override

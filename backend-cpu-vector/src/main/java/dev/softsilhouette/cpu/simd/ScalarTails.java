@@ -26,4 +26,16 @@ final class ScalarTails {
         }
         return sum;
     }
+
+    /**
+     * {@link SimdOps#scaleShifted} from element {@code from} on: {@code (float) (a * scale - shift)} in double, stored
+     * in {@code out} or added to it in float.
+     */
+    static void scaleShifted(float[] a, int off, double scale, float[] shift, float[] out, int outOff,
+                             boolean accumulate, int from, int len) {
+        for (int t = from; t < len; t++) {
+            float v = (float) (a[off + t] * scale - shift[t]);
+            out[outOff + t] = accumulate ? out[outOff + t] + v : v;
+        }
+    }
 }

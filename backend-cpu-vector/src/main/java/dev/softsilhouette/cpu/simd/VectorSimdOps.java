@@ -736,10 +736,7 @@ public final class VectorSimdOps implements SimdOps {
             }
             r.intoArray(out, outOff + t);
         }
-        for (; t < len; t++) {
-            float v = (float) (a[off + t] * scale - shift[t]);
-            out[outOff + t] = accumulate ? out[outOff + t] + v : v;
-        }
+        ScalarTails.scaleShifted(a, off, scale, shift, out, outOff, accumulate, t, len);
     }
 
     @Override
