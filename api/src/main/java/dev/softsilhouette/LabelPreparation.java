@@ -4,7 +4,6 @@ import dev.softsilhouette.spi.DeviceBatch;
 import dev.softsilhouette.spi.PreparedBatch;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -17,7 +16,13 @@ import java.util.Arrays;
  */
 final class LabelPreparation {
     private static final int RADIX = 256;
-    private static final ThreadLocal<LabelPreparation> WORKSPACE = ThreadLocal.withInitial(LabelPreparation::new);
+    /** A subclass, not {@code withInitial}: a lambda would spin its class during a JVM's first call. */
+    private static final ThreadLocal<LabelPreparation> WORKSPACE = new ThreadLocal<>() {
+        @Override
+        protected LabelPreparation initialValue() {
+            return new LabelPreparation();
+        }
+    };
 
     private long[] keys = new long[0];
     private long[] sortBuffer = new long[0];
@@ -27,6 +32,9 @@ final class LabelPreparation {
     private int[] positions = new int[0];
     private int[] offsets = new int[0];
     private int[] scratchOffsets = new int[0];
+    /** The labels as read from the caller's segment, and a segment over this array (see {@link #read}). */
+    private int[] labelValues = new int[0];
+    private MemorySegment labelView = MemorySegment.ofArray(labelValues);
 
     static LabelPreparation forThisThread() {
         return WORKSPACE.get();
@@ -38,8 +46,9 @@ final class LabelPreparation {
     }
 
     static void checkNonNegative(String name, MemorySegment labels, int n) {
+        int[] values = forThisThread().read(labels, n);
         for (int i = 0; i < n; i++) {
-            int label = labels.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+            int label = values[i];
             if (label < 0) {
                 throw new IllegalArgumentException(name + ": index " + i + " is " + label + "; labels must be >= 0");
             }
@@ -75,6 +84,20 @@ final class LabelPreparation {
     record Classes(int[] labels, int[] offsets) {
     }
 
+    /**
+     * The first {@code n} labels, copied into this workspace by one segment-to-segment copy. Reading them one by one
+     * ({@code getAtIndex}) would create the layout's VarHandle on a JVM's first call, about 7 ms on the 2-core test
+     * machine, a tenth of a first call at N=256.
+     */
+    private int[] read(MemorySegment labels, int n) {
+        if (labelValues.length < n) {
+            labelValues = new int[n];
+            labelView = MemorySegment.ofArray(labelValues);
+        }
+        MemorySegment.copy(labels, 0, labelView, 0, (long) n * Integer.BYTES);
+        return labelValues;
+    }
+
     /** Fills the workspace for these labels; returns K. */
     private int prepareClasses(int n, MemorySegment labels) {
         if (keys.length != n) {
@@ -85,8 +108,9 @@ final class LabelPreparation {
             positions = new int[n];
             scratchOffsets = new int[n + 1];
         }
+        int[] values = read(labels, n);
         for (int i = 0; i < n; i++) {
-            keys[i] = ((long) labels.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i) << 32) | i;
+            keys[i] = ((long) values[i] << 32) | i;
         }
         sortByLabel(n); // by label, then by row: a stable class order
 

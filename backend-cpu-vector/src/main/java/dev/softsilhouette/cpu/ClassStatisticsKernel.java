@@ -6,7 +6,6 @@ import dev.softsilhouette.cpu.simd.SimdOps;
 import dev.softsilhouette.spi.PreparedBatch;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -123,8 +122,9 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private final double[][] sumsScratch;
     private final double[][] derivatives;
     private final double[][] rowScratch;
-    private final float[][] gradientRows;
     private final float[][] unitRows;
+    /** One row of the batch, for the shift's sample. */
+    private final FloatArraySegment sampleRow = new FloatArraySegment();
     /** Per worker, a block of rows of one slice of x, packed contiguously: the B operand of the class sums. */
     private final float[][] packedRows;
 
@@ -139,7 +139,6 @@ final class ClassStatisticsKernel extends PhasedKernel {
         sumsScratch = new double[w][0];
         derivatives = new double[w][0];
         rowScratch = new double[w][0];
-        gradientRows = new float[w][0];
         unitRows = new float[w][0];
         packedRows = new float[w][0];
     }
@@ -252,10 +251,10 @@ final class ClassStatisticsKernel extends PhasedKernel {
             sumsScratch[w] = SortedBatch.grow(sumsScratch[w], data.rowScratch); // padded: the row math reads whole vectors
             derivatives[w] = SortedBatch.grow(derivatives[w], k);
             rowScratch[w] = SortedBatch.grow(rowScratch[w], data.rowScratch);
-            gradientRows[w] = SortedBatch.grow(gradientRows[w], dp);
             unitRows[w] = SortedBatch.grow(unitRows[w], cosine ? dp : 0);
             packedRows[w] = SortedBatch.grow(packedRows[w], gradient ? CLASS_SUMS_ROWS * 4 * lanes : 0);
         }
+        growGradientRows(dp);
         if (gradient) {
             coef = SortedBatch.grow(coef, npad * kp);
             chunkClassTotals = SortedBatch.grow(chunkClassTotals, rowChunks() * kd);
@@ -338,13 +337,13 @@ final class ClassStatisticsKernel extends PhasedKernel {
         int n = data.n;
         int d = data.d;
         int dp = data.dp;
-        float[] row = statsBlock[0];
+        float[] row = sampleRow.grow(d);
         MemorySegment source = data.source();
         Arrays.fill(shiftSum, 0, dp, 0.0);
         int step = Math.max(1, n / SHIFT_SAMPLE);
         int rows = 0;
         for (int i = 0; i < n; i += step, rows++) {
-            MemorySegment.copy(source, ValueLayout.JAVA_FLOAT_UNALIGNED, (long) i * d * Float.BYTES, row, 0, d);
+            sampleRow.read(source, (long) i * d, 0, d);
             for (int t = 0; t < d; t++) {
                 shiftSum[t] += row[t];
             }
@@ -690,7 +689,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         int dp = data.dp;
         float[] x = data.x;
         float[] block = rowBlocks[worker];
-        float[] out = gradientRows[worker];
+        float[] out = gradientRow(worker);
         int from = chunk * ROW_CHUNK;
         int to = Math.min(n, from + ROW_CHUNK);
         // Coefficients are in the rows' own units (see rows): scaled rows, or unit rows for cosine.
@@ -729,7 +728,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
             if (cosine) {
                 toCosineGradient(p, alpha, out, unitRows[worker]);
             }
-            writeGradientRow(gradientOut, p, out);
+            writeGradientRow(gradientOut, p, worker);
         }
     }
 

@@ -14,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -85,19 +86,49 @@ public final class CpuVectorBackend implements SupConBackend {
     private final List<WeakReference<WorkspaceSlot>> slots = new ArrayList<>(); // guarded by itself
     private volatile boolean closed;
 
-    /** The kernels of one calling thread for one kind of code, sharing one sorted copy of the batch. */
+    /**
+     * The kernels of one calling thread for one kind of code, sharing one sorted copy of the batch; each is made on
+     * its first use, so a first call loads the classes of its own kernel only.
+     */
     static final class Kernels {
-        final EuclideanTileKernel euclidean;
-        final ClassStatisticsKernel statistics;
-        final SupConKernel supCon;
-        final BlockKernels blocks;
+        private final SortedBatch data;
+        private final WorkerPool pool;
+        private EuclideanTileKernel euclidean;
+        private ClassStatisticsKernel statistics;
+        private SupConKernel supCon;
+        private BlockKernels blocks;
 
         Kernels(SimdOps ops, WorkerPool pool) {
-            SortedBatch data = new SortedBatch(ops);
-            euclidean = new EuclideanTileKernel(data, pool);
-            statistics = new ClassStatisticsKernel(data, pool);
-            supCon = new SupConKernel(data, pool);
-            blocks = new BlockKernels(ops);
+            this.data = new SortedBatch(ops);
+            this.pool = pool;
+        }
+
+        EuclideanTileKernel euclidean() {
+            if (euclidean == null) {
+                euclidean = new EuclideanTileKernel(data, pool);
+            }
+            return euclidean;
+        }
+
+        ClassStatisticsKernel statistics() {
+            if (statistics == null) {
+                statistics = new ClassStatisticsKernel(data, pool);
+            }
+            return statistics;
+        }
+
+        SupConKernel supCon() {
+            if (supCon == null) {
+                supCon = new SupConKernel(data, pool);
+            }
+            return supCon;
+        }
+
+        BlockKernels blocks() {
+            if (blocks == null) {
+                blocks = new BlockKernels(data.ops);
+            }
+            return blocks;
         }
     }
 
@@ -141,7 +172,12 @@ public final class CpuVectorBackend implements SupConBackend {
         this.vector = new VectorSimdOps();
         this.lanes = new LaneSimdOps(vector);
         this.pool = new WorkerPool(threads, "soft-silhouette-cpu");
-        this.workspaces = ThreadLocal.withInitial(this::newSlot);
+        this.workspaces = new ThreadLocal<>() { // not withInitial: a lambda spins its class during the first call
+            @Override
+            protected WorkspaceSlot initialValue() {
+                return newSlot();
+            }
+        };
         this.vectorCode = code == Code.VECTOR;
         this.switchesToVector = code == Code.LANES_FIRST;
     }
@@ -194,7 +230,11 @@ public final class CpuVectorBackend implements SupConBackend {
     private WorkspaceSlot newSlot() {
         WorkspaceSlot slot = new WorkspaceSlot();
         synchronized (slots) {
-            slots.removeIf(ref -> ref.get() == null); // threads that have ended
+            for (Iterator<WeakReference<WorkspaceSlot>> it = slots.iterator(); it.hasNext(); ) {
+                if (it.next().get() == null) {
+                    it.remove(); // the slot of a thread that has ended
+                }
+            }
             slots.add(new WeakReference<>(slot));
         }
         return slot;
@@ -291,9 +331,9 @@ public final class CpuVectorBackend implements SupConBackend {
         }
         Kernels w = kernels(work(batch, metric == Metric.EUCLIDEAN));
         return switch (metric) {
-            case EUCLIDEAN -> w.euclidean.compute(batch, tau, weight, rowWeights, silhouettesOut, gradientOut);
+            case EUCLIDEAN -> w.euclidean().compute(batch, tau, weight, rowWeights, silhouettesOut, gradientOut);
             case SQUARED_EUCLIDEAN, COSINE ->
-                    w.statistics.compute(batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
+                    w.statistics().compute(batch, metric, tau, weight, rowWeights, silhouettesOut, gradientOut);
         };
     }
 
@@ -303,7 +343,7 @@ public final class CpuVectorBackend implements SupConBackend {
         if (closed) {
             throw closedException();
         }
-        return kernels(work(batch, true)).supCon.supCon(batch, temperatures, weight, rowWeights, lossesOut,
+        return kernels(work(batch, true)).supCon().supCon(batch, temperatures, weight, rowWeights, lossesOut,
                 gradientOut);
     }
 
@@ -329,11 +369,11 @@ public final class CpuVectorBackend implements SupConBackend {
         }
         Kernels w = kernels(work(batch, fused));
         if (fused || batch.classCount() < 2) {
-            return w.supCon.hybrid(batch, terms, gradientOut);
+            return w.supCon().hybrid(batch, terms, gradientOut);
         }
-        double silhouettes = w.statistics.compute(batch, Metric.COSINE, terms.silhouetteTau(),
+        double silhouettes = w.statistics().compute(batch, Metric.COSINE, terms.silhouetteTau(),
                 terms.silhouetteWeight(), null, null, gradientOut);
-        double supCon = w.supCon.supConAdded(batch, terms.temperatures(), terms.supConWeight(), gradientOut);
+        double supCon = w.supCon().supConAdded(batch, terms.temperatures(), terms.supConWeight(), gradientOut);
         return terms.supConWeight() * supCon + terms.silhouetteWeight() * (batch.rows() - silhouettes);
     }
 
@@ -364,6 +404,6 @@ public final class CpuVectorBackend implements SupConBackend {
         if (closed) {
             throw closedException();
         }
-        return kernels(0).blocks; // a block call is one tile or one block: the first one is small
+        return kernels(0).blocks(); // a block call is one tile or one block: the first one is small
     }
 }

@@ -72,7 +72,6 @@ final class EuclideanTileKernel extends PhasedKernel {
     private final float[][] columnScratch;
     private final double[][] derivatives;
     private final double[][] rowScratch;
-    private final float[][] gradientRows;
 
     EuclideanTileKernel(SortedBatch data, WorkerPool pool) {
         super(data, pool);
@@ -83,7 +82,6 @@ final class EuclideanTileKernel extends PhasedKernel {
         columnScratch = new float[w][0];
         derivatives = new double[w][0];
         rowScratch = new double[w][0];
-        gradientRows = new float[w][0];
     }
 
     /**
@@ -133,8 +131,8 @@ final class EuclideanTileKernel extends PhasedKernel {
             columnScratch[w] = SortedBatch.grow(columnScratch[w], tile);
             derivatives[w] = SortedBatch.grow(derivatives[w], k);
             rowScratch[w] = SortedBatch.grow(rowScratch[w], data.rowScratch);
-            gradientRows[w] = SortedBatch.grow(gradientRows[w], dp);
         }
+        growGradientRows(dp);
         if (gradient) {
             coef = SortedBatch.grow(coef, npad * kc);
             coefT = SortedBatch.grow(coefT, kc * npad);
@@ -441,10 +439,10 @@ final class EuclideanTileKernel extends PhasedKernel {
         int dp = data.dp;
         int from = chunk * ROW_CHUNK;
         int to = Math.min(data.n, from + ROW_CHUNK);
-        float[] row = gradientRows[worker];
+        float[] row = gradientRow(worker);
         for (int p = from; p < to; p++) {
             ops.scaledDifference(1f, rowSums[p], data.x, p * dp, accumulated, p * dp, row, 0, data.d);
-            writeGradientRow(gradientOut, p, row);
+            writeGradientRow(gradientOut, p, worker);
         }
     }
 }

@@ -31,10 +31,16 @@ abstract class PhasedKernel implements ParallelTask {
     /** Silhouettes in sorted order, written to the caller only once everything succeeded. */
     float[] silhouettes = new float[0];
     double[] chunkTotals = new double[0];
+    /** Each worker's gradient row, {@code dp} floats. */
+    private final FloatArraySegment[] gradientRows;
 
     PhasedKernel(SortedBatch data, WorkerPool pool) {
         this.data = data;
         this.pool = pool;
+        this.gradientRows = new FloatArraySegment[pool.size()];
+        for (int w = 0; w < gradientRows.length; w++) {
+            gradientRows[w] = new FloatArraySegment();
+        }
     }
 
     /** Runs one phase of {@code items} work items on the pool. */
@@ -76,11 +82,21 @@ abstract class PhasedKernel implements ParallelTask {
         return total;
     }
 
-    /** Writes one gradient row (sorted position p) to the caller's order. */
-    void writeGradientRow(MemorySegment gradientOut, int p, float[] row) {
-        int d = data.d;
-        MemorySegment.copy(row, 0, gradientOut, ValueLayout.JAVA_FLOAT_UNALIGNED,
-                (long) data.sortedRows[p] * d * Float.BYTES, d);
+    /** Grows each worker's gradient row ({@link #gradientRow}) to {@code size} floats. */
+    void growGradientRows(int size) {
+        for (FloatArraySegment row : gradientRows) {
+            row.grow(size);
+        }
+    }
+
+    /** The worker's gradient row, which {@link #writeGradientRow} copies to the caller. */
+    float[] gradientRow(int worker) {
+        return gradientRows[worker].array();
+    }
+
+    /** Writes the worker's gradient row, that of sorted position p, to the caller's order. */
+    void writeGradientRow(MemorySegment gradientOut, int p, int worker) {
+        gradientRows[worker].write(0, gradientOut, (long) data.sortedRows[p] * data.d, data.d);
     }
 
     /** Workers worth waking for about this many multiply-adds. */

@@ -28,6 +28,8 @@ final class SortedBatch {
     /** {@code x_sorted = scale * (x - shift)}; distances in the input's units are {@code invScale} times these. */
     double invScale;
     float[] x = new float[0];
+    /** {@link #x}'s array and a segment over it, for {@link #gatherRows}. */
+    private final FloatArraySegment rows = new FloatArraySegment();
     /** Compact class of each sorted position; padding rows get class {@code k} (an all-zero coefficient column). */
     int[] classOf = new int[0];
     int[] offsets;
@@ -144,7 +146,7 @@ final class SortedBatch {
         Arrays.fill(inverseSizes, k, classesPadded, 0.0);
         sortedRows = batch.sortedRows();
         source = batch.embeddings();
-        x = grow(x, npad * dp);
+        x = rows.grow(npad * dp);
         classOf = grow(classOf, npad);
         shift = grow(shift, dp);
         int[] labels = batch.labels();
@@ -159,8 +161,7 @@ final class SortedBatch {
     /** Copies the rows at sorted positions {@code from..to} from the batch, padding columns zero. */
     void gatherRows(int from, int to) {
         for (int p = from; p < to; p++) {
-            MemorySegment.copy(source, ValueLayout.JAVA_FLOAT_UNALIGNED, (long) sortedRows[p] * d * Float.BYTES, x,
-                    p * dp, d);
+            rows.read(source, (long) sortedRows[p] * d, p * dp, d);
             if (dp > d) {
                 Arrays.fill(x, p * dp + d, (p + 1) * dp, 0f);
             }

@@ -77,8 +77,10 @@ final class SupConKernel implements ParallelTask {
     private float[] linearT = new float[0];
     /** The gradient, class order, row stride dp: written to the caller only once every block has finished. */
     private float[] gradientSorted = new float[0];
+    /** {@link #gradientSorted}'s array and a segment over it, for {@link #writeGradient}. */
+    private final FloatArraySegment gradientSortedView = new FloatArraySegment();
     /** One gradient row in the caller's order (the split plan's sum). */
-    private float[] rowBuffer = new float[0];
+    private final FloatArraySegment rowBuffer = new FloatArraySegment();
     private final float[][] tiles;
     private final double[][] derivatives;
     private final double[][] rowScratch;
@@ -120,10 +122,10 @@ final class SupConKernel implements ParallelTask {
             int d = data.d;
             int dp = data.dp;
             for (int p = 0; p < data.n; p++) {
-                long at = (long) data.sortedRows[p] * d * Float.BYTES;
-                MemorySegment.copy(gradientOut, ValueLayout.JAVA_FLOAT_UNALIGNED, at, rowBuffer, 0, d);
-                ops.add(rowBuffer, 0, gradientSorted, p * dp, d);
-                MemorySegment.copy(rowBuffer, 0, gradientOut, ValueLayout.JAVA_FLOAT_UNALIGNED, at, d);
+                long at = (long) data.sortedRows[p] * d;
+                rowBuffer.read(gradientOut, at, 0, d);
+                ops.add(rowBuffer.array(), 0, gradientSorted, p * dp, d);
+                rowBuffer.write(0, gradientOut, at, d);
             }
         }
         return lossTotal();
@@ -195,8 +197,8 @@ final class SupConKernel implements ParallelTask {
         Arrays.fill(logSumExpF, n, npad, 0f);
         int kc = k + 1;
         if (gradient) {
-            gradientSorted = SortedBatch.grow(gradientSorted, npad * dp);
-            rowBuffer = SortedBatch.grow(rowBuffer, dp);
+            gradientSorted = gradientSortedView.grow(npad * dp);
+            rowBuffer.grow(dp);
             linear = SortedBatch.grow(linear, npad * kc);
             linearT = SortedBatch.grow(linearT, kc * npad);
             Arrays.fill(linear, 0, npad * kc, 0f);
@@ -428,8 +430,7 @@ final class SupConKernel implements ParallelTask {
         int d = data.d;
         int dp = data.dp;
         for (int p = 0; p < data.n; p++) {
-            MemorySegment.copy(gradientSorted, p * dp, gradientOut, ValueLayout.JAVA_FLOAT_UNALIGNED,
-                    (long) data.sortedRows[p] * d * Float.BYTES, d);
+            gradientSortedView.write(p * dp, gradientOut, (long) data.sortedRows[p] * d, d);
         }
     }
 }

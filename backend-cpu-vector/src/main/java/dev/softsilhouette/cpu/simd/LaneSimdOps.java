@@ -28,8 +28,20 @@ public final class LaneSimdOps implements SimdOps {
         this.widest = twin.widestProduct();
         this.describe = twin.describe() + " (plain loops)";
         int size = 6 * Math.max(3, widest) * lanes;
-        this.accumulators = ThreadLocal.withInitial(() -> new float[size]);
-        this.doubleAccumulators = ThreadLocal.withInitial(() -> new double[2 * doubleLanes]);
+        // Subclasses, not withInitial: lambdas would spin their classes during the first call, which this code serves.
+        this.accumulators = new ThreadLocal<>() {
+            @Override
+            protected float[] initialValue() {
+                return new float[size];
+            }
+        };
+        int doubles = 2 * doubleLanes;
+        this.doubleAccumulators = new ThreadLocal<>() {
+            @Override
+            protected double[] initialValue() {
+                return new double[doubles];
+            }
+        };
     }
 
     @Override
