@@ -86,8 +86,8 @@ final class LabelPreparation {
 
     /**
      * The first {@code n} labels, copied into this workspace by one segment-to-segment copy. Reading them one by one
-     * ({@code getAtIndex}) would create the layout's VarHandle on a JVM's first call, about 7 ms on the 2-core test
-     * machine, a tenth of a first call at N=256.
+     * ({@code getAtIndex}) would create the layout's VarHandle during a JVM's first call: milliseconds, a tenth of a
+     * first call at N=256.
      */
     private int[] read(MemorySegment labels, int n) {
         if (labelValues.length < n) {

@@ -5,8 +5,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * A workspace float array and a heap segment over it, grown together: rows move between the caller's segments and
  * the kernels by segment-to-segment copies. The array overloads of {@code MemorySegment.copy} select their array type
- * through a pattern switch whose bootstrap spins a class on a JVM's first call (about 5 ms on the 2-core test
- * machine, in a first call of about 70 ms at N=256); a copy between two segments costs nothing of the kind.
+ * through a pattern switch whose bootstrap spins a class during a JVM's first call (milliseconds, in a first call of
+ * tens of them); a copy between two segments costs nothing of the kind.
  */
 final class FloatArraySegment {
     private float[] array = new float[0];
