@@ -172,7 +172,7 @@ public final class CpuVectorBackend implements SupConBackend {
         this.vector = new VectorSimdOps();
         this.lanes = new LaneSimdOps(vector);
         this.pool = new WorkerPool(threads, "soft-silhouette-cpu");
-        this.workspaces = new ThreadLocal<>() { // not withInitial: a lambda spins its class during the first call
+        this.workspaces = new ThreadLocal<>() { // not withInitial: a fresh JVM would spin a class for its lambda
             @Override
             protected WorkspaceSlot initialValue() {
                 return newSlot();
@@ -230,6 +230,7 @@ public final class CpuVectorBackend implements SupConBackend {
     private WorkspaceSlot newSlot() {
         WorkspaceSlot slot = new WorkspaceSlot();
         synchronized (slots) {
+            // An iterator, not removeIf: its lambda would spin a class during a JVM's first call.
             for (Iterator<WeakReference<WorkspaceSlot>> it = slots.iterator(); it.hasNext(); ) {
                 if (it.next().get() == null) {
                     it.remove(); // the slot of a thread that has ended

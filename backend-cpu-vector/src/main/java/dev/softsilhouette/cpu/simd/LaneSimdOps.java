@@ -28,7 +28,7 @@ public final class LaneSimdOps implements SimdOps {
         this.widest = twin.widestProduct();
         this.describe = twin.describe() + " (plain loops)";
         int size = 6 * Math.max(3, widest) * lanes;
-        // Subclasses, not withInitial: lambdas would spin their classes during the first call, which this code serves.
+        // Subclasses, not withInitial: a fresh JVM would spin a class for each lambda, and this code serves its start.
         this.accumulators = new ThreadLocal<>() {
             @Override
             protected float[] initialValue() {
