@@ -32,9 +32,11 @@ final class LabelPreparation {
     private int[] positions = new int[0];
     private int[] offsets = new int[0];
     private int[] scratchOffsets = new int[0];
-    /** The labels as read from the caller's segment, and a segment over this array (see {@link #read}). */
-    private int[] labelValues = new int[0];
-    private MemorySegment labelView = MemorySegment.ofArray(labelValues);
+    /** Labels per {@link #read}: the workspace's copy of them stays this small whatever the batch. */
+    private static final int READ_CHUNK = 4096;
+    /** Up to {@link #READ_CHUNK} labels as read from the caller's segment, and a segment over this array. */
+    private final int[] labelValues = new int[READ_CHUNK];
+    private final MemorySegment labelView = MemorySegment.ofArray(labelValues);
 
     static LabelPreparation forThisThread() {
         return WORKSPACE.get();
@@ -46,11 +48,15 @@ final class LabelPreparation {
     }
 
     static void checkNonNegative(String name, MemorySegment labels, int n) {
-        int[] values = forThisThread().read(labels, n);
-        for (int i = 0; i < n; i++) {
-            int label = values[i];
-            if (label < 0) {
-                throw new IllegalArgumentException(name + ": index " + i + " is " + label + "; labels must be >= 0");
+        LabelPreparation workspace = forThisThread();
+        for (int from = 0; from < n; from += READ_CHUNK) {
+            int count = Math.min(READ_CHUNK, n - from);
+            int[] values = workspace.read(labels, from, count);
+            for (int i = 0; i < count; i++) {
+                if (values[i] < 0) {
+                    throw new IllegalArgumentException(name + ": index " + (from + i) + " is " + values[i]
+                            + "; labels must be >= 0");
+                }
             }
         }
     }
@@ -85,16 +91,12 @@ final class LabelPreparation {
     }
 
     /**
-     * The first {@code n} labels, copied into this workspace by one segment-to-segment copy. Reading them one by one
-     * ({@code getAtIndex}) would create the layout's VarHandle during a JVM's first call: milliseconds, a tenth of a
-     * first call at N=256.
+     * Labels {@code from .. from+count-1} ({@code count <= READ_CHUNK}), copied into this workspace by one
+     * segment-to-segment copy. Reading them one by one ({@code getAtIndex}) would create the layout's VarHandle during
+     * a JVM's first call: milliseconds, a tenth of a first call at N=256.
      */
-    private int[] read(MemorySegment labels, int n) {
-        if (labelValues.length < n) {
-            labelValues = new int[n];
-            labelView = MemorySegment.ofArray(labelValues);
-        }
-        MemorySegment.copy(labels, 0, labelView, 0, (long) n * Integer.BYTES);
+    private int[] read(MemorySegment labels, long from, int count) {
+        MemorySegment.copy(labels, from * Integer.BYTES, labelView, 0, (long) count * Integer.BYTES);
         return labelValues;
     }
 
@@ -108,9 +110,12 @@ final class LabelPreparation {
             positions = new int[n];
             scratchOffsets = new int[n + 1];
         }
-        int[] values = read(labels, n);
-        for (int i = 0; i < n; i++) {
-            keys[i] = ((long) values[i] << 32) | i;
+        for (int from = 0; from < n; from += READ_CHUNK) {
+            int count = Math.min(READ_CHUNK, n - from);
+            int[] values = read(labels, from, count);
+            for (int i = 0; i < count; i++) {
+                keys[from + i] = ((long) values[i] << 32) | (from + i);
+            }
         }
         sortByLabel(n); // by label, then by row: a stable class order
 

@@ -88,6 +88,51 @@ class LabelPreparationTest {
         assertArrayEquals(new int[]{0, 2}, third.classOffsets());
     }
 
+    /**
+     * Labels are read in chunks of 4096 (the workspace keeps no copy of a whole batch): a batch across several chunks,
+     * from an unaligned native segment, comes out as from the plain definition.
+     */
+    @Test
+    void batchesLongerThanAReadChunkFromAnUnalignedNativeSegment() {
+        int n = 10_001;
+        Random random = new Random(7);
+        int[] labels = IntStream.range(0, n).map(i -> 1000 * random.nextInt(30)).toArray();
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment segment = arena.allocate((long) n * Integer.BYTES + 1).asSlice(1);
+            for (int i = 0; i < n; i++) {
+                segment.setAtIndex(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, i, labels[i]);
+            }
+            LabelPreparation.checkNonNegative(segment, n);
+            PreparedBatch b = LabelPreparation.forThisThread()
+                    .prepare(MemorySegment.ofArray(new float[n]), n, 1, segment);
+            int[] distinct = Arrays.stream(labels).distinct().sorted().toArray();
+            assertEquals(distinct.length, b.classCount());
+            int p = 0;
+            for (int k = 0; k < distinct.length; k++) {
+                assertEquals(p, b.classOffsets()[k]);
+                for (int i = 0; i < n; i++) { // class order, then row order
+                    if (labels[i] == distinct[k]) {
+                        assertEquals(i, b.sortedRows()[p], "position " + p);
+                        assertEquals(k, b.labels()[i], "compact label of row " + i);
+                        p++;
+                    }
+                }
+            }
+            assertEquals(n, p);
+        }
+    }
+
+    @Test
+    void aNegativeLabelInALaterReadChunkIsReportedWithItsIndex() {
+        int[] labels = new int[9_000];
+        labels[8_999] = -2;
+        labels[4_096] = -7;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LabelPreparation.checkNonNegative(MemorySegment.ofArray(labels), labels.length));
+        assertTrue(e.getMessage().startsWith("labels: index 4096 is -7"), e.getMessage());
+        LabelPreparation.checkNonNegative(MemorySegment.ofArray(labels), 4_096);
+    }
+
     @Test
     void theFirstNegativeLabelIsReportedWithItsIndex() {
         int[] labels = {0, 5, -3, -1};
