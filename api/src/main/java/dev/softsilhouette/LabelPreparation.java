@@ -16,6 +16,8 @@ import java.util.Arrays;
  */
 final class LabelPreparation {
     private static final int RADIX = 256;
+    /** Labels per {@link #read}: the workspace's copy of them stays this small whatever the batch. */
+    private static final int READ_CHUNK = 4096;
     /** A subclass, not {@code withInitial}: a lambda would spin its class during a JVM's first call. */
     private static final ThreadLocal<LabelPreparation> WORKSPACE = new ThreadLocal<>() {
         @Override
@@ -32,8 +34,6 @@ final class LabelPreparation {
     private int[] positions = new int[0];
     private int[] offsets = new int[0];
     private int[] scratchOffsets = new int[0];
-    /** Labels per {@link #read}: the workspace's copy of them stays this small whatever the batch. */
-    private static final int READ_CHUNK = 4096;
     /** Up to {@link #READ_CHUNK} labels as read from the caller's segment, and a segment over this array. */
     private final int[] labelValues = new int[READ_CHUNK];
     private final MemorySegment labelView = MemorySegment.ofArray(labelValues);
@@ -49,8 +49,8 @@ final class LabelPreparation {
 
     static void checkNonNegative(String name, MemorySegment labels, int n) {
         LabelPreparation workspace = forThisThread();
-        for (int from = 0; from < n; from += READ_CHUNK) {
-            int count = Math.min(READ_CHUNK, n - from);
+        for (long from = 0; from < n; from += READ_CHUNK) { // long: no overflow next to Integer.MAX_VALUE rows
+            int count = (int) Math.min(READ_CHUNK, n - from);
             int[] values = workspace.read(labels, from, count);
             for (int i = 0; i < count; i++) {
                 if (values[i] < 0) {
@@ -110,11 +110,12 @@ final class LabelPreparation {
             positions = new int[n];
             scratchOffsets = new int[n + 1];
         }
-        for (int from = 0; from < n; from += READ_CHUNK) {
-            int count = Math.min(READ_CHUNK, n - from);
+        for (long from = 0; from < n; from += READ_CHUNK) {
+            int start = (int) from;
+            int count = Math.min(READ_CHUNK, n - start);
             int[] values = read(labels, from, count);
             for (int i = 0; i < count; i++) {
-                keys[from + i] = ((long) values[i] << 32) | (from + i);
+                keys[start + i] = ((long) values[i] << 32) | (start + i);
             }
         }
         sortByLabel(n); // by label, then by row: a stable class order
