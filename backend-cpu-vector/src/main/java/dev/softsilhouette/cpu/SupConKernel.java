@@ -76,9 +76,7 @@ final class SupConKernel implements ParallelTask {
     private float[] linear = new float[0];
     private float[] linearT = new float[0];
     /** The gradient, class order, row stride dp: written to the caller only once every block has finished. */
-    private float[] gradientSorted = new float[0];
-    /** {@link #gradientSorted}'s array and a segment over it, for {@link #writeGradient}. */
-    private final FloatArraySegment gradientSortedView = new FloatArraySegment();
+    private final FloatArraySegment gradientSorted = new FloatArraySegment();
     /** One gradient row in the caller's order (the split plan's sum). */
     private final FloatArraySegment rowBuffer = new FloatArraySegment();
     private final float[][] tiles;
@@ -124,7 +122,7 @@ final class SupConKernel implements ParallelTask {
             for (int p = 0; p < data.n; p++) {
                 long at = (long) data.sortedRows[p] * d;
                 rowBuffer.read(gradientOut, at, 0, d);
-                ops.add(rowBuffer.array(), 0, gradientSorted, p * dp, d);
+                ops.add(rowBuffer.array(), 0, gradientSorted.array(), p * dp, d);
                 rowBuffer.write(0, gradientOut, at, d);
             }
         }
@@ -197,7 +195,7 @@ final class SupConKernel implements ParallelTask {
         Arrays.fill(logSumExpF, n, npad, 0f);
         int kc = k + 1;
         if (gradient) {
-            gradientSorted = gradientSortedView.grow(npad * dp);
+            gradientSorted.grow(npad * dp);
             rowBuffer.grow(dp);
             linear = SortedBatch.grow(linear, npad * kc);
             linearT = SortedBatch.grow(linearT, kc * npad);
@@ -372,7 +370,7 @@ final class SupConKernel implements ParallelTask {
         int kc = data.k + 1;
         int[] classOf = data.classOf;
         float[] tile = tiles[worker];
-        Arrays.fill(gradientSorted, first * dp, (first + width) * dp, 0f);
+        Arrays.fill(gradientSorted.array(), first * dp, (first + width) * dp, 0f);
         for (int j0 = 0; j0 < npad; j0 += width) {
             int end = Math.min(width, data.n - j0);
             for (int i0 = first; i0 < last; i0 += QUAD) {
@@ -397,7 +395,7 @@ final class SupConKernel implements ParallelTask {
                 for (int v = 0, vectors = dp / lanes; v < vectors; ) {
                     int count = SortedBatch.productVectors(vectors - v, ops.widestProduct());
                     ops.multiplyAdd(count, tile, 0, width, 1, z, j0 * dp + v * lanes, lanes, dp, width,
-                            gradientSorted, i0 * dp + v * lanes, dp, true);
+                            gradientSorted.array(), i0 * dp + v * lanes, dp, true);
                     v += count;
                 }
             }
@@ -411,7 +409,7 @@ final class SupConKernel implements ParallelTask {
     private void throughNormalisation(int i) {
         int dp = data.dp;
         int off = i * dp;
-        float[] g = gradientSorted;
+        float[] g = gradientSorted.array();
         double inverse = inverseNorms[i];
         if (inverse >= 0) {
             float radial = ops.dot(g, off, z, off, dp);
@@ -430,7 +428,7 @@ final class SupConKernel implements ParallelTask {
         int d = data.d;
         int dp = data.dp;
         for (int p = 0; p < data.n; p++) {
-            gradientSortedView.write(p * dp, gradientOut, (long) data.sortedRows[p] * d, d);
+            gradientSorted.write(p * dp, gradientOut, (long) data.sortedRows[p] * d, d);
         }
     }
 }
