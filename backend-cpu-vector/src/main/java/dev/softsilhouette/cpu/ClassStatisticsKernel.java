@@ -32,11 +32,20 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private static final int ROWS = 2;
     private static final int CLASS_SUMS = 3;
     private static final int GRADIENT = 4;
+    private static final int REDUCE_CLASS_SUMS = 5;
     private static final int STATS_BLOCK = 64;
     /** Squared Euclidean: the rows the shift is the mean of, at most about this many, evenly spaced. */
     private static final int SHIFT_SAMPLE = 256;
     /** Rows per block of the dense class-weighted sums: 64 rows of up to four vectors fit L1 next to the rest. */
     private static final int CLASS_SUMS_ROWS = 64;
+    /**
+     * The class-weighted sums are split by rows into at most this many blocks of whole row chunks, at least
+     * {@link #LEAST_CHUNKS_PER_BLOCK} each; each block's partial sums are added in block order. Split by rows, a worker
+     * reads the rows and coefficients it wrote itself: split by dimensions, every worker read every row, and the next
+     * call's writes to those lines waited for the other cores to give them up.
+     */
+    private static final int MOST_CLASS_SUM_BLOCKS = 8;
+    private static final int LEAST_CHUNKS_PER_BLOCK = 4;
     /** Per pair, the cosine distance below which unit rows are parallel up to float rounding (2^-40). */
     private static final double COSINE_PARALLEL = 0x1p-40;
 
@@ -115,6 +124,10 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private int[] nonzeroCounts = new int[0];
     private boolean sparseClassSums;
     private float[] classWeights = new float[0];
+    /** The partial class-weighted sums of row blocks 1, 2, ... (block 0 writes {@link #classWeights}), kRows x dp each. */
+    private float[] classWeightParts = new float[0];
+    private int classSumBlocks;
+    private int chunksPerClassSumBlock;
     private double[] classWeightTotals = new double[0];
     private final double[][] statsSums;
     private final float[][] statsBlock;
@@ -170,8 +183,8 @@ final class ClassStatisticsKernel extends PhasedKernel {
 
         int workers = pool.size();
         for (int w = 0; w < workers; w++) {
-            statsSums[w] = SortedBatch.grow(statsSums[w], dp);
-            statsBlock[w] = SortedBatch.grow(statsBlock[w], dp);
+            statsSums[w] = SortedBatch.growOwn(statsSums[w], dp);
+            statsBlock[w] = SortedBatch.growOwn(statsBlock[w], dp);
         }
         if (cosine) {
             rowNorms = SortedBatch.grow(rowNorms, npad);
@@ -247,12 +260,12 @@ final class ClassStatisticsKernel extends PhasedKernel {
         }
 
         for (int w = 0; w < workers; w++) {
-            rowBlocks[w] = SortedBatch.grow(rowBlocks[w], Math.max(4 * kp, ROW_CHUNK * dp));
-            sumsScratch[w] = SortedBatch.grow(sumsScratch[w], data.rowScratch); // padded: the row math reads whole vectors
-            derivatives[w] = SortedBatch.grow(derivatives[w], k);
-            rowScratch[w] = SortedBatch.grow(rowScratch[w], data.rowScratch);
-            unitRows[w] = SortedBatch.grow(unitRows[w], cosine ? dp : 0);
-            packedRows[w] = SortedBatch.grow(packedRows[w], gradient ? CLASS_SUMS_ROWS * 4 * lanes : 0);
+            rowBlocks[w] = SortedBatch.growOwn(rowBlocks[w], Math.max(4 * kp, ROW_CHUNK * dp));
+            sumsScratch[w] = SortedBatch.growOwn(sumsScratch[w], data.rowScratch); // padded: the row math reads whole vectors
+            derivatives[w] = SortedBatch.growOwn(derivatives[w], k);
+            rowScratch[w] = SortedBatch.growOwn(rowScratch[w], data.rowScratch);
+            unitRows[w] = SortedBatch.growOwn(unitRows[w], cosine ? dp : 0);
+            packedRows[w] = SortedBatch.growOwn(packedRows[w], gradient ? CLASS_SUMS_ROWS * 4 * lanes : 0);
         }
         growGradientRows(dp);
         if (gradient) {
@@ -282,7 +295,15 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 nonzeros += nonzeroCounts[p];
             }
             sparseClassSums = nonzeros * 8 <= (long) n * k; // a data-dependent choice, never a thread-dependent one
-            runPhase(CLASS_SUMS, dimensionChunks + 1);
+            int chunks = rowChunks();
+            chunksPerClassSumBlock = Math.max(LEAST_CHUNKS_PER_BLOCK,
+                    (chunks + MOST_CLASS_SUM_BLOCKS - 1) / MOST_CLASS_SUM_BLOCKS);
+            classSumBlocks = (chunks + chunksPerClassSumBlock - 1) / chunksPerClassSumBlock;
+            classWeightParts = SortedBatch.grow(classWeightParts, (classSumBlocks - 1) * kRows * dp);
+            runPhase(CLASS_SUMS, classSumBlocks + 1);
+            if (classSumBlocks > 1) {
+                runPhase(REDUCE_CLASS_SUMS, k);
+            }
             runPhase(GRADIENT, rowChunks());
         }
         this.rowWeights = null;
@@ -312,11 +333,16 @@ final class ClassStatisticsKernel extends PhasedKernel {
             }
             case CLASS_SUMS -> {
                 while ((item = claims.next(worker)) >= 0) {
-                    if (item == dimensionChunks) {
+                    if (item == classSumBlocks) {
                         classWeightTotals();
                     } else {
                         classWeightedSums(item, worker);
                     }
+                }
+            }
+            case REDUCE_CLASS_SUMS -> {
+                while ((item = claims.next(worker)) >= 0) {
+                    addClassWeightParts(item);
                 }
             }
             case GRADIENT -> {
@@ -605,43 +631,56 @@ final class ClassStatisticsKernel extends PhasedKernel {
     }
 
     /**
-     * U_c = sum_j coef[j][c] x_j for every class, on one slice of dimensions (up to four vectors).
+     * One row block's part of U_c = sum_j coef[j][c] x_j, for every class: block 0 into {@link #classWeights}, the
+     * others into their own part of {@link #classWeightParts}. One slice of dimensions (up to four vectors) at a time,
+     * so that the slice of the sums (kRows rows) stays in L1.
      */
-    private void classWeightedSums(int chunk, int worker) {
+    private void classWeightedSums(int block, int worker) {
         int dp = data.dp;
-        int npad = data.npad;
-        int t = chunkStart[chunk];
-        int vectors = chunkVectorCount[chunk];
-        if (sparseClassSums) {
-            int len = vectors * lanes;
-            for (int c = 0; c < kRows; c++) {
-                Arrays.fill(classWeights, c * dp + t, c * dp + t + len, 0f);
+        int from = block * chunksPerClassSumBlock * ROW_CHUNK;
+        int to = Math.min(data.n, from + chunksPerClassSumBlock * ROW_CHUNK);
+        float[] sums = block == 0 ? classWeights : classWeightParts;
+        int sumsOff = block == 0 ? 0 : (block - 1) * kRows * dp;
+        float[] x = data.x;
+        for (int slice = 0; slice < dimensionChunks; slice++) {
+            int t = chunkStart[slice];
+            int vectors = chunkVectorCount[slice];
+            int width = vectors * lanes;
+            if (sparseClassSums) {
+                for (int c = 0; c < kRows; c++) {
+                    Arrays.fill(sums, sumsOff + c * dp + t, sumsOff + c * dp + t + width, 0f);
+                }
+                for (int j = from; j < to; j++) {
+                    int row = j * kp;
+                    for (int q = 0, count = nonzeroCounts[j]; q < count; q++) {
+                        int c = nonzeroClasses[row + q];
+                        ops.multiplyAccumulate(coef[row + c], x, j * dp + t, sums, sumsOff + c * dp + t, width);
+                    }
+                }
+                continue;
             }
-            float[] x = data.x;
-            for (int j = 0, n = data.n; j < n; j++) {
-                int row = j * kp;
-                for (int q = 0, count = nonzeroCounts[j]; q < count; q++) {
-                    int c = nonzeroClasses[row + q];
-                    ops.multiplyAccumulate(coef[row + c], x, j * dp + t, classWeights, c * dp + t, len);
+            // Blocks of rows: the block's slice of x, packed contiguously (rows dp apart would share a few L1 sets),
+            // stays in L1 while every group of four classes passes over it; each block's products are added to the
+            // sums of the blocks before it (a fixed order).
+            float[] packed = packedRows[worker];
+            for (int j0 = from; j0 < to; j0 += CLASS_SUMS_ROWS) {
+                int rows = Math.min(CLASS_SUMS_ROWS, to - j0);
+                for (int j = 0; j < rows; j++) {
+                    System.arraycopy(x, (j0 + j) * dp + t, packed, j * width, width);
+                }
+                for (int c0 = 0; c0 < kRows; c0 += 4) {
+                    ops.multiplyAdd(vectors, coef, j0 * kp + c0, 1, kp, packed, 0, lanes, width, rows, sums,
+                            sumsOff + c0 * dp + t, dp, j0 > from);
                 }
             }
-            return;
         }
-        // Blocks of rows: the block's slice of x, packed contiguously (rows dp apart would share a few L1 sets),
-        // stays in L1 while every group of four classes passes over it; each block's products are added to the sums
-        // of the blocks before it (a fixed order).
-        float[] x = data.x;
-        float[] packed = packedRows[worker];
-        int width = vectors * lanes;
-        for (int j0 = 0, n = data.n; j0 < n; j0 += CLASS_SUMS_ROWS) {
-            int rows = Math.min(CLASS_SUMS_ROWS, n - j0);
-            for (int j = 0; j < rows; j++) {
-                System.arraycopy(x, (j0 + j) * dp + t, packed, j * width, width);
-            }
-            for (int c0 = 0; c0 < kRows; c0 += 4) {
-                ops.multiplyAdd(vectors, coef, j0 * kp + c0, 1, kp, packed, 0, lanes, width, rows, classWeights,
-                        c0 * dp + t, dp, j0 > 0);
-            }
+    }
+
+    /** U_c: the row blocks' partial sums added to block 0's, in block order. */
+    private void addClassWeightParts(int c) {
+        int dp = data.dp;
+        for (int block = 1; block < classSumBlocks; block++) {
+            ops.add(classWeights, c * dp, classWeightParts, ((block - 1) * kRows + c) * dp, dp);
         }
     }
 

@@ -127,10 +127,10 @@ final class EuclideanTileKernel extends PhasedKernel {
         Arrays.fill(columnSums, 0, k * n, 0.0);
         int workers = pool.size();
         for (int w = 0; w < workers; w++) {
-            tiles[w] = SortedBatch.grow(tiles[w], tile * tile);
-            columnScratch[w] = SortedBatch.grow(columnScratch[w], tile);
-            derivatives[w] = SortedBatch.grow(derivatives[w], k);
-            rowScratch[w] = SortedBatch.grow(rowScratch[w], data.rowScratch);
+            tiles[w] = SortedBatch.growOwn(tiles[w], tile * tile);
+            columnScratch[w] = SortedBatch.growOwn(columnScratch[w], tile);
+            derivatives[w] = SortedBatch.growOwn(derivatives[w], k);
+            rowScratch[w] = SortedBatch.growOwn(rowScratch[w], data.rowScratch);
         }
         growGradientRows(dp);
         if (gradient) {

@@ -82,10 +82,10 @@ abstract class PhasedKernel implements ParallelTask {
         return total;
     }
 
-    /** Grows each worker's gradient row ({@link #gradientRow}) to {@code size} floats. */
+    /** Grows each worker's gradient row ({@link #gradientRow}) to {@code size} floats (a worker's own array). */
     void growGradientRows(int size) {
         for (FloatArraySegment row : gradientRows) {
-            row.grow(size);
+            row.grow(size + SortedBatch.CACHE_LINE / Float.BYTES);
         }
     }
 

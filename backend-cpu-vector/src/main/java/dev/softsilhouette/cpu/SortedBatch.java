@@ -54,6 +54,24 @@ final class SortedBatch {
         return a.length >= size ? a : new double[size];
     }
 
+    /** Bytes in a cache line: what a worker's own array keeps to spare at its end. */
+    static final int CACHE_LINE = 64;
+
+    /**
+     * A worker's own array, at least {@code size} long, with one cache line to spare at its end. The allocator and the
+     * collector lay objects side by side, often a kernel's per-worker arrays one after the other: without the spare
+     * line, a worker writing the end of its array and another writing the start of its own would pass that line
+     * between their cores at every row.
+     */
+    static float[] growOwn(float[] a, int size) {
+        return grow(a, size + CACHE_LINE / Float.BYTES);
+    }
+
+    /** {@link #growOwn(float[], int)} for doubles. */
+    static double[] growOwn(double[] a, int size) {
+        return grow(a, size + CACHE_LINE / Double.BYTES);
+    }
+
     static int[] grow(int[] a, int size) {
         return a.length >= size ? a : new int[size];
     }

@@ -209,9 +209,9 @@ final class SupConKernel implements ParallelTask {
         }
         int workers = pool.size();
         for (int w = 0; w < workers; w++) {
-            tiles[w] = SortedBatch.grow(tiles[w], QUAD * width);
-            derivatives[w] = SortedBatch.grow(derivatives[w], k);
-            rowScratch[w] = SortedBatch.grow(rowScratch[w], data.rowScratch);
+            tiles[w] = SortedBatch.growOwn(tiles[w], QUAD * width);
+            derivatives[w] = SortedBatch.growOwn(derivatives[w], k);
+            rowScratch[w] = SortedBatch.growOwn(rowScratch[w], data.rowScratch);
         }
         int wanted = (double) n * n * data.d < 2.0e5 ? 1 : workers;
         runPhase(FORWARD, wanted);
