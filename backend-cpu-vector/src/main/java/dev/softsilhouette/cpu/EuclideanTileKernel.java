@@ -69,6 +69,8 @@ final class EuclideanTileKernel extends PhasedKernel {
      */
     private float[] rowPanels = new float[0];
     private final float[][] tiles;
+    /** Per worker, a backward product of one side of a tile (tile rows of dp), added to the shared sums at its end. */
+    private final float[][] products;
     private final float[][] columnScratch;
     private final double[][] derivatives;
     private final double[][] rowScratch;
@@ -79,6 +81,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         this.lanes = ops.lanes();
         int w = pool.size();
         tiles = new float[w][0];
+        products = new float[w][0];
         columnScratch = new float[w][0];
         derivatives = new double[w][0];
         rowScratch = new double[w][0];
@@ -128,6 +131,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         int workers = pool.size();
         for (int w = 0; w < workers; w++) {
             tiles[w] = SortedBatch.growOwn(tiles[w], tile * tile);
+            products[w] = SortedBatch.growOwn(products[w], gradient ? tile * dp : 0);
             columnScratch[w] = SortedBatch.growOwn(columnScratch[w], tile);
             derivatives[w] = SortedBatch.growOwn(derivatives[w], k);
             rowScratch[w] = SortedBatch.growOwn(rowScratch[w], data.rowScratch);
@@ -401,7 +405,7 @@ final class EuclideanTileKernel extends PhasedKernel {
             Arrays.fill(buffer, row * r, row * r + colsEnd, 0f); // padding rows carry no weight
         }
         // grad_I += W x_J  (accumulated, subtracted at the end)
-        productRows(buffer, r, 1, rowsEnd, j0, colsValid, i0);
+        productRows(buffer, r, 1, rowsEnd, j0, colsValid, i0, products[worker]);
         if (!offDiagonal) {
             return;
         }
@@ -409,16 +413,21 @@ final class EuclideanTileKernel extends PhasedKernel {
             rowSums[j0 + col] += column[col];
         }
         // grad_J += W^T x_I (columns of W past colsValid add to padding rows, which are never read)
-        productRows(buffer, 1, r, SortedBatch.roundUp(colsValid, 6), i0, rowsValid, j0);
+        productRows(buffer, 1, r, SortedBatch.roundUp(colsValid, 6), i0, rowsValid, j0, products[worker]);
     }
 
     /**
      * {@code accumulated[(target + row)*dp + t] += sum_{l < count} w[row*rowStride + l*loopStride] * x[(first + l)*dp
      * + t]} for {@code row < rows} (a multiple of 6) and every dimension, on the 6-row micro-kernel over
      * {@link #rowPanels}. Dimension slices outermost: a slice of the count rows stays in L1 while every row group of
-     * {@code w} streams past it. Each sum is formed from zero and added once: the bits do not depend on the blocking.
+     * {@code w} streams past it. The sums go to the worker's own {@code product} first and are added to
+     * {@code accumulated} in one pass at the end: the rows of {@code accumulated} were last written by whichever worker
+     * ran the block's previous tile, and fetched from that core inside the product they would stall it at every row
+     * group, where one sequential pass streams them. Each sum is formed from zero and added once: the bits do not
+     * depend on the blocking.
      */
-    private void productRows(float[] w, int rowStride, int loopStride, int rows, int first, int count, int target) {
+    private void productRows(float[] w, int rowStride, int loopStride, int rows, int first, int count, int target,
+                             float[] product) {
         int dp = data.dp;
         int npad = data.npad;
         float[] b = rowPanels;
@@ -428,10 +437,11 @@ final class EuclideanTileKernel extends PhasedKernel {
             int bOff = npad * t + first * width;
             for (int rb = 0; rb < rows; rb += 6) {
                 ops.multiplyAdd6(vectors, w, rb * rowStride, rowStride, loopStride, b, bOff, lanes, width, count,
-                        accumulated, (target + rb) * dp + t, dp, true);
+                        product, rb * dp + t, dp, false);
             }
             t += width;
         }
+        ops.add(accumulated, target * dp, product, 0, rows * dp);
     }
 
     /** grad_i = (sum_j w_ij) x_i - sum_j w_ij x_j; the unit vectors need no rescaling. */
