@@ -30,6 +30,9 @@ final class EuclideanTileKernel extends PhasedKernel {
     private static final int ROWS = 1;
     private static final int BACKWARD = 2;
     private static final int GRADIENT = 3;
+    private static final int LOAD_ROWS = 4;
+    private static final int CENTRE_ROWS = 5;
+    private static final int PREPARE_ROWS = 6;
 
     private final SimdOps ops;
     private final int lanes;
@@ -68,6 +71,15 @@ final class EuclideanTileKernel extends PhasedKernel {
      * {@code t}, {@code rowPanels[npad*t + p*w + q] = x[p*dp + t + q]}.
      */
     private float[] rowPanels = new float[0];
+    /** Whether the first phase copies the rows from the batch (else the caller has, before it). */
+    private boolean gatherInPhase;
+    /** The rows are centred on the mean row (any shift is exact in the math, by translation invariance). */
+    private float[] shift = new float[0];
+    /** Each row chunk's float sum of its rows (the mean, in chunk order), and its largest magnitude once centred. */
+    private float[] chunkSums = new float[0];
+    private float[] chunkMax = new float[0];
+    /** The power of two the centred rows are multiplied by (2^-exponent). */
+    private float rowScale;
     private final float[][] tiles;
     /** Per worker, a backward product of one side of a tile (tile rows of dp), added to the shared sums at its end. */
     private final float[][] products;
@@ -103,7 +115,7 @@ final class EuclideanTileKernel extends PhasedKernel {
                    MemorySegment silhouettesOut, MemorySegment gradientOut) {
         int n = batch.rows();
         this.tile = tileFor(n);
-        data.load(batch, tile, true);
+        data.loadShape(batch, tile);
         this.tau = tau;
         this.weight = weight;
         this.rowWeights = rowWeights;
@@ -117,17 +129,14 @@ final class EuclideanTileKernel extends PhasedKernel {
         schedule(blocks);
         prepareOutputs();
 
+        int chunks = rowChunks();
+        shift = SortedBatch.grow(shift, dp);
+        chunkSums = SortedBatch.grow(chunkSums, chunks * dp);
+        chunkMax = SortedBatch.grow(chunkMax, chunks);
         packed = SortedBatch.grow(packed, npad * dp);
         norms = SortedBatch.grow(norms, npad);
-        float[] x = data.x;
-        for (int p = 0; p < npad; p++) {
-            norms[p] = ops.dot(x, p * dp, x, p * dp, dp);
-        }
-        SortedBatch.packColumnPanels(x, packed, npad, dp, lanes);
         sums = SortedBatch.grow(sums, n * k + data.rowScratch); // padded: the row math reads whole vectors
-        Arrays.fill(sums, 0, n * k, 0.0);
         columnSums = SortedBatch.grow(columnSums, k * n);
-        Arrays.fill(columnSums, 0, k * n, 0.0);
         int workers = pool.size();
         for (int w = 0; w < workers; w++) {
             tiles[w] = SortedBatch.growOwn(tiles[w], tile * tile);
@@ -142,23 +151,31 @@ final class EuclideanTileKernel extends PhasedKernel {
             coefT = SortedBatch.grow(coefT, kc * npad);
             accumulated = SortedBatch.grow(accumulated, npad * dp);
             rowSums = SortedBatch.grow(rowSums, npad);
-            Arrays.fill(coef, n * kc, npad * kc, 0f);
-            for (int c = 0; c < k; c++) {
-                Arrays.fill(coefT, c * npad + n, (c + 1) * npad, 0f);
-            }
-            Arrays.fill(coefT, k * npad, kc * npad, 0f);
-            Arrays.fill(accumulated, 0, npad * dp, 0f);
-            Arrays.fill(rowSums, 0, npad, 0f);
             rowPanels = SortedBatch.grow(rowPanels, npad * dp);
-            for (int t = 0; t < dp; ) {
-                int width = Math.min(ops.widestProduct(), (dp - t) / lanes) * lanes;
-                for (int p = 0; p < npad; p++) {
-                    System.arraycopy(data.x, p * dp + t, rowPanels, npad * t + p * width, width);
-                }
-                t += width;
-            }
         }
         workersWanted = workersFor((double) n * n * data.d / 2);
+
+        // The rows in three parallel passes: copied with each chunk's sum, centred on the mean with each chunk's
+        // largest magnitude, then scaled by the batch's power of two with their norms, panels and zeroed sums.
+        gatherInPhase = pool.reaches(data.source());
+        if (!gatherInPhase) {
+            data.gatherRows(0, n);
+        }
+        runPhase(LOAD_ROWS, chunks);
+        Arrays.fill(shift, 0, dp, 0f);
+        for (int chunk = 0; chunk < chunks; chunk++) {
+            ops.add(shift, 0, chunkSums, chunk * dp, dp);
+        }
+        ops.scale(shift, 0, dp, 1f / n);
+        runPhase(CENTRE_ROWS, chunks);
+        float max = 0f;
+        for (int chunk = 0; chunk < chunks; chunk++) {
+            max = Math.max(max, chunkMax[chunk]);
+        }
+        int exponent = SortedBatch.scaleExponent(max);
+        data.invScale = Math.scalb(1.0, exponent);
+        rowScale = Math.scalb(1.0f, -exponent);
+        runPhase(PREPARE_ROWS, (npad + ROW_CHUNK - 1) / ROW_CHUNK);
 
         runTiles(FORWARD);
         runPhase(ROWS, rowChunks());
@@ -262,7 +279,101 @@ final class EuclideanTileKernel extends PhasedKernel {
                     gradientRows(chunk, worker);
                 }
             }
+            case LOAD_ROWS -> {
+                int chunk;
+                while ((chunk = claims.next(worker)) >= 0) {
+                    loadRows(chunk);
+                }
+            }
+            case CENTRE_ROWS -> {
+                int chunk;
+                while ((chunk = claims.next(worker)) >= 0) {
+                    centreRows(chunk);
+                }
+            }
+            case PREPARE_ROWS -> {
+                int chunk;
+                while ((chunk = claims.next(worker)) >= 0) {
+                    prepareRows(chunk);
+                }
+            }
             default -> throw new IllegalStateException("phase " + phase);
+        }
+    }
+
+    /** One chunk of rows from the batch, and their float sum in row order (one block of the mean row). */
+    private void loadRows(int chunk) {
+        int dp = data.dp;
+        int from = chunk * ROW_CHUNK;
+        int to = Math.min(data.n, from + ROW_CHUNK);
+        if (gatherInPhase) {
+            data.gatherRows(from, to);
+        }
+        Arrays.fill(chunkSums, chunk * dp, (chunk + 1) * dp, 0f);
+        for (int p = from; p < to; p++) {
+            ops.add(chunkSums, chunk * dp, data.x, p * dp, dp);
+        }
+    }
+
+    /** One chunk of rows less the shift, and their largest magnitude. */
+    private void centreRows(int chunk) {
+        int dp = data.dp;
+        int from = chunk * ROW_CHUNK;
+        int to = Math.min(data.n, from + ROW_CHUNK);
+        float max = 0f;
+        for (int p = from; p < to; p++) {
+            max = Math.max(max, ops.subtractMaxAbs(data.x, p * dp, shift, dp));
+        }
+        chunkMax[chunk] = max;
+    }
+
+    /**
+     * One chunk of the padded rows (whole panels of {@code lanes} rows): scaled by the batch's power of two, their
+     * squared norms and column panels, and their rows of every sum zeroed (with the gradient, their dimension slices
+     * copied into the backward products' row panels too).
+     */
+    private void prepareRows(int chunk) {
+        int n = data.n;
+        int npad = data.npad;
+        int dp = data.dp;
+        int k = data.k;
+        float[] x = data.x;
+        int from = chunk * ROW_CHUNK;
+        int to = Math.min(npad, from + ROW_CHUNK);
+        int realTo = Math.min(n, to);
+        if (rowScale != 1f && realTo > from) {
+            ops.scale(x, from * dp, realTo * dp, rowScale); // padding rows are zero
+        }
+        for (int p = from; p < to; p++) {
+            norms[p] = ops.dot(x, p * dp, x, p * dp, dp);
+        }
+        SortedBatch.packColumnPanels(x, packed, from, to, dp, lanes);
+        if (realTo > from) {
+            Arrays.fill(sums, from * k, realTo * k, 0.0);
+            for (int c = 0; c < k; c++) {
+                Arrays.fill(columnSums, c * n + from, c * n + realTo, 0.0);
+            }
+        }
+        if (!gradient) {
+            return;
+        }
+        int kc = k + 1;
+        int padFrom = Math.max(from, n);
+        if (padFrom < to) { // padding rows: rows() writes the coefficients of the others
+            Arrays.fill(coef, padFrom * kc, to * kc, 0f);
+            for (int c = 0; c < k; c++) {
+                Arrays.fill(coefT, c * npad + padFrom, c * npad + to, 0f);
+            }
+        }
+        Arrays.fill(coefT, k * npad + from, k * npad + to, 0f);
+        Arrays.fill(accumulated, from * dp, to * dp, 0f);
+        Arrays.fill(rowSums, from, to, 0f);
+        for (int t = 0; t < dp; ) {
+            int width = Math.min(ops.widestProduct(), (dp - t) / lanes) * lanes;
+            for (int p = from; p < to; p++) {
+                System.arraycopy(x, p * dp + t, rowPanels, npad * t + p * width, width);
+            }
+            t += width;
         }
     }
 

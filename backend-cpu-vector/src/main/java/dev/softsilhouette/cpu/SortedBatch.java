@@ -38,7 +38,8 @@ final class SortedBatch {
     /** Doubles of per-row scratch the per-row silhouette math needs. */
     int rowScratch;
     int[] sortedRows;
-    private float[] shift = new float[0];
+    /** A row of zeros: {@link #load} leaves the rows where they are. */
+    private float[] zeroRow = new float[0];
     private MemorySegment source;
 
     SortedBatch(SimdOps ops) {
@@ -100,11 +101,12 @@ final class SortedBatch {
     }
 
     /**
-     * Column panels, the B operand of the Gram tile products: for each group of {@code lanes} consecutive rows, their
-     * values side by side for each dimension ({@code panels[p0*dp + t*lanes + lane] = rows[(p0+lane)*dp + t]}).
+     * Column panels, the B operand of the Gram tile products: for each group of {@code lanes} consecutive rows from
+     * {@code from} to {@code to} (both multiples of {@code lanes}), their values side by side for each dimension
+     * ({@code panels[p0*dp + t*lanes + lane] = rows[(p0+lane)*dp + t]}).
      */
-    static void packColumnPanels(float[] rows, float[] panels, int npad, int dp, int lanes) {
-        for (int p0 = 0; p0 < npad; p0 += lanes) {
+    static void packColumnPanels(float[] rows, float[] panels, int from, int to, int dp, int lanes) {
+        for (int p0 = from; p0 < to; p0 += lanes) {
             int base = p0 * dp;
             for (int lane = 0; lane < lanes; lane++) {
                 int src = (p0 + lane) * dp;
@@ -115,20 +117,16 @@ final class SortedBatch {
         }
     }
 
-    void load(PreparedBatch batch, int rowMultiple, boolean centre) {
+    /**
+     * The batch and its rows, on the calling thread, divided by the power of two that brings their largest magnitude
+     * into [1, 2) (the kernels that work on the rows in parallel phases load the shape only, and the rows themselves).
+     */
+    void load(PreparedBatch batch, int rowMultiple) {
         loadShape(batch, rowMultiple);
         gatherRows(0, n);
-        Arrays.fill(shift, 0, dp, 0f);
-        if (centre) {
-            // Any shift is exact in the math (translation invariance); the float mean is close enough to the centre.
-            for (int p = 0; p < n; p++) {
-                ops.add(shift, 0, x, p * dp, dp);
-            }
-            ops.scale(shift, 0, dp, 1f / n);
-        }
         float max = 0f;
         for (int p = 0; p < n; p++) {
-            max = Math.max(max, ops.subtractMaxAbs(x, p * dp, shift, dp));
+            max = Math.max(max, ops.subtractMaxAbs(x, p * dp, zeroRow, dp));
         }
         int exponent = scaleExponent(max);
         invScale = Math.scalb(1.0, exponent);
@@ -166,7 +164,7 @@ final class SortedBatch {
         source = batch.embeddings();
         x = rows.grow(npad * dp);
         classOf = grow(classOf, npad);
-        shift = grow(shift, dp);
+        zeroRow = grow(zeroRow, dp);
         int[] labels = batch.labels();
         for (int p = 0; p < n; p++) {
             classOf[p] = labels[sortedRows[p]];

@@ -156,7 +156,7 @@ final class SupConKernel implements ParallelTask {
     private void run(PreparedBatch batch, SupConTemperatures t, double weight, MemorySegment rowWeights,
                      boolean gradient, boolean silhouette, double silhouetteTau, double silhouetteWeight) {
         // No centring: a shift would change the directions. The power-of-two scale does not.
-        data.load(batch, width, false);
+        data.load(batch, width);
         int n = data.n;
         int npad = data.npad;
         int dp = data.dp;
@@ -190,7 +190,7 @@ final class SupConKernel implements ParallelTask {
             }
             inverseNorms[p] = norm >= floor ? 1.0 / (norm * data.invScale) : -1.0 / (floor * data.invScale);
         }
-        SortedBatch.packColumnPanels(z, panels, npad, dp, lanes);
+        SortedBatch.packColumnPanels(z, panels, 0, npad, dp, lanes);
         Arrays.fill(anchorWeights, 0, npad, 0f);
         Arrays.fill(logSumExpF, n, npad, 0f);
         int kc = k + 1;
