@@ -94,16 +94,11 @@ final class ClassStatisticsKernel extends PhasedKernel {
     private boolean anyBelowFloor;
     /** From the sums the rows give to the sums in the caller's units: invScale^2, or 1/2 for cosine. */
     private double sumsScale;
-    /** Whether the row phase copies the rows from the batch (else the caller has, before it). */
-    private boolean gatherInPhase;
-    /** Squared Euclidean: the shift the rows are centred on, and each row chunk's largest magnitude. */
+    /** Squared Euclidean: the shift the rows are centred on. */
     private float[] shift = new float[0];
     private double[] shiftSum = new double[0];
-    private float[] chunkMax = new float[0];
     /** Squared Euclidean: the power of two the centred rows are multiplied by (2^-exponent). */
     private float rowScale;
-    /** A row of zeros (cosine: no shift). */
-    private float[] zeroRow = new float[0];
     private float[] coef = new float[0];
     /** Squared Euclidean: the class sums {@code n_k m_k} in float, the B operand of the gradient product. */
     private float[] classTotals = new float[0];
@@ -196,8 +191,6 @@ final class ClassStatisticsKernel extends PhasedKernel {
             chunkUnitSums = SortedBatch.grow(chunkUnitSums, rowChunks() * dp);
         }
         rowSquares = SortedBatch.grow(rowSquares, n);
-        chunkMax = SortedBatch.grow(chunkMax, rowChunks());
-        zeroRow = SortedBatch.grow(zeroRow, dp);
         shift = SortedBatch.grow(shift, dp);
         shiftSum = SortedBatch.grow(shiftSum, dp);
         centres = SortedBatch.grow(centres, centreRows * dp);
@@ -215,11 +208,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
             classTotals = SortedBatch.grow(classTotals, k * totalsStride);
         }
         workersWanted = workersFor((double) n * kp * data.d);
-        // Workers copy the rows in the first phase, unless the batch is a segment only this thread may read.
-        gatherInPhase = pool.reaches(data.source());
-        if (!gatherInPhase) {
-            data.gatherRows(0, n);
-        }
+        gatherRowsInPhase();
         if (!cosine) {
             sampleShift();
         }
@@ -228,13 +217,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
             unitMean();
             sumsScale = 0.5;
         } else {
-            float max = 0f;
-            for (int chunk = 0, chunks = rowChunks(); chunk < chunks; chunk++) {
-                max = Math.max(max, chunkMax[chunk]);
-            }
-            int exponent = SortedBatch.scaleExponent(max);
-            data.invScale = Math.scalb(1.0, exponent);
-            rowScale = Math.scalb(1.0f, -exponent);
+            rowScale = powerOfTwoFromChunks();
             sumsScale = data.invScale * data.invScale;
         }
         runPhase(STATISTICS, k);
@@ -390,12 +373,10 @@ final class ClassStatisticsKernel extends PhasedKernel {
         float[] x = data.x;
         int from = chunk * ROW_CHUNK;
         int to = Math.min(data.n, from + ROW_CHUNK);
-        if (gatherInPhase) {
-            data.gatherRows(from, to);
-        }
+        gatherChunk(from, to);
         if (cosine) {
             for (int p = from; p < to; p++) {
-                int exponent = SortedBatch.scaleExponent(ops.subtractMaxAbs(x, p * dp, zeroRow, dp));
+                int exponent = SortedBatch.scaleExponent(ops.subtractMaxAbs(x, p * dp, data.zeroRow, dp));
                 if (exponent != 0) {
                     ops.scale(x, p * dp, (p + 1) * dp, Math.scalb(1.0f, -exponent));
                 }
@@ -413,15 +394,11 @@ final class ClassStatisticsKernel extends PhasedKernel {
             float[] blockSum = statsBlock[worker];
             Arrays.fill(blockSum, 0, dp, 0f);
             for (int p = from; p < to; p++) {
-                ops.scaleShifted(x, p * dp, data.d, unitScale[p], zeroRow, blockSum, 0, true);
+                ops.scaleShifted(x, p * dp, data.d, unitScale[p], data.zeroRow, blockSum, 0, true);
             }
             System.arraycopy(blockSum, 0, chunkUnitSums, chunk * dp, dp);
         } else {
-            float max = 0f;
-            for (int p = from; p < to; p++) {
-                max = Math.max(max, ops.subtractMaxAbs(x, p * dp, shift, dp));
-            }
-            chunkMax[chunk] = max;
+            centreChunk(chunk, from, to, shift);
         }
     }
 

@@ -71,13 +71,10 @@ final class EuclideanTileKernel extends PhasedKernel {
      * {@code t}, {@code rowPanels[npad*t + p*w + q] = x[p*dp + t + q]}.
      */
     private float[] rowPanels = new float[0];
-    /** Whether the first phase copies the rows from the batch (else the caller has, before it). */
-    private boolean gatherInPhase;
     /** The rows are centred on the mean row (any shift is exact in the math, by translation invariance). */
     private float[] shift = new float[0];
-    /** Each row chunk's float sum of its rows (the mean, in chunk order), and its largest magnitude once centred. */
+    /** Each row chunk's float sum of its rows (the mean, in chunk order). */
     private float[] chunkSums = new float[0];
-    private float[] chunkMax = new float[0];
     /** The power of two the centred rows are multiplied by (2^-exponent). */
     private float rowScale;
     private final float[][] tiles;
@@ -132,7 +129,6 @@ final class EuclideanTileKernel extends PhasedKernel {
         int chunks = rowChunks();
         shift = SortedBatch.grow(shift, dp);
         chunkSums = SortedBatch.grow(chunkSums, chunks * dp);
-        chunkMax = SortedBatch.grow(chunkMax, chunks);
         packed = SortedBatch.grow(packed, npad * dp);
         norms = SortedBatch.grow(norms, npad);
         sums = SortedBatch.grow(sums, n * k + data.rowScratch); // padded: the row math reads whole vectors
@@ -157,10 +153,7 @@ final class EuclideanTileKernel extends PhasedKernel {
 
         // The rows in three parallel passes: copied with each chunk's sum, centred on the mean with each chunk's
         // largest magnitude, then scaled by the batch's power of two with their norms, panels and zeroed sums.
-        gatherInPhase = pool.reaches(data.source());
-        if (!gatherInPhase) {
-            data.gatherRows(0, n);
-        }
+        gatherRowsInPhase();
         runPhase(LOAD_ROWS, chunks);
         Arrays.fill(shift, 0, dp, 0f);
         for (int chunk = 0; chunk < chunks; chunk++) {
@@ -168,13 +161,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         }
         ops.scale(shift, 0, dp, 1f / n);
         runPhase(CENTRE_ROWS, chunks);
-        float max = 0f;
-        for (int chunk = 0; chunk < chunks; chunk++) {
-            max = Math.max(max, chunkMax[chunk]);
-        }
-        int exponent = SortedBatch.scaleExponent(max);
-        data.invScale = Math.scalb(1.0, exponent);
-        rowScale = Math.scalb(1.0f, -exponent);
+        rowScale = powerOfTwoFromChunks();
         runPhase(PREPARE_ROWS, (npad + ROW_CHUNK - 1) / ROW_CHUNK);
 
         runTiles(FORWARD);
@@ -288,7 +275,8 @@ final class EuclideanTileKernel extends PhasedKernel {
             case CENTRE_ROWS -> {
                 int chunk;
                 while ((chunk = claims.next(worker)) >= 0) {
-                    centreRows(chunk);
+                    int from = chunk * ROW_CHUNK;
+                    centreChunk(chunk, from, Math.min(data.n, from + ROW_CHUNK), shift);
                 }
             }
             case PREPARE_ROWS -> {
@@ -306,25 +294,11 @@ final class EuclideanTileKernel extends PhasedKernel {
         int dp = data.dp;
         int from = chunk * ROW_CHUNK;
         int to = Math.min(data.n, from + ROW_CHUNK);
-        if (gatherInPhase) {
-            data.gatherRows(from, to);
-        }
+        gatherChunk(from, to);
         Arrays.fill(chunkSums, chunk * dp, (chunk + 1) * dp, 0f);
         for (int p = from; p < to; p++) {
             ops.add(chunkSums, chunk * dp, data.x, p * dp, dp);
         }
-    }
-
-    /** One chunk of rows less the shift, and their largest magnitude. */
-    private void centreRows(int chunk) {
-        int dp = data.dp;
-        int from = chunk * ROW_CHUNK;
-        int to = Math.min(data.n, from + ROW_CHUNK);
-        float max = 0f;
-        for (int p = from; p < to; p++) {
-            max = Math.max(max, ops.subtractMaxAbs(data.x, p * dp, shift, dp));
-        }
-        chunkMax[chunk] = max;
     }
 
     /**

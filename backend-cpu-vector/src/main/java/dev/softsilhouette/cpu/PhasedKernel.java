@@ -31,6 +31,10 @@ abstract class PhasedKernel implements ParallelTask {
     /** Silhouettes in sorted order, written to the caller only once everything succeeded. */
     float[] silhouettes = new float[0];
     double[] chunkTotals = new double[0];
+    /** Each row chunk's largest magnitude once its rows are centred ({@link #centreChunk}). */
+    float[] chunkMax = new float[0];
+    /** Whether the workers copy the batch's rows, chunk by chunk ({@link #gatherChunk}). */
+    private boolean gatherInPhase;
     /** Each worker's gradient row, {@code dp} floats. */
     private final FloatArraySegment[] gradientRows;
 
@@ -65,6 +69,49 @@ abstract class PhasedKernel implements ParallelTask {
     void prepareOutputs() {
         silhouettes = SortedBatch.grow(silhouettes, data.n);
         chunkTotals = SortedBatch.grow(chunkTotals, rowChunks());
+        chunkMax = SortedBatch.grow(chunkMax, rowChunks());
+    }
+
+    /**
+     * Who copies the batch's rows: the workers, each chunk in the first phase that reads it ({@link #gatherChunk}),
+     * unless the batch is a segment only this thread may read; then this thread, now.
+     */
+    void gatherRowsInPhase() {
+        gatherInPhase = pool.reaches(data.source());
+        if (!gatherInPhase) {
+            data.gatherRows(0, data.n);
+        }
+    }
+
+    /** The rows {@code from..to} from the batch, when the workers copy them. */
+    void gatherChunk(int from, int to) {
+        if (gatherInPhase) {
+            data.gatherRows(from, to);
+        }
+    }
+
+    /** The rows {@code from..to} of a chunk less {@code shift}, and their largest magnitude into {@link #chunkMax}. */
+    void centreChunk(int chunk, int from, int to, float[] shift) {
+        int dp = data.dp;
+        float max = 0f;
+        for (int p = from; p < to; p++) {
+            max = Math.max(max, data.ops.subtractMaxAbs(data.x, p * dp, shift, dp));
+        }
+        chunkMax[chunk] = max;
+    }
+
+    /**
+     * The batch's power of two from the chunks' largest magnitudes: sets {@code data.invScale} and returns the factor
+     * the centred rows are multiplied by ({@code 2^-exponent}).
+     */
+    float powerOfTwoFromChunks() {
+        float max = 0f;
+        for (int chunk = 0, chunks = rowChunks(); chunk < chunks; chunk++) {
+            max = Math.max(max, chunkMax[chunk]);
+        }
+        int exponent = SortedBatch.scaleExponent(max);
+        data.invScale = Math.scalb(1.0, exponent);
+        return Math.scalb(1.0f, -exponent);
     }
 
     /** Sum of the silhouettes in chunk order, and the per-row values to the caller's order. */

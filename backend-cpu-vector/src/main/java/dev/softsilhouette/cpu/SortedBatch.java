@@ -38,8 +38,8 @@ final class SortedBatch {
     /** Doubles of per-row scratch the per-row silhouette math needs. */
     int rowScratch;
     int[] sortedRows;
-    /** A row of zeros: {@link #load} leaves the rows where they are. */
-    private float[] zeroRow = new float[0];
+    /** A row of zeros ({@code dp} floats), for row operations that take a shift where there is none. */
+    float[] zeroRow = new float[0];
     private MemorySegment source;
 
     SortedBatch(SimdOps ops) {
