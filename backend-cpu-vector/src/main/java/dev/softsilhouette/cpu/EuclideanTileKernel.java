@@ -143,7 +143,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         }
         growGradientRows(dp);
         if (gradient) {
-            coef = SortedBatch.grow(coef, npad * kc);
+            coef = SortedBatch.grow(coef, npad * kc + lanes); // pairWeights reads up to a vector past a row
             coefT = SortedBatch.grow(coefT, kc * npad);
             accumulated = SortedBatch.grow(accumulated, npad * dp);
             rowSums = SortedBatch.grow(rowSums, npad);

@@ -89,7 +89,8 @@ public interface SimdOps {
     /**
      * One row of the backward pair weights, in place over a distance row: {@code w_j = (rowCoef[rowCoefOff +
      * classOf[j0+c]] + colCoef[colCoefOff + c]) / d_j}, 0 where {@code d_j = 0}; adds each {@code w_j} to
-     * {@code columnSums[c]} when that is not null and returns the row's sum.
+     * {@code columnSums[c]} when that is not null and returns the row's sum. {@code rowCoef} may be read up to
+     * {@link #lanes()} - 1 entries past {@code rowCoefOff + classOf[j]}.
      */
     float pairWeights(float[] tile, int off, int len, float[] rowCoef, int rowCoefOff, int[] classOf, int j0,
                       float[] colCoef, int colCoefOff, float[] columnSums);

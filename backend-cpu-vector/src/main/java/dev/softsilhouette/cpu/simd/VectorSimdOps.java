@@ -7,6 +7,7 @@ import java.util.Arrays;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -27,6 +28,8 @@ public final class VectorSimdOps implements SimdOps {
     private static final VectorShuffle<Float>[] FOLDS = folds(S);
 
     private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    /** Ints as wide as the floats of {@link #S} (class indices that select coefficients). */
+    private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
     /** The float lanes from L/2 on: where a double vector narrowed with part -1 lands. */
     private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, -1L << (L / 2));
     private static final int DL = DS.length();
@@ -794,8 +797,19 @@ public final class VectorSimdOps implements SimdOps {
         FloatVector rowSum = zero;
         for (int c = 0; c < len; c += L) {
             FloatVector d = FloatVector.fromArray(S, tile, off + c);
-            FloatVector coef = FloatVector.fromArray(S, rowCoef, rowCoefOff, classOf, j0 + c)
-                    .add(FloatVector.fromArray(S, colCoef, colCoefOff + c));
+            // rowCoef[classOf[j]]: the kernel's columns are sorted by class and every class has rows, so a vector's
+            // classes lie in first..first+L-1 and one permutation of those L coefficients picks them (a gather costs
+            // several times more here); otherwise the gather.
+            int first = classOf[j0 + c];
+            IntVector inWindow = IntVector.fromArray(IS, classOf, j0 + c).sub(first);
+            FloatVector rowTerm;
+            if (inWindow.compare(VectorOperators.ULT, L).allTrue()) {
+                rowTerm = FloatVector.fromArray(S, rowCoef, rowCoefOff + first)
+                        .rearrange(inWindow.toShuffle().cast(S));
+            } else {
+                rowTerm = FloatVector.fromArray(S, rowCoef, rowCoefOff, classOf, j0 + c);
+            }
+            FloatVector coef = rowTerm.add(FloatVector.fromArray(S, colCoef, colCoefOff + c));
             VectorMask<Float> positive = d.compare(VectorOperators.GT, zero);
             FloatVector w = coef.div(d.blend(1f, positive.not())).blend(zero, positive.not());
             w.intoArray(tile, off + c);
