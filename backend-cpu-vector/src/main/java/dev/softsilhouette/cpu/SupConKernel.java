@@ -197,7 +197,7 @@ final class SupConKernel implements ParallelTask {
         if (gradient) {
             gradientSorted.grow(npad * dp);
             rowBuffer.grow(dp);
-            linear = SortedBatch.grow(linear, npad * kc);
+            linear = SortedBatch.grow(linear, npad * kc + lanes); // subtractLinear reads up to a vector past a row
             linearT = SortedBatch.grow(linearT, kc * npad);
             Arrays.fill(linear, 0, npad * kc, 0f);
             Arrays.fill(linearT, 0, kc * npad, 0f);

@@ -148,7 +148,8 @@ public interface SimdOps {
     /**
      * The part of a pair weight that is linear in per-class coefficients, subtracted in place over a row of a tile
      * (len a multiple of lanes): {@code c_t <- c_t - (rowLinear[rowLinearOff + classOf[classOff+t]] +
-     * colLinear[colLinearOff + t])}.
+     * colLinear[colLinearOff + t])}. {@code rowLinear} may be read up to {@link #lanes()} - 1 entries past
+     * {@code rowLinearOff + classOf[j]}.
      */
     void subtractLinear(float[] tile, int off, int len, float[] rowLinear, int rowLinearOff, int[] classOf,
                         int classOff, float[] colLinear, int colLinearOff);

@@ -790,6 +790,21 @@ public final class VectorSimdOps implements SimdOps {
         return anyClose;
     }
 
+    /**
+     * {@code row[rowOff + classOf[j + lane]]} for each lane. The kernels' columns are sorted by class and every class
+     * has rows, so a vector's classes usually lie in first..first+L-1: one load from the first and a permutation pick
+     * them (a gather costs several times more on some cores); any other layout takes the gather. Reads up to L - 1
+     * floats past {@code rowOff + classOf[j + lane]}. Small, so the JIT inlines it and the vector is never boxed.
+     */
+    private static FloatVector ofClasses(float[] row, int rowOff, int[] classOf, int j) {
+        int first = classOf[j];
+        IntVector inWindow = IntVector.fromArray(IS, classOf, j).sub(first);
+        if (inWindow.compare(VectorOperators.ULT, L).allTrue()) {
+            return FloatVector.fromArray(S, row, rowOff + first).rearrange(inWindow.toShuffle().cast(S));
+        }
+        return FloatVector.fromArray(S, row, rowOff, classOf, j);
+    }
+
     @Override
     public float pairWeights(float[] tile, int off, int len, float[] rowCoef, int rowCoefOff, int[] classOf, int j0,
                              float[] colCoef, int colCoefOff, float[] columnSums) {
@@ -797,19 +812,8 @@ public final class VectorSimdOps implements SimdOps {
         FloatVector rowSum = zero;
         for (int c = 0; c < len; c += L) {
             FloatVector d = FloatVector.fromArray(S, tile, off + c);
-            // rowCoef[classOf[j]]: the kernel's columns are sorted by class and every class has rows, so a vector's
-            // classes lie in first..first+L-1 and one permutation of those L coefficients picks them (a gather costs
-            // several times more here); otherwise the gather.
-            int first = classOf[j0 + c];
-            IntVector inWindow = IntVector.fromArray(IS, classOf, j0 + c).sub(first);
-            FloatVector rowTerm;
-            if (inWindow.compare(VectorOperators.ULT, L).allTrue()) {
-                rowTerm = FloatVector.fromArray(S, rowCoef, rowCoefOff + first)
-                        .rearrange(inWindow.toShuffle().cast(S));
-            } else {
-                rowTerm = FloatVector.fromArray(S, rowCoef, rowCoefOff, classOf, j0 + c);
-            }
-            FloatVector coef = rowTerm.add(FloatVector.fromArray(S, colCoef, colCoefOff + c));
+            FloatVector coef = ofClasses(rowCoef, rowCoefOff, classOf, j0 + c)
+                    .add(FloatVector.fromArray(S, colCoef, colCoefOff + c));
             VectorMask<Float> positive = d.compare(VectorOperators.GT, zero);
             FloatVector w = coef.div(d.blend(1f, positive.not())).blend(zero, positive.not());
             w.intoArray(tile, off + c);
@@ -1089,7 +1093,7 @@ public final class VectorSimdOps implements SimdOps {
     public void subtractLinear(float[] tile, int off, int len, float[] rowLinear, int rowLinearOff, int[] classOf,
                                int classOff, float[] colLinear, int colLinearOff) {
         for (int t = 0; t < len; t += L) {
-            FloatVector linear = FloatVector.fromArray(S, rowLinear, rowLinearOff, classOf, classOff + t)
+            FloatVector linear = ofClasses(rowLinear, rowLinearOff, classOf, classOff + t)
                     .add(FloatVector.fromArray(S, colLinear, colLinearOff + t));
             FloatVector.fromArray(S, tile, off + t).sub(linear).intoArray(tile, off + t);
         }
