@@ -794,7 +794,8 @@ public final class VectorSimdOps implements SimdOps {
      * {@code row[rowOff + classOf[j + lane]]} for each lane. The kernels' columns are sorted by class and every class
      * has rows, so a vector's classes usually lie in first..first+L-1: one load from the first and a permutation pick
      * them (a gather costs several times more on some cores); any other layout takes the gather. Reads up to L - 1
-     * floats past {@code rowOff + classOf[j + lane]}. Small, so the JIT inlines it and the vector is never boxed.
+     * floats past {@code rowOff + classOf[j + lane]}. Small enough for C2 to inline into both callers, so the vector it
+     * returns is not boxed ({@code SteadyStateAllocationTest} would see it).
      */
     private static FloatVector ofClasses(float[] row, int rowOff, int[] classOf, int j) {
         int first = classOf[j];
