@@ -81,6 +81,8 @@ final class EuclideanTileKernel extends PhasedKernel {
     /** Per worker, a backward product of one side of a tile (tile rows of dp), added to the shared sums at its end. */
     private final float[][] products;
     private final float[][] columnScratch;
+    /** Per worker, a row chunk's column-side sums as [row][class] (columnSums holds them as [class][row]). */
+    private final double[][] chunkColumnSums;
     private final double[][] derivatives;
     private final double[][] rowScratch;
 
@@ -92,6 +94,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         tiles = new float[w][0];
         products = new float[w][0];
         columnScratch = new float[w][0];
+        chunkColumnSums = new double[w][0];
         derivatives = new double[w][0];
         rowScratch = new double[w][0];
     }
@@ -138,6 +141,7 @@ final class EuclideanTileKernel extends PhasedKernel {
             tiles[w] = SortedBatch.growOwn(tiles[w], tile * tile);
             products[w] = SortedBatch.growOwn(products[w], gradient ? tile * dp : 0);
             columnScratch[w] = SortedBatch.growOwn(columnScratch[w], tile);
+            chunkColumnSums[w] = SortedBatch.growOwn(chunkColumnSums[w], ROW_CHUNK * k);
             derivatives[w] = SortedBatch.growOwn(derivatives[w], k);
             rowScratch[w] = SortedBatch.growOwn(rowScratch[w], data.rowScratch);
         }
@@ -434,12 +438,21 @@ final class EuclideanTileKernel extends PhasedKernel {
         double[] derivative = gradient ? derivatives[worker] : null;
         int from = chunk * ROW_CHUNK;
         int to = Math.min(n, from + ROW_CHUNK);
+        // The chunk's column-side sums turned to [row][class] a class at a time: read row by row, columnSums'
+        // [class][row] layout would touch a line (and a page) per class for every row.
+        double[] columns = chunkColumnSums[worker];
+        for (int c = 0; c < k; c++) {
+            for (int p = from, at = c; p < to; p++, at += k) {
+                columns[at] = columnSums[c * n + p];
+            }
+        }
         double total = 0.0;
         for (int p = from; p < to; p++) {
             int base = p * k;
+            int columnBase = (p - from) * k;
             for (int c = 0; c < k; c++) {
                 // both sides of the pairs, back in the caller's units (the temperature is in them)
-                sums[base + c] = (sums[base + c] + columnSums[c * n + p]) * invScale;
+                sums[base + c] = (sums[base + c] + columns[columnBase + c]) * invScale;
             }
             double s = ops.rowSilhouette(data.classOf[p], sums, base, k, data.offsets, data.inverseSizes,
                     tau, derivative, rowScratch[worker]);
@@ -448,11 +461,17 @@ final class EuclideanTileKernel extends PhasedKernel {
             if (gradient) {
                 double w = -data.rowWeight(weight, rowWeights, p);
                 for (int c = 0; c < k; c++) {
-                    float value = (float) (w * derivative[c]);
-                    coef[p * kc + c] = value;
-                    coefT[c * npad + p] = value;
+                    coef[p * kc + c] = (float) (w * derivative[c]);
                 }
                 coef[p * kc + k] = 0f;
+            }
+        }
+        if (gradient) {
+            // coefT, [class][row]: written a class at a time from the chunk's rows of coef, for the same reason
+            for (int c = 0; c < k; c++) {
+                for (int p = from, at = from * kc + c; p < to; p++, at += kc) {
+                    coefT[c * npad + p] = coef[at];
+                }
             }
         }
         chunkTotals[chunk] = total;
