@@ -467,12 +467,7 @@ final class EuclideanTileKernel extends PhasedKernel {
             }
         }
         if (gradient) {
-            // coefT, [class][row]: written a class at a time from the chunk's rows of coef, for the same reason
-            for (int c = 0; c < k; c++) {
-                for (int p = from, at = from * kc + c; p < to; p++, at += kc) {
-                    coefT[c * npad + p] = coef[at];
-                }
-            }
+            SortedBatch.classMajor(coef, kc, coefT, npad, k, from, to);
         }
         chunkTotals[chunk] = total;
     }

@@ -118,6 +118,20 @@ final class SortedBatch {
     }
 
     /**
+     * The per-class values of rows {@code from..to} ({@code [row][class]}, {@code classes} of them in rows of
+     * {@code rowStride}) into the class-major copy the tile kernels read along a tile's columns
+     * ({@code byClass[c*npad + p] = byRow[p*rowStride + c]}), a class at a time: written row by row, the class-major
+     * array takes a line and a page per class for every row.
+     */
+    static void classMajor(float[] byRow, int rowStride, float[] byClass, int npad, int classes, int from, int to) {
+        for (int c = 0; c < classes; c++) {
+            for (int p = from, at = from * rowStride + c; p < to; p++, at += rowStride) {
+                byClass[c * npad + p] = byRow[at];
+            }
+        }
+    }
+
+    /**
      * The batch and its rows, on the calling thread, divided by the power of two that brings their largest magnitude
      * into [1, 2) (the kernels that work on the rows in parallel phases load the shape only, and the rows themselves).
      */

@@ -359,8 +359,10 @@ final class SupConKernel implements ParallelTask {
                     v += (double) anchorWeights[i] / positives;
                 }
                 linear[i * kc + c] = (float) v;
-                linearT[c * npad + i] = (float) v;
             }
+        }
+        if (gradient) {
+            SortedBatch.classMajor(linear, kc, linearT, npad, k, from, to);
         }
     }
 
