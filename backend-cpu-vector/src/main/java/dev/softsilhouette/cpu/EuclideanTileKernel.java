@@ -347,7 +347,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         Arrays.fill(accumulated, from * dp, to * dp, 0f);
         Arrays.fill(rowSums, from, to, 0f);
         for (int t = 0; t < dp; ) {
-            int width = Math.min(ops.widestProduct(), (dp - t) / lanes) * lanes;
+            int width = rowPanelVectors(t) * lanes;
             for (int p = from; p < to; p++) {
                 System.arraycopy(x, p * dp + t, rowPanels, npad * t + p * width, width);
             }
@@ -531,7 +531,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         int npad = data.npad;
         float[] b = rowPanels;
         for (int t = 0; t < dp; ) {
-            int vectors = Math.min(ops.widestProduct(), (dp - t) / lanes);
+            int vectors = rowPanelVectors(t);
             int width = vectors * lanes;
             int bOff = npad * t + first * width;
             for (int rb = 0; rb < rows; rb += 6) {
@@ -541,6 +541,11 @@ final class EuclideanTileKernel extends PhasedKernel {
             t += width;
         }
         ops.add(accumulated, target * dp, product, 0, rows * dp);
+    }
+
+    /** Vectors in the dimension slice of {@link #rowPanels} from dimension {@code t}: how prepareRows lays them out. */
+    private int rowPanelVectors(int t) {
+        return Math.min(ops.widestProduct(), (data.dp - t) / lanes);
     }
 
     /** grad_i = (sum_j w_ij) x_i - sum_j w_ij x_j; the unit vectors need no rescaling. */

@@ -109,9 +109,7 @@ abstract class PhasedKernel implements ParallelTask {
         for (int chunk = 0, chunks = rowChunks(); chunk < chunks; chunk++) {
             max = Math.max(max, chunkMax[chunk]);
         }
-        int exponent = SortedBatch.scaleExponent(max);
-        data.invScale = Math.scalb(1.0, exponent);
-        return Math.scalb(1.0f, -exponent);
+        return data.scaleFor(max);
     }
 
     /** Sum of the silhouettes in chunk order, and the per-row values to the caller's order. */

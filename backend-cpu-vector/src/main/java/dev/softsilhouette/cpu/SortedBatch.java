@@ -142,11 +142,20 @@ final class SortedBatch {
         for (int p = 0; p < n; p++) {
             max = Math.max(max, ops.subtractMaxAbs(x, p * dp, zeroRow, dp));
         }
+        float factor = scaleFor(max);
+        if (factor != 1f) {
+            ops.scale(x, 0, n * dp, factor);
+        }
+    }
+
+    /**
+     * Sets {@link #invScale} to the power of two that brings the rows' largest magnitude {@code max} into [1, 2)
+     * ({@link #scaleExponent}) and returns the factor the rows are multiplied by, its inverse.
+     */
+    float scaleFor(float max) {
         int exponent = scaleExponent(max);
         invScale = Math.scalb(1.0, exponent);
-        if (exponent != 0) {
-            ops.scale(x, 0, n * dp, Math.scalb(1.0f, -exponent));
-        }
+        return Math.scalb(1.0f, -exponent);
     }
 
     /**
