@@ -558,51 +558,32 @@ final class ClassStatisticsKernel extends PhasedKernel {
             int coefRow = p * kp;
             double[] chunkT = chunkClassTotals;
             double[] sizes = classSizes;
-            // alpha = sum_k coef_ik n_k, in four interleaved partial sums (a fixed order without a serial chain);
-            // the classes whose coefficient is not 0 listed, branch-free.
+            // Simple loops, which the JIT vectorises: the coefficients, their chunk's class totals, then
+            // alpha = sum_k coef_ik n_k in four interleaved partial sums (a fixed order without a serial chain), and
+            // the classes whose coefficient is not 0 listed.
+            for (int c = 0; c < k; c++) {
+                coef[coefRow + c] = (float) (w * derivative[c]);
+            }
+            Arrays.fill(coef, coefRow + k, coefRow + kp, 0f);
+            for (int c = 0; c < k; c++) {
+                chunkT[chunkTOff + c] += coef[coefRow + c];
+            }
             double a0 = 0.0;
             double a1 = 0.0;
             double a2 = 0.0;
             double a3 = 0.0;
-            int nonzeros = 0;
             int c = 0;
             for (; c + 4 <= k; c += 4) {
-                float v0 = (float) (w * derivative[c]);
-                float v1 = (float) (w * derivative[c + 1]);
-                float v2 = (float) (w * derivative[c + 2]);
-                float v3 = (float) (w * derivative[c + 3]);
-                coef[coefRow + c] = v0;
-                coef[coefRow + c + 1] = v1;
-                coef[coefRow + c + 2] = v2;
-                coef[coefRow + c + 3] = v3;
-                chunkT[chunkTOff + c] += v0;
-                chunkT[chunkTOff + c + 1] += v1;
-                chunkT[chunkTOff + c + 2] += v2;
-                chunkT[chunkTOff + c + 3] += v3;
-                a0 += v0 * sizes[c];
-                a1 += v1 * sizes[c + 1];
-                a2 += v2 * sizes[c + 2];
-                a3 += v3 * sizes[c + 3];
-                nonzeroClasses[coefRow + nonzeros] = c;
-                nonzeros += v0 != 0f ? 1 : 0;
-                nonzeroClasses[coefRow + nonzeros] = c + 1;
-                nonzeros += v1 != 0f ? 1 : 0;
-                nonzeroClasses[coefRow + nonzeros] = c + 2;
-                nonzeros += v2 != 0f ? 1 : 0;
-                nonzeroClasses[coefRow + nonzeros] = c + 3;
-                nonzeros += v3 != 0f ? 1 : 0;
+                a0 += coef[coefRow + c] * sizes[c];
+                a1 += coef[coefRow + c + 1] * sizes[c + 1];
+                a2 += coef[coefRow + c + 2] * sizes[c + 2];
+                a3 += coef[coefRow + c + 3] * sizes[c + 3];
             }
             for (; c < k; c++) {
-                float v = (float) (w * derivative[c]);
-                coef[coefRow + c] = v;
-                chunkT[chunkTOff + c] += v;
-                a0 += v * sizes[c];
-                nonzeroClasses[coefRow + nonzeros] = c;
-                nonzeros += v != 0f ? 1 : 0;
+                a0 += coef[coefRow + c] * sizes[c];
             }
-            Arrays.fill(coef, coefRow + k, coefRow + kp, 0f);
             rowAlpha[p] = (float) ((a0 + a1) + (a2 + a3));
-            nonzeroCounts[p] = nonzeros;
+            nonzeroCounts[p] = ops.nonzeroIndices(coef, coefRow, kp, nonzeroClasses, coefRow);
         }
         return s;
     }

@@ -124,6 +124,12 @@ public interface SimdOps {
     void sparseMultiply(float[] coef, int coefOff, int[] index, int indexOff, int count, float[] b, int bStride,
                         float[] out, int outOff, int len);
 
+    /**
+     * Lists, in increasing order from {@code indices[indexOff]}, every {@code c < len} (a multiple of lanes) with
+     * {@code v[off + c] != 0}, and returns how many. Slots from the count up to {@code len} may be overwritten.
+     */
+    int nonzeroIndices(float[] v, int off, int len, int[] indices, int indexOff);
+
     /** {@code y[yOff+t] = fma(x[xOff+t], alpha, y[yOff+t])}, t < len (a multiple of lanes). */
     void multiplyAccumulate(float alpha, float[] x, int xOff, float[] y, int yOff, int len);
 

@@ -963,7 +963,7 @@ public final class VectorSimdOps implements SimdOps {
         if (derivative != null) {
             if (tau == 0.0) {
                 java.util.Arrays.fill(derivative, 0, classes, 0.0);
-                derivative[argmin] = dsdb * inverseSizes[argmin];
+                derivative[argmin] = sums[sumsOff + argmin] == 0.0 ? 0.0 : dsdb * inverseSizes[argmin];
             } else {
                 // ds/d sums_k = dsdb * pi_k * (1 - (delta_k - b)/tau) / n_k, 0 where the weight is 0.
                 DoubleVector factor = DoubleVector.broadcast(DS, dsdb / z);
@@ -971,28 +971,27 @@ public final class VectorSimdOps implements SimdOps {
                 DoubleVector vInvTau = DoubleVector.broadcast(DS, invTau);
                 DoubleVector one = DoubleVector.broadcast(DS, 1.0);
                 DoubleVector zero = DoubleVector.zero(DS);
+                // As SilhouetteMath: a class whose distance sum is exactly 0 carries no gradient (its pairs are all at
+                // distance 0), which also keeps 1/b-sized entries (b -> 0) out of the kernels' float coefficients.
                 for (int c = 0; c < padded; c += DL) {
+                    boolean whole = c + DL <= classes;
+                    VectorMask<Double> inRange = DS.indexInRange(c, classes);
                     DoubleVector e = DoubleVector.fromArray(DS, scratch, weightsOff + c);
                     VectorMask<Double> dead = e.compare(VectorOperators.EQ, 0.0);
                     DoubleVector delta = DoubleVector.fromArray(DS, scratch, c).blend(vb, dead);
                     DoubleVector dbd = delta.sub(vb).mul(vInvTau).neg().add(one).mul(e);
+                    DoubleVector classSums = whole ? DoubleVector.fromArray(DS, sums, sumsOff + c)
+                            : DoubleVector.fromArray(DS, sums, sumsOff + c, inRange);
                     DoubleVector value = dbd.mul(factor).mul(DoubleVector.fromArray(DS, inverseSizes, c))
-                            .blend(zero, dead);
-                    if (c + DL <= classes) {
+                            .blend(zero, dead.or(classSums.compare(VectorOperators.EQ, 0.0)));
+                    if (whole) {
                         value.intoArray(derivative, c);
                     } else {
-                        value.intoArray(derivative, c, DS.indexInRange(c, classes));
+                        value.intoArray(derivative, c, inRange);
                     }
                 }
             }
-            derivative[own] = dsda / (ownSize - 1);
-            // As SilhouetteMath: a class whose distance sum is exactly 0 carries no gradient (its pairs are all at
-            // distance 0), which also keeps 1/b-sized entries (b -> 0) out of the kernels' float coefficients.
-            for (int c = 0; c < classes; c++) {
-                if (sums[sumsOff + c] == 0.0) {
-                    derivative[c] = 0.0;
-                }
-            }
+            derivative[own] = sums[sumsOff + own] == 0.0 ? 0.0 : dsda / (ownSize - 1);
         }
         return Math.max(-1.0, Math.min(1.0, s));
     }
@@ -1013,6 +1012,26 @@ public final class VectorSimdOps implements SimdOps {
                         .intoArray(out, outOff + t);
             }
         }
+    }
+
+    @Override
+    public int nonzeroIndices(float[] v, int off, int len, int[] indices, int indexOff) {
+        // A vector with no zero (dense coefficients) as one store of its indices; otherwise one index per set bit.
+        long all = (1L << L) - 1; // L <= 16
+        IntVector lane = IntVector.zero(IS).addIndex(1);
+        int count = 0;
+        for (int c = 0; c < len; c += L) {
+            long bits = FloatVector.fromArray(S, v, off + c).compare(VectorOperators.NE, 0f).toLong();
+            if (bits == all) {
+                lane.add(c).intoArray(indices, indexOff + count);
+                count += L;
+            } else {
+                for (; bits != 0; bits &= bits - 1) {
+                    indices[indexOff + count++] = c + Long.numberOfTrailingZeros(bits);
+                }
+            }
+        }
+        return count;
     }
 
     @Override
