@@ -111,6 +111,13 @@ public final class VectorSimdOps implements SimdOps {
         return "Vector API " + S.vectorBitSize() + "-bit, " + L + " float lanes";
     }
 
+    /*
+     * The product kernels address both operands from the loop counter l. B's step is one of its layouts' two where it
+     * can be (a vector: column panels; the kernel's width: row slices), each in a branch of its own that the JIT takes
+     * out of the loop: with a constant step it checks the bounds of the loads once, before the loop, rather than at
+     * every load, and keeps no induction variable per operand (with one per operand, advanced by a variable stride,
+     * the 6-row loop ran out of registers).
+     */
     @Override
     public void multiplyAdd(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride,
                             float[] b, int bOff, int bVectorStride, int bLoopStride, int count,
@@ -139,38 +146,39 @@ public final class VectorSimdOps implements SimdOps {
         int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
         int b0 = bOff, b1 = bOff + bVectorStride, b2 = b1 + bVectorStride, b3 = b2 + bVectorStride;
         for (int l = 0; l < count; l++) {
-            FloatVector v0 = FloatVector.fromArray(S, b, b0);
-            FloatVector v1 = FloatVector.fromArray(S, b, b1);
-            FloatVector v2 = FloatVector.fromArray(S, b, b2);
-            FloatVector v3 = FloatVector.fromArray(S, b, b3);
-            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            int bl; // a constant step where the layout has one: see multiplyAdd
+            if (bLoopStride == L) {
+                bl = l * L;
+            } else if (bLoopStride == 4 * L) {
+                bl = l * (4 * L);
+            } else {
+                bl = l * bLoopStride;
+            }
+            int al = l * aLoopStride;
+            FloatVector v0 = FloatVector.fromArray(S, b, b0 + bl);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1 + bl);
+            FloatVector v2 = FloatVector.fromArray(S, b, b2 + bl);
+            FloatVector v3 = FloatVector.fromArray(S, b, b3 + bl);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + al]);
             c00 = v0.fma(x, c00);
             c01 = v1.fma(x, c01);
             c02 = v2.fma(x, c02);
             c03 = v3.fma(x, c03);
-            x = FloatVector.broadcast(S, a[a1]);
+            x = FloatVector.broadcast(S, a[a1 + al]);
             c10 = v0.fma(x, c10);
             c11 = v1.fma(x, c11);
             c12 = v2.fma(x, c12);
             c13 = v3.fma(x, c13);
-            x = FloatVector.broadcast(S, a[a2]);
+            x = FloatVector.broadcast(S, a[a2 + al]);
             c20 = v0.fma(x, c20);
             c21 = v1.fma(x, c21);
             c22 = v2.fma(x, c22);
             c23 = v3.fma(x, c23);
-            x = FloatVector.broadcast(S, a[a3]);
+            x = FloatVector.broadcast(S, a[a3 + al]);
             c30 = v0.fma(x, c30);
             c31 = v1.fma(x, c31);
             c32 = v2.fma(x, c32);
             c33 = v3.fma(x, c33);
-            a0 += aLoopStride;
-            a1 += aLoopStride;
-            a2 += aLoopStride;
-            a3 += aLoopStride;
-            b0 += bLoopStride;
-            b1 += bLoopStride;
-            b2 += bLoopStride;
-            b3 += bLoopStride;
         }
         (accumulate ? c00.add(FloatVector.fromArray(S, c, cOff)) : c00).intoArray(c, cOff);
         (accumulate ? c01.add(FloatVector.fromArray(S, c, cOff + L)) : c01).intoArray(c, cOff + L);
@@ -199,32 +207,34 @@ public final class VectorSimdOps implements SimdOps {
         int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
         int b0 = bOff, b1 = bOff + bVectorStride, b2 = b1 + bVectorStride;
         for (int l = 0; l < count; l++) {
-            FloatVector v0 = FloatVector.fromArray(S, b, b0);
-            FloatVector v1 = FloatVector.fromArray(S, b, b1);
-            FloatVector v2 = FloatVector.fromArray(S, b, b2);
-            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            int bl; // a constant step where the layout has one: see multiplyAdd
+            if (bLoopStride == L) {
+                bl = l * L;
+            } else if (bLoopStride == 3 * L) {
+                bl = l * (3 * L);
+            } else {
+                bl = l * bLoopStride;
+            }
+            int al = l * aLoopStride;
+            FloatVector v0 = FloatVector.fromArray(S, b, b0 + bl);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1 + bl);
+            FloatVector v2 = FloatVector.fromArray(S, b, b2 + bl);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + al]);
             c00 = v0.fma(x, c00);
             c01 = v1.fma(x, c01);
             c02 = v2.fma(x, c02);
-            x = FloatVector.broadcast(S, a[a1]);
+            x = FloatVector.broadcast(S, a[a1 + al]);
             c10 = v0.fma(x, c10);
             c11 = v1.fma(x, c11);
             c12 = v2.fma(x, c12);
-            x = FloatVector.broadcast(S, a[a2]);
+            x = FloatVector.broadcast(S, a[a2 + al]);
             c20 = v0.fma(x, c20);
             c21 = v1.fma(x, c21);
             c22 = v2.fma(x, c22);
-            x = FloatVector.broadcast(S, a[a3]);
+            x = FloatVector.broadcast(S, a[a3 + al]);
             c30 = v0.fma(x, c30);
             c31 = v1.fma(x, c31);
             c32 = v2.fma(x, c32);
-            a0 += aLoopStride;
-            a1 += aLoopStride;
-            a2 += aLoopStride;
-            a3 += aLoopStride;
-            b0 += bLoopStride;
-            b1 += bLoopStride;
-            b2 += bLoopStride;
         }
         (accumulate ? c00.add(FloatVector.fromArray(S, c, cOff)) : c00).intoArray(c, cOff);
         (accumulate ? c01.add(FloatVector.fromArray(S, c, cOff + L)) : c01).intoArray(c, cOff + L);
@@ -248,26 +258,29 @@ public final class VectorSimdOps implements SimdOps {
         int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
         int b0 = bOff, b1 = bOff + bVectorStride;
         for (int l = 0; l < count; l++) {
-            FloatVector v0 = FloatVector.fromArray(S, b, b0);
-            FloatVector v1 = FloatVector.fromArray(S, b, b1);
-            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            int bl; // a constant step where the layout has one: see multiplyAdd
+            if (bLoopStride == L) {
+                bl = l * L;
+            } else if (bLoopStride == 2 * L) {
+                bl = l * (2 * L);
+            } else {
+                bl = l * bLoopStride;
+            }
+            int al = l * aLoopStride;
+            FloatVector v0 = FloatVector.fromArray(S, b, b0 + bl);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1 + bl);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + al]);
             c00 = v0.fma(x, c00);
             c01 = v1.fma(x, c01);
-            x = FloatVector.broadcast(S, a[a1]);
+            x = FloatVector.broadcast(S, a[a1 + al]);
             c10 = v0.fma(x, c10);
             c11 = v1.fma(x, c11);
-            x = FloatVector.broadcast(S, a[a2]);
+            x = FloatVector.broadcast(S, a[a2 + al]);
             c20 = v0.fma(x, c20);
             c21 = v1.fma(x, c21);
-            x = FloatVector.broadcast(S, a[a3]);
+            x = FloatVector.broadcast(S, a[a3 + al]);
             c30 = v0.fma(x, c30);
             c31 = v1.fma(x, c31);
-            a0 += aLoopStride;
-            a1 += aLoopStride;
-            a2 += aLoopStride;
-            a3 += aLoopStride;
-            b0 += bLoopStride;
-            b1 += bLoopStride;
         }
         (accumulate ? c00.add(FloatVector.fromArray(S, c, cOff)) : c00).intoArray(c, cOff);
         (accumulate ? c01.add(FloatVector.fromArray(S, c, cOff + L)) : c01).intoArray(c, cOff + L);
@@ -286,16 +299,18 @@ public final class VectorSimdOps implements SimdOps {
         int a0 = aOff, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
         int b0 = bOff;
         for (int l = 0; l < count; l++) {
-            FloatVector v0 = FloatVector.fromArray(S, b, b0);
-            c0 = v0.fma(FloatVector.broadcast(S, a[a0]), c0);
-            c1 = v0.fma(FloatVector.broadcast(S, a[a1]), c1);
-            c2 = v0.fma(FloatVector.broadcast(S, a[a2]), c2);
-            c3 = v0.fma(FloatVector.broadcast(S, a[a3]), c3);
-            a0 += aLoopStride;
-            a1 += aLoopStride;
-            a2 += aLoopStride;
-            a3 += aLoopStride;
-            b0 += bLoopStride;
+            int bl; // a constant step where the layout has one: see multiplyAdd
+            if (bLoopStride == L) {
+                bl = l * L;
+            } else {
+                bl = l * bLoopStride;
+            }
+            int al = l * aLoopStride;
+            FloatVector v0 = FloatVector.fromArray(S, b, b0 + bl);
+            c0 = v0.fma(FloatVector.broadcast(S, a[a0 + al]), c0);
+            c1 = v0.fma(FloatVector.broadcast(S, a[a1 + al]), c1);
+            c2 = v0.fma(FloatVector.broadcast(S, a[a2 + al]), c2);
+            c3 = v0.fma(FloatVector.broadcast(S, a[a3 + al]), c3);
         }
         (accumulate ? c0.add(FloatVector.fromArray(S, c, cOff)) : c0).intoArray(c, cOff);
         (accumulate ? c1.add(FloatVector.fromArray(S, c, cOff + cRowStride)) : c1).intoArray(c, cOff + cRowStride);
@@ -334,50 +349,49 @@ public final class VectorSimdOps implements SimdOps {
         int a5 = a4 + aRowStride;
         int b0 = bOff, b1 = b0 + bVectorStride, b2 = b1 + bVectorStride, b3 = b2 + bVectorStride;
         for (int l = 0; l < count; l++) {
-            FloatVector v0 = FloatVector.fromArray(S, b, b0);
-            FloatVector v1 = FloatVector.fromArray(S, b, b1);
-            FloatVector v2 = FloatVector.fromArray(S, b, b2);
-            FloatVector v3 = FloatVector.fromArray(S, b, b3);
-            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            int bl; // a constant step where the layout has one: see multiplyAdd
+            if (bLoopStride == L) {
+                bl = l * L;
+            } else if (bLoopStride == 4 * L) {
+                bl = l * (4 * L);
+            } else {
+                bl = l * bLoopStride;
+            }
+            int al = l * aLoopStride;
+            FloatVector v0 = FloatVector.fromArray(S, b, b0 + bl);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1 + bl);
+            FloatVector v2 = FloatVector.fromArray(S, b, b2 + bl);
+            FloatVector v3 = FloatVector.fromArray(S, b, b3 + bl);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + al]);
             c00 = v0.fma(x, c00);
             c01 = v1.fma(x, c01);
             c02 = v2.fma(x, c02);
             c03 = v3.fma(x, c03);
-            x = FloatVector.broadcast(S, a[a1]);
+            x = FloatVector.broadcast(S, a[a1 + al]);
             c10 = v0.fma(x, c10);
             c11 = v1.fma(x, c11);
             c12 = v2.fma(x, c12);
             c13 = v3.fma(x, c13);
-            x = FloatVector.broadcast(S, a[a2]);
+            x = FloatVector.broadcast(S, a[a2 + al]);
             c20 = v0.fma(x, c20);
             c21 = v1.fma(x, c21);
             c22 = v2.fma(x, c22);
             c23 = v3.fma(x, c23);
-            x = FloatVector.broadcast(S, a[a3]);
+            x = FloatVector.broadcast(S, a[a3 + al]);
             c30 = v0.fma(x, c30);
             c31 = v1.fma(x, c31);
             c32 = v2.fma(x, c32);
             c33 = v3.fma(x, c33);
-            x = FloatVector.broadcast(S, a[a4]);
+            x = FloatVector.broadcast(S, a[a4 + al]);
             c40 = v0.fma(x, c40);
             c41 = v1.fma(x, c41);
             c42 = v2.fma(x, c42);
             c43 = v3.fma(x, c43);
-            x = FloatVector.broadcast(S, a[a5]);
+            x = FloatVector.broadcast(S, a[a5 + al]);
             c50 = v0.fma(x, c50);
             c51 = v1.fma(x, c51);
             c52 = v2.fma(x, c52);
             c53 = v3.fma(x, c53);
-            a0 += aLoopStride;
-            a1 += aLoopStride;
-            a2 += aLoopStride;
-            a3 += aLoopStride;
-            a4 += aLoopStride;
-            a5 += aLoopStride;
-            b0 += bLoopStride;
-            b1 += bLoopStride;
-            b2 += bLoopStride;
-            b3 += bLoopStride;
         }
         int r = cRowStride;
         (accumulate ? c00.add(FloatVector.fromArray(S, c, cOff)) : c00).intoArray(c, cOff);
@@ -416,42 +430,42 @@ public final class VectorSimdOps implements SimdOps {
         int a5 = a4 + aRowStride;
         int b0 = bOff, b1 = b0 + bVectorStride, b2 = b1 + bVectorStride;
         for (int l = 0; l < count; l++) {
-            FloatVector v0 = FloatVector.fromArray(S, b, b0);
-            FloatVector v1 = FloatVector.fromArray(S, b, b1);
-            FloatVector v2 = FloatVector.fromArray(S, b, b2);
-            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            int bl; // a constant step where the layout has one: see multiplyAdd
+            if (bLoopStride == L) {
+                bl = l * L;
+            } else if (bLoopStride == 3 * L) {
+                bl = l * (3 * L);
+            } else {
+                bl = l * bLoopStride;
+            }
+            int al = l * aLoopStride;
+            FloatVector v0 = FloatVector.fromArray(S, b, b0 + bl);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1 + bl);
+            FloatVector v2 = FloatVector.fromArray(S, b, b2 + bl);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + al]);
             c00 = v0.fma(x, c00);
             c01 = v1.fma(x, c01);
             c02 = v2.fma(x, c02);
-            x = FloatVector.broadcast(S, a[a1]);
+            x = FloatVector.broadcast(S, a[a1 + al]);
             c10 = v0.fma(x, c10);
             c11 = v1.fma(x, c11);
             c12 = v2.fma(x, c12);
-            x = FloatVector.broadcast(S, a[a2]);
+            x = FloatVector.broadcast(S, a[a2 + al]);
             c20 = v0.fma(x, c20);
             c21 = v1.fma(x, c21);
             c22 = v2.fma(x, c22);
-            x = FloatVector.broadcast(S, a[a3]);
+            x = FloatVector.broadcast(S, a[a3 + al]);
             c30 = v0.fma(x, c30);
             c31 = v1.fma(x, c31);
             c32 = v2.fma(x, c32);
-            x = FloatVector.broadcast(S, a[a4]);
+            x = FloatVector.broadcast(S, a[a4 + al]);
             c40 = v0.fma(x, c40);
             c41 = v1.fma(x, c41);
             c42 = v2.fma(x, c42);
-            x = FloatVector.broadcast(S, a[a5]);
+            x = FloatVector.broadcast(S, a[a5 + al]);
             c50 = v0.fma(x, c50);
             c51 = v1.fma(x, c51);
             c52 = v2.fma(x, c52);
-            a0 += aLoopStride;
-            a1 += aLoopStride;
-            a2 += aLoopStride;
-            a3 += aLoopStride;
-            a4 += aLoopStride;
-            a5 += aLoopStride;
-            b0 += bLoopStride;
-            b1 += bLoopStride;
-            b2 += bLoopStride;
         }
         int r = cRowStride;
         (accumulate ? c00.add(FloatVector.fromArray(S, c, cOff)) : c00).intoArray(c, cOff);
@@ -484,34 +498,35 @@ public final class VectorSimdOps implements SimdOps {
         int a5 = a4 + aRowStride;
         int b0 = bOff, b1 = b0 + bVectorStride;
         for (int l = 0; l < count; l++) {
-            FloatVector v0 = FloatVector.fromArray(S, b, b0);
-            FloatVector v1 = FloatVector.fromArray(S, b, b1);
-            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            int bl; // a constant step where the layout has one: see multiplyAdd
+            if (bLoopStride == L) {
+                bl = l * L;
+            } else if (bLoopStride == 2 * L) {
+                bl = l * (2 * L);
+            } else {
+                bl = l * bLoopStride;
+            }
+            int al = l * aLoopStride;
+            FloatVector v0 = FloatVector.fromArray(S, b, b0 + bl);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1 + bl);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + al]);
             c00 = v0.fma(x, c00);
             c01 = v1.fma(x, c01);
-            x = FloatVector.broadcast(S, a[a1]);
+            x = FloatVector.broadcast(S, a[a1 + al]);
             c10 = v0.fma(x, c10);
             c11 = v1.fma(x, c11);
-            x = FloatVector.broadcast(S, a[a2]);
+            x = FloatVector.broadcast(S, a[a2 + al]);
             c20 = v0.fma(x, c20);
             c21 = v1.fma(x, c21);
-            x = FloatVector.broadcast(S, a[a3]);
+            x = FloatVector.broadcast(S, a[a3 + al]);
             c30 = v0.fma(x, c30);
             c31 = v1.fma(x, c31);
-            x = FloatVector.broadcast(S, a[a4]);
+            x = FloatVector.broadcast(S, a[a4 + al]);
             c40 = v0.fma(x, c40);
             c41 = v1.fma(x, c41);
-            x = FloatVector.broadcast(S, a[a5]);
+            x = FloatVector.broadcast(S, a[a5 + al]);
             c50 = v0.fma(x, c50);
             c51 = v1.fma(x, c51);
-            a0 += aLoopStride;
-            a1 += aLoopStride;
-            a2 += aLoopStride;
-            a3 += aLoopStride;
-            a4 += aLoopStride;
-            a5 += aLoopStride;
-            b0 += bLoopStride;
-            b1 += bLoopStride;
         }
         int r = cRowStride;
         (accumulate ? c00.add(FloatVector.fromArray(S, c, cOff)) : c00).intoArray(c, cOff);
@@ -537,26 +552,26 @@ public final class VectorSimdOps implements SimdOps {
         int a5 = a4 + aRowStride;
         int b0 = bOff;
         for (int l = 0; l < count; l++) {
-            FloatVector v0 = FloatVector.fromArray(S, b, b0);
-            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            int bl; // a constant step where the layout has one: see multiplyAdd
+            if (bLoopStride == L) {
+                bl = l * L;
+            } else {
+                bl = l * bLoopStride;
+            }
+            int al = l * aLoopStride;
+            FloatVector v0 = FloatVector.fromArray(S, b, b0 + bl);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + al]);
             c00 = v0.fma(x, c00);
-            x = FloatVector.broadcast(S, a[a1]);
+            x = FloatVector.broadcast(S, a[a1 + al]);
             c10 = v0.fma(x, c10);
-            x = FloatVector.broadcast(S, a[a2]);
+            x = FloatVector.broadcast(S, a[a2 + al]);
             c20 = v0.fma(x, c20);
-            x = FloatVector.broadcast(S, a[a3]);
+            x = FloatVector.broadcast(S, a[a3 + al]);
             c30 = v0.fma(x, c30);
-            x = FloatVector.broadcast(S, a[a4]);
+            x = FloatVector.broadcast(S, a[a4 + al]);
             c40 = v0.fma(x, c40);
-            x = FloatVector.broadcast(S, a[a5]);
+            x = FloatVector.broadcast(S, a[a5 + al]);
             c50 = v0.fma(x, c50);
-            a0 += aLoopStride;
-            a1 += aLoopStride;
-            a2 += aLoopStride;
-            a3 += aLoopStride;
-            a4 += aLoopStride;
-            a5 += aLoopStride;
-            b0 += bLoopStride;
         }
         int r = cRowStride;
         (accumulate ? c00.add(FloatVector.fromArray(S, c, cOff)) : c00).intoArray(c, cOff);
