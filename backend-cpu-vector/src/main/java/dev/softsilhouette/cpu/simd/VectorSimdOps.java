@@ -991,19 +991,18 @@ public final class VectorSimdOps implements SimdOps {
                 // distance 0), which also keeps 1/b-sized entries (b -> 0) out of the kernels' float coefficients.
                 for (int c = 0; c < padded; c += DL) {
                     boolean whole = c + DL <= classes;
-                    VectorMask<Double> inRange = DS.indexInRange(c, classes);
                     DoubleVector e = DoubleVector.fromArray(DS, scratch, weightsOff + c);
                     VectorMask<Double> dead = e.compare(VectorOperators.EQ, 0.0);
                     DoubleVector delta = DoubleVector.fromArray(DS, scratch, c).blend(vb, dead);
                     DoubleVector dbd = delta.sub(vb).mul(vInvTau).neg().add(one).mul(e);
                     DoubleVector classSums = whole ? DoubleVector.fromArray(DS, sums, sumsOff + c)
-                            : DoubleVector.fromArray(DS, sums, sumsOff + c, inRange);
+                            : DoubleVector.fromArray(DS, sums, sumsOff + c, DS.indexInRange(c, classes));
                     DoubleVector value = dbd.mul(factor).mul(DoubleVector.fromArray(DS, inverseSizes, c))
                             .blend(zero, dead.or(classSums.compare(VectorOperators.EQ, 0.0)));
                     if (whole) {
                         value.intoArray(derivative, c);
                     } else {
-                        value.intoArray(derivative, c, inRange);
+                        value.intoArray(derivative, c, DS.indexInRange(c, classes));
                     }
                 }
             }
