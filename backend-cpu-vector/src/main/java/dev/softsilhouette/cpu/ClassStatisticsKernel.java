@@ -243,7 +243,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         }
 
         for (int w = 0; w < workers; w++) {
-            rowBlocks[w] = SortedBatch.growOwn(rowBlocks[w], Math.max(4 * kp, ROW_CHUNK * dp));
+            rowBlocks[w] = SortedBatch.growOwn(rowBlocks[w], ROW_CHUNK * Math.max(kp, dp));
             sumsScratch[w] = SortedBatch.growOwn(sumsScratch[w], data.rowScratch); // padded: the row math reads whole vectors
             derivatives[w] = SortedBatch.growOwn(derivatives[w], k);
             rowScratch[w] = SortedBatch.growOwn(rowScratch[w], data.rowScratch);
@@ -506,17 +506,19 @@ final class ClassStatisticsKernel extends PhasedKernel {
         if (gradient) {
             Arrays.fill(chunkClassTotals, chunkTOff, chunkTOff + kd, 0.0);
         }
+        // The chunk's products first, then its rows: the products pass over every class panel, which would push the
+        // row math's arrays out of L1 before each group of four rows.
         for (int p0 = from; p0 < to; p0 += 4) {
             // block = <x_p, centre_c> for 4 rows and every class: one FMA per element (the Gram form)
             for (int v = 0, panels = kp / lanes; v < panels; ) {
                 int vectors = SortedBatch.productVectors(panels - v, ops.widestProduct());
                 ops.multiplyAdd(vectors, x, p0 * dp, dp, 1, centresPacked, v * panelStride, panelStride, lanes,
-                        data.d, block, v * lanes, kp, false);
+                        data.d, block, (p0 - from) * kp + v * lanes, kp, false);
                 v += vectors;
             }
-            for (int r = 0; r < 4 && p0 + r < to; r++) {
-                total += rowTerms(p0 + r, block, r * kp, worker, chunkTOff);
-            }
+        }
+        for (int p = from; p < to; p++) {
+            total += rowTerms(p, block, (p - from) * kp, worker, chunkTOff);
         }
         chunkTotals[chunk] = total;
     }
