@@ -74,15 +74,22 @@ public final class LaneSimdOps implements SimdOps {
             for (int r = 0; r < rows; r++) {
                 float x = a[aOff + r * aRowStride + l * aLoopStride];
                 for (int v = 0; v < vectors; v++) {
-                    int bo = bl + v * bVectorStride;
-                    int co = (r * vectors + v) * L;
-                    for (int lane = 0; lane < L; lane++) {
-                        acc[co + lane] = Math.fma(b[bo + lane], x, acc[co + lane]);
-                    }
+                    fmaLanes(acc, (r * vectors + v) * L, b, bl + v * bVectorStride, x, L);
                 }
             }
         }
         return acc;
+    }
+
+    /**
+     * One vector's FMA, {@code acc[co + lane] = fma(b[bo + lane], x, acc[co + lane])} for every lane. A method of its
+     * own: invoked thousands of times in a JVM's first product, it is compiled within that product, while the loops
+     * around it would wait in the interpreter for the whole product method to be compiled.
+     */
+    private static void fmaLanes(float[] acc, int co, float[] b, int bo, float x, int lanes) {
+        for (int lane = 0; lane < lanes; lane++) {
+            acc[co + lane] = Math.fma(b[bo + lane], x, acc[co + lane]);
+        }
     }
 
     @Override
