@@ -24,6 +24,9 @@ public final class LaneSimdOps implements SimdOps {
     /** The shape of {@code twin}: its lanes, double lanes and widest product. */
     public LaneSimdOps(SimdOps twin) {
         this.lanes = twin.lanes();
+        if (lanes % 4 != 0) { // the products go four or eight lanes at a time; 128 bits is the narrowest shape we run
+            throw new IllegalArgumentException("float lanes not a multiple of 4: " + lanes);
+        }
         this.doubleLanes = twin.doubleLanes();
         this.widest = twin.widestProduct();
         this.describe = twin.describe() + " (plain loops)";
@@ -64,68 +67,93 @@ public final class LaneSimdOps implements SimdOps {
         return doubleLanes;
     }
 
-    /** The rows x vectors register block: accumulators from 0 in l order, by FMA, as the vector micro-kernels. */
-    private float[] product(int rows, int vectors, float[] a, int aOff, int aRowStride, int aLoopStride, float[] b,
-                            int bOff, int bVectorStride, int bLoopStride, int count) {
+    /**
+     * {@code c (+)= a * b} for the rows x vectors register block of the vector micro-kernels: each sum from 0 in l
+     * order by FMA, as their accumulators, so the same bits. Formed a few lanes at a time, each lane's sum in a local
+     * over the whole loop, by methods of their own: invoked many times in a JVM's first products, they are compiled
+     * within the first of them (the loops around them would wait in the interpreter for a whole product method to
+     * be compiled), and compiled their independent chains run several times faster than sums kept in memory.
+     */
+    private void product(int rows, int vectors, float[] a, int aOff, int aRowStride, int aLoopStride, float[] b,
+                         int bOff, int bVectorStride, int bLoopStride, int count, float[] c, int cOff, int cRowStride,
+                         boolean accumulate) {
         int L = lanes;
-        float[] acc = new float[rows * vectors * L];
-        for (int l = 0; l < count; l++) {
-            int bl = bOff + l * bLoopStride;
-            for (int r = 0; r < rows; r++) {
-                float x = a[aOff + r * aRowStride + l * aLoopStride];
-                for (int v = 0; v < vectors; v++) {
-                    fmaLanes(acc, (r * vectors + v) * L, b, bl + v * bVectorStride, x, L);
+        int group = L % 8 == 0 ? 8 : 4;
+        for (int r = 0; r < rows; r++) {
+            int ar = aOff + r * aRowStride;
+            int cr = cOff + r * cRowStride;
+            for (int v = 0; v < vectors; v++) {
+                int bv = bOff + v * bVectorStride;
+                int cv = cr + v * L;
+                for (int lane = 0; lane < L; lane += group) {
+                    if (group == 8) {
+                        laneSums8(a, ar, aLoopStride, b, bv + lane, bLoopStride, count, c, cv + lane, accumulate);
+                    } else {
+                        laneSums4(a, ar, aLoopStride, b, bv + lane, bLoopStride, count, c, cv + lane, accumulate);
+                    }
                 }
             }
         }
-        return acc;
     }
 
-    /**
-     * One vector's FMA, {@code acc[co + lane] = fma(b[bo + lane], x, acc[co + lane])} for every lane. A method of its
-     * own: invoked thousands of times in a JVM's first product, it is compiled within that product, while the loops
-     * around it would wait in the interpreter for the whole product method to be compiled.
-     */
-    private static void fmaLanes(float[] acc, int co, float[] b, int bo, float x, int lanes) {
-        for (int lane = 0; lane < lanes; lane++) {
-            acc[co + lane] = Math.fma(b[bo + lane], x, acc[co + lane]);
+    private static void laneSums8(float[] a, int ai, int aStep, float[] b, int bi, int bStep, int count, float[] c,
+                                  int ci, boolean accumulate) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+        for (int l = 0; l < count; l++, ai += aStep, bi += bStep) {
+            float x = a[ai];
+            s0 = Math.fma(b[bi], x, s0);
+            s1 = Math.fma(b[bi + 1], x, s1);
+            s2 = Math.fma(b[bi + 2], x, s2);
+            s3 = Math.fma(b[bi + 3], x, s3);
+            s4 = Math.fma(b[bi + 4], x, s4);
+            s5 = Math.fma(b[bi + 5], x, s5);
+            s6 = Math.fma(b[bi + 6], x, s6);
+            s7 = Math.fma(b[bi + 7], x, s7);
         }
+        store(s0, c, ci, accumulate);
+        store(s1, c, ci + 1, accumulate);
+        store(s2, c, ci + 2, accumulate);
+        store(s3, c, ci + 3, accumulate);
+        store(s4, c, ci + 4, accumulate);
+        store(s5, c, ci + 5, accumulate);
+        store(s6, c, ci + 6, accumulate);
+        store(s7, c, ci + 7, accumulate);
+    }
+
+    private static void laneSums4(float[] a, int ai, int aStep, float[] b, int bi, int bStep, int count, float[] c,
+                                  int ci, boolean accumulate) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+        for (int l = 0; l < count; l++, ai += aStep, bi += bStep) {
+            float x = a[ai];
+            s0 = Math.fma(b[bi], x, s0);
+            s1 = Math.fma(b[bi + 1], x, s1);
+            s2 = Math.fma(b[bi + 2], x, s2);
+            s3 = Math.fma(b[bi + 3], x, s3);
+        }
+        store(s0, c, ci, accumulate);
+        store(s1, c, ci + 1, accumulate);
+        store(s2, c, ci + 2, accumulate);
+        store(s3, c, ci + 3, accumulate);
+    }
+
+    private static void store(float sum, float[] c, int ci, boolean accumulate) {
+        c[ci] = accumulate ? sum + c[ci] : sum;
     }
 
     @Override
     public void multiplyAdd(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff,
                             int bVectorStride, int bLoopStride, int count, float[] c, int cOff, int cRowStride,
                             boolean accumulate) {
-        int L = lanes;
-        float[] acc = product(4, vectors, a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride,
-                count);
-        for (int r = 0; r < 4; r++) {
-            for (int v = 0; v < vectors; v++) {
-                int co = (r * vectors + v) * L;
-                int o = cOff + r * cRowStride + v * L;
-                for (int lane = 0; lane < L; lane++) {
-                    c[o + lane] = accumulate ? acc[co + lane] + c[o + lane] : acc[co + lane];
-                }
-            }
-        }
+        product(4, vectors, a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride, count, c, cOff,
+                cRowStride, accumulate);
     }
 
     @Override
     public void multiplyAdd6(int vectors, float[] a, int aOff, int aRowStride, int aLoopStride, float[] b, int bOff,
                              int bVectorStride, int bLoopStride, int count, float[] c, int cOff, int cRowStride,
                              boolean accumulate) {
-        int L = lanes;
-        float[] acc = product(6, vectors, a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride,
-                count);
-        for (int r = 0; r < 6; r++) {
-            for (int v = 0; v < vectors; v++) {
-                int co = (r * vectors + v) * L;
-                int o = cOff + r * cRowStride + v * L;
-                for (int lane = 0; lane < L; lane++) {
-                    c[o + lane] = accumulate ? acc[co + lane] + c[o + lane] : acc[co + lane];
-                }
-            }
-        }
+        product(6, vectors, a, aOff, aRowStride, aLoopStride, b, bOff, bVectorStride, bLoopStride, count, c, cOff,
+                cRowStride, accumulate);
     }
 
     /** The vector lane sum: lane i += lane i + h for h = L/2, ..., 1 (the folds of {@link VectorSimdOps}). */
