@@ -1,6 +1,6 @@
 package dev.softsilhouette.cpu.parallel;
 
-import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How many of its tasks each block of rows has finished, for a schedule where every task touches one or two blocks
@@ -11,15 +11,20 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 public final class BlockProgress {
     private static final int SPINS = 2_000;
 
-    private AtomicIntegerArray done = new AtomicIntegerArray(0);
+    /** Per block; not an {@code AtomicIntegerArray}, whose first use in a JVM spins up its VarHandle. */
+    private AtomicInteger[] done = new AtomicInteger[0];
 
     /** Sets the first {@code blocks} counters to 0; call before the workers start. */
     public void reset(int blocks) {
-        if (done.length() < blocks) {
-            done = new AtomicIntegerArray(blocks);
+        if (done.length < blocks) {
+            AtomicInteger[] grown = new AtomicInteger[blocks];
+            for (int b = 0; b < blocks; b++) {
+                grown[b] = new AtomicInteger();
+            }
+            done = grown;
         }
         for (int b = 0; b < blocks; b++) {
-            done.set(b, 0);
+            done[b].set(0);
         }
     }
 
@@ -29,7 +34,8 @@ public final class BlockProgress {
      */
     public void await(int block, int tasks) {
         int spins = 0;
-        while (done.get(block) < tasks) {
+        AtomicInteger counter = done[block];
+        while (counter.get() < tasks) {
             if (++spins < SPINS) {
                 Thread.onSpinWait();
             } else {
@@ -40,6 +46,6 @@ public final class BlockProgress {
 
     /** Marks one more task of {@code block} done; what the task wrote is visible to whoever then awaits it. */
     public void finished(int block) {
-        done.incrementAndGet(block);
+        done[block].incrementAndGet();
     }
 }

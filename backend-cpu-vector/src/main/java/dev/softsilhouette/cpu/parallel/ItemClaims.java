@@ -1,6 +1,6 @@
 package dev.softsilhouette.cpu.parallel;
 
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Hands out the independent items {@code [0, count)} of a phase to workers. Each worker has a contiguous share that it
@@ -14,24 +14,35 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * nothing is allocated once it has grown to the largest share count.
  */
 public final class ItemClaims {
-    /** Longs per share: each share's counter on a cache line of its own. */
-    private static final int STRIDE = 8;
-
-    /** Per share, at {@code (share + 1) * STRIDE}: the next item from the front (high half), the end (low half). */
-    private AtomicLongArray shares = new AtomicLongArray(0);
+    /**
+     * Per share: the next item from the front (high half), the end (low half). {@code AtomicLong}s, not an
+     * {@code AtomicLongArray}: the array's first use in a JVM spins up its VarHandle, some milliseconds of a first
+     * call.
+     */
+    private Share[] shares = new Share[0];
     private int shareCount;
+
+    /** A share's counter, padded so that two shares' counters never sit on one cache line. */
+    @SuppressWarnings("unused")
+    private static final class Share extends AtomicLong {
+        private long p1, p2, p3, p4, p5, p6, p7;
+    }
 
     /** Splits {@code [0, count)} into {@code workers} contiguous shares; call before the workers start. */
     public void reset(int count, int workers) {
         int n = Math.max(1, workers);
-        if (shares.length() < (n + 2) * STRIDE) {
-            shares = new AtomicLongArray((n + 2) * STRIDE);
+        if (shares.length < n) {
+            Share[] grown = new Share[n];
+            for (int s = 0; s < n; s++) {
+                grown[s] = new Share();
+            }
+            shares = grown;
         }
         shareCount = n;
         for (int s = 0; s < n; s++) {
             long from = (long) count * s / n;
             long to = (long) count * (s + 1) / n;
-            shares.set((s + 1) * STRIDE, from << 32 | to);
+            shares[s].set(from << 32 | to);
         }
     }
 
@@ -55,16 +66,16 @@ public final class ItemClaims {
 
     /** The first (or last) unclaimed item of {@code share}, or -1 when it has none left. */
     private int take(int share, boolean front) {
-        int at = (share + 1) * STRIDE;
+        Share counter = shares[share];
         while (true) {
-            long v = shares.get(at);
+            long v = counter.get();
             int first = (int) (v >>> 32);
             int end = (int) v;
             if (first >= end) {
                 return -1;
             }
             long claimed = front ? (long) (first + 1) << 32 | end : (long) first << 32 | (end - 1);
-            if (shares.compareAndSet(at, v, claimed)) {
+            if (counter.compareAndSet(v, claimed)) {
                 return front ? first : end - 1;
             }
         }
