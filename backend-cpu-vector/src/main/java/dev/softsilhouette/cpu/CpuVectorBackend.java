@@ -42,17 +42,18 @@ public final class CpuVectorBackend implements SupConBackend {
          * in the interpreter and C1, where the loops are several times faster than Vector API code that C2 has not
          * compiled yet (each vector is then a heap object); the calls after it compile the vector code. A first call
          * of more than {@link #LANES_MOST_WORK} runs the vector code: C2 compiles it during the call, and compiled
-         * plain loops would be about 20 times slower for the rest of it.
+         * plain loops would be tens of times slower for the rest of it.
          */
         LANES_FIRST
     }
 
     /**
      * The most work (N^2 D or N K D) a first call runs on the plain loops: above it the vector code's compilation
-     * is paid back within the call (a cold Euclidean score of N x 64 rows breaks even between N = 5,000 and 8,192).
-     * N=256 D=128 is 2^23; the digits' score 2^28.
+     * (seconds of C2) is paid back within the call. On 2 cores the plain loops were still well ahead at 2^32 for a
+     * Euclidean forward+backward and at 2^31 for a cosine one; a cold Euclidean score (four times less work a unit)
+     * breaks even near 2^34.5. N=256 D=128 is 2^23; the digits' score 2^28.
      */
-    static final long LANES_MOST_WORK = 1L << 31;
+    static final long LANES_MOST_WORK = 1L << 32;
 
     /** The work of a call on a batch, for {@link #LANES_MOST_WORK}: N^2 D for EUCLIDEAN, N K D otherwise. */
     private static long work(PreparedBatch batch, boolean pairwise) {
@@ -68,6 +69,19 @@ public final class CpuVectorBackend implements SupConBackend {
      * shorter. The bits do not depend on the worker count.
      */
     static final long COMPILER_WINDOW_NANOS = 3_000_000_000L;
+
+    /**
+     * Within {@link #COMPILER_WINDOW_NANOS}, the most work of a call on the vector code that leaves a core to the
+     * compilers: a larger one pays the compilation back within itself and wants every core for the rest.
+     */
+    static final long VECTOR_CORE_MOST_WORK = 1L << 31;
+
+    /**
+     * The same for a first call on the plain loops, whose methods compile within milliseconds: a call of more work
+     * spends little of its time waiting for them (on 2 cores, every core was slower for a first Euclidean
+     * forward+backward up to 2^29 and faster from 2^31).
+     */
+    static final long PLAIN_LOOPS_CORE_MOST_WORK = 1L << 30;
     private final VectorSimdOps vector;
     private final LaneSimdOps lanes;
     private final WorkerPool pool;
@@ -262,13 +276,14 @@ public final class CpuVectorBackend implements SupConBackend {
      */
     private Kernels kernels(long work) {
         Workspace w = workspace();
-        if (!compilerWindowOver) {
-            pool.limit(leavesCoreToCompilers(work) ? pool.size() - 1 : pool.size());
-        }
         if (switchesToVector && work > LANES_MOST_WORK) {
             vectorCode = true;
         }
-        if (vectorCode) {
+        boolean vectorCall = vectorCode;
+        if (!compilerWindowOver) {
+            pool.limit(leavesCoreToCompilers(work, vectorCall) ? pool.size() - 1 : pool.size());
+        }
+        if (vectorCall) {
             w.lanesKernels = null;
             if (w.vectorKernels == null) {
                 w.vectorKernels = new Kernels(vector, pool);
@@ -286,10 +301,10 @@ public final class CpuVectorBackend implements SupConBackend {
 
     /**
      * Whether a call of {@code work} runs on one worker fewer than the pool: within {@link #COMPILER_WINDOW_NANOS} of
-     * the first call, unless it is above {@link #LANES_MOST_WORK} (such a call pays the compilation back within itself
-     * and wants every core for the rest).
+     * the first call, unless it is above {@link #VECTOR_CORE_MOST_WORK} (on the vector code) or
+     * {@link #PLAIN_LOOPS_CORE_MOST_WORK} (on the plain loops).
      */
-    private boolean leavesCoreToCompilers(long work) {
+    private boolean leavesCoreToCompilers(long work, boolean vectorCall) {
         long now = System.nanoTime();
         long first = firstCallNanos;
         if (first == 0L) {
@@ -299,7 +314,7 @@ public final class CpuVectorBackend implements SupConBackend {
             compilerWindowOver = true;
             return false;
         }
-        return work <= LANES_MOST_WORK;
+        return work <= (vectorCall ? VECTOR_CORE_MOST_WORK : PLAIN_LOOPS_CORE_MOST_WORK);
     }
 
     private IllegalStateException closedException() {

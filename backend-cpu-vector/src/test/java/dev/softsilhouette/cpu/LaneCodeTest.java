@@ -247,7 +247,7 @@ class LaneCodeTest {
     void aLargeFirstCallRunsTheVectorCode() {
         CpuVectorBackend backend = new CpuVectorBackend(1, CpuVectorBackend.Code.LANES_FIRST);
         int n = 1500;
-        int d = 960; // N^2 D = 2.16e9 > 2^31
+        int d = 1920; // N^2 D = 4.32e9 > 2^32
         assertTrue((long) n * n * d > CpuVectorBackend.LANES_MOST_WORK);
         SplittableRandom random = new SplittableRandom(6);
         int[] y = Batches.labels(n, 4, random);
