@@ -10,7 +10,7 @@ import dev.softsilhouette.spi.SilhouetteMath;
  * compiled the Vector API code, every vector is a heap object and a call is tens of times slower than these loops,
  * which the interpreter and C1 run well. {@code LaneSimdOpsTest} checks the bit identity method by method.
  *
- * <p>Thread-safe: the product accumulators live in a per-thread scratch array.
+ * <p>Thread-safe: the lane accumulators of the sums and dot products live in a per-thread scratch array.
  */
 public final class LaneSimdOps implements SimdOps {
     private final int lanes;
@@ -30,7 +30,7 @@ public final class LaneSimdOps implements SimdOps {
         this.doubleLanes = twin.doubleLanes();
         this.widest = twin.widestProduct();
         this.describe = twin.describe() + " (plain loops)";
-        int size = 6 * Math.max(3, widest) * lanes;
+        int size = 4 * lanes; // the most any method keeps: four vector accumulators (dot, squaredDistance, ...)
         // Subclasses, not withInitial: a fresh JVM would spin a class for each lambda, and this code serves its start.
         this.accumulators = new ThreadLocal<>() {
             @Override
@@ -72,7 +72,7 @@ public final class LaneSimdOps implements SimdOps {
      * order by FMA, as their accumulators, so the same bits. Formed a few lanes at a time, each lane's sum in a local
      * over the whole loop, by methods of their own: invoked many times in a JVM's first products, they are compiled
      * within the first of them (the loops around them would wait in the interpreter for a whole product method to
-     * be compiled), and compiled their independent chains run several times faster than sums kept in memory.
+     * be compiled), and compiled their independent chains run about twice as fast as sums kept in memory.
      */
     private void product(int rows, int vectors, float[] a, int aOff, int aRowStride, int aLoopStride, float[] b,
                          int bOff, int bVectorStride, int bLoopStride, int count, float[] c, int cOff, int cRowStride,
