@@ -46,6 +46,12 @@ final class ClassStatisticsKernel extends PhasedKernel {
      */
     private static final int MOST_CLASS_SUM_BLOCKS = 8;
     private static final int LEAST_CHUNKS_PER_BLOCK = 4;
+    /**
+     * Cosine: a row whose largest magnitude lies within 2^&plusmn;32 of 1 is not scaled by its power of two before its
+     * norm. Its squared norm neither overflows nor underflows in float, and scaling by a power of two is exact: the
+     * unit row is the same either way, one pass over the row sooner.
+     */
+    private static final int UNSCALED_EXPONENT = 32;
     /** Per pair, the cosine distance below which unit rows are parallel up to float rounding (2^-40). */
     private static final double COSINE_PARALLEL = 0x1p-40;
 
@@ -377,6 +383,9 @@ final class ClassStatisticsKernel extends PhasedKernel {
         if (cosine) {
             for (int p = from; p < to; p++) {
                 int exponent = SortedBatch.scaleExponent(ops.subtractMaxAbs(x, p * dp, data.zeroRow, dp));
+                if (Math.abs(exponent) <= UNSCALED_EXPONENT) {
+                    exponent = 0;
+                }
                 if (exponent != 0) {
                     ops.scale(x, p * dp, (p + 1) * dp, Math.scalb(1.0f, -exponent));
                 }
@@ -558,33 +567,9 @@ final class ClassStatisticsKernel extends PhasedKernel {
             // Cosine sums carry no units.
             double w = -data.rowWeight(weight, rowWeights, p) * unitsSquared;
             int coefRow = p * kp;
-            double[] chunkT = chunkClassTotals;
-            double[] sizes = classSizes;
-            // Simple loops, which the JIT vectorises: the coefficients, their chunk's class totals, then
-            // alpha = sum_k coef_ik n_k in four interleaved partial sums (a fixed order without a serial chain), and
-            // the classes whose coefficient is not 0 listed.
-            for (int c = 0; c < k; c++) {
-                coef[coefRow + c] = (float) (w * derivative[c]);
-            }
-            Arrays.fill(coef, coefRow + k, coefRow + kp, 0f);
-            for (int c = 0; c < k; c++) {
-                chunkT[chunkTOff + c] += coef[coefRow + c];
-            }
-            double a0 = 0.0;
-            double a1 = 0.0;
-            double a2 = 0.0;
-            double a3 = 0.0;
-            int c = 0;
-            for (; c + 4 <= k; c += 4) {
-                a0 += coef[coefRow + c] * sizes[c];
-                a1 += coef[coefRow + c + 1] * sizes[c + 1];
-                a2 += coef[coefRow + c + 2] * sizes[c + 2];
-                a3 += coef[coefRow + c + 3] * sizes[c + 3];
-            }
-            for (; c < k; c++) {
-                a0 += coef[coefRow + c] * sizes[c];
-            }
-            rowAlpha[p] = (float) ((a0 + a1) + (a2 + a3));
+            rowAlpha[p] = (float) ops.rowCoefficients(w, derivative, k, coef, coefRow, chunkClassTotals, chunkTOff,
+                    classSizes, rowScratch[worker]);
+            Arrays.fill(coef, coefRow + kd, coefRow + kp, 0f);
             nonzeroCounts[p] = ops.nonzeroIndices(coef, coefRow, kp, nonzeroClasses, coefRow);
         }
         return s;

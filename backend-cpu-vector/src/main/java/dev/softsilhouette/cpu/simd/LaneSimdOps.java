@@ -8,7 +8,7 @@ import dev.softsilhouette.spi.SilhouetteMath;
  * order (the same accumulators, the same fixed lane-sum tree, the same polynomial exponentials), so every method
  * returns the same bits as its vector twin of the same shape. It exists for the first calls of a JVM: until C2 has
  * compiled the Vector API code, every vector is a heap object and a call is tens of times slower than these loops,
- * which the interpreter and C1 run well. {@code LaneSimdOpsTest} checks the bit identity method by method.
+ * which the interpreter and C1 run well. {@code LaneCodeTest} checks the bit identity, by method and by whole kernels.
  *
  * <p>Thread-safe: the lane accumulators of the sums and dot products live in a per-thread scratch array.
  */
@@ -553,6 +553,24 @@ public final class LaneSimdOps implements SimdOps {
                 out[outOff + t] = Math.fma(b[bOff + t], a, out[outOff + t]);
             }
         }
+    }
+
+    @Override
+    public double rowCoefficients(double weight, double[] derivative, int classes, float[] coef, int coefOff,
+                                  double[] classTotals, int totalsOff, double[] sizes, double[] scratch) {
+        int dl = doubleLanes;
+        java.util.Arrays.fill(scratch, 0, dl, 0.0);
+        for (int c = 0, padded = roundUp(classes, dl); c < padded; c++) {
+            float f = (float) ((c < classes ? derivative[c] : 0.0) * weight);
+            coef[coefOff + c] = f;
+            classTotals[totalsOff + c] += f;
+            scratch[c % dl] = Math.fma(f, sizes[c], scratch[c % dl]);
+        }
+        double sum = 0.0;
+        for (int lane = 0; lane < dl; lane++) {
+            sum += scratch[lane];
+        }
+        return sum;
     }
 
     @Override

@@ -117,6 +117,19 @@ public interface SimdOps {
                          double tau, double[] derivative, double[] scratch);
 
     /**
+     * A row's backward coefficients from its {@link #rowSilhouette} derivative, in one pass:
+     * {@code coef[coefOff + c] = (float) (derivative[c] * weight)} for {@code c < classes}, and 0 (or -0) up to
+     * {@code classes} rounded up to {@link #doubleLanes()}; {@code classTotals[totalsOff + c] += coef[coefOff + c]}
+     * over the same rounded range (in double). Returns {@code sum_c coef[coefOff + c] * sizes[c]}: per double lane
+     * ({@code c mod doubleLanes()}) by FMA in increasing c from 0, the lanes then added in lane order.
+     *
+     * @param sizes   padded with zeros to a whole number of {@link #doubleLanes()}
+     * @param scratch at least {@link #doubleLanes()} doubles
+     */
+    double rowCoefficients(double weight, double[] derivative, int classes, float[] coef, int coefOff,
+                           double[] classTotals, int totalsOff, double[] sizes, double[] scratch);
+
+    /**
      * {@code out[outOff+t] = sum_q coef[coefOff + index[indexOff+q]] * b[index[indexOff+q]*bStride + t]}, t < len (a
      * multiple of lanes), the terms added in q order by FMA from zero: the same bits as {@link #multiplyAdd} over
      * every index with the skipped coefficients zero.

@@ -1012,6 +1012,27 @@ public final class VectorSimdOps implements SimdOps {
     }
 
     @Override
+    public double rowCoefficients(double weight, double[] derivative, int classes, float[] coef, int coefOff,
+                                  double[] classTotals, int totalsOff, double[] sizes, double[] scratch) {
+        // One pass of double vectors over the row; as three plain loops (conversion, totals, partial sums of alpha)
+        // this was most of a row's cost after its silhouette.
+        DoubleVector w = DoubleVector.broadcast(DS, weight);
+        DoubleVector alpha = DoubleVector.zero(DS);
+        for (int c = 0; c < classes; c += DL) {
+            DoubleVector d = c + DL <= classes ? DoubleVector.fromArray(DS, derivative, c)
+                    : DoubleVector.fromArray(DS, derivative, c, DS.indexInRange(c, classes));
+            FloatVector f = (FloatVector) d.mul(w).convertShape(VectorOperators.D2F, HS, 0);
+            f.intoArray(coef, coefOff + c);
+            DoubleVector rounded = (DoubleVector) f.convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector.fromArray(DS, classTotals, totalsOff + c).add(rounded)
+                    .intoArray(classTotals, totalsOff + c);
+            alpha = rounded.fma(DoubleVector.fromArray(DS, sizes, c), alpha);
+        }
+        alpha.intoArray(scratch, 0);
+        return storedLaneSum(scratch, 0);
+    }
+
+    @Override
     public void sparseMultiply(float[] coef, int coefOff, int[] index, int indexOff, int count, float[] b,
                                int bStride, float[] out, int outOff, int len) {
         FloatVector zero = FloatVector.zero(S);
