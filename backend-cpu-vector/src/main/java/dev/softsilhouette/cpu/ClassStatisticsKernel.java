@@ -120,9 +120,12 @@ final class ClassStatisticsKernel extends PhasedKernel {
      * The classes with a non-zero coefficient in each row, [row][q] (row stride kp), and their count. With a small
      * temperature most softmin weights underflow, so a row's coefficients are mostly exact zeros; the backward products
      * then run over the listed classes only, which adds the same terms in the same order (a zero term adds nothing).
+     * A row whose every class is non-zero (count K) is not listed: its list is {@link #allClasses}.
      */
     private int[] nonzeroClasses = new int[0];
     private int[] nonzeroCounts = new int[0];
+    /** 0, 1, ..., kp - 1: the list of a row whose every coefficient is non-zero. */
+    private int[] allClasses = new int[0];
     private boolean sparseClassSums;
     private float[] classWeights = new float[0];
     /** The partial class-weighted sums of row blocks 1, 2, ... (block 0 writes {@link #classWeights}), kRows x dp each. */
@@ -262,6 +265,12 @@ final class ClassStatisticsKernel extends PhasedKernel {
             chunkClassTotals = SortedBatch.grow(chunkClassTotals, rowChunks() * kd);
             nonzeroClasses = SortedBatch.grow(nonzeroClasses, n * kp);
             nonzeroCounts = SortedBatch.grow(nonzeroCounts, n);
+            if (allClasses.length < kp) {
+                allClasses = new int[kp];
+                for (int c = 0; c < kp; c++) { // a loop, not setAll: a lambda spins a class in a JVM's first call
+                    allClasses[c] = c;
+                }
+            }
             rowAlpha = SortedBatch.grow(rowAlpha, npad);
             classWeights = SortedBatch.grow(classWeights, kRows * dp);
             classWeightTotals = SortedBatch.grow(classWeightTotals, kRows);
@@ -570,7 +579,13 @@ final class ClassStatisticsKernel extends PhasedKernel {
             rowAlpha[p] = (float) ops.rowCoefficients(w, derivative, k, coef, coefRow, chunkClassTotals, chunkTOff,
                     classSizes, rowScratch[worker]);
             Arrays.fill(coef, coefRow + kd, coefRow + kp, 0f);
-            nonzeroCounts[p] = ops.nonzeroIndices(coef, coefRow, kp, nonzeroClasses, coefRow);
+            // Dense rows (every class, as cosine's usually are) are counted, not listed: the lists would be written
+            // for nothing, a row of ints each.
+            int count = ops.nonzeroCount(coef, coefRow, kp);
+            if (count < k) {
+                ops.nonzeroIndices(coef, coefRow, kp, nonzeroClasses, coefRow);
+            }
+            nonzeroCounts[p] = count;
         }
         return s;
     }
@@ -597,8 +612,10 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 }
                 for (int j = from; j < to; j++) {
                     int row = j * kp;
+                    int[] list = listOf(j);
+                    int listOff = list == allClasses ? 0 : row;
                     for (int q = 0, count = nonzeroCounts[j]; q < count; q++) {
-                        int c = nonzeroClasses[row + q];
+                        int c = list[listOff + q];
                         ops.multiplyAccumulate(coef[row + c], x, j * dp + t, sums, sumsOff + c * dp + t, width);
                     }
                 }
@@ -686,8 +703,9 @@ final class ClassStatisticsKernel extends PhasedKernel {
         for (int p0 = from; p0 < to; p0 += 4) {
             if (listedGroup(p0, to)) {
                 for (int p = p0; p < Math.min(p0 + 4, to); p++) {
-                    ops.sparseMultiply(coef, p * kp, nonzeroClasses, p * kp, nonzeroCounts[p], b, totalsStride,
-                            block, (p - from) * dp, dp);
+                    int[] list = listOf(p);
+                    ops.sparseMultiply(coef, p * kp, list, list == allClasses ? 0 : p * kp, nonzeroCounts[p], b,
+                            totalsStride, block, (p - from) * dp, dp);
                 }
             } else {
                 anyDense = true;
@@ -714,6 +732,11 @@ final class ClassStatisticsKernel extends PhasedKernel {
             }
             writeGradientRow(gradientOut, p, worker);
         }
+    }
+
+    /** The array that lists row p's non-zero classes (from p * kp), or {@link #allClasses} (from 0). */
+    private int[] listOf(int p) {
+        return nonzeroCounts[p] == data.k ? allClasses : nonzeroClasses;
     }
 
     /** Whether the group of four rows from {@code p0} lists at most K non-zero coefficients in all (a data choice). */

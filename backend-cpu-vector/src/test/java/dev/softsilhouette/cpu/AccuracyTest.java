@@ -181,6 +181,48 @@ class AccuracyTest {
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
+    /**
+     * Rows with an upstream gradient of 0 have no backward coefficients. One row in 16 weighted, at a large temperature
+     * (every class counts): the class-statistics backward then runs its sparse class sums and its listed groups of
+     * rows over rows whose list is every class.
+     */
+    @Test
+    void denseRowsAmongUnweightedRowsMatch() {
+        List<String> failures = new ArrayList<>();
+        long seed = 900;
+        for (Metric metric : new Metric[] {Metric.SQUARED_EUCLIDEAN, Metric.COSINE}) {
+            SplittableRandom random = new SplittableRandom(seed++);
+            int n = 600;
+            int d = 40;
+            int[] y = Batches.labels(n, 60, random);
+            float[] x = Batches.embeddings(n, d, y, 1.0, 0.0, random);
+            float[] upstream = new float[n];
+            for (int i = 0; i < n; i += 16) {
+                upstream[i] = (float) random.nextGaussian();
+            }
+            float[] l = new float[n];
+            float[] lRef = new float[n];
+            float[] g = new float[n * d];
+            float[] gRef = new float[n * d];
+            loss(CpuVectorBackendProvider.NAME, metric, 100, Reduction.NONE).forwardBackward(Floats.of(x), Ints.of(y),
+                    n, d, Floats.of(upstream), Floats.of(l), Floats.of(g));
+            loss("reference", metric, 100, Reduction.NONE).forwardBackward(Floats.of(x), Ints.of(y), n, d,
+                    Floats.of(upstream), Floats.of(lRef), Floats.of(gRef));
+            for (int i = 0; i < n; i++) {
+                if (!(Math.abs(l[i] - lRef[i]) <= 1e-4 * Math.max(1, Math.abs(lRef[i])))) {
+                    failures.add(metric + ": l[" + i + "] " + l[i] + " ref " + lRef[i]);
+                    break;
+                }
+            }
+            double error = frobeniusDifference(g, gRef);
+            double scale = frobenius(gRef);
+            if (!(error <= 1e-3 * scale + 1e-7)) {
+                failures.add(metric + ": gradient error " + error + " vs |G_ref| " + scale);
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
     /** Compares loss, gradient (and per-sample values for NONE) and, where defined, the score; null when all pass. */
     static String compare(Case c, double magnitude, double offset) {
         SplittableRandom random = new SplittableRandom(c.seed());

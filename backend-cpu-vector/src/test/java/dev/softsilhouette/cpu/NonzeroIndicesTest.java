@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The list of a row's non-zero coefficients (what the sparse backward products run over), from the Vector API code and
- * the plain loops, against the definition: every vector dense, none, a few, at vector edges, -0 (a zero) and NaN (not
- * a zero, as Java's {@code !=} has it).
+ * The list of a row's non-zero coefficients (what the sparse backward products run over) and their count, from the
+ * Vector API code and the plain loops, against the definition: every vector dense, none, a few, at vector edges, -0 (a
+ * zero) and NaN (not a zero, as Java's {@code !=} has it).
  */
 class NonzeroIndicesTest {
 
@@ -43,6 +44,8 @@ class NonzeroIndicesTest {
                     String what = "len " + len + ", density " + density + ", trial " + trial;
                     assertArrayEquals(expected, listed(vector, v, off, len), "Vector API, " + what);
                     assertArrayEquals(expected, listed(plain, v, off, len), "plain loops, " + what);
+                    assertEquals(expected.length, vector.nonzeroCount(v, off, len), "Vector API count, " + what);
+                    assertEquals(expected.length, plain.nonzeroCount(v, off, len), "plain loops count, " + what);
                 }
             }
         }

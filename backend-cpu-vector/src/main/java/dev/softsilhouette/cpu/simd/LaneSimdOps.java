@@ -584,6 +584,15 @@ public final class LaneSimdOps implements SimdOps {
     }
 
     @Override
+    public int nonzeroCount(float[] v, int off, int len) {
+        int count = 0;
+        for (int c = 0; c < len; c++) {
+            count += v[off + c] != 0f ? 1 : 0;
+        }
+        return count;
+    }
+
+    @Override
     public void multiplyAccumulate(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
         for (int t = 0; t < len; t++) {
             y[yOff + t] = Math.fma(x[xOff + t], alpha, y[yOff + t]);

@@ -1071,6 +1071,15 @@ public final class VectorSimdOps implements SimdOps {
     }
 
     @Override
+    public int nonzeroCount(float[] v, int off, int len) {
+        int count = 0;
+        for (int c = 0; c < len; c += L) {
+            count += FloatVector.fromArray(S, v, off + c).compare(VectorOperators.NE, 0f).trueCount();
+        }
+        return count;
+    }
+
+    @Override
     public void multiplyAccumulate(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
         FloatVector a = FloatVector.broadcast(S, alpha);
         for (int t = 0; t < len; t += L) {
