@@ -577,8 +577,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
             double w = -data.rowWeight(weight, rowWeights, p) * unitsSquared;
             int coefRow = p * kp;
             rowAlpha[p] = (float) ops.rowCoefficients(w, derivative, k, coef, coefRow, chunkClassTotals, chunkTOff,
-                    classSizes, rowScratch[worker]);
-            Arrays.fill(coef, coefRow + kd, coefRow + kp, 0f);
+                    classSizes, rowScratch[worker]); // every column up to kp
             // Dense rows (every class, as cosine's usually are) are counted, not listed: the lists would be written
             // for nothing, a row of ints each.
             int count = ops.nonzeroCount(coef, coefRow, kp);

@@ -12,8 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A row's backward coefficients, their class totals and alpha, from the Vector API code and the plain loops, against
- * the definition in {@code SimdOps.rowCoefficients}: class counts on both sides of every double-vector edge, rows
- * starting anywhere, negative weights (the padding then holds -0), zero and subnormal derivatives.
+ * the definition in {@code SimdOps.rowCoefficients}: class counts on both sides of every double- and float-vector
+ * edge, rows starting anywhere, negative weights (the padding then holds -0), zero and subnormal derivatives, and
+ * nothing written past the last float vector or the last double vector of the totals.
  */
 class RowCoefficientsTest {
 
@@ -22,6 +23,7 @@ class RowCoefficientsTest {
         VectorSimdOps vector = new VectorSimdOps();
         LaneSimdOps plain = new LaneSimdOps(vector);
         int dl = vector.doubleLanes();
+        int lanes = vector.lanes();
         SplittableRandom random = new SplittableRandom(21);
         for (int classes = 1; classes <= 41; classes++) {
             int padded = (classes + dl - 1) / dl * dl;
@@ -50,14 +52,18 @@ class RowCoefficientsTest {
                     totals[c] = random.nextDouble() - 0.5;
                 }
 
-                float[] coefExpected = new float[coefOff + padded + 2];
+                int width = (classes + lanes - 1) / lanes * lanes;
+                float[] coefExpected = new float[coefOff + width + 2];
+                coefExpected[coefOff + width] = 7f; // past the float lanes: never written
                 double[] totalsExpected = totals.clone();
                 double[] laneSums = new double[dl];
-                for (int c = 0; c < padded; c++) {
+                for (int c = 0; c < width; c++) {
                     float f = (float) ((c < classes ? derivative[c] : 0.0) * weight);
                     coefExpected[coefOff + c] = f;
-                    totalsExpected[totalsOff + c] += f;
-                    laneSums[c % dl] = Math.fma(f, sizes[c], laneSums[c % dl]);
+                    if (c < padded) {
+                        totalsExpected[totalsOff + c] += f;
+                        laneSums[c % dl] = Math.fma(f, sizes[c], laneSums[c % dl]);
+                    }
                 }
                 double alphaExpected = 0.0;
                 for (double laneSum : laneSums) {
@@ -67,6 +73,7 @@ class RowCoefficientsTest {
                 String what = classes + " classes, trial " + trial;
                 for (SimdOps ops : new SimdOps[] {vector, plain}) {
                     float[] coef = new float[coefExpected.length];
+                    coef[coefOff + width] = 7f;
                     double[] into = totals.clone();
                     double alpha = ops.rowCoefficients(weight, derivative, classes, coef, coefOff, into, totalsOff,
                             sizes, new double[dl]);

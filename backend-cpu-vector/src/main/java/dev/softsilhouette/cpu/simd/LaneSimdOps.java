@@ -559,12 +559,15 @@ public final class LaneSimdOps implements SimdOps {
     public double rowCoefficients(double weight, double[] derivative, int classes, float[] coef, int coefOff,
                                   double[] classTotals, int totalsOff, double[] sizes, double[] scratch) {
         int dl = doubleLanes;
+        int padded = roundUp(classes, dl);
         java.util.Arrays.fill(scratch, 0, dl, 0.0);
-        for (int c = 0, padded = roundUp(classes, dl); c < padded; c++) {
+        for (int c = 0, width = roundUp(classes, lanes); c < width; c++) {
             float f = (float) ((c < classes ? derivative[c] : 0.0) * weight);
             coef[coefOff + c] = f;
-            classTotals[totalsOff + c] += f;
-            scratch[c % dl] = Math.fma(f, sizes[c], scratch[c % dl]);
+            if (c < padded) {
+                classTotals[totalsOff + c] += f;
+                scratch[c % dl] = Math.fma(f, sizes[c], scratch[c % dl]);
+            }
         }
         double sum = 0.0;
         for (int lane = 0; lane < dl; lane++) {

@@ -118,10 +118,11 @@ public interface SimdOps {
 
     /**
      * A row's backward coefficients from its {@link #rowSilhouette} derivative, in one pass:
-     * {@code coef[coefOff + c] = (float) (derivative[c] * weight)} for {@code c < classes}, and 0 (or -0) up to
-     * {@code classes} rounded up to {@link #doubleLanes()}; {@code classTotals[totalsOff + c] += coef[coefOff + c]}
-     * over the same rounded range (in double). Returns {@code sum_c coef[coefOff + c] * sizes[c]}: per double lane
-     * ({@code c mod doubleLanes()}) by FMA in increasing c from 0, the lanes then added in lane order.
+     * {@code coef[coefOff + c] = (float) (derivative[c] * weight)} for {@code c < classes}, and
+     * {@code (float) (0.0 * weight)} (0 or -0) from there up to {@code classes} rounded up to {@link #lanes()};
+     * {@code classTotals[totalsOff + c] += coef[coefOff + c]} (in double) for {@code c} below {@code classes} rounded
+     * up to {@link #doubleLanes()}. Returns {@code sum_c coef[coefOff + c] * sizes[c]} over that range: per double
+     * lane ({@code c mod doubleLanes()}) by FMA in increasing c from 0, the lanes then added in lane order.
      *
      * @param sizes   padded with zeros to a whole number of {@link #doubleLanes()}
      * @param scratch at least {@link #doubleLanes()} doubles

@@ -1014,19 +1014,31 @@ public final class VectorSimdOps implements SimdOps {
     @Override
     public double rowCoefficients(double weight, double[] derivative, int classes, float[] coef, int coefOff,
                                   double[] classTotals, int totalsOff, double[] sizes, double[] scratch) {
-        // One pass of double vectors over the row; as three plain loops (conversion, totals, partial sums of alpha)
-        // this was most of a row's cost after its silhouette.
+        // One pass over the row in double vectors, two per float vector: narrowed into the full float width (part 0
+        // and -1, blended so that -0.0 stays -0.0) and widened back from it, as scaleShifted does. A half-width float
+        // vector here would give the Vector API's shared methods a second receiver class (see scaleShifted).
         DoubleVector w = DoubleVector.broadcast(DS, weight);
         DoubleVector alpha = DoubleVector.zero(DS);
-        for (int c = 0; c < classes; c += DL) {
-            DoubleVector d = c + DL <= classes ? DoubleVector.fromArray(DS, derivative, c)
+        int padded = (classes + DL - 1) / DL * DL;
+        for (int c = 0; c < padded; c += L) {
+            boolean high = c + DL < padded;
+            DoubleVector low = c + DL <= classes ? DoubleVector.fromArray(DS, derivative, c)
                     : DoubleVector.fromArray(DS, derivative, c, DS.indexInRange(c, classes));
-            FloatVector f = (FloatVector) d.mul(w).convertShape(VectorOperators.D2F, HS, 0);
+            DoubleVector upper = !high ? DoubleVector.zero(DS)
+                    : c + 2 * DL <= classes ? DoubleVector.fromArray(DS, derivative, c + DL)
+                    : DoubleVector.fromArray(DS, derivative, c + DL, DS.indexInRange(c + DL, classes));
+            FloatVector f = ((FloatVector) low.mul(w).convertShape(VectorOperators.D2F, S, 0))
+                    .blend((FloatVector) upper.mul(w).convertShape(VectorOperators.D2F, S, -1), UPPER_HALF);
             f.intoArray(coef, coefOff + c);
             DoubleVector rounded = (DoubleVector) f.convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector.fromArray(DS, classTotals, totalsOff + c).add(rounded)
-                    .intoArray(classTotals, totalsOff + c);
+            DoubleVector.fromArray(DS, classTotals, totalsOff + c).add(rounded).intoArray(classTotals, totalsOff + c);
             alpha = rounded.fma(DoubleVector.fromArray(DS, sizes, c), alpha);
+            if (high) {
+                rounded = (DoubleVector) f.convertShape(VectorOperators.F2D, DS, 1);
+                DoubleVector.fromArray(DS, classTotals, totalsOff + c + DL).add(rounded)
+                        .intoArray(classTotals, totalsOff + c + DL);
+                alpha = rounded.fma(DoubleVector.fromArray(DS, sizes, c + DL), alpha);
+            }
         }
         alpha.intoArray(scratch, 0);
         return storedLaneSum(scratch, 0);
