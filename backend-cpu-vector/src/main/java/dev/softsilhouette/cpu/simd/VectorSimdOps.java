@@ -1019,25 +1019,39 @@ public final class VectorSimdOps implements SimdOps {
         // vector here would give the Vector API's shared methods a second receiver class (see scaleShifted).
         DoubleVector w = DoubleVector.broadcast(DS, weight);
         DoubleVector alpha = DoubleVector.zero(DS);
-        int padded = (classes + DL - 1) / DL * DL;
-        for (int c = 0; c < padded; c += L) {
-            boolean high = c + DL < padded;
-            DoubleVector low = c + DL <= classes ? DoubleVector.fromArray(DS, derivative, c)
-                    : DoubleVector.fromArray(DS, derivative, c, DS.indexInRange(c, classes));
-            DoubleVector upper = !high ? DoubleVector.zero(DS)
-                    : c + 2 * DL <= classes ? DoubleVector.fromArray(DS, derivative, c + DL)
-                    : DoubleVector.fromArray(DS, derivative, c + DL, DS.indexInRange(c + DL, classes));
-            FloatVector f = ((FloatVector) low.mul(w).convertShape(VectorOperators.D2F, S, 0))
-                    .blend((FloatVector) upper.mul(w).convertShape(VectorOperators.D2F, S, -1), UPPER_HALF);
+        int c = 0;
+        for (; c + L <= classes; c += L) {
+            FloatVector f = ((FloatVector) DoubleVector.fromArray(DS, derivative, c).mul(w)
+                    .convertShape(VectorOperators.D2F, S, 0))
+                    .blend((FloatVector) DoubleVector.fromArray(DS, derivative, c + DL).mul(w)
+                            .convertShape(VectorOperators.D2F, S, -1), UPPER_HALF);
             f.intoArray(coef, coefOff + c);
-            DoubleVector rounded = (DoubleVector) f.convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector.fromArray(DS, classTotals, totalsOff + c).add(rounded).intoArray(classTotals, totalsOff + c);
-            alpha = rounded.fma(DoubleVector.fromArray(DS, sizes, c), alpha);
-            if (high) {
-                rounded = (DoubleVector) f.convertShape(VectorOperators.F2D, DS, 1);
-                DoubleVector.fromArray(DS, classTotals, totalsOff + c + DL).add(rounded)
+            DoubleVector low = (DoubleVector) f.convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector high = (DoubleVector) f.convertShape(VectorOperators.F2D, DS, 1);
+            DoubleVector.fromArray(DS, classTotals, totalsOff + c).add(low).intoArray(classTotals, totalsOff + c);
+            DoubleVector.fromArray(DS, classTotals, totalsOff + c + DL).add(high)
+                    .intoArray(classTotals, totalsOff + c + DL);
+            alpha = high.fma(DoubleVector.fromArray(DS, sizes, c + DL),
+                    low.fma(DoubleVector.fromArray(DS, sizes, c), alpha));
+        }
+        if (c < classes) {
+            // The last, partial float vector: its double halves read under masks, the second only where the
+            // classes reach it (the totals stop at the last double vector).
+            boolean second = c + DL < classes;
+            DoubleVector lowIn = DoubleVector.fromArray(DS, derivative, c, DS.indexInRange(c, classes));
+            DoubleVector highIn = second ? DoubleVector.fromArray(DS, derivative, c + DL, DS.indexInRange(c + DL, classes))
+                    : DoubleVector.zero(DS);
+            FloatVector f = ((FloatVector) lowIn.mul(w).convertShape(VectorOperators.D2F, S, 0))
+                    .blend((FloatVector) highIn.mul(w).convertShape(VectorOperators.D2F, S, -1), UPPER_HALF);
+            f.intoArray(coef, coefOff + c);
+            DoubleVector low = (DoubleVector) f.convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector.fromArray(DS, classTotals, totalsOff + c).add(low).intoArray(classTotals, totalsOff + c);
+            alpha = low.fma(DoubleVector.fromArray(DS, sizes, c), alpha);
+            if (second) {
+                DoubleVector high = (DoubleVector) f.convertShape(VectorOperators.F2D, DS, 1);
+                DoubleVector.fromArray(DS, classTotals, totalsOff + c + DL).add(high)
                         .intoArray(classTotals, totalsOff + c + DL);
-                alpha = rounded.fma(DoubleVector.fromArray(DS, sizes, c + DL), alpha);
+                alpha = high.fma(DoubleVector.fromArray(DS, sizes, c + DL), alpha);
             }
         }
         alpha.intoArray(scratch, 0);
