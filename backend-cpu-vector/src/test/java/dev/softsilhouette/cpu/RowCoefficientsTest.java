@@ -28,7 +28,8 @@ class RowCoefficientsTest {
         for (int classes = 1; classes <= 41; classes++) {
             int padded = (classes + dl - 1) / dl * dl;
             for (int trial = 0; trial < 12; trial++) {
-                double weight = (random.nextBoolean() ? -1 : 1) * Math.scalb(random.nextDouble() + 0.5, random.nextInt(-20, 20));
+                double weight = (random.nextBoolean() ? -1 : 1)
+                        * Math.scalb(random.nextDouble() + 0.5, random.nextInt(-20, 20));
                 double[] derivative = new double[classes + dl];
                 for (int c = 0; c < classes; c++) {
                     derivative[c] = switch (random.nextInt(6)) {

@@ -144,7 +144,10 @@ public interface SimdOps {
      */
     int nonzeroIndices(float[] v, int off, int len, int[] indices, int indexOff);
 
-    /** How many {@code c < len} (a multiple of lanes) have {@code v[off + c] != 0}: the count {@link #nonzeroIndices} returns. */
+    /**
+     * How many {@code c < len} (a multiple of lanes) have {@code v[off + c] != 0}: the count {@link #nonzeroIndices}
+     * returns, without the list.
+     */
     int nonzeroCount(float[] v, int off, int len);
 
     /** {@code y[yOff+t] = fma(x[xOff+t], alpha, y[yOff+t])}, t < len (a multiple of lanes). */

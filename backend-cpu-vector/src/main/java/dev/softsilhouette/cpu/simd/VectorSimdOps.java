@@ -1039,7 +1039,8 @@ public final class VectorSimdOps implements SimdOps {
             // classes reach it (the totals stop at the last double vector).
             boolean second = c + DL < classes;
             DoubleVector lowIn = DoubleVector.fromArray(DS, derivative, c, DS.indexInRange(c, classes));
-            DoubleVector highIn = second ? DoubleVector.fromArray(DS, derivative, c + DL, DS.indexInRange(c + DL, classes))
+            DoubleVector highIn = second
+                    ? DoubleVector.fromArray(DS, derivative, c + DL, DS.indexInRange(c + DL, classes))
                     : DoubleVector.zero(DS);
             FloatVector f = ((FloatVector) lowIn.mul(w).convertShape(VectorOperators.D2F, S, 0))
                     .blend((FloatVector) highIn.mul(w).convertShape(VectorOperators.D2F, S, -1), UPPER_HALF);
