@@ -393,15 +393,8 @@ public final class LaneSimdOps implements SimdOps {
                 lanesAcc[DL + lane] = Math.fma(e, dead ? 0.0 : delta, lanesAcc[DL + lane]);
                 scratch[weightsOff + c] = e;
             }
-            z = 0.0;
-            double w = 0.0;
-            for (int lane = 0; lane < DL; lane++) {
-                z += lanesAcc[lane];
-            }
-            for (int lane = 0; lane < DL; lane++) {
-                w += lanesAcc[DL + lane];
-            }
-            b = w / z;
+            z = storedLaneSum(lanesAcc, 0);
+            b = storedLaneSum(lanesAcc, DL) / z;
             if (b < min) {
                 b = min;
             }
@@ -569,9 +562,14 @@ public final class LaneSimdOps implements SimdOps {
                 scratch[c % dl] = Math.fma(f, sizes[c], scratch[c % dl]);
             }
         }
+        return storedLaneSum(scratch, 0);
+    }
+
+    /** The double lanes at {@code off}, added in lane order from 0: {@code VectorSimdOps.storedLaneSum}. */
+    private double storedLaneSum(double[] acc, int off) {
         double sum = 0.0;
-        for (int lane = 0; lane < dl; lane++) {
-            sum += scratch[lane];
+        for (int lane = 0; lane < doubleLanes; lane++) {
+            sum += acc[off + lane];
         }
         return sum;
     }
