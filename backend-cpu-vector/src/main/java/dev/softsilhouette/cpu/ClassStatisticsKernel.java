@@ -175,6 +175,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         this.rowWeights = rowWeights;
         this.gradientOut = gradientOut;
         this.gradient = gradientOut != null;
+        targetGradient(gradientOut);
         int n = data.n;
         int k = data.k;
         int dp = data.dp;
@@ -306,6 +307,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         }
         this.rowWeights = null;
         this.gradientOut = null;
+        targetGradient(null); // the caller's array is not held between calls
         return finish(silhouettesOut);
     }
 
@@ -663,7 +665,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
      * weights when the row is below the norm floor (its c_i depends on u_i), projected by {@code (I - u_i u_i^T)}
      * and divided by {@code max(|x_i|, 1e-12)}.
      */
-    private void toCosineGradient(int p, float alpha, float[] g, float[] u) {
+    private void toCosineGradient(int p, float alpha, float[] g, float[] u, float[] target, int targetOff) {
         int d = data.d;
         int dp = data.dp;
         float[] x = data.x;
@@ -681,7 +683,8 @@ final class ClassStatisticsKernel extends PhasedKernel {
         }
         // Above the floor u_i is a unit row up to float rounding: project onto the complement of the u_i we actually
         // hold (divide by |u_i|^2), so the gradient stays orthogonal to x_i to rounding.
-        ops.projectOut(g, 0, x, p * dp, unitMean, dp, !belowFloor, (float) (1.0 / rowNorms[p]));
+        ops.projectOut(g, 0, x, p * dp, unitMean, dp, !belowFloor, (float) (1.0 / rowNorms[p]), target, targetOff,
+                d);
     }
 
     private void gradientRows(int chunk, int worker) {
@@ -689,7 +692,8 @@ final class ClassStatisticsKernel extends PhasedKernel {
         int dp = data.dp;
         float[] x = data.x;
         float[] block = rowBlocks[worker];
-        float[] out = gradientRow(worker);
+        float[] g = gradientRow(worker);
+        float[] target = gradientTarget(worker);
         int from = chunk * ROW_CHUNK;
         int to = Math.min(n, from + ROW_CHUNK);
         // Coefficients are in the rows' own units (see rows): scaled rows, or unit rows for cosine.
@@ -725,11 +729,15 @@ final class ClassStatisticsKernel extends PhasedKernel {
         for (int p = from; p < to; p++) {
             int own = data.classOf[p];
             float alpha = (float) (rowAlpha[p] + classWeightTotals[own]);
-            ops.gradientRow(factor, alpha, x, p * dp, block, (p - from) * dp, classWeights, own * dp, out, 0, dp);
+            int targetOff = gradientTargetOffset(p);
             if (cosine) {
-                toCosineGradient(p, alpha, out, unitRows[worker]);
+                ops.gradientRow(factor, alpha, x, p * dp, block, (p - from) * dp, classWeights, own * dp, g, 0, dp);
+                toCosineGradient(p, alpha, g, unitRows[worker], target, targetOff);
+            } else {
+                ops.gradientRow(factor, alpha, x, p * dp, block, (p - from) * dp, classWeights, own * dp, target,
+                        targetOff, data.d);
             }
-            writeGradientRow(gradientOut, p, worker);
+            finishGradientRow(gradientOut, p, worker);
         }
     }
 

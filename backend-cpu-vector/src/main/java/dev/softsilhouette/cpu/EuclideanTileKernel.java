@@ -121,6 +121,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         this.rowWeights = rowWeights;
         this.gradientOut = gradientOut;
         this.gradient = gradientOut != null;
+        targetGradient(gradientOut);
         int npad = data.npad;
         int dp = data.dp;
         int k = data.k;
@@ -176,6 +177,7 @@ final class EuclideanTileKernel extends PhasedKernel {
         }
         this.rowWeights = null;
         this.gradientOut = null;
+        targetGradient(null); // the caller's array is not held between calls
         return finish(silhouettesOut);
     }
 
@@ -553,10 +555,11 @@ final class EuclideanTileKernel extends PhasedKernel {
         int dp = data.dp;
         int from = chunk * ROW_CHUNK;
         int to = Math.min(data.n, from + ROW_CHUNK);
-        float[] row = gradientRow(worker);
+        float[] target = gradientTarget(worker);
         for (int p = from; p < to; p++) {
-            ops.scaledDifference(1f, rowSums[p], data.x, p * dp, accumulated, p * dp, row, 0, data.d);
-            writeGradientRow(gradientOut, p, worker);
+            ops.scaledDifference(1f, rowSums[p], data.x, p * dp, accumulated, p * dp, target, gradientTargetOffset(p),
+                    data.d);
+            finishGradientRow(gradientOut, p, worker);
         }
     }
 }

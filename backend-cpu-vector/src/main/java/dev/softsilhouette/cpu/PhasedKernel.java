@@ -37,6 +37,9 @@ abstract class PhasedKernel implements ParallelTask {
     private boolean gatherInPhase;
     /** Each worker's gradient row, {@code dp} floats. */
     private final FloatArraySegment[] gradientRows;
+    /** The caller's gradient, when a float[] is behind it, and the float index it starts at ({@link #targetGradient}). */
+    private float[] gradientArray;
+    private int gradientStart;
 
     PhasedKernel(SortedBatch data, WorkerPool pool) {
         this.data = data;
@@ -127,6 +130,36 @@ abstract class PhasedKernel implements ParallelTask {
         return total;
     }
 
+    /**
+     * Where this call's gradient rows go: the caller's float[] when one is behind the segment ({@code Floats.of}), so
+     * that the last pass over a row writes it there; else each worker's row, copied to the segment.
+     */
+    void targetGradient(MemorySegment gradientOut) {
+        gradientArray = null;
+        if (gradientOut != null && gradientOut.heapBase().orElse(null) instanceof float[] array
+                && gradientOut.address() % Float.BYTES == 0) {
+            gradientArray = array;
+            gradientStart = (int) (gradientOut.address() / Float.BYTES);
+        }
+    }
+
+    /** The array row p of the gradient is written to: the caller's, or the worker's row. */
+    float[] gradientTarget(int worker) {
+        return gradientArray != null ? gradientArray : gradientRows[worker].array();
+    }
+
+    /** Where in {@link #gradientTarget} row p starts. */
+    int gradientTargetOffset(int p) {
+        return gradientArray != null ? gradientStart + data.sortedRows[p] * data.d : 0;
+    }
+
+    /** Row p of the gradient, written to {@link #gradientTarget}, to the caller's segment if it is not there yet. */
+    void finishGradientRow(MemorySegment gradientOut, int p, int worker) {
+        if (gradientArray == null) {
+            gradientRows[worker].write(0, gradientOut, (long) data.sortedRows[p] * data.d, data.d);
+        }
+    }
+
     /** Grows each worker's gradient row ({@link #gradientRow}) to {@code size} floats (a worker's own array). */
     void growGradientRows(int size) {
         for (FloatArraySegment row : gradientRows) {
@@ -134,14 +167,9 @@ abstract class PhasedKernel implements ParallelTask {
         }
     }
 
-    /** The worker's gradient row, which {@link #writeGradientRow} copies to the caller. */
+    /** The worker's gradient row: a workspace, and where a row goes when the caller's gradient is not a float[]. */
     float[] gradientRow(int worker) {
         return gradientRows[worker].array();
-    }
-
-    /** Writes the worker's gradient row, that of sorted position p, to the caller's order. */
-    void writeGradientRow(MemorySegment gradientOut, int p, int worker) {
-        gradientRows[worker].write(0, gradientOut, (long) data.sortedRows[p] * data.d, data.d);
     }
 
     /** Workers worth waking for about this many multiply-adds. */

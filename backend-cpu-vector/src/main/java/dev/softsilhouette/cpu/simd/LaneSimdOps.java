@@ -478,7 +478,7 @@ public final class LaneSimdOps implements SimdOps {
 
     @Override
     public void projectOut(float[] g, int gOff, float[] x, int xOff, float[] mean, int len, boolean normalise,
-                           float scale) {
+                           float scale, float[] out, int outOff, int outLen) {
         int L = lanes;
         float[] s = accumulators.get(); // along in [0, 2L), length in [2L, 4L): two vector accumulators each
         java.util.Arrays.fill(s, 0, 4 * L, 0f);
@@ -528,9 +528,9 @@ public final class LaneSimdOps implements SimdOps {
             a = foldedSum(s, 0) / l;
         }
         float minusA = -a;
-        for (t = 0; t < len; t++) {
+        for (t = 0; t < outLen; t++) {
             float u = x[xOff + t] + mean[t];
-            g[gOff + t] = Math.fma(u, minusA, g[gOff + t]) * scale;
+            out[outOff + t] = Math.fma(u, minusA, g[gOff + t]) * scale;
         }
     }
 

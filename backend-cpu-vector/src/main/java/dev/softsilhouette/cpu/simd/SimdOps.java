@@ -197,20 +197,22 @@ public interface SimdOps {
                    float[] centres, int dims, double[] sums);
 
     /**
-     * {@code out[outOff+t] = factor * (alpha * x[xOff+t] - (y[yOff+t] + z[zOff+t]))} for t < len (a multiple of
-     * lanes), with {@code alpha * x - (y + z)} as one FMA: {@link #scaledDifference} of {@code y + z}.
+     * {@code out[outOff+t] = factor * (alpha * x[xOff+t] - (y[yOff+t] + z[zOff+t]))} for t < len, with
+     * {@code alpha * x - (y + z)} as one FMA: {@link #scaledDifference} of {@code y + z}.
      */
     void gradientRow(float factor, float alpha, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff,
                      float[] out, int outOff, int len);
 
     /**
-     * The cosine gradient's projection, in place: with {@code u_t = x[xOff+t] + mean[t]} (the unit row, from the
-     * centred one), {@code g_t <- (g_t - a u_t) * scale} for t < len (a multiple of lanes), where {@code a = <u, g>}
+     * The cosine gradient's projection: with {@code u_t = x[xOff+t] + mean[t]} (the unit row, from the centred one),
+     * {@code out[outOff+t] = (g_t - a u_t) * scale} for t < outLen (at most len, a multiple of lanes; g itself may
+     * change, and out may be g), where {@code a = <u, g>}
      * or, with {@code normalise} and {@code <u, u> > 0}, the projection onto the complement of u done twice
      * ({@code a = <u, g> / <u, u>}, then again on the result: what float rounding of the first left along u); the
      * dot products in float, in lanes and then across them in a fixed order.
      */
-    void projectOut(float[] g, int gOff, float[] x, int xOff, float[] mean, int len, boolean normalise, float scale);
+    void projectOut(float[] g, int gOff, float[] x, int xOff, float[] mean, int len, boolean normalise, float scale,
+                    float[] out, int outOff, int outLen);
 
     // ---------------------------------------------------------------- float64 (the block decomposition)
 

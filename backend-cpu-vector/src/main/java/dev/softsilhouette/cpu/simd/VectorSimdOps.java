@@ -1222,15 +1222,19 @@ public final class VectorSimdOps implements SimdOps {
                             float[] out, int outOff, int len) {
         FloatVector f = FloatVector.broadcast(S, factor);
         FloatVector al = FloatVector.broadcast(S, alpha);
-        for (int t = 0; t < len; t += L) {
+        int t = 0;
+        for (int bound = S.loopBound(len); t < bound; t += L) {
             FloatVector yz = FloatVector.fromArray(S, y, yOff + t).add(FloatVector.fromArray(S, z, zOff + t));
             FloatVector.fromArray(S, x, xOff + t).fma(al, yz.neg()).mul(f).intoArray(out, outOff + t);
+        }
+        for (; t < len; t++) { // a row of the caller's, d long
+            out[outOff + t] = Math.fma(x[xOff + t], alpha, -(y[yOff + t] + z[zOff + t])) * factor;
         }
     }
 
     @Override
     public void projectOut(float[] g, int gOff, float[] x, int xOff, float[] mean, int len, boolean normalise,
-                           float scale) {
+                           float scale, float[] out, int outOff, int outLen) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, l0 = a0, l1 = a0;
         int t = 0;
         for (; t + 2 * L <= len; t += 2 * L) {
@@ -1261,9 +1265,13 @@ public final class VectorSimdOps implements SimdOps {
         }
         FloatVector minusA = FloatVector.broadcast(S, -a);
         FloatVector vs = FloatVector.broadcast(S, scale);
-        for (t = 0; t < len; t += L) {
+        t = 0;
+        for (int bound = S.loopBound(outLen); t < bound; t += L) {
             FloatVector u = FloatVector.fromArray(S, x, xOff + t).add(FloatVector.fromArray(S, mean, t));
-            u.fma(minusA, FloatVector.fromArray(S, g, gOff + t)).mul(vs).intoArray(g, gOff + t);
+            u.fma(minusA, FloatVector.fromArray(S, g, gOff + t)).mul(vs).intoArray(out, outOff + t);
+        }
+        for (float minus = -a; t < outLen; t++) { // a row of the caller's, d long
+            out[outOff + t] = Math.fma(x[xOff + t] + mean[t], minus, g[gOff + t]) * scale;
         }
     }
 
