@@ -106,6 +106,19 @@ public final class VectorSimdOps implements SimdOps {
         return L;
     }
 
+    /**
+     * x86 with 16-byte vectors: C2 there compiles no mask over two 64-bit lanes (-XX:+PrintIntrinsics: blend, compare
+     * and mask broadcast "not supported" at vlen 2), so the methods whose double vectors use masks would run the
+     * Vector API's Java fallbacks, which allocate every vector on every call. They run the plain loops instead, which
+     * give the same bits ({@code LaneCodeTest}); null everywhere else.
+     */
+    private final SimdOps twoLaneDoubleMasks = DL == 2 && isX86() ? new LaneSimdOps(this) : null;
+
+    private static boolean isX86() {
+        String arch = System.getProperty("os.arch", "");
+        return arch.equals("amd64") || arch.equals("x86_64") || arch.equals("x86") || arch.equals("i386");
+    }
+
     @Override
     public String describe() {
         return "Vector API " + S.vectorBitSize() + "-bit, " + L + " float lanes";
@@ -862,6 +875,10 @@ public final class VectorSimdOps implements SimdOps {
     @Override
     public double rowSilhouette(int own, double[] sums, int sumsOff, int classes, int[] classOffsets,
                                 double[] inverseSizes, double tau, double[] derivative, double[] scratch) {
+        if (twoLaneDoubleMasks != null) {
+            return twoLaneDoubleMasks.rowSilhouette(own, sums, sumsOff, classes, classOffsets, inverseSizes, tau,
+                    derivative, scratch);
+        }
         int ownSize = classOffsets[own + 1] - classOffsets[own];
         double invTau = 1.0 / tau;
         if (tau != 0.0 && !(invTau < Double.POSITIVE_INFINITY)) {
@@ -1014,6 +1031,10 @@ public final class VectorSimdOps implements SimdOps {
     @Override
     public double rowCoefficients(double weight, double[] derivative, int classes, float[] coef, int coefOff,
                                   double[] classTotals, int totalsOff, double[] sizes, double[] scratch) {
+        if (twoLaneDoubleMasks != null) {
+            return twoLaneDoubleMasks.rowCoefficients(weight, derivative, classes, coef, coefOff, classTotals,
+                    totalsOff, sizes, scratch);
+        }
         // One pass over the row in double vectors, two per float vector: narrowed into the full float width (part 0
         // and -1, blended so that -0.0 stays -0.0) and widened back from it, as scaleShifted does. A half-width float
         // vector here would give the Vector API's shared methods a second receiver class (see scaleShifted).
@@ -1197,6 +1218,11 @@ public final class VectorSimdOps implements SimdOps {
     public void classSums(float[] gram, int gOff, float rowSquare, float[] centreSquares, double[] sizes,
                           double[] scatter, double unitsSquared, double floorPerPair, int own, int classes, float[] x,
                           int xOff, float[] centres, int dims, double[] sums) {
+        if (twoLaneDoubleMasks != null) {
+            twoLaneDoubleMasks.classSums(gram, gOff, rowSquare, centreSquares, sizes, scatter, unitsSquared,
+                    floorPerPair, own, classes, x, xOff, centres, dims, sums);
+            return;
+        }
         if (expandedSquares(gram, gOff, (classes + L - 1) / L * L, rowSquare, centreSquares, 0)) {
             // Rare: recompute the cancelled entries directly, after the vector loop (no vector live across a call).
             for (int c = 0; c < classes; c++) {
@@ -1355,6 +1381,11 @@ public final class VectorSimdOps implements SimdOps {
                                   double[] inverseSizes, double[] scatters, double[] squaredNorms,
                                   double[] floorCorrections, double[] own, double[] squares, double[] corrections,
                                   double[] out) {
+        if (twoLaneDoubleMasks != null) {
+            twoLaneDoubleMasks.silhouettesByLane(distances, classes, cosine, sizes, inverseSizes, scatters,
+                    squaredNorms, floorCorrections, own, squares, corrections, out);
+            return;
+        }
         int R = 2 * DL;
         DoubleVector zero = DoubleVector.zero(DS);
         for (int h = 0; h < R; h += DL) {
