@@ -393,7 +393,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
         gatherChunk(from, to);
         if (cosine) {
             for (int p = from; p < to; p++) {
-                int exponent = SortedBatch.scaleExponent(ops.subtractMaxAbs(x, p * dp, data.zeroRow, dp));
+                int exponent = SortedBatch.scaleExponent(ops.maxAbs(x, p * dp, dp));
                 if (Math.abs(exponent) <= UNSCALED_EXPONENT) {
                     exponent = 0;
                 }

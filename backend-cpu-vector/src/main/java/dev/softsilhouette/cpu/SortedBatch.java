@@ -140,7 +140,7 @@ final class SortedBatch {
         gatherRows(0, n);
         float max = 0f;
         for (int p = 0; p < n; p++) {
-            max = Math.max(max, ops.subtractMaxAbs(x, p * dp, zeroRow, dp));
+            max = Math.max(max, ops.maxAbs(x, p * dp, dp));
         }
         float factor = scaleFor(max);
         if (factor != 1f) {

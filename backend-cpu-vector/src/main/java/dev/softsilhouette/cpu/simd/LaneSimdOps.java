@@ -278,6 +278,15 @@ public final class LaneSimdOps implements SimdOps {
     }
 
     @Override
+    public float maxAbs(float[] a, int off, int len) {
+        float max = 0f;
+        for (int t = 0; t < len; t++) {
+            max = Math.max(max, Math.abs(a[off + t]));
+        }
+        return max;
+    }
+
+    @Override
     public void scale(float[] a, int from, int to, float factor) {
         for (int t = from; t < to; t++) {
             a[t] = a[t] * factor;

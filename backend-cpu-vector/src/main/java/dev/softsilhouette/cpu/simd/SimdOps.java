@@ -63,6 +63,9 @@ public interface SimdOps {
     /** {@code a[off..off+len) -= m[0..len)}, returning the largest absolute value left. */
     float subtractMaxAbs(float[] a, int off, float[] m, int len);
 
+    /** The largest absolute value of {@code a[off..off+len)} (0 for none): {@link #subtractMaxAbs} of nothing. */
+    float maxAbs(float[] a, int off, int len);
+
     /** {@code a[from..to) *= factor}. */
     void scale(float[] a, int from, int to, float factor);
 

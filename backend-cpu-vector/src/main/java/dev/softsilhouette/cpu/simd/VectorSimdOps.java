@@ -734,6 +734,20 @@ public final class VectorSimdOps implements SimdOps {
     }
 
     @Override
+    public float maxAbs(float[] a, int off, int len) {
+        FloatVector mx = FloatVector.zero(S);
+        int t = 0;
+        for (int bound = S.loopBound(len); t < bound; t += L) {
+            mx = mx.max(FloatVector.fromArray(S, a, off + t).abs());
+        }
+        float max = mx.reduceLanes(VectorOperators.MAX); // max is exact in any order
+        for (; t < len; t++) {
+            max = Math.max(max, Math.abs(a[off + t]));
+        }
+        return max;
+    }
+
+    @Override
     public void scale(float[] a, int from, int to, float factor) {
         FloatVector f = FloatVector.broadcast(S, factor);
         int t = from;
