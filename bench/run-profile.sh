@@ -33,7 +33,7 @@ jfr_file="$(find "$OUT" -name '*.jfr' | head -n 1)"
     echo "# Profile: $backend $metric forwardBackward, $workload, tau $tau"
     echo
     echo "Recording: $jfr_file (bench/profile.jfc: Java execution samples every 1 ms on all threads, warm-up and"
-    echo "measurement). JFR records few samples inside JIT stubs such as array copies: the rows' gather hardly shows."
+    echo "measurement)."
     echo
     echo '```'
     grep -E '^(Benchmark|LossBenchmark\.forwardBackward) ' "$OUT/jmh.log" || true
