@@ -6,7 +6,6 @@ import dev.softsilhouette.cpu.parallel.WorkerPool;
 import dev.softsilhouette.spi.PreparedBatch;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.ref.WeakReference;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -41,9 +40,7 @@ abstract class PhasedKernel implements ParallelTask {
     /** The caller's gradient, when a float[] is behind it, and the float index it starts at ({@link #targetGradient}). */
     private float[] gradientArray;
     private int gradientStart;
-    /** The last heap gradient segment looked up, and its float[] ({@link #targetGradient}). */
-    private WeakReference<MemorySegment> lastGradientSegment = new WeakReference<>(null);
-    private WeakReference<float[]> lastGradientArray = new WeakReference<>(null);
+    private final HeapFloatArray gradientArrays = new HeapFloatArray();
 
     PhasedKernel(SortedBatch data, WorkerPool pool) {
         this.data = data;
@@ -137,26 +134,10 @@ abstract class PhasedKernel implements ParallelTask {
     /**
      * Where this call's gradient rows go: the caller's float[] when one is behind the segment ({@code Floats.of}), so
      * that the last pass over a row writes it there; else each worker's row, copied to the segment. Null clears it.
-     *
-     * <p>{@code heapBase()} returns a new {@code Optional}, which the JIT does not always remove; the last lookup is
-     * kept, weakly (the caller's memory is not held between calls), and reused while the caller passes the same place:
-     * segments are equal when they share base object and address, and equality allocates nothing.
      */
     void targetGradient(MemorySegment gradientOut) {
-        gradientArray = null;
-        if (gradientOut == null || gradientOut.isNative() || gradientOut.address() % Float.BYTES != 0) {
-            return;
-        }
-        float[] array = gradientOut.equals(lastGradientSegment.get()) ? lastGradientArray.get() : null;
-        if (array == null && gradientOut.heapBase().orElse(null) instanceof float[] base) {
-            array = base;
-            lastGradientSegment = new WeakReference<>(gradientOut);
-            lastGradientArray = new WeakReference<>(base);
-        }
-        if (array != null) {
-            gradientArray = array;
-            gradientStart = (int) (gradientOut.address() / Float.BYTES);
-        }
+        gradientArray = gradientArrays.arrayOf(gradientOut);
+        gradientStart = gradientArray == null ? 0 : HeapFloatArray.start(gradientOut);
     }
 
     /** The array row p of the gradient is written to: the caller's, or the worker's row. */

@@ -28,7 +28,7 @@ final class SortedBatch {
     /** {@code x_sorted = scale * (x - shift)}; distances in the input's units are {@code invScale} times these. */
     double invScale;
     float[] x = new float[0];
-    /** {@link #x}'s array and a segment over it, for {@link #gatherRows}. */
+    /** {@link #x}'s array and a segment over it, for {@link #gatherRows} from a segment with no float[] behind it. */
     private final FloatArraySegment rows = new FloatArraySegment();
     /** Compact class of each sorted position; padding rows get class {@code k} (an all-zero coefficient column). */
     int[] classOf = new int[0];
@@ -41,6 +41,10 @@ final class SortedBatch {
     /** A row of zeros ({@code dp} floats), for row operations that take a shift where there is none. */
     float[] zeroRow = new float[0];
     private MemorySegment source;
+    /** The float[] behind {@link #source} when there is one, and where the batch starts in it. */
+    private float[] sourceArray;
+    private int sourceStart;
+    private final HeapFloatArray sourceArrays = new HeapFloatArray();
 
     SortedBatch(SimdOps ops) {
         this.ops = ops;
@@ -185,6 +189,8 @@ final class SortedBatch {
         Arrays.fill(inverseSizes, k, classesPadded, 0.0);
         sortedRows = batch.sortedRows();
         source = batch.embeddings();
+        sourceArray = sourceArrays.arrayOf(source);
+        sourceStart = sourceArray == null ? 0 : HeapFloatArray.start(source);
         x = rows.grow(npad * dp);
         classOf = grow(classOf, npad);
         zeroRow = grow(zeroRow, dp);
@@ -200,7 +206,11 @@ final class SortedBatch {
     /** Copies the rows at sorted positions {@code from..to} from the batch, padding columns zero. */
     void gatherRows(int from, int to) {
         for (int p = from; p < to; p++) {
-            rows.read(source, (long) sortedRows[p] * d, p * dp, d);
+            if (sourceArray != null) {
+                System.arraycopy(sourceArray, sourceStart + sortedRows[p] * d, x, p * dp, d);
+            } else {
+                rows.read(source, (long) sortedRows[p] * d, p * dp, d);
+            }
             if (dp > d) {
                 Arrays.fill(x, p * dp + d, (p + 1) * dp, 0f);
             }
