@@ -208,11 +208,11 @@ public interface SimdOps {
 
     /**
      * The cosine gradient's projection: with {@code u_t = x[xOff+t] + mean[t]} (the unit row, from the centred one),
-     * {@code out[outOff+t] = (g_t - a u_t) * scale} for t < outLen (at most len, a multiple of lanes; g itself may
-     * change, and out may be g), where {@code a = <u, g>}
-     * or, with {@code normalise} and {@code <u, u> > 0}, the projection onto the complement of u done twice
-     * ({@code a = <u, g> / <u, u>}, then again on the result: what float rounding of the first left along u); the
-     * dot products in float, in lanes and then across them in a fixed order.
+     * {@code out[outOff+t] = (g_t - a u_t) * scale} for t < outLen, where {@code a = <u, g>} over t < len (a multiple
+     * of lanes, at least outLen) or, with {@code normalise} and {@code <u, u> > 0}, the projection onto the complement
+     * of u done twice ({@code a = <u, g> / <u, u>}, then again on the result: what float rounding of the first left
+     * along u; g itself then changes); the dot products in float, in lanes and then across them in a fixed order.
+     * {@code out} may be {@code g}.
      */
     void projectOut(float[] g, int gOff, float[] x, int xOff, float[] mean, int len, boolean normalise, float scale,
                     float[] out, int outOff, int outLen);

@@ -121,7 +121,8 @@ public final class VectorSimdOps implements SimdOps {
 
     @Override
     public String describe() {
-        return "Vector API " + S.vectorBitSize() + "-bit, " + L + " float lanes";
+        return "Vector API " + S.vectorBitSize() + "-bit, " + L + " float lanes"
+                + (twoLaneDoubleMasks != null ? ", masked double-vector row math in plain loops" : "");
     }
 
     /*
