@@ -614,7 +614,7 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 for (int j = from; j < to; j++) {
                     int row = j * kp;
                     int[] list = listOf(j);
-                    int listOff = list == allClasses ? 0 : row;
+                    int listOff = listStart(j);
                     for (int q = 0, count = nonzeroCounts[j]; q < count; q++) {
                         int c = list[listOff + q];
                         ops.multiplyAccumulate(coef[row + c], x, j * dp + t, sums, sumsOff + c * dp + t, width);
@@ -706,9 +706,8 @@ final class ClassStatisticsKernel extends PhasedKernel {
         for (int p0 = from; p0 < to; p0 += 4) {
             if (listedGroup(p0, to)) {
                 for (int p = p0; p < Math.min(p0 + 4, to); p++) {
-                    int[] list = listOf(p);
-                    ops.sparseMultiply(coef, p * kp, list, list == allClasses ? 0 : p * kp, nonzeroCounts[p], b,
-                            totalsStride, block, (p - from) * dp, dp);
+                    ops.sparseMultiply(coef, p * kp, listOf(p), listStart(p), nonzeroCounts[p], b, totalsStride,
+                            block, (p - from) * dp, dp);
                 }
             } else {
                 anyDense = true;
@@ -741,9 +740,14 @@ final class ClassStatisticsKernel extends PhasedKernel {
         }
     }
 
-    /** The array that lists row p's non-zero classes (from p * kp), or {@link #allClasses} (from 0). */
+    /** The array listing row p's non-zero classes from {@link #listStart}: nonzeroClasses, or allClasses. */
     private int[] listOf(int p) {
         return nonzeroCounts[p] == data.k ? allClasses : nonzeroClasses;
+    }
+
+    /** Where row p's list starts in {@link #listOf}: p * kp, or 0 in {@link #allClasses}. */
+    private int listStart(int p) {
+        return nonzeroCounts[p] == data.k ? 0 : p * kp;
     }
 
     /** Whether the group of four rows from {@code p0} lists at most K non-zero coefficients in all (a data choice). */

@@ -4,9 +4,10 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A workspace float array and a heap segment over it, grown together: rows move between the caller's segments and
- * the kernels by segment-to-segment copies where no float[] is behind the caller's segment ({@link HeapFloatArray}). The array overloads of {@code MemorySegment.copy} select their array type
- * through a pattern switch whose bootstrap spins a class during a JVM's first call (milliseconds, in a first call of
- * tens of them); a copy between two segments costs nothing of the kind.
+ * the kernels by segment-to-segment copies where no float[] is behind the caller's segment ({@link HeapFloatArray}).
+ * The array overloads of {@code MemorySegment.copy} select their array type through a pattern switch whose bootstrap
+ * spins a class during a JVM's first call (milliseconds, in a first call of tens of them); a copy between two
+ * segments costs nothing of the kind.
  */
 final class FloatArraySegment {
     private float[] array = new float[0];

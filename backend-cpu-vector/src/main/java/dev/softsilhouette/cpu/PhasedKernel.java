@@ -37,7 +37,7 @@ abstract class PhasedKernel implements ParallelTask {
     private boolean gatherInPhase;
     /** Each worker's gradient row, {@code dp} floats. */
     private final FloatArraySegment[] gradientRows;
-    /** The caller's gradient, when a float[] is behind it, and the float index it starts at ({@link #targetGradient}). */
+    /** The caller's gradient when a float[] is behind it, and the index it starts at ({@link #targetGradient}). */
     private float[] gradientArray;
     private int gradientStart;
     private final HeapFloatArray gradientArrays = new HeapFloatArray();
