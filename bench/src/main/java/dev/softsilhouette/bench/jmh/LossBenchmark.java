@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 import java.util.concurrent.TimeUnit;
 
@@ -64,7 +65,7 @@ public class LossBenchmark {
     private int d;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp(BenchmarkParams params) {
         Workload w = Workload.parse(workload);
         SyntheticBatch batch = SyntheticBatch.clustered(w);
         n = batch.n();
@@ -80,6 +81,14 @@ public class LossBenchmark {
         if (!loss.backendName().equals(backend)) {
             throw new IllegalStateException("asked for backend " + backend + ", got " + loss.backendName());
         }
+        String benchmark = params.getBenchmark();
+        String operation = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+        JitQuiet.warm(operation + " " + backend + " " + workload + " " + metric, switch (operation) {
+            case "forward" -> this::forward;
+            case "forwardBackward" -> this::forwardBackward;
+            case "score" -> this::score;
+            default -> throw new IllegalStateException("no operation for benchmark " + benchmark);
+        });
     }
 
     @TearDown(Level.Trial)

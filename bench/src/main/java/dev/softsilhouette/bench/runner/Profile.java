@@ -34,7 +34,7 @@ record Profile(String name, List<Workload> workloads, List<Workload> largeWorklo
 
     /** Under 10 minutes on 2 cores with the reference and one fast backend. */
     static final Profile QUICK = new Profile("quick", STANDARD, List.of(),
-            new Iterations(5, 1, 3, 1), new Iterations(1, 1, 3, 1), new Iterations(1, 1, 2, 1),
+            new Iterations(2, 1, 3, 1), new Iterations(1, 1, 3, 1), new Iterations(1, 1, 2, 1),
             new Iterations(1, 1, 2, 1), 1024.0 * 1024 * 512);
     /** The standard workloads with longer iterations, the reference wherever it ends in minutes, and the large one. */
     static final Profile FULL = new Profile("full", STANDARD, LARGE,
