@@ -527,13 +527,26 @@ final class ClassStatisticsKernel extends PhasedKernel {
             Arrays.fill(chunkClassTotals, chunkTOff, chunkTOff + kd, 0.0);
         }
         // The chunk's products first, then its rows: the products pass over every class panel, which would push the
-        // row math's arrays out of L1 before each group of four rows.
-        for (int p0 = from; p0 < to; p0 += 4) {
-            // block = <x_p, centre_c> for 4 rows and every class: one FMA per element (the Gram form)
+        // row math's arrays out of L1 before each group of rows. With 32 vector registers (the widest product of four
+        // vectors), groups of six rows where they fit, then of four (rows are padded to a multiple of four): each
+        // class panel loaded from L2 then serves six rows' FMAs rather than four.
+        int rows = SortedBatch.roundUp(to - from, 4);
+        int sixes = ops.widestProduct() >= 4 ? rows / 6 : 0;
+        while ((rows - 6 * sixes) % 4 != 0) {
+            sixes--;
+        }
+        int sixEnd = from + 6 * sixes;
+        for (int p0 = from; p0 < from + rows; p0 += p0 < sixEnd ? 6 : 4) {
+            // block = <x_p, centre_c> for the group's rows and every class: one FMA per element (the Gram form)
             for (int v = 0, panels = kp / lanes; v < panels; ) {
                 int vectors = SortedBatch.productVectors(panels - v, ops.widestProduct());
-                ops.multiplyAdd(vectors, x, p0 * dp, dp, 1, centresPacked, v * panelStride, panelStride, lanes,
-                        data.d, block, (p0 - from) * kp + v * lanes, kp, false);
+                if (p0 < sixEnd) {
+                    ops.multiplyAdd6(vectors, x, p0 * dp, dp, 1, centresPacked, v * panelStride, panelStride, lanes,
+                            data.d, block, (p0 - from) * kp + v * lanes, kp, false);
+                } else {
+                    ops.multiplyAdd(vectors, x, p0 * dp, dp, 1, centresPacked, v * panelStride, panelStride, lanes,
+                            data.d, block, (p0 - from) * kp + v * lanes, kp, false);
+                }
                 v += vectors;
             }
         }
