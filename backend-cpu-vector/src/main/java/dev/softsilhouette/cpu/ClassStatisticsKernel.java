@@ -527,15 +527,10 @@ final class ClassStatisticsKernel extends PhasedKernel {
             Arrays.fill(chunkClassTotals, chunkTOff, chunkTOff + kd, 0.0);
         }
         // The chunk's products first, then its rows: the products pass over every class panel, which would push the
-        // row math's arrays out of L1 before each group of rows. With 32 vector registers (the widest product of four
-        // vectors), groups of six rows where they fit, then of four (rows are padded to a multiple of four): each
-        // class panel loaded from L2 then serves six rows' FMAs rather than four.
+        // row math's arrays out of L1 before each group of rows. Groups of six rows, then of four (rows are padded to
+        // a multiple of four): each class panel loaded from L2 then serves six rows' FMAs rather than four.
         int rows = SortedBatch.roundUp(to - from, 4);
-        int sixes = ops.widestProduct() >= 4 ? rows / 6 : 0;
-        while ((rows - 6 * sixes) % 4 != 0) {
-            sixes--;
-        }
-        int sixEnd = from + 6 * sixes;
+        int sixEnd = from + 6 * SortedBatch.sixRowGroups(rows, ops.widestProduct());
         for (int p0 = from; p0 < from + rows; p0 += p0 < sixEnd ? 6 : 4) {
             // block = <x_p, centre_c> for the group's rows and every class: one FMA per element (the Gram form)
             for (int v = 0, panels = kp / lanes; v < panels; ) {
@@ -636,17 +631,23 @@ final class ClassStatisticsKernel extends PhasedKernel {
                 continue;
             }
             // Blocks of rows: the block's slice of x, packed contiguously (rows dp apart would share a few L1 sets),
-            // stays in L1 while every group of four classes passes over it; each block's products are added to the
-            // sums of the blocks before it (a fixed order).
+            // stays in L1 while every group of six, then four, classes passes over it; each block's products are
+            // added to the sums of the blocks before it (a fixed order).
             float[] packed = packedRows[worker];
+            int sixEnd = 6 * SortedBatch.sixRowGroups(kRows, ops.widestProduct());
             for (int j0 = from; j0 < to; j0 += CLASS_SUMS_ROWS) {
                 int rows = Math.min(CLASS_SUMS_ROWS, to - j0);
                 for (int j = 0; j < rows; j++) {
                     System.arraycopy(x, (j0 + j) * dp + t, packed, j * width, width);
                 }
-                for (int c0 = 0; c0 < kRows; c0 += 4) {
-                    ops.multiplyAdd(vectors, coef, j0 * kp + c0, 1, kp, packed, 0, lanes, width, rows, sums,
-                            sumsOff + c0 * dp + t, dp, j0 > from);
+                for (int c0 = 0; c0 < kRows; c0 += c0 < sixEnd ? 6 : 4) {
+                    if (c0 < sixEnd) {
+                        ops.multiplyAdd6(vectors, coef, j0 * kp + c0, 1, kp, packed, 0, lanes, width, rows, sums,
+                                sumsOff + c0 * dp + t, dp, j0 > from);
+                    } else {
+                        ops.multiplyAdd(vectors, coef, j0 * kp + c0, 1, kp, packed, 0, lanes, width, rows, sums,
+                                sumsOff + c0 * dp + t, dp, j0 > from);
+                    }
                 }
             }
         }

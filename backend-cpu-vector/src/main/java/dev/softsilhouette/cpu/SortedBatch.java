@@ -94,6 +94,22 @@ final class SortedBatch {
     }
 
     /**
+     * How many groups of six rows to take from {@code rows} (a multiple of four) before groups of four: as many as
+     * leave a multiple of four, where the widest product is four vectors (6 x 4 accumulators need 32 vector
+     * registers), else none. Six rows per loaded B vector rather than four.
+     */
+    static int sixRowGroups(int rows, int widest) {
+        if (widest < 4) {
+            return 0;
+        }
+        int sixes = rows / 6;
+        while ((rows - 6 * sixes) % 4 != 0) {
+            sixes--;
+        }
+        return sixes;
+    }
+
+    /**
      * Vectors in the next chunk of a {@link SimdOps#multiplyAdd} product, up to {@code widest} (4 or 3), never leaving
      * a lone 1-vector chunk when wider ones came first (16 = 4+4+4+4, 7 = 4+3, 6 = 3+3, 5 = 3+2).
      */
