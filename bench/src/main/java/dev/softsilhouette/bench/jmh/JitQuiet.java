@@ -7,10 +7,9 @@ import java.util.function.DoubleSupplier;
 
 /**
  * Runs a benchmark's own operation until the JIT has gone quiet, before JMH's warm-up iterations. A fresh fork on a
- * small machine can still be compiling the Vector API kernels after a fixed few seconds (a cosine forward+backward at
- * 1024x512x100 on 2 cores settled 4 to 5.5 s into its JVM): measured then, a cell reports C1 code that boxes every
- * vector (megabytes a call) rather than the steady state it is for. How long the first calls take is
- * {@link ColdStartBenchmark}'s measurement, not this one's.
+ * small machine can still be compiling the Vector API kernels after a fixed few seconds: measured then, a cell reports
+ * C1 code that boxes every vector (megabytes a call) rather than the steady state it is for. How long the first calls
+ * take is {@link ColdStartBenchmark}'s measurement, not this one's.
  *
  * <p>Quiet: a window of at least {@link #WINDOW_NANOS} and {@link #WINDOW_CALLS} calls in which the compiler threads
  * worked less than {@link #QUIET_MILLIS} in all. It gives up after {@link #LIMIT_NANOS} and says so; either way one
