@@ -32,8 +32,8 @@ jfr_file="$(find "$OUT" -name '*.jfr' | head -n 1)"
 {
     echo "# Profile: $backend $metric forwardBackward, $workload, tau $tau"
     echo
-    echo "Recording: $jfr_file (bench/profile.jfc: Java execution samples every 1 ms on all threads, warm-up and"
-    echo "measurement)."
+    echo "Recording: $jfr_file (bench/profile.jfc: Java execution samples every 1 ms on all threads, during the"
+    echo "measurement iterations: JMH starts the recording with them)."
     echo
     echo '```'
     grep -E '^(Benchmark|LossBenchmark\.forwardBackward) ' "$OUT/jmh.log" || true
